@@ -1,0 +1,249 @@
+/**
+ * Passwords: the random initial password, scrypt hashing in a PHC-style string,
+ * verification in constant time, and the rules a new password must pass.
+ *
+ * Stored form (one string, parameters beside the hash, so they can be raised
+ * later without losing the old hashes):
+ *
+ *     $scrypt$ln=17,r=8,p=1$<salt>$<hash>
+ *
+ * `ln` is log2 of scrypt's cost N; salt (16 random bytes) and hash (32 bytes)
+ * are standard base64 without padding, as the PHC string format prescribes.
+ * Passwords are hashed in Unicode NFC, so the same text typed on two systems
+ * that compose accents differently verifies the same.
+ */
+import { randomBytes as cryptoRandomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Msg } from '../errors.js';
+import { msg } from '../errors.js';
+import { isCommonPassword, normalizeForComparison } from './common-passwords.js';
+
+/**
+ * The symbols of an initial password: upper- and lower-case letters and digits
+ * that cannot be mistaken for one another when read off a printed credentials
+ * sheet or a spreadsheet cell and typed in. Left out:
+ *
+ * - `0 O o` and `1 l I` (the classic look-alikes);
+ * - `2 Z`, `5 S`, `6 G`, `8 B`, `D`, `Q` (pwgen's "ambiguous" set: 2/Z/z,
+ *   5/S/s, 6/G/b, 8/B, D/O/0, Q/O);
+ * - `9 q` (9/q/g in many sans-serif fonts; `g` stays, alone it is unambiguous);
+ * - the upper case of letters whose two cases differ only in size
+ *   (`C K P U V W X Y`; the lower-case `c k p u v w x y` stay), so a
+ *   password read aloud or copied by hand cannot go wrong on case.
+ *
+ * 10 upper-case letters + 23 lower-case letters + 3 digits = 36 symbols,
+ * log2(36) ≈ 5.17 bits each.
+ */
+export const PASSWORD_ALPHABET = 'AEFHJLMNRT' + 'abcdefghijkmnprstuvwxyz' + '347';
+
+/** Minimum entropy and length of an initial password (SPEC: ≥ 60 bits, ≥ 12 characters). */
+export const MIN_INITIAL_BITS = 60;
+export const MIN_INITIAL_LENGTH = 12;
+
+const BITS_PER_SYMBOL = Math.log2(PASSWORD_ALPHABET.length);
+
+/** The shortest length that meets both minimums (12 with the alphabet above: ≈ 62.0 bits). */
+export const INITIAL_PASSWORD_LENGTH = Math.max(
+  MIN_INITIAL_LENGTH,
+  Math.ceil(MIN_INITIAL_BITS / BITS_PER_SYMBOL),
+);
+
+/** Entropy in bits of a generated password of `length` symbols (default: the issued length). */
+export function initialPasswordBits(length: number = INITIAL_PASSWORD_LENGTH): number {
+  return length * BITS_PER_SYMBOL;
+}
+
+/** A source of random bytes, e.g. `crypto.randomBytes`; tests inject their own. */
+export type RandomBytes = (size: number) => Uint8Array;
+
+/**
+ * A random password of `length` symbols drawn uniformly from PASSWORD_ALPHABET.
+ * Each symbol comes from one random byte by rejection sampling: bytes at or
+ * above the largest multiple of the alphabet size (252 for 36) are discarded,
+ * the rest are taken modulo the size, so every symbol is exactly equally likely.
+ */
+export function generateInitialPassword(
+  length: number = INITIAL_PASSWORD_LENGTH,
+  randomBytes: RandomBytes = cryptoRandomBytes,
+): string {
+  if (!Number.isInteger(length) || length < 1 || length > 1024) {
+    throw new RangeError(`password length must be an integer from 1 to 1024, got ${length}`);
+  }
+  const size = PASSWORD_ALPHABET.length;
+  const limit = 256 - (256 % size);
+  let out = '';
+  while (out.length < length) {
+    const need = length - out.length;
+    // A few spare bytes so that one call nearly always suffices (acceptance 252/256).
+    const bytes = randomBytes(need + 8);
+    for (let i = 0; i < bytes.length && out.length < length; i++) {
+      const b = bytes[i]!;
+      if (b < limit) out += PASSWORD_ALPHABET[b % size];
+    }
+  }
+  return out;
+}
+
+/* ------------------------------------------------------------------ hashing */
+
+/** scrypt parameters: N = 2^ln, block size r, parallelism p. */
+export interface HashParams {
+  readonly ln: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/**
+ * For random initial passwords (≥ 60 bits). Their strength is in the entropy,
+ * not in the work factor: at 2^62 guesses even a cheap hash is out of reach, so
+ * a light cost keeps issuing a thousand accounts fast (N = 2^13, 8 MiB).
+ */
+export const INITIAL_HASH_PARAMS: HashParams = Object.freeze({ ln: 13, r: 8, p: 1 });
+
+/** For passwords people choose: OWASP's scrypt recommendation (N = 2^17, r = 8, p = 1, 128 MiB). */
+export const CHOSEN_HASH_PARAMS: HashParams = Object.freeze({ ln: 17, r: 8, p: 1 });
+
+export const SALT_BYTES = 16;
+export const KEY_BYTES = 32;
+
+/** Bounds accepted when reading a stored string, so a corrupt one cannot demand gigabytes. */
+const MAX_LN = 20;
+const MAX_R = 32;
+const MAX_P = 16;
+
+function validParams(params: HashParams): boolean {
+  const { ln, r, p } = params;
+  return (
+    Number.isInteger(ln) && ln >= 1 && ln <= MAX_LN &&
+    Number.isInteger(r) && r >= 1 && r <= MAX_R &&
+    Number.isInteger(p) && p >= 1 && p <= MAX_P
+  );
+}
+
+/** scrypt needs about 128·N·r bytes (plus 128·r·p); allow twice that (256 MiB for OWASP's). */
+function maxmemFor(params: HashParams): number {
+  return 2 * 128 * params.r * (2 ** params.ln + params.p + 2);
+}
+
+function derive(password: string, salt: Uint8Array, keylen: number, params: HashParams): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(
+      password.normalize('NFC'),
+      salt,
+      keylen,
+      { N: 2 ** params.ln, r: params.r, p: params.p, maxmem: maxmemFor(params) },
+      (err, key) => (err ? reject(err) : resolve(key)),
+    );
+  });
+}
+
+const B64 = /^[A-Za-z0-9+/]+$/;
+
+function toB64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64').replace(/=+$/, '');
+}
+
+function fromB64(text: string): Buffer | null {
+  if (!B64.test(text) || text.length % 4 === 1) return null;
+  return Buffer.from(text, 'base64');
+}
+
+interface Parsed {
+  params: HashParams;
+  salt: Buffer;
+  hash: Buffer;
+}
+
+/** Parses `$scrypt$ln=…,r=…,p=…$salt$hash`; null when it is not exactly that. */
+function parse(stored: unknown): Parsed | null {
+  if (typeof stored !== 'string') return null;
+  const parts = stored.split('$');
+  if (parts.length !== 5 || parts[0] !== '' || parts[1] !== 'scrypt') return null;
+  const m = /^ln=(\d{1,2}),r=(\d{1,3}),p=(\d{1,3})$/.exec(parts[2]!);
+  if (!m) return null;
+  const params: HashParams = { ln: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
+  if (!validParams(params)) return null;
+  const salt = fromB64(parts[3]!);
+  const hash = fromB64(parts[4]!);
+  if (!salt || !hash || salt.length < 8 || hash.length < 16 || hash.length > 64) return null;
+  return { params, salt, hash };
+}
+
+/** Hashes with a fresh 16-byte salt; resolves to the PHC-style string to store. */
+export async function hashPassword(password: string, params: HashParams): Promise<string> {
+  if (!validParams(params)) throw new RangeError(`invalid scrypt parameters ${JSON.stringify(params)}`);
+  const salt = cryptoRandomBytes(SALT_BYTES);
+  const key = await derive(password, salt, KEY_BYTES, params);
+  return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${toB64(salt)}$${toB64(key)}`;
+}
+
+/**
+ * True when `password` matches `stored`, using the parameters written in it.
+ * Compares in constant time. A malformed or unreadable stored string gives
+ * false, never an exception.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (!parsed) return false;
+  let key: Buffer;
+  try {
+    key = await derive(password, parsed.salt, parsed.hash.length, parsed.params);
+  } catch {
+    return false;
+  }
+  return timingSafeEqual(key, parsed.hash);
+}
+
+/**
+ * True when `stored` should be replaced by a hash at `params` (do it after a
+ * successful verify, while the password is at hand): it is malformed, or any
+ * of its parameters, its salt or its key is weaker than the target.
+ */
+export function needsRehash(stored: string, params: HashParams): boolean {
+  const parsed = parse(stored);
+  if (!parsed) return true;
+  const s = parsed.params;
+  return (
+    s.ln < params.ln || s.r < params.r || s.p < params.p ||
+    parsed.salt.length < SALT_BYTES || parsed.hash.length < KEY_BYTES
+  );
+}
+
+/* ------------------------------------------------------ new-password rules */
+
+/** The shortest password a person may choose (SPEC: minimum 8 characters). */
+export const MIN_CHOSEN_LENGTH = 8;
+
+export interface NewPasswordContext {
+  learnerId: string;
+  staffNo: string;
+  /** The stored hash of the initial password, when the account still has one. */
+  initialHash?: string | null;
+}
+
+/**
+ * Why `candidate` may not become the new password, as a catalogue message that
+ * also says what to do; null when it is acceptable. Rules, in this order:
+ * at least 8 characters (Unicode code points); not the learner ID nor the
+ * staff number (case-insensitive, surrounding spaces and full-width forms
+ * ignored); not the initial password; not among the most common passwords.
+ */
+export async function checkNewPassword(candidate: string, ctx: NewPasswordContext): Promise<Msg | null> {
+  const length = [...candidate].length;
+  if (length < MIN_CHOSEN_LENGTH) {
+    return msg('auth.password.tooShort', { length, min: MIN_CHOSEN_LENGTH });
+  }
+  const norm = normalizeForComparison(candidate);
+  if (ctx.learnerId && norm === normalizeForComparison(ctx.learnerId)) {
+    return msg('auth.password.isLearnerId');
+  }
+  if (ctx.staffNo && norm === normalizeForComparison(ctx.staffNo)) {
+    return msg('auth.password.isStaffNo');
+  }
+  if (ctx.initialHash && (await verifyPassword(candidate, ctx.initialHash))) {
+    return msg('auth.password.isInitial');
+  }
+  if (isCommonPassword(candidate)) {
+    return msg('auth.password.common');
+  }
+  return null;
+}

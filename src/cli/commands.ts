@@ -1,0 +1,163 @@
+/**
+ * Every command's definition: arguments, options, help keys and the module
+ * that runs it (loaded only when the command is used).
+ */
+export interface OptionDef {
+  flags: string;
+  description: string;
+  choices?: string[];
+  defaultValue?: unknown;
+  conflicts?: string[];
+}
+
+export interface CommandDef {
+  name: string;
+  description: string;
+  args?: { spec: string; description: string }[];
+  options?: OptionDef[];
+  example?: string;
+  load: () => Promise<unknown>;
+}
+
+const format = (choices = ['table', 'csv', 'json']): OptionDef => ({ flags: '--format <format>', description: 'cli.opt.format', choices });
+const skipInvalid: OptionDef = { flags: '--skip-invalid', description: 'cli.opt.skipInvalid' };
+const dryRun: OptionDef = { flags: '--dry-run', description: 'cli.opt.dryRun' };
+const files = { spec: '<files...>', description: 'cli.arg.files' };
+const learner = { spec: '<learner_id>', description: 'cli.arg.learnerId' };
+
+export const COMMANDS: CommandDef[] = [
+  {
+    name: 'issue-accounts',
+    description: 'cmd.issueAccounts',
+    args: [{ spec: '[roster]', description: 'cli.arg.roster' }],
+    options: [
+      { flags: '--out <file>', description: 'cli.opt.credentialsOut' },
+      skipInvalid,
+      dryRun,
+      { flags: '--reset <learner_ids...>', description: 'cli.opt.reset' },
+      { flags: '--interactive', description: 'cli.opt.interactive' },
+    ],
+    example: 'cadre issue-accounts roster.csv --out credentials.csv',
+    load: () => import('../commands/issue-accounts.js'),
+  },
+  {
+    name: 'import-hours',
+    description: 'cmd.importHours',
+    args: [files],
+    options: [skipInvalid, dryRun],
+    example: 'cadre import-hours week46.csv week47.csv',
+    load: () => import('../commands/import-hours.js'),
+  },
+  {
+    name: 'record-essay',
+    description: 'cmd.recordEssay',
+    args: [learner],
+    options: [
+      { flags: '--kind <kind>', description: 'cli.opt.kind', choices: ['reflection', 'report'] },
+      { flags: '--title <title>', description: 'cli.opt.title' },
+      { flags: '--submitted-on <date>', description: 'cli.opt.submittedOn' },
+      { flags: '--chars <n>', description: 'cli.opt.chars', conflicts: ['file'] },
+      { flags: '--file <path>', description: 'cli.opt.essayFile' },
+      { flags: '--status <status>', description: 'cli.opt.status', choices: ['approved', 'pending', 'rejected'], defaultValue: 'approved' },
+    ],
+    example: 'cadre record-essay WZ250001 --kind reflection --title "学习心得" --submitted-on 2025-12-01 --file 心得.docx',
+    load: () => import('../commands/record-essay.js'),
+  },
+  {
+    name: 'review-essay',
+    description: 'cmd.reviewEssay',
+    args: [{ spec: '<id>', description: 'cli.arg.essayId' }],
+    options: [
+      { flags: '--approve', description: 'cli.opt.approve', conflicts: ['reject'] },
+      { flags: '--reject', description: 'cli.opt.reject' },
+    ],
+    example: 'cadre review-essay 12 --approve',
+    load: () => import('../commands/review-essay.js'),
+  },
+  {
+    name: 'import-essays',
+    description: 'cmd.importEssays',
+    args: [files],
+    options: [skipInvalid, dryRun],
+    example: 'cadre import-essays essays.csv',
+    load: () => import('../commands/import-essays.js'),
+  },
+  {
+    name: 'require',
+    description: 'cmd.require',
+    args: [{ spec: '<course_codes...>', description: 'cli.arg.courseCodes' }],
+    options: [
+      { flags: '--year <yyyy>', description: 'cli.opt.requireYear' },
+      { flags: '--rank <rank>', description: 'cli.opt.requireRank', choices: ['division', 'section'] },
+      { flags: '--hours <h>', description: 'cli.opt.courseHours' },
+      { flags: '--title <title>', description: 'cli.opt.courseTitle' },
+    ],
+    example: 'cadre require --year 2025 --rank division C101 C102',
+    load: () => import('../commands/require.js'),
+  },
+  {
+    name: 'courses',
+    description: 'cmd.courses',
+    options: [{ flags: '--year <yyyy>', description: 'cli.opt.coursesYear' }, format()],
+    example: 'cadre courses --year 2025',
+    load: () => import('../commands/courses.js'),
+  },
+  {
+    name: 'import-training',
+    description: 'cmd.importTraining',
+    args: [files],
+    options: [skipInvalid, dryRun],
+    example: 'cadre import-training training-2025.csv',
+    load: () => import('../commands/import-training.js'),
+  },
+  {
+    name: 'record-training',
+    description: 'cmd.recordTraining',
+    args: [learner],
+    options: [
+      { flags: '--topic <topic>', description: 'cli.opt.topic' },
+      { flags: '--date <date>', description: 'cli.opt.date' },
+    ],
+    example: 'cadre record-training WZ250001 --topic "高校治理专题" --date 2025-10-12',
+    load: () => import('../commands/record-training.js'),
+  },
+  {
+    name: 'import-exams',
+    description: 'cmd.importExams',
+    args: [files],
+    options: [skipInvalid, dryRun],
+    example: 'cadre import-exams exam-2025.csv',
+    load: () => import('../commands/import-exams.js'),
+  },
+  {
+    name: 'record-exam',
+    description: 'cmd.recordExam',
+    args: [learner],
+    options: [
+      { flags: '--exam <name>', description: 'cli.opt.exam' },
+      { flags: '--date <date>', description: 'cli.opt.date' },
+      { flags: '--score <score>', description: 'cli.opt.score' },
+    ],
+    example: 'cadre record-exam WZ250001 --exam "2025年摸底考试" --date 2025-12-20 --score 86.5',
+    load: () => import('../commands/record-exam.js'),
+  },
+  {
+    name: 'audit',
+    description: 'cmd.audit',
+    args: [{ spec: '[learner_ids...]', description: 'cli.arg.learnerIds' }],
+    options: [
+      { flags: '--as-of <date>', description: 'cli.opt.asOf' },
+      { flags: '--year <yyyy>', description: 'cli.opt.auditYear' },
+      { flags: '--department <name>', description: 'cli.opt.department' },
+      { flags: '--rank <rank>', description: 'cli.opt.rank', choices: ['division', 'section'] },
+      { flags: '--shortfall', description: 'cli.opt.shortfall' },
+      { flags: '--fail-on-shortfall', description: 'cli.opt.failOnShortfall' },
+      format(['table', 'csv', 'json', 'xlsx']),
+      { flags: '--out <file>', description: 'cli.opt.out' },
+      { flags: '--split-by <field>', description: 'cli.opt.splitBy', choices: ['department'] },
+      { flags: '--out-dir <dir>', description: 'cli.opt.outDir' },
+    ],
+    example: 'cadre audit --year 2025 --shortfall --format csv --out shortfall-2025.csv',
+    load: () => import('../commands/audit.js'),
+  },
+];

@@ -1,0 +1,86 @@
+/**
+ * What a command needs from the outside world, injected so tests can pass
+ * their own: streams, clock, environment, database, policy, prompter.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Policy } from '../core/policy.js';
+import type { DB } from '../db/open.js';
+import type { Translator } from '../i18n/index.js';
+import type { IsoDate } from '../core/dates.js';
+
+export interface Stream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Prompter {
+  input(opts: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  select<T extends string>(opts: { message: string; choices: { name: string; value: T }[] }): Promise<T>;
+  password(opts: { message: string; validate?: (v: string) => true | string }): Promise<string>;
+  confirm(opts: { message: string; default?: boolean }): Promise<boolean>;
+}
+
+export interface Context {
+  out: Stream;
+  err: Stream;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  tr: Translator;
+  color: boolean;
+  debug: boolean;
+  operator: string;
+  dbPath: string;
+  now(): Date;
+  /** Today's date on the local calendar. */
+  today(): IsoDate;
+  /** Opens (and migrates) the database once per command. */
+  db(opts?: { create?: boolean }): DB;
+  policy(): Policy;
+  prompter(): Promise<Prompter>;
+  /** Prints a warning on stderr. */
+  warn(text: string): void;
+  /** Closes what the command opened. */
+  dispose?(): void;
+}
+
+export function localIsoDate(d: Date): IsoDate {
+  const y = d.getFullYear();
+  const m = String(d.getMonth() + 1).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, '0');
+  return `${y}-${m}-${day}`;
+}
+
+/** Local time with its offset, e.g. 2026-11-25T10:31:50+08:00. */
+export function localTimestamp(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const hh = String(Math.floor(Math.abs(off) / 60)).padStart(2, '0');
+  const mm = String(Math.abs(off) % 60).padStart(2, '0');
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${localIsoDate(d)}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${sign}${hh}:${mm}`;
+}
+
+export function defaultOperator(env: NodeJS.ProcessEnv): string {
+  try {
+    return os.userInfo().username || env.USER || 'unknown';
+  } catch {
+    return env.USER || env.USERNAME || 'unknown';
+  }
+}
+
+/** The package root (where data/ lives), found from this compiled module. */
+export function packageRoot(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+}
+
+export function defaultPolicyPath(env: NodeJS.ProcessEnv): string {
+  return env.CADRE_POLICY || path.join(packageRoot(), 'data', 'policy.json');
+}
+
+export function readJsonFile(file: string): unknown {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}

@@ -1,0 +1,89 @@
+/** The real Context: process streams, the clock, the file system. */
+import path from 'node:path';
+import { parsePolicy, PolicyError, type Policy } from '../core/policy.js';
+import { InputError, msg } from '../errors.js';
+import type { Translator } from '../i18n/index.js';
+import { openDatabase, type DB } from '../db/open.js';
+import { autoBackupBeforeMigration } from '../db/backup.js';
+import { defaultOperator, defaultPolicyPath, localIsoDate, readJsonFile, type Context, type Prompter } from './context.js';
+import { useColor, paint } from './color.js';
+
+export interface GlobalOptions {
+  db?: string;
+  lang?: string;
+  color?: boolean;
+  operator?: string;
+  policy?: string;
+  debug?: boolean;
+}
+
+export function loadPolicy(file: string): Policy {
+  let json: unknown;
+  try {
+    json = readJsonFile(file);
+  } catch (e) {
+    throw new InputError(msg('policy.unreadable', { file, reason: (e as Error).message }), [], msg('policy.fix'));
+  }
+  try {
+    return parsePolicy(json);
+  } catch (e) {
+    if (e instanceof PolicyError) throw new InputError(msg('policy.invalid', { file, path: e.path, problem: e.problem }), [], msg('policy.fix'));
+    throw e;
+  }
+}
+
+export function createProcessContext(global: GlobalOptions, tr: Translator): Context {
+  const env = process.env;
+  const cwd = process.cwd();
+  const color = useColor(process.stderr, env, global.color !== false);
+  let db: DB | undefined;
+  let policy: Policy | undefined;
+  const dbPath = path.resolve(cwd, global.db || env.CADRE_DB || path.join('data', 'cadre.db'));
+  const ctx: Context = {
+    out: process.stdout,
+    err: process.stderr,
+    stdin: process.stdin,
+    env,
+    cwd,
+    tr,
+    color,
+    debug: !!global.debug,
+    operator: global.operator || env.CADRE_OPERATOR || defaultOperator(env),
+    dbPath,
+    now: () => new Date(),
+    today: () => localIsoDate(new Date()),
+    db(opts) {
+      if (!db) {
+        db = openDatabase(dbPath, {
+          create: !!opts?.create,
+          beforeMigrate: (d, from, to) => {
+            const copy = autoBackupBeforeMigration(d, dbPath, from, to);
+            process.stderr.write(tr.t('db.migrating', { from, to, backup: copy }) + '\n');
+          },
+        });
+      }
+      return db;
+    },
+    policy() {
+      policy ??= loadPolicy(global.policy ? path.resolve(cwd, global.policy) : defaultPolicyPath(env));
+      return policy;
+    },
+    async prompter(): Promise<Prompter> {
+      const p = await import('@inquirer/prompts');
+      return {
+        input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate }),
+        select: (o) => p.select({ message: o.message, choices: o.choices }),
+        password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate }),
+        confirm: (o) => p.confirm({ message: o.message, default: o.default }),
+      };
+    },
+    warn(text: string) {
+      process.stderr.write(`${paint(color, 'yellow', tr.t('warning.prefix'))}: ${text}\n`);
+    },
+    dispose() {
+      if (db?.open) db.close();
+      db = undefined;
+    },
+  };
+  return ctx;
+}

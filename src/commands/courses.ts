@@ -1,0 +1,37 @@
+/** `cadre courses`: the catalogue with its designations. */
+import type { Context } from '../cli/context.js';
+import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { formatQuarters, quartersToHours } from '../core/decimal.js';
+import type { Rank } from '../core/policy.js';
+import { UsageError, msg } from '../errors.js';
+import { rankText, yearText } from '../report/audit-view.js';
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [opts] = args as [{ year?: string; format?: string }];
+  const format = chooseFormat(opts.format, ctx.out);
+  if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
+  const db = ctx.db();
+  const courses = db.prepare('SELECT code, title, quarters FROM courses ORDER BY code').all() as { code: string; title: string | null; quarters: number }[];
+  const designations = db.prepare('SELECT year, rank, course_code FROM designations ORDER BY year, rank').all() as { year: number; rank: Rank; course_code: string }[];
+  const byCourse = new Map<string, { year: number; rank: Rank }[]>();
+  for (const d of designations) {
+    if (opts.year !== undefined && d.year !== Number(opts.year)) continue;
+    const list = byCourse.get(d.course_code) ?? [];
+    list.push({ year: d.year, rank: d.rank });
+    byCourse.set(d.course_code, list);
+  }
+  const shown = opts.year !== undefined ? courses.filter((c) => byCourse.has(c.code)) : courses;
+  if (format === 'json') {
+    emit(ctx, JSON.stringify(shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) })), null, 2) + '\n');
+    return 0;
+  }
+  const rows = shown.map((c) => ({
+    code: c.code,
+    title: c.title ?? '',
+    hours: formatQuarters(c.quarters),
+    required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
+  }));
+  const columns = (['code', 'title', 'hours', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`) }));
+  emit(ctx, format === 'csv' ? renderCsv(columns, rows, false) : rows.length ? await renderTable(columns, rows, ctx.color) : ctx.tr.t('courses.none') + '\n');
+  return 0;
+}

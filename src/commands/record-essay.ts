@@ -1,0 +1,112 @@
+/**
+ * `cadre record-essay`: one reviewed reflection or research report. With
+ * --file the tool counts 字数 itself; an essay below the minimum for the
+ * cadre's rank at the submission date is refused, saying both numbers.
+ */
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import type { Context } from '../cli/context.js';
+import type { IsoDate } from '../core/dates.js';
+import type { Policy } from '../core/policy.js';
+import type { Term } from '../core/terms.js';
+import { parseDate } from '../core/values.js';
+import { countZi } from '../core/wordcount.js';
+import { findCadre, loadCadres, type CadreRow } from '../db/cadres.js';
+import { writeTransaction } from '../db/journal.js';
+import type { DB } from '../db/open.js';
+import { InputError, UsageError, msg } from '../errors.js';
+import { readText } from '../import/cells.js';
+import { RowEnv } from '../import/row-context.js';
+import { rankText } from '../report/audit-view.js';
+
+export type EssayKind = 'reflection' | 'report';
+export type EssayStatus = 'approved' | 'pending' | 'rejected';
+
+export interface EssayInput {
+  cadre: CadreRow;
+  kind: EssayKind;
+  title: string;
+  submittedOn: IsoDate;
+  chars: number;
+  status: EssayStatus;
+  fileSha256: string | null;
+}
+
+export function minCharsFor(term: Term, kind: EssayKind, policy: Policy): number {
+  const rule = policy.ranks[term.rank];
+  return kind === 'reflection' ? rule.reflection.minChars : rule.report.minChars;
+}
+
+/** Inserts an essay; returns its id and whether it was already on file. */
+export function insertEssay(db: DB, e: EssayInput, enteredBy: string, batch: { id: number; line: number } | null): { id: number; existed: boolean } {
+  const found = db.prepare('SELECT id FROM essays WHERE cadre_id = ? AND kind = ? AND title = ? AND submitted_on = ?').get(e.cadre.id, e.kind, e.title, e.submittedOn) as { id: number } | undefined;
+  if (found) return { id: found.id, existed: true };
+  const info = db
+    .prepare('INSERT INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(e.cadre.id, e.kind, e.title, e.submittedOn, e.chars, e.status, e.fileSha256, batch?.id ?? null, batch?.line ?? null, enteredBy);
+  return { id: Number(info.lastInsertRowid), existed: false };
+}
+
+interface Options {
+  kind?: EssayKind;
+  title?: string;
+  submittedOn?: string;
+  chars?: string;
+  file?: string;
+  status: EssayStatus;
+}
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [learnerId, opts] = args as [string, Options];
+  const { t } = ctx.tr;
+  if (!opts.kind) throw new UsageError(msg('usage.missingOption', { option: '--kind reflection|report' }));
+  if (!opts.title) throw new UsageError(msg('usage.missingOption', { option: '--title' }));
+  if (!opts.submittedOn) throw new UsageError(msg('usage.missingOption', { option: '--submitted-on' }));
+  if ((opts.chars === undefined) === (opts.file === undefined)) throw new UsageError(msg('essay.charsOrFile'), msg('essay.fix.charsOrFile'));
+  const title = readText(opts.title, 200);
+  if (!title.ok) throw new InputError(msg('essay.badOption', { option: '--title', reason: ctx.tr.m(title.reason) }));
+  const date = parseDate(opts.submittedOn);
+  if (!date.ok) throw new InputError(msg('essay.badOption', { option: '--submitted-on', reason: ctx.tr.m(date.reason) }));
+
+  let chars: number;
+  let fileSha256: string | null = null;
+  if (opts.file !== undefined) {
+    const { readEssayText } = await import('../io/essay-text.js');
+    const text = await readEssayText(opts.file);
+    chars = countZi(text);
+    fileSha256 = crypto.createHash('sha256').update(fs.readFileSync(opts.file)).digest('hex');
+    ctx.err.write(t('essay.counted', { file: opts.file, chars }) + '\n');
+  } else {
+    if (!/^\d{1,7}$/.test(opts.chars!.trim())) throw new InputError(msg('essay.badChars', { value: opts.chars! }), [], msg('essay.fix.badChars'));
+    chars = Number(opts.chars!.trim());
+  }
+
+  const db = ctx.db({ create: true });
+  const policy = ctx.policy();
+  const index = loadCadres(db);
+  const cadre = findCadre(index, learnerId);
+  if (!cadre) throw new InputError(msg('row.unknownLearner', { id: learnerId }), [], msg('row.fix.unknownCadre'));
+  const env = new RowEnv(index, policy, ctx.today());
+  if (date.value > ctx.today()) throw new InputError(msg('row.dateFuture', { date: date.value, today: ctx.today() }), [], msg('row.fix.dateFuture'));
+  const term = env.termOfDate(cadre, date.value);
+  if (!term) throw new InputError(msg('row.dateOutsideTerms', { date: date.value, id: cadre.learnerId }), [], msg('row.fix.dateOutside'));
+  const min = minCharsFor(term, opts.kind, policy);
+  if (chars < min) {
+    throw new InputError(
+      msg('essay.tooShort', { kind: t(`essay.${opts.kind}`), chars, min, missing: min - chars, rank: rankText(term.rank, ctx.tr) }),
+      [],
+      msg('essay.fix.tooShort'),
+    );
+  }
+  const input: EssayInput = { cadre, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, fileSha256 };
+  const result = writeTransaction(
+    db,
+    ctx,
+    (r) => ({ command: 'record-essay', args: { learnerId: cadre.learnerId, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, file: opts.file ?? null }, inputSha256: fileSha256, counts: { new: r.existed ? 0 : 1 }, learnerIds: [cadre.learnerId] }),
+    () => insertEssay(db, input, ctx.operator, null),
+  );
+  if (result.existed) ctx.warn(t('essay.already', { id: result.id }));
+  else ctx.err.write(t('essay.recorded', { id: result.id, kind: t(`essay.${opts.kind}`), name: cadre.name, chars, status: t(`essayStatus.${opts.status}`) }) + '\n');
+  ctx.out.write(`${result.id}\n`);
+  return 0;
+}

@@ -1,0 +1,22 @@
+/** `cadre record-exam LEARNER_ID --exam E --date D --score S`. */
+import type { Context } from '../cli/context.js';
+import { UsageError, msg } from '../errors.js';
+import { recordSingle } from '../import/pipeline.js';
+import { examsImport } from './import-exams.js';
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [learnerId, opts] = args as [string, { exam?: string; date?: string; score?: string }];
+  for (const [v, flag] of [[opts.exam, '--exam'], [opts.date, '--date'], [opts.score, '--score']] as const) {
+    if (v === undefined) throw new UsageError(msg('usage.missingOption', { option: flag }));
+  }
+  const kind = { ...examsImport(ctx), command: 'record-exam' };
+  const { isNew } = await recordSingle(
+    ctx,
+    kind,
+    { learner_id: learnerId, exam: opts.exam!, taken_on: opts.date!, score: opts.score! },
+    { learner_id: 'LEARNER_ID', exam: '--exam', taken_on: '--date', score: '--score' },
+    { learnerId, exam: opts.exam, date: opts.date, score: opts.score },
+  );
+  ctx.err.write(ctx.tr.t(isNew ? 'exam.recorded' : 'exam.duplicate', { id: learnerId.toUpperCase(), exam: opts.exam!, score: opts.score! }) + '\n');
+  return 0;
+}

@@ -1,0 +1,21 @@
+/** `cadre record-training LEARNER_ID --topic T --date D`. */
+import type { Context } from '../cli/context.js';
+import { UsageError, msg } from '../errors.js';
+import { recordSingle } from '../import/pipeline.js';
+import { trainingImport } from './import-training.js';
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [learnerId, opts] = args as [string, { topic?: string; date?: string }];
+  if (!opts.topic) throw new UsageError(msg('usage.missingOption', { option: '--topic' }));
+  if (!opts.date) throw new UsageError(msg('usage.missingOption', { option: '--date' }));
+  const kind = { ...trainingImport(ctx), command: 'record-training' };
+  const { isNew } = await recordSingle(
+    ctx,
+    kind,
+    { learner_id: learnerId, topic: opts.topic, attended_on: opts.date },
+    { learner_id: 'LEARNER_ID', topic: '--topic', attended_on: '--date' },
+    { learnerId, topic: opts.topic, date: opts.date },
+  );
+  ctx.err.write(ctx.tr.t(isNew ? 'training.recorded' : 'training.duplicate', { id: learnerId.toUpperCase(), topic: opts.topic }) + '\n');
+  return 0;
+}

@@ -1,0 +1,59 @@
+/**
+ * `cadre require --year YYYY [--rank R] CODE…`: designates required courses
+ * (both ranks without --rank). Unknown codes are registered with a warning.
+ */
+import { localTimestamp, type Context } from '../cli/context.js';
+import { RANKS, type Rank } from '../core/policy.js';
+import { parseHours } from '../core/values.js';
+import { writeTransaction } from '../db/journal.js';
+import { InputError, UsageError, msg } from '../errors.js';
+import { readText } from '../import/cells.js';
+import { rankText, yearText } from '../report/audit-view.js';
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [codes, opts] = args as [string[], { year?: string; rank?: Rank; hours?: string; title?: string }];
+  if (!opts.year) throw new UsageError(msg('usage.missingOption', { option: '--year YYYY' }));
+  if (!/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
+  if (opts.title !== undefined && codes.length !== 1) throw new UsageError(msg('require.titleOneCode'));
+  const year = Number(opts.year);
+  const policy = ctx.policy();
+  let quarters = 4;
+  if (opts.hours !== undefined) {
+    const h = parseHours(opts.hours, policy.maxQuarterHoursPerRow / 4);
+    if (!h.ok) throw new InputError(msg('essay.badOption', { option: '--hours', reason: ctx.tr.m(h.reason) }));
+    quarters = h.value;
+  }
+  const clean = codes.map((c) => {
+    const r = readText(c, 64);
+    if (!r.ok) throw new InputError(msg('essay.badOption', { option: c, reason: ctx.tr.m(r.reason) }));
+    return r.value;
+  });
+  const ranks: readonly Rank[] = opts.rank ? [opts.rank] : RANKS;
+  const db = ctx.db({ create: true });
+  const now = localTimestamp(ctx.now());
+  const registered: string[] = [];
+  let added = 0;
+  writeTransaction(
+    db,
+    ctx,
+    () => ({ command: 'require', args: { year, rank: opts.rank ?? 'both', codes: clean, hours: opts.hours ?? null, title: opts.title ?? null }, counts: { designated: added, registered: registered.length } }),
+    () => {
+      const exists = db.prepare('SELECT 1 FROM courses WHERE code = ?');
+      const addCourse = db.prepare('INSERT INTO courses (code, title, quarters, created_at) VALUES (?, ?, ?, ?)');
+      const setHours = db.prepare('UPDATE courses SET quarters = ?, title = COALESCE(?, title) WHERE code = ?');
+      const designate = db.prepare('INSERT OR IGNORE INTO designations (year, rank, course_code, designated_at) VALUES (?, ?, ?, ?)');
+      for (const code of clean) {
+        if (!exists.get(code)) {
+          addCourse.run(code, opts.title ?? null, quarters, now);
+          registered.push(code);
+        } else if (opts.hours !== undefined || opts.title !== undefined) {
+          setHours.run(opts.hours !== undefined ? quarters : (db.prepare('SELECT quarters FROM courses WHERE code = ?').get(code) as { quarters: number }).quarters, opts.title ?? null, code);
+        }
+        for (const rank of ranks) added += designate.run(year, rank, code, now).changes;
+      }
+    },
+  );
+  if (registered.length) ctx.warn(ctx.tr.t('require.registered', { codes: registered.join(', '), hours: quarters / 4 }));
+  ctx.err.write(ctx.tr.t('require.done', { count: added, year: yearText(year, ctx.tr), ranks: ranks.map((r) => rankText(r, ctx.tr)).join('/') }) + '\n');
+  return 0;
+}

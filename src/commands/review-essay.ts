@@ -1,0 +1,24 @@
+/** `cadre review-essay ID --approve|--reject`. */
+import type { Context } from '../cli/context.js';
+import { writeTransaction } from '../db/journal.js';
+import { InputError, UsageError, msg } from '../errors.js';
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [rawId, opts] = args as [string, { approve?: boolean; reject?: boolean }];
+  if (!opts.approve === !opts.reject) throw new UsageError(msg('review.oneOf'), msg('review.fix.oneOf'));
+  if (!/^\d+$/.test(rawId)) throw new InputError(msg('review.badId', { id: rawId }), [], msg('review.fix.badId'));
+  const status = opts.approve ? 'approved' : 'rejected';
+  const db = ctx.db();
+  const essay = db.prepare('SELECT e.id, e.status, e.title, c.learner_id FROM essays e JOIN cadres c ON c.id = e.cadre_id WHERE e.id = ?').get(Number(rawId)) as
+    | { id: number; status: string; title: string; learner_id: string }
+    | undefined;
+  if (!essay) throw new InputError(msg('review.notFound', { id: rawId }), [], msg('review.fix.badId'));
+  writeTransaction(
+    db,
+    ctx,
+    () => ({ command: 'review-essay', args: { id: essay.id, status, was: essay.status }, counts: { changed: 1 }, learnerIds: [essay.learner_id] }),
+    () => db.prepare("UPDATE essays SET status = ?, reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?").run(status, essay.id),
+  );
+  ctx.err.write(ctx.tr.t('review.done', { id: essay.id, title: essay.title, from: ctx.tr.t(`essayStatus.${essay.status}`), to: ctx.tr.t(`essayStatus.${status}`) }) + '\n');
+  return 0;
+}

@@ -1,0 +1,258 @@
+/**
+ * The credit audit: a pure function of one cadre's facts, the policy and the
+ * evaluation dates. It reads no clock, file, database or terminal.
+ *
+ * Units: credits in tenths, hours in quarter hours, essays as counts.
+ */
+import { daysInclusive, maxDate, minDate, type IsoDate } from './dates.js';
+import type { Policy, Rank } from './policy.js';
+import { academicYearOf, yearEndDate, yearStartDate, type Term } from './terms.js';
+
+export type RequirementId = 'total' | 'training' | 'report' | 'hours' | 'required' | 'reflection';
+export const REQUIREMENT_IDS: readonly RequirementId[] = ['total', 'training', 'report', 'hours', 'required', 'reflection'];
+export const YEARLY_REQUIREMENTS: ReadonlySet<RequirementId> = new Set(['hours', 'required', 'reflection']);
+export type Status = 'met' | 'on_track' | 'behind' | 'short' | 'exempt';
+export type Unit = 'credits' | 'hours' | 'essays';
+
+/** Anything a record can point back to (an import batch and line, a command). */
+export type Source = unknown;
+
+export interface HourFact { course: string; date: IsoDate; quarters: number; source?: Source }
+export interface EssayFact {
+  id: number;
+  kind: 'reflection' | 'report';
+  title: string;
+  date: IsoDate;
+  chars: number;
+  status: 'approved' | 'pending' | 'rejected';
+  source?: Source;
+}
+export interface TrainingFact { topic: string; date: IsoDate; source?: Source }
+export interface ExamFact { exam: string; date: IsoDate; scoreTenths: number; source?: Source }
+/** A required course designated for (year, rank) with its catalogue hours. */
+export interface Designation { year: number; rank: Rank; course: string; quarters: number }
+export interface Exemption { requirement: RequirementId; year: number | null; reason: string }
+
+export interface CadreFacts {
+  hours: HourFact[];
+  essays: EssayFact[];
+  training: TrainingFact[];
+  exams?: ExamFact[];
+  exemptions?: Exemption[];
+}
+
+/**
+ * When the audit is taken. `asOf` decides which periods are closed (their last
+ * day is before it); records dated after `cutoff` are ignored and pace is
+ * measured through `min(asOf, cutoff)`; years after `lastYear` are not listed.
+ * A plain audit has cutoff = asOf; the year-end view of year Y has asOf = the
+ * first day of Y+1, cutoff = the last day of Y and lastYear = Y.
+ */
+export interface Evaluation { asOf: IsoDate; cutoff: IsoDate; lastYear: number }
+
+export interface Requirement {
+  id: RequirementId;
+  /** 'term' or the academic year. */
+  period: 'term' | number;
+  unit: Unit;
+  required: number;
+  actual: number;
+  shortfall: number;
+  met: boolean;
+  status: Status;
+  periodStart: IsoDate;
+  periodEnd: IsoDate;
+  exemptReason?: string;
+}
+
+export type Counted<T> = T & { counts: boolean; year: number; why?: 'repeat' | 'too_short' | 'not_approved' | 'over_cap' };
+
+export interface CadreAudit {
+  term: Term;
+  rank: Rank;
+  credits: { platformTenths: number; essaysTenths: number; trainingTenths: number; totalTenths: number; requiredTenths: number };
+  requirements: Requirement[];
+  status: Status;
+  years: number[];
+  hours: Counted<HourFact>[];
+  essays: Counted<EssayFact>[];
+  training: Counted<TrainingFact>[];
+  exams: ExamFact[];
+  latestExam: ExamFact | null;
+  designated: Designation[];
+  /** Years whose designations total less than the policy asks (year → designated quarters). */
+  underDesignated: { year: number; designatedQ: number; policyQ: number }[];
+}
+
+const STATUS_ORDER: Status[] = ['exempt', 'met', 'on_track', 'behind', 'short'];
+export function worstStatus(statuses: Status[]): Status {
+  let worst: Status = 'met';
+  for (const s of statuses) if (STATUS_ORDER.indexOf(s) > STATUS_ORDER.indexOf(worst)) worst = s;
+  return worst;
+}
+
+function inWindow(date: IsoDate, from: IsoDate, to: IsoDate): boolean {
+  return date >= from && date <= to;
+}
+
+const byDate = <T extends { date: IsoDate }>(a: T, b: T) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
+
+/** Normalises a training topic so the same topic written twice counts once. */
+export function topicKey(topic: string): string {
+  return topic.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+interface PaceInput {
+  required: number;
+  actual: number;
+  periodStart: IsoDate;
+  periodEnd: IsoDate;
+  appointedOn: IsoDate;
+  essay: boolean;
+}
+
+/**
+ * met when actual ≥ required; short when the period closed before asOf;
+ * otherwise behind when under the pro-rata share of the elapsed part (counting
+ * the day pace is measured through), or for an essay when under a quarter of
+ * the period remains; else on track. Exact: compared by cross-multiplying.
+ */
+export function paceStatus(p: PaceInput, ev: Evaluation): Status {
+  if (p.actual >= p.required) return 'met';
+  if (p.periodEnd < ev.asOf) return 'short';
+  const start = maxDate(p.periodStart, p.appointedOn);
+  const through = minDate(ev.asOf, ev.cutoff);
+  if (start > p.periodEnd) return 'on_track';
+  const length = daysInclusive(start, p.periodEnd);
+  const elapsed = Math.max(0, Math.min(length, daysInclusive(start, through)));
+  if (p.essay) {
+    const remaining = length - elapsed;
+    return remaining * 4 < length ? 'behind' : 'on_track';
+  }
+  return p.actual * length < p.required * elapsed ? 'behind' : 'on_track';
+}
+
+export function auditTerm(
+  term: Term,
+  facts: CadreFacts,
+  designations: Designation[],
+  policy: Policy,
+  ev: Evaluation,
+): CadreAudit {
+  const rp = policy.ranks[term.rank];
+  const from = term.windowStart;
+  const to = minDate(term.windowEnd, ev.cutoff);
+  const yearOf = (d: IsoDate) => academicYearOf(d, policy);
+
+  // Platform hours: each course counts once per term, its earliest record.
+  const hours: Counted<HourFact>[] = [];
+  const firstByCourse = new Map<string, Counted<HourFact>>();
+  for (const h of facts.hours.filter((h) => inWindow(h.date, from, to)).sort(byDate)) {
+    const counts = !firstByCourse.has(h.course);
+    const c: Counted<HourFact> = { ...h, counts, year: yearOf(h.date), ...(counts ? {} : { why: 'repeat' as const }) };
+    if (counts) firstByCourse.set(h.course, c);
+    hours.push(c);
+  }
+  const countedHours = hours.filter((h) => h.counts);
+  const platformQ = countedHours.reduce((s, h) => s + h.quarters, 0);
+  const platformTenths = platformQ * policy.creditTenthsPerQuarterHour;
+
+  // Topic training: 1 credit per topic, once per term.
+  const training: Counted<TrainingFact>[] = [];
+  const seenTopics = new Set<string>();
+  for (const t of facts.training.filter((t) => inWindow(t.date, from, to)).sort(byDate)) {
+    const key = topicKey(t.topic);
+    const counts = !seenTopics.has(key);
+    seenTopics.add(key);
+    training.push({ ...t, counts, year: yearOf(t.date), ...(counts ? {} : { why: 'repeat' as const }) });
+  }
+  const trainingTenths = seenTopics.size * policy.trainingTenthsPerTopic;
+
+  // Essays: approved and long enough for the term's rank qualify; caps limit credits.
+  const essays: Counted<EssayFact>[] = [];
+  const reflectionsByYear = new Map<number, number>();
+  let reportsCredited = 0;
+  let reportsQualified = 0;
+  let essaysTenths = 0;
+  for (const e of facts.essays.filter((e) => inWindow(e.date, from, to)).sort((a, b) => byDate(a, b) || a.id - b.id)) {
+    const year = yearOf(e.date);
+    const rule = e.kind === 'reflection' ? rp.reflection : rp.report;
+    let why: Counted<EssayFact>['why'];
+    if (e.chars < rule.minChars) why = 'too_short';
+    else if (e.status !== 'approved') why = 'not_approved';
+    if (!why && e.kind === 'reflection') {
+      const n = reflectionsByYear.get(year) ?? 0;
+      reflectionsByYear.set(year, n + 1);
+      if (n >= policy.caps.reflectionsPerYear) why = 'over_cap';
+    } else if (!why) {
+      reportsQualified++;
+      if (reportsCredited >= policy.caps.reportsPerTerm) why = 'over_cap';
+      else reportsCredited++;
+    }
+    if (!why) essaysTenths += rule.creditTenths;
+    essays.push({ ...e, year, counts: !why, ...(why ? { why } : {}) });
+  }
+
+  // Years of the term that have begun and are within the view.
+  const years: number[] = [];
+  for (let y = term.startYear; y <= Math.min(term.endYear, ev.lastYear); y++) {
+    if (yearStartDate(y, policy) <= ev.asOf && yearStartDate(y, policy) <= term.windowEnd) years.push(y);
+  }
+
+  const exemptions = facts.exemptions ?? [];
+  const exemptionFor = (id: RequirementId, period: 'term' | number) =>
+    exemptions.find((x) => x.requirement === id && (x.year === null || x.year === period || (period === 'term' && x.year >= term.startYear && x.year <= term.endYear)));
+
+  const requirements: Requirement[] = [];
+  const add = (id: RequirementId, period: 'term' | number, unit: Unit, required: number, actual: number, periodStart: IsoDate, periodEnd: IsoDate, essay = false) => {
+    const met = actual >= required;
+    const exemption = exemptionFor(id, period);
+    const status: Status = exemption ? 'exempt' : paceStatus({ required, actual, periodStart, periodEnd, appointedOn: term.appointedOn, essay }, ev);
+    requirements.push({
+      id, period, unit, required, actual, shortfall: exemption ? 0 : Math.max(0, required - actual), met, status, periodStart, periodEnd,
+      ...(exemption ? { exemptReason: exemption.reason } : {}),
+    });
+  };
+
+  const totalTenths = platformTenths + essaysTenths + trainingTenths;
+  add('total', 'term', 'credits', rp.totalTenths, totalTenths, term.periodStart, term.periodEnd);
+  add('training', 'term', 'credits', rp.trainingTenths, trainingTenths, term.periodStart, term.periodEnd);
+  add('report', 'term', 'essays', rp.report.requiredPerTerm, reportsQualified, term.periodStart, term.periodEnd, true);
+
+  const designated = designations.filter((d) => d.rank === term.rank && d.year >= term.startYear && d.year <= term.endYear);
+  const underDesignated: CadreAudit['underDesignated'] = [];
+  for (const y of years) {
+    const ys = yearStartDate(y, policy);
+    const ye = yearEndDate(y, policy);
+    const yearQ = countedHours.filter((h) => h.year === y).reduce((s, h) => s + h.quarters, 0);
+    add('hours', y, 'hours', rp.hoursPerYearQ, yearQ, ys, ye);
+    // A designated course of year y is done when completed in the term on or before the end of y.
+    const courses = designated.filter((d) => d.year === y);
+    const requiredQ = courses.reduce((s, d) => s + d.quarters, 0);
+    const doneQ = courses.filter((d) => {
+      const first = firstByCourse.get(d.course);
+      return first !== undefined && first.date <= ye;
+    }).reduce((s, d) => s + d.quarters, 0);
+    if (requiredQ < rp.requiredHoursPerYearQ) underDesignated.push({ year: y, designatedQ: requiredQ, policyQ: rp.requiredHoursPerYearQ });
+    add('required', y, 'hours', requiredQ, doneQ, ys, ye);
+    const reflections = essays.filter((e) => e.kind === 'reflection' && e.year === y && (e.counts || e.why === 'over_cap')).length;
+    add('reflection', y, 'essays', rp.reflection.requiredPerYear, reflections, ys, ye, true);
+  }
+
+  const exams = [...(facts.exams ?? [])].sort(byDate);
+  return {
+    term,
+    rank: term.rank,
+    credits: { platformTenths, essaysTenths, trainingTenths, totalTenths, requiredTenths: rp.totalTenths },
+    requirements,
+    status: worstStatus(requirements.map((r) => r.status)),
+    years,
+    hours,
+    essays,
+    training,
+    exams,
+    latestExam: exams.length ? exams[exams.length - 1] : null,
+    designated,
+    underDesignated,
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The policy: every number of the notice's rules, in exact internal units.
+ * `parsePolicy` validates the JSON shipped in data/policy.json (or another
+ * school's file) and converts it; the engine takes the result as an argument.
+ */
+import { decimalToUnits } from './decimal.js';
+
+export type Rank = 'division' | 'section';
+export const RANKS: readonly Rank[] = ['division', 'section'];
+
+export interface RankPolicy {
+  /** Term total, tenths of a credit. */
+  totalTenths: number;
+  /** Platform hours per academic year, quarter hours. */
+  hoursPerYearQ: number;
+  /** Required-course hours per academic year expected by policy, quarter hours. */
+  requiredHoursPerYearQ: number;
+  reflection: { requiredPerYear: number; minChars: number; creditTenths: number };
+  report: { requiredPerTerm: number; minChars: number; creditTenths: number };
+  /** Topic-training credits per term, tenths. */
+  trainingTenths: number;
+}
+
+export interface Policy {
+  /** Month and day the academic year starts, e.g. [9, 1]. */
+  yearStart: [number, number];
+  /** Appointments on or after this month-day (within the academic year) start their first term the next year. */
+  appointmentCutoff: [number, number];
+  termYears: number;
+  /** Learner IDs are this prefix, the two-digit year of issue and a sequence number. */
+  learnerIdPrefix: string;
+  /** Tenths of a credit earned by one quarter hour of platform study. */
+  creditTenthsPerQuarterHour: number;
+  maxQuarterHoursPerRow: number;
+  trainingTenthsPerTopic: number;
+  caps: { reflectionsPerYear: number; reportsPerTerm: number };
+  initialPasswordDays: number;
+  lockout: { attempts: number; windowMinutes: number; lockMinutes: number };
+  ranks: Record<Rank, RankPolicy>;
+  /** Lower-cased word → rank. */
+  rankWords: Map<string, Rank>;
+  refusedRankWords: Set<string>;
+}
+
+export class PolicyError extends Error {
+  constructor(readonly path: string, readonly problem: string) {
+    super(`${path}: ${problem}`);
+  }
+}
+
+type Json = unknown;
+
+function obj(v: Json, path: string): Record<string, Json> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new PolicyError(path, 'must be an object');
+  return v as Record<string, Json>;
+}
+
+function field(o: Record<string, Json>, key: string, path: string): Json {
+  if (!Object.prototype.hasOwnProperty.call(o, key)) throw new PolicyError(`${path}.${key}`, 'is missing');
+  return o[key];
+}
+
+function decimal(o: Record<string, Json>, key: string, path: string, unitsPerOne: number, unitName: string): number {
+  const v = field(o, key, path);
+  const text = typeof v === 'number' ? String(v) : v;
+  if (typeof text !== 'string') throw new PolicyError(`${path}.${key}`, 'must be a decimal number written as a string, e.g. "0.4"');
+  const units = decimalToUnits(text, unitsPerOne);
+  if (units === null) throw new PolicyError(`${path}.${key}`, `"${text}" is not a whole number of ${unitName}`);
+  return units;
+}
+
+function count(o: Record<string, Json>, key: string, path: string, min = 0): number {
+  const v = field(o, key, path);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new PolicyError(`${path}.${key}`, `must be a whole number ≥ ${min}`);
+  }
+  return v;
+}
+
+function monthDay(o: Record<string, Json>, key: string, path: string): [number, number] {
+  const v = field(o, key, path);
+  const m = typeof v === 'string' ? /^(\d{2})-(\d{2})$/.exec(v) : null;
+  const month = m ? Number(m[1]) : 0;
+  const day = m ? Number(m[2]) : 0;
+  if (!m || month < 1 || month > 12 || day < 1 || day > 28) {
+    throw new PolicyError(`${path}.${key}`, 'must be "MM-DD" with a day from 01 to 28');
+  }
+  return [month, day];
+}
+
+function words(o: Record<string, Json>, key: string, path: string): string[] {
+  const v = field(o, key, path);
+  if (!Array.isArray(v) || v.some((w) => typeof w !== 'string' || w.trim() === '')) {
+    throw new PolicyError(`${path}.${key}`, 'must be a list of words');
+  }
+  return (v as string[]).map((w) => w.trim().toLowerCase());
+}
+
+function rankPolicy(v: Json, path: string): RankPolicy {
+  const o = obj(v, path);
+  const reflection = obj(field(o, 'reflection', path), `${path}.reflection`);
+  const report = obj(field(o, 'report', path), `${path}.report`);
+  return {
+    totalTenths: decimal(o, 'total_credits', path, 10, 'tenths of a credit'),
+    hoursPerYearQ: decimal(o, 'hours_per_year', path, 4, 'quarter hours'),
+    requiredHoursPerYearQ: decimal(o, 'required_hours_per_year', path, 4, 'quarter hours'),
+    reflection: {
+      requiredPerYear: count(reflection, 'required_per_year', `${path}.reflection`),
+      minChars: count(reflection, 'min_chars', `${path}.reflection`, 1),
+      creditTenths: decimal(reflection, 'credits', `${path}.reflection`, 10, 'tenths of a credit'),
+    },
+    report: {
+      requiredPerTerm: count(report, 'required_per_term', `${path}.report`),
+      minChars: count(report, 'min_chars', `${path}.report`, 1),
+      creditTenths: decimal(report, 'credits', `${path}.report`, 10, 'tenths of a credit'),
+    },
+    trainingTenths: decimal(o, 'training_credits', path, 10, 'tenths of a credit'),
+  };
+}
+
+function learnerIdPrefix(v: Json): string {
+  if (typeof v !== 'string' || !/^[A-Z]{1,6}$/.test(v)) {
+    throw new PolicyError('policy.learner_id_prefix', 'must be 1 to 6 upper-case letters');
+  }
+  return v;
+}
+
+export function parsePolicy(json: Json): Policy {
+  const root = obj(json, 'policy');
+  if (field(root, 'version', 'policy') !== 1) throw new PolicyError('policy.version', 'must be 1');
+  const creditTenthsPerHour = decimal(root, 'credits_per_hour', 'policy', 10, 'tenths of a credit');
+  if (creditTenthsPerHour % 4 !== 0) {
+    throw new PolicyError('policy.credits_per_hour', 'a quarter hour must earn a whole number of tenths of a credit (a multiple of 0.4)');
+  }
+  const step = decimal(root, 'hour_step', 'policy', 4, 'quarter hours');
+  if (step !== 1) throw new PolicyError('policy.hour_step', 'only "0.25" is supported');
+  const ranksObj = obj(field(root, 'ranks', 'policy'), 'policy.ranks');
+  const caps = obj(field(root, 'caps', 'policy'), 'policy.caps');
+  const lockout = obj(field(root, 'lockout', 'policy'), 'policy.lockout');
+  const wordsObj = obj(field(root, 'rank_words', 'policy'), 'policy.rank_words');
+  const rankWords = new Map<string, Rank>();
+  for (const rank of RANKS) {
+    for (const w of words(wordsObj, rank, 'policy.rank_words')) {
+      const seen = rankWords.get(w);
+      if (seen && seen !== rank) throw new PolicyError(`policy.rank_words.${rank}`, `"${w}" is also a word for ${seen}`);
+      rankWords.set(w, rank);
+    }
+  }
+  const policy: Policy = {
+    yearStart: monthDay(root, 'academic_year_start', 'policy'),
+    appointmentCutoff: monthDay(root, 'appointment_cutoff', 'policy'),
+    termYears: count(root, 'term_years', 'policy', 1),
+    learnerIdPrefix: learnerIdPrefix(field(root, 'learner_id_prefix', 'policy')),
+    creditTenthsPerQuarterHour: creditTenthsPerHour / 4,
+    maxQuarterHoursPerRow: decimal(root, 'max_hours_per_row', 'policy', 4, 'quarter hours'),
+    trainingTenthsPerTopic: decimal(root, 'training_credits_per_topic', 'policy', 10, 'tenths of a credit'),
+    caps: {
+      reflectionsPerYear: count(caps, 'reflections_per_year', 'policy.caps'),
+      reportsPerTerm: count(caps, 'reports_per_term', 'policy.caps'),
+    },
+    initialPasswordDays: count(root, 'initial_password_days', 'policy', 1),
+    lockout: {
+      attempts: count(lockout, 'attempts', 'policy.lockout', 1),
+      windowMinutes: count(lockout, 'window_minutes', 'policy.lockout', 1),
+      lockMinutes: count(lockout, 'lock_minutes', 'policy.lockout', 1),
+    },
+    ranks: {
+      division: rankPolicy(field(ranksObj, 'division', 'policy.ranks'), 'policy.ranks.division'),
+      section: rankPolicy(field(ranksObj, 'section', 'policy.ranks'), 'policy.ranks.section'),
+    },
+    rankWords,
+    refusedRankWords: new Set(words(root, 'refused_rank_words', 'policy')),
+  };
+  return policy;
+}
+
+export type RankReading = { ok: true; rank: Rank } | { ok: false; refused: boolean };
+
+/** Reads a rank as written in a roster (处级, 正处级干部, division …). */
+export function readRank(text: string, policy: Policy): RankReading {
+  const w = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  const rank = policy.rankWords.get(w);
+  if (rank) return { ok: true, rank };
+  return { ok: false, refused: policy.refusedRankWords.has(w) };
+}
+
+/**
+ * The seed's components add up to the term total (3 × 8 + 21 + 15 = 60 for
+ * division). Returns the sum of a rank's components in tenths so a policy
+ * whose components no longer cover its total can be flagged.
+ */
+export function componentSumTenths(policy: Policy, rank: Rank): number {
+  const r = policy.ranks[rank];
+  const yearly = r.hoursPerYearQ * policy.creditTenthsPerQuarterHour + r.reflection.requiredPerYear * r.reflection.creditTenths;
+  return policy.termYears * yearly + r.report.requiredPerTerm * r.report.creditTenths + r.trainingTenths;
+}

@@ -1,0 +1,153 @@
+/**
+ * Academic years and terms (任期). Pure functions of the appointments, the
+ * policy and a date.
+ *
+ * - Academic year Y runs from yearStart of Y to the day before yearStart of Y+1.
+ * - A series starts at each appointment (a first appointment, a promotion or a
+ *   re-appointment). Its first term starts with the academic year holding the
+ *   appointment when the appointment falls before the cutoff (1 March) of that
+ *   year, else with the next academic year; the part-year before it carries no
+ *   yearly requirement but its records count toward the first term.
+ * - Terms roll over every `termYears` years until the next appointment (the
+ *   term then ends the day before it) or the day the cadre left office.
+ */
+import { addDays, minDate, type IsoDate } from './dates.js';
+import type { Policy, Rank } from './policy.js';
+
+export interface Appointment {
+  rank: Rank;
+  appointedOn: IsoDate;
+}
+
+export interface ServiceRecord {
+  /** Sorted by date, earliest first; dates distinct. */
+  appointments: Appointment[];
+  leftOn: IsoDate | null;
+}
+
+export interface Term {
+  rank: Rank;
+  /** Index of the appointment that opened the series. */
+  series: number;
+  /** 0 for the first term of a series. */
+  index: number;
+  appointedOn: IsoDate;
+  /** First and last academic year of the term. */
+  startYear: number;
+  endYear: number;
+  /** Records dated in [windowStart, windowEnd] belong to the term. */
+  windowStart: IsoDate;
+  windowEnd: IsoDate;
+  /** The nominal period: first day of startYear to last day of endYear. */
+  periodStart: IsoDate;
+  periodEnd: IsoDate;
+  /** Why the term ends before periodEnd, if it does. */
+  cutShort: 'reappointed' | 'left' | null;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function yearStartDate(year: number, policy: Policy): IsoDate {
+  const [m, d] = policy.yearStart;
+  return `${year}-${pad(m)}-${pad(d)}`;
+}
+
+export function yearEndDate(year: number, policy: Policy): IsoDate {
+  return addDays(yearStartDate(year + 1, policy), -1);
+}
+
+/** The academic year a date falls in (named by its first calendar year). */
+export function academicYearOf(date: IsoDate, policy: Policy): number {
+  const y = Number(date.slice(0, 4));
+  return date >= yearStartDate(y, policy) ? y : y - 1;
+}
+
+/** The cutoff date (e.g. 1 March) inside academic year Y. */
+function cutoffDate(year: number, policy: Policy): IsoDate {
+  const [m, d] = policy.appointmentCutoff;
+  const sameCalendarYear = `${year}-${pad(m)}-${pad(d)}`;
+  return sameCalendarYear >= yearStartDate(year, policy) ? sameCalendarYear : `${year + 1}-${pad(m)}-${pad(d)}`;
+}
+
+/** First academic year of the first term after an appointment on `date`. */
+export function firstTermYear(date: IsoDate, policy: Policy): number {
+  const ay = academicYearOf(date, policy);
+  return date < cutoffDate(ay, policy) ? ay : ay + 1;
+}
+
+/** Last day on which records belong to the series opened by appointment i. */
+function seriesEnd(service: ServiceRecord, i: number): { end: IsoDate | null; by: 'reappointed' | 'left' | null } {
+  const next = service.appointments[i + 1];
+  const nextEnd = next ? addDays(next.appointedOn, -1) : null;
+  const left = service.leftOn;
+  if (nextEnd && (!left || nextEnd <= left)) return { end: nextEnd, by: 'reappointed' };
+  if (left) return { end: left, by: 'left' };
+  return { end: null, by: null };
+}
+
+/**
+ * Every term that has begun (windowStart ≤ upTo), in order. A term begins on
+ * its window start: the appointment date for a series' first term.
+ */
+export function termsUpTo(service: ServiceRecord, policy: Policy, upTo: IsoDate): Term[] {
+  const terms: Term[] = [];
+  service.appointments.forEach((appt, series) => {
+    const { end, by } = seriesEnd(service, series);
+    if (end !== null && end < appt.appointedOn) return; // superseded the same day
+    const first = firstTermYear(appt.appointedOn, policy);
+    for (let index = 0; ; index++) {
+      const startYear = first + index * policy.termYears;
+      const endYear = startYear + policy.termYears - 1;
+      const windowStart = index === 0 ? appt.appointedOn : yearStartDate(startYear, policy);
+      if (windowStart > upTo) break;
+      if (end !== null && windowStart > end) break;
+      const periodEnd = yearEndDate(endYear, policy);
+      const windowEnd = end !== null ? minDate(periodEnd, end) : periodEnd;
+      terms.push({
+        rank: appt.rank,
+        series,
+        index,
+        appointedOn: appt.appointedOn,
+        startYear,
+        endYear,
+        windowStart,
+        windowEnd,
+        periodStart: yearStartDate(startYear, policy),
+        periodEnd,
+        cutShort: windowEnd < periodEnd ? by : null,
+      });
+      if (end !== null && windowEnd >= end) break;
+    }
+  });
+  return terms;
+}
+
+/** The term a dated record belongs to, or null when the date is outside every term. */
+export function termOf(service: ServiceRecord, policy: Policy, date: IsoDate): Term | null {
+  const terms = termsUpTo(service, policy, date);
+  for (let i = terms.length - 1; i >= 0; i--) {
+    const t = terms[i];
+    if (date >= t.windowStart && date <= t.windowEnd) return t;
+  }
+  return null;
+}
+
+/** The latest term that has begun by `asOf`, or null. */
+export function currentTerm(service: ServiceRecord, policy: Policy, asOf: IsoDate): Term | null {
+  const terms = termsUpTo(service, policy, asOf);
+  return terms.length ? terms[terms.length - 1] : null;
+}
+
+/** For the year-end view: the latest term whose academic years include `year`. */
+export function termHoldingYear(service: ServiceRecord, policy: Policy, year: number): Term | null {
+  const terms = termsUpTo(service, policy, yearEndDate(year, policy));
+  for (let i = terms.length - 1; i >= 0; i--) {
+    const t = terms[i];
+    if (t.startYear <= year && year <= t.endYear && t.windowEnd >= yearStartDate(year, policy)) return t;
+  }
+  return null;
+}
+
+export function termLabel(t: { startYear: number; endYear: number }): string {
+  return `${t.startYear}-${t.endYear + 1}`;
+}

@@ -1,0 +1,99 @@
+/** Reading the facts the audit needs, in bulk, grouped by cadre. */
+import type { CadreFacts, Designation, Exemption, RequirementId } from '../core/audit.js';
+import type { IsoDate } from '../core/dates.js';
+import type { Rank } from '../core/policy.js';
+import type { DB } from './open.js';
+
+export interface SourceRef {
+  batchId: number | null;
+  file: string | null;
+  sha256: string | null;
+  importedAt: string | null;
+  operator: string | null;
+  line: number | null;
+  enteredBy: string;
+  alsoIn: { batchId: number; file: string; line: number }[];
+}
+
+function group<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(r);
+  }
+  return m;
+}
+
+/**
+ * Facts for the given cadres (all when `ids` is null), records dated up to
+ * `cutoff`. With `withSources`, each record carries where it came from.
+ */
+export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSources = false): Map<number, CadreFacts> {
+  const facts = new Map<number, CadreFacts>();
+  const get = (id: number) => {
+    let f = facts.get(id);
+    if (!f) facts.set(id, (f = { hours: [], essays: [], training: [], exams: [], exemptions: [] }));
+    return f;
+  };
+  const only = ids ? `AND cadre_id IN (${ids.map(() => '?').join(',')})` : '';
+  const params = ids ?? [];
+  const sources = withSources ? sourceLoader(db) : null;
+
+  const hours = db.prepare(`SELECT cadre_id, course_code, completed_on, quarters, id, batch_id, line, entered_by FROM hours WHERE completed_on <= ? ${only}`).raw();
+  for (const r of hours.iterate(cutoff, ...params) as Iterable<[number, string, string, number, number, number | null, number | null, string]>) {
+    get(r[0]).hours.push({ course: r[1], date: r[2], quarters: r[3], ...(sources ? { source: sources('hours', r[4], r[5], r[6], r[7]) } : {}) });
+  }
+  const training = db.prepare(`SELECT cadre_id, topic, attended_on, id, batch_id, line, entered_by FROM training WHERE attended_on <= ? ${only}`).raw();
+  for (const r of training.iterate(cutoff, ...params) as Iterable<[number, string, string, number, number | null, number | null, string]>) {
+    get(r[0]).training.push({ topic: r[1], date: r[2], ...(sources ? { source: sources('training', r[3], r[4], r[5], r[6]) } : {}) });
+  }
+  const essays = db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status, batch_id, line, entered_by FROM essays WHERE submitted_on <= ? ${only}`).raw();
+  for (const r of essays.iterate(cutoff, ...params) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected', number | null, number | null, string]>) {
+    get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6], ...(sources ? { source: sources('essays', r[1], r[7], r[8], r[9]) } : {}) });
+  }
+  const exams = db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths, id, batch_id, line, entered_by FROM exams WHERE taken_on <= ? ${only}`).raw();
+  for (const r of exams.iterate(cutoff, ...params) as Iterable<[number, string, string, number, number, number | null, number | null, string]>) {
+    get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3], ...(sources ? { source: sources('exams', r[4], r[5], r[6], r[7]) } : {}) });
+  }
+  const exemptions = db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw();
+  for (const r of exemptions.iterate(...params) as Iterable<[number, RequirementId, number | null, string]>) {
+    get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
+  }
+  return facts;
+}
+
+function sourceLoader(db: DB) {
+  const batch = db.prepare('SELECT file_name, sha256, imported_at, operator FROM batches WHERE id = ?');
+  const also = db.prepare(
+    'SELECT s.batch_id, b.file_name, s.line FROM record_sources s JOIN batches b ON b.id = s.batch_id WHERE s.kind = ? AND s.record_id = ? AND b.undone_at IS NULL ORDER BY s.batch_id',
+  );
+  return (kind: string, id: number, batchId: number | null, line: number | null, enteredBy: string): SourceRef => {
+    const b = batchId ? (batch.get(batchId) as { file_name: string; sha256: string; imported_at: string; operator: string } | undefined) : undefined;
+    const alsoIn = (also.all(kind, id) as { batch_id: number; file_name: string; line: number }[]).map((a) => ({ batchId: a.batch_id, file: a.file_name, line: a.line }));
+    return {
+      batchId,
+      file: b?.file_name ?? null,
+      sha256: b?.sha256 ?? null,
+      importedAt: b?.imported_at ?? null,
+      operator: b?.operator ?? null,
+      line,
+      enteredBy,
+      alsoIn,
+    };
+  };
+}
+
+export function loadDesignations(db: DB): Designation[] {
+  return (
+    db.prepare('SELECT d.year, d.rank, d.course_code, c.quarters FROM designations d JOIN courses c ON c.code = d.course_code ORDER BY d.year, d.rank, d.course_code').all() as {
+      year: number;
+      rank: Rank;
+      course_code: string;
+      quarters: number;
+    }[]
+  ).map((d) => ({ year: d.year, rank: d.rank, course: d.course_code, quarters: d.quarters }));
+}
+
+export { group };

@@ -1,0 +1,186 @@
+/**
+ * Numbered, forward-only migrations. `PRAGMA user_version` records the last
+ * one applied; each runs in its own IMMEDIATE transaction together with the
+ * version bump, so a crash leaves either the old schema or the new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE cadres (
+  id          INTEGER PRIMARY KEY,
+  learner_id  TEXT NOT NULL UNIQUE,
+  staff_no    TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  department  TEXT NOT NULL,
+  phone       TEXT,
+  email       TEXT,
+  left_on     TEXT,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+) STRICT;
+
+-- One row per appointment; each opens a series of terms (see src/core/terms.ts).
+CREATE TABLE appointments (
+  id            INTEGER PRIMARY KEY,
+  cadre_id      INTEGER NOT NULL REFERENCES cadres(id),
+  rank          TEXT NOT NULL CHECK (rank IN ('division', 'section')),
+  rank_title    TEXT NOT NULL,
+  appointed_on  TEXT NOT NULL,
+  recorded_at   TEXT NOT NULL,
+  UNIQUE (cadre_id, appointed_on)
+) STRICT;
+
+CREATE TABLE accounts (
+  cadre_id      INTEGER PRIMARY KEY REFERENCES cadres(id),
+  password_hash TEXT NOT NULL,
+  initial_hash  TEXT,
+  must_change   INTEGER NOT NULL CHECK (must_change IN (0, 1)),
+  issued_at     TEXT NOT NULL,
+  changed_at    TEXT,
+  locked_until  TEXT
+) STRICT;
+
+CREATE TABLE login_attempts (
+  id        INTEGER PRIMARY KEY,
+  cadre_id  INTEGER NOT NULL REFERENCES cadres(id),
+  at        TEXT NOT NULL,
+  ok        INTEGER NOT NULL CHECK (ok IN (0, 1))
+) STRICT;
+CREATE INDEX login_attempts_by_cadre ON login_attempts (cadre_id, at);
+
+-- One row per imported file.
+CREATE TABLE batches (
+  id              INTEGER PRIMARY KEY,
+  kind            TEXT NOT NULL CHECK (kind IN ('roster', 'hours', 'training', 'exams', 'essays')),
+  file_name       TEXT NOT NULL,
+  sha256          TEXT NOT NULL,
+  imported_at     TEXT NOT NULL,
+  operator        TEXT NOT NULL,
+  rows_read       INTEGER NOT NULL,
+  rows_new        INTEGER NOT NULL,
+  rows_duplicate  INTEGER NOT NULL,
+  rows_rejected   INTEGER NOT NULL,
+  undone_at       TEXT
+) STRICT;
+CREATE UNIQUE INDEX batches_live_file ON batches (kind, sha256) WHERE undone_at IS NULL;
+
+CREATE TABLE courses (
+  code        TEXT PRIMARY KEY,
+  title       TEXT,
+  quarters    INTEGER NOT NULL CHECK (quarters > 0),
+  created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE designations (
+  year           INTEGER NOT NULL,
+  rank           TEXT NOT NULL CHECK (rank IN ('division', 'section')),
+  course_code    TEXT NOT NULL REFERENCES courses(code),
+  designated_at  TEXT NOT NULL,
+  PRIMARY KEY (year, rank, course_code)
+) STRICT;
+
+-- Platform study records. Distinct (cadre, course, date); the audit counts a
+-- course once per term, its earliest record. batch_id/line: the first import
+-- that carried it; further batches that carried it too are in record_sources.
+CREATE TABLE hours (
+  id            INTEGER PRIMARY KEY,
+  cadre_id      INTEGER NOT NULL REFERENCES cadres(id),
+  course_code   TEXT NOT NULL REFERENCES courses(code),
+  completed_on  TEXT NOT NULL,
+  quarters      INTEGER NOT NULL CHECK (quarters > 0),
+  batch_id      INTEGER REFERENCES batches(id),
+  line          INTEGER,
+  entered_by    TEXT NOT NULL,
+  UNIQUE (cadre_id, course_code, completed_on)
+) STRICT;
+
+CREATE TABLE training (
+  id           INTEGER PRIMARY KEY,
+  cadre_id     INTEGER NOT NULL REFERENCES cadres(id),
+  topic        TEXT NOT NULL,
+  topic_key    TEXT NOT NULL,
+  attended_on  TEXT NOT NULL,
+  batch_id     INTEGER REFERENCES batches(id),
+  line         INTEGER,
+  entered_by   TEXT NOT NULL,
+  UNIQUE (cadre_id, topic_key, attended_on)
+) STRICT;
+
+CREATE TABLE essays (
+  id            INTEGER PRIMARY KEY,
+  cadre_id      INTEGER NOT NULL REFERENCES cadres(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('reflection', 'report')),
+  title         TEXT NOT NULL,
+  submitted_on  TEXT NOT NULL,
+  chars         INTEGER NOT NULL CHECK (chars >= 0),
+  status        TEXT NOT NULL CHECK (status IN ('approved', 'pending', 'rejected')),
+  file_sha256   TEXT,
+  batch_id      INTEGER REFERENCES batches(id),
+  line          INTEGER,
+  entered_by    TEXT NOT NULL,
+  reviewed_at   TEXT,
+  UNIQUE (cadre_id, kind, title, submitted_on)
+) STRICT;
+
+CREATE TABLE exams (
+  id            INTEGER PRIMARY KEY,
+  cadre_id      INTEGER NOT NULL REFERENCES cadres(id),
+  exam          TEXT NOT NULL,
+  taken_on      TEXT NOT NULL,
+  score_tenths  INTEGER NOT NULL CHECK (score_tenths BETWEEN 0 AND 1000),
+  batch_id      INTEGER REFERENCES batches(id),
+  line          INTEGER,
+  entered_by    TEXT NOT NULL,
+  UNIQUE (cadre_id, exam, taken_on)
+) STRICT;
+
+-- Further batches that carried a record already on file (it stays while any vouches for it).
+CREATE TABLE record_sources (
+  kind       TEXT NOT NULL CHECK (kind IN ('hours', 'training', 'essays', 'exams')),
+  record_id  INTEGER NOT NULL,
+  batch_id   INTEGER NOT NULL REFERENCES batches(id),
+  line       INTEGER NOT NULL,
+  PRIMARY KEY (kind, record_id, batch_id)
+) STRICT;
+CREATE INDEX record_sources_by_batch ON record_sources (batch_id);
+
+CREATE TABLE exemptions (
+  id            INTEGER PRIMARY KEY,
+  cadre_id      INTEGER NOT NULL REFERENCES cadres(id),
+  requirement   TEXT NOT NULL CHECK (requirement IN ('total', 'training', 'report', 'hours', 'required', 'reflection')),
+  year          INTEGER,
+  reason        TEXT NOT NULL,
+  granted_by    TEXT NOT NULL,
+  granted_at    TEXT NOT NULL,
+  revoked_at    TEXT
+) STRICT;
+
+CREATE TABLE journal (
+  id            INTEGER PRIMARY KEY,
+  at            TEXT NOT NULL,
+  operator      TEXT NOT NULL,
+  command       TEXT NOT NULL,
+  args          TEXT NOT NULL,
+  input_sha256  TEXT,
+  counts        TEXT,
+  learner_ids   TEXT
+) STRICT;
+CREATE INDEX journal_by_time ON journal (at);
+`,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

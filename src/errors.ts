@@ -1,0 +1,57 @@
+/**
+ * Typed errors. The CLI maps each to an exit code in one place (src/cli/main.ts):
+ * InputError and UsageError → 2 (nothing was changed), ReportedFailure → 1.
+ * Messages are catalogue keys with parameters so they render in zh or en.
+ */
+export interface Msg {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** Where in an input a problem is: file, 1-based line and column, column name. */
+export interface Place {
+  file?: string;
+  line?: number;
+  column?: number;
+  columnName?: string;
+}
+
+export interface Problem extends Place {
+  reason: Msg;
+  /** How to fix it, when there is something to say. */
+  fix?: Msg;
+}
+
+export class CadreError extends Error {
+  constructor(
+    readonly exitCode: number,
+    readonly msg: Msg,
+    readonly problems: Problem[] = [],
+    readonly fix?: Msg,
+  ) {
+    super(msg.key);
+  }
+}
+
+/** Bad input: a file, a row, an option value. Exit 2; nothing was written. */
+export class InputError extends CadreError {
+  constructor(msg: Msg, problems: Problem[] = [], fix?: Msg) {
+    super(2, msg, problems, fix);
+  }
+}
+
+/** Wrong use of the command line. Exit 2. */
+export class UsageError extends CadreError {
+  constructor(msg: Msg, fix?: Msg) {
+    super(2, msg, [], fix);
+  }
+}
+
+/** The command ran and found what it reports as failure. Exit 1. */
+export class ReportedFailure extends CadreError {
+  constructor(msg: Msg) {
+    super(1, msg);
+  }
+}
+
+export const msg = (key: string, params?: Record<string, string | number>): Msg => ({ key, params });

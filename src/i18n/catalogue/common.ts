@@ -1,0 +1,27 @@
+import type { Section } from './index.js';
+
+/** Messages shared by every command: places, exit summaries, generic errors. */
+export const common: Section = {
+  zh: {
+    'place.file': '{file}',
+    'place.line': '第 {line} 行',
+    'place.column': '第 {column} 列',
+    'place.columnName': '（{name}）',
+    'error.prefix': '错误',
+    'warning.prefix': '警告',
+    'fix.prefix': '解决办法',
+    'error.unexpected': '意外错误：{message}。加 --debug 重新运行可查看详细信息。',
+    'error.moreProblems': '……另有 {count} 处问题未列出',
+  },
+  en: {
+    'place.file': '{file}',
+    'place.line': 'line {line}',
+    'place.column': 'column {column}',
+    'place.columnName': ' ({name})',
+    'error.prefix': 'error',
+    'warning.prefix': 'warning',
+    'fix.prefix': 'fix',
+    'error.unexpected': 'unexpected error: {message}. Run again with --debug to see the details.',
+    'error.moreProblems': '… and {count} more problems not listed',
+  },
+};

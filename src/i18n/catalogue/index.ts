@@ -1,0 +1,12 @@
+import { common } from './common.js';
+import { io } from './io.js';
+import { auth } from './auth.js';
+import { cli } from './cli.js';
+import { commands } from './commands.js';
+
+export interface Section {
+  zh: Record<string, string>;
+  en: Record<string, string>;
+}
+
+export const sections: Section[] = [common, io, auth, cli, commands];

@@ -1,0 +1,311 @@
+/**
+ * The shape every import follows: read the file as a stream, validate each row,
+ * stage the valid ones in a TEMP table (so a million rows never sit in memory),
+ * then commit the file in one BEGIN IMMEDIATE transaction, or nothing at all.
+ *
+ * With several files each stands alone: a refused file changes nothing, the
+ * others go on, and the summary says which were written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { localTimestamp, type Context } from '../cli/context.js';
+import { formatProblem } from '../cli/report-error.js';
+import { paint } from '../cli/color.js';
+import { loadCadres } from '../db/cadres.js';
+import { recordJournal } from '../db/journal.js';
+import type { DB } from '../db/open.js';
+import { CadreError, InputError, msg, type Problem } from '../errors.js';
+import { BOM, toCsv } from '../io/csv-out.js';
+import { openTable, type TableRecord, type TableSpec } from '../io/table.js';
+import { RowEnv, RowProblems } from './row-context.js';
+
+export type BatchKind = 'hours' | 'training' | 'exams' | 'essays';
+
+export interface Counts {
+  read: number;
+  new: number;
+  duplicate: number;
+  rejected: number;
+}
+
+export interface ImportKind {
+  kind: BatchKind;
+  command: string;
+  spec: TableSpec;
+  /** CREATE TEMP TABLE stage (...) with a `line` column. */
+  stageDdl: string;
+  stageInsert: string;
+  /** Validates one record; returns the stage row's values, or null with problems added. */
+  parse(rec: TableRecord, env: RowEnv, p: RowProblems, ctx: Context): unknown[] | null | Promise<unknown[] | null>;
+  /** How many staged rows would be new (the rest are duplicates), before writing. */
+  countNew(db: DB): number;
+  /** Moves the stage into the real tables (batchId null: entered by hand). Runs inside the write transaction. */
+  commit(db: DB, batchId: number | null, ctx: Context): void;
+  /** Learner IDs touched, for the journal (only when few). */
+  touched?(db: DB): string[];
+}
+
+export interface ImportOptions {
+  skipInvalid?: boolean;
+  dryRun?: boolean;
+}
+
+export interface FileOutcome {
+  file: string;
+  status: 'written' | 'dry-run' | 'already' | 'refused';
+  counts: Counts;
+  rejectedFile?: string;
+  batchId?: number;
+}
+
+/** Rows staged per small transaction on the TEMP table (keeps memory flat). */
+const STAGE_CHUNK = 5000;
+/** Problems kept in memory for the error listing; the rest are counted. */
+const KEEP_PROBLEMS = 1000;
+
+export async function runImports(files: string[], opts: ImportOptions, ctx: Context, makeKind: () => ImportKind): Promise<number> {
+  const db = ctx.db({ create: true });
+  const outcomes: FileOutcome[] = [];
+  let failed = false;
+  for (const file of files) {
+    try {
+      outcomes.push(await importOne(file, opts, ctx, db, makeKind()));
+    } catch (e) {
+      if (!(e instanceof CadreError)) throw e;
+      failed = true;
+      printRefusal(e, ctx);
+      outcomes.push({ file, status: 'refused', counts: { read: 0, new: 0, duplicate: 0, rejected: 0 } });
+    } finally {
+      db.exec('DROP TABLE IF EXISTS temp.stage');
+    }
+  }
+  printSummary(outcomes, ctx);
+  return failed ? 2 : 0;
+}
+
+function printRefusal(e: CadreError, ctx: Context): void {
+  const { tr } = ctx;
+  ctx.err.write(`${paint(ctx.color, 'red', tr.t('error.prefix'))}: ${tr.m(e.msg)}\n`);
+  const listed = e.problems.slice(0, 200);
+  for (const p of listed) ctx.err.write(`  ${formatProblem(p, tr)}\n`);
+  const more = (e as CadreError & { more?: number }).more ?? 0;
+  const hidden = e.problems.length - listed.length + more;
+  if (hidden > 0) ctx.err.write(`  ${tr.t('error.moreProblems', { count: hidden })}\n`);
+  if (e.fix) ctx.err.write(`${paint(ctx.color, 'cyan', tr.t('fix.prefix'))}: ${tr.m(e.fix)}\n`);
+}
+
+function printSummary(outcomes: FileOutcome[], ctx: Context): void {
+  const { t } = ctx.tr;
+  for (const o of outcomes) {
+    const c = o.counts;
+    const key = `import.outcome.${o.status}`;
+    ctx.err.write(`${t(key, { file: o.file })}  ${t('import.counts', { read: c.read, new: c.new, duplicate: c.duplicate, rejected: c.rejected })}\n`);
+    if (o.rejectedFile) ctx.err.write(`  ${t('import.rejectedWritten', { file: o.rejectedFile })}\n`);
+  }
+  if (outcomes.length > 1) {
+    const written = outcomes.filter((o) => o.status === 'written').map((o) => o.file);
+    const refused = outcomes.filter((o) => o.status === 'refused').map((o) => o.file);
+    ctx.err.write(`${t('import.summaryWritten', { count: written.length, files: written.join(', ') || '-' })}\n`);
+    if (refused.length) ctx.err.write(`${t('import.summaryRefused', { count: refused.length, files: refused.join(', ') })}\n`);
+  }
+}
+
+export function rejectedPathFor(file: string): string {
+  const ext = path.extname(file);
+  const base = ext ? file.slice(0, -ext.length) : file;
+  return `${base}.rejected.csv`;
+}
+
+async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB, kind: ImportKind): Promise<FileOutcome> {
+  const { header, records } = await openTable(file, kind.spec);
+  const counts: Counts = { read: 0, new: 0, duplicate: 0, rejected: 0 };
+  const already = db.prepare('SELECT id, imported_at FROM batches WHERE kind = ? AND sha256 = ? AND undone_at IS NULL').get(kind.kind, header.sha256) as
+    | { id: number; imported_at: string }
+    | undefined;
+  if (already) {
+    ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: already.id, at: already.imported_at }));
+    return { file, status: 'already', counts, batchId: already.id };
+  }
+  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: header.unknown.join(', ') }));
+
+  const env = new RowEnv(loadCadres(db), ctx.policy(), ctx.today());
+  db.exec('DROP TABLE IF EXISTS temp.stage');
+  db.exec(kind.stageDdl);
+  const insert = db.prepare(kind.stageInsert);
+  const problems: Problem[] = [];
+  let moreProblems = 0;
+  const rejected = opts.skipInvalid && !opts.dryRun ? new RejectedWriter(rejectedPathFor(file), header.names) : null;
+  let pending: unknown[][] = [];
+  const flush = stageFlusher(db, insert);
+  const progress = new Progress(ctx, file, header.bytes);
+  try {
+    for await (const rec of records) {
+      counts.read++;
+      const p = new RowProblems(file, rec);
+      let values: unknown[] | null = null;
+      if (rec.problem) p.list.push(rec.problem);
+      else values = await kind.parse(rec, env, p, ctx);
+      if (values && p.ok) {
+        pending.push(values);
+        if (pending.length >= STAGE_CHUNK) {
+          flush(pending);
+          pending = [];
+          progress.tick(counts.read);
+        }
+      } else {
+        counts.rejected++;
+        for (const pr of p.list) {
+          if (problems.length < KEEP_PROBLEMS) problems.push(pr);
+          else moreProblems++;
+        }
+        rejected?.add(rec, p.list, ctx);
+      }
+    }
+    flush(pending);
+    progress.done();
+  } catch (e) {
+    rejected?.discard();
+    throw e;
+  }
+  if (counts.rejected > 0 && !opts.skipInvalid) {
+    const err = new InputError(msg('import.refused', { file, rejected: counts.rejected, read: counts.read }), problems, msg('import.fix.refused'));
+    (err as InputError & { more?: number }).more = moreProblems;
+    throw err;
+  }
+  if (counts.rejected > 0) {
+    for (const pr of problems.slice(0, 20)) ctx.warn(formatProblem(pr, ctx.tr));
+    if (counts.rejected > 20) ctx.warn(ctx.tr.t('error.moreProblems', { count: problems.length + moreProblems - 20 }));
+  }
+  const valid = counts.read - counts.rejected;
+  if (opts.dryRun) {
+    counts.new = kind.countNew(db);
+    counts.duplicate = valid - counts.new;
+    return { file, status: 'dry-run', counts };
+  }
+  let batchId = 0;
+  try {
+    db.transaction(() => {
+      counts.new = kind.countNew(db);
+      counts.duplicate = valid - counts.new;
+      const info = db
+        .prepare(
+          `INSERT INTO batches (kind, file_name, sha256, imported_at, operator, rows_read, rows_new, rows_duplicate, rows_rejected)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(kind.kind, path.basename(file), header.sha256, localTimestamp(ctx.now()), ctx.operator, counts.read, counts.new, counts.duplicate, counts.rejected);
+      batchId = Number(info.lastInsertRowid);
+      kind.commit(db, batchId, ctx);
+      recordJournal(db, ctx, {
+        command: kind.command,
+        args: { file: path.resolve(file), skipInvalid: !!opts.skipInvalid, batch: batchId },
+        inputSha256: header.sha256,
+        counts: { ...counts },
+        learnerIds: kind.touched?.(db),
+      });
+    }).immediate();
+  } catch (e) {
+    rejected?.discard();
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes('batches')) {
+      ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: '?', at: '?' }));
+      return { file, status: 'already', counts };
+    }
+    throw e;
+  }
+  const rejectedFile = rejected?.finish();
+  return { file, status: 'written', counts, batchId, ...(rejectedFile ? { rejectedFile } : {}) };
+}
+
+function stageFlusher(db: DB, insert: Statement): (rows: unknown[][]) => void {
+  // The stage is a TEMP table: these small transactions take no lock on the main database.
+  const many = db.transaction((rows: unknown[][]) => {
+    for (const r of rows) insert.run(r);
+  });
+  return (rows) => {
+    if (rows.length) many(rows);
+  };
+}
+
+/** Writes rejected rows beside the input, with a `reason` column, atomically at the end. */
+class RejectedWriter {
+  private readonly tmp: string;
+  private fd: number | null = null;
+  private count = 0;
+  constructor(private readonly target: string, private readonly names: string[]) {
+    this.tmp = `${target}.${process.pid}.tmp`;
+  }
+  add(rec: TableRecord, problems: Problem[], ctx: Context): void {
+    if (this.fd === null) {
+      this.fd = fs.openSync(this.tmp, 'w', 0o600);
+      fs.writeSync(this.fd, BOM + toCsv([['line', ...this.names, 'reason']]));
+    }
+    const reason = problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ');
+    const cells = this.names.map((_, i) => rec.raw?.[i] ?? '');
+    fs.writeSync(this.fd, toCsv([[rec.line, ...cells, reason]]));
+    this.count++;
+  }
+  finish(): string | undefined {
+    if (this.fd === null) return undefined;
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    fs.renameSync(this.tmp, this.target);
+    return this.target;
+  }
+  discard(): void {
+    if (this.fd === null) return;
+    fs.closeSync(this.fd);
+    fs.rmSync(this.tmp, { force: true });
+    this.fd = null;
+  }
+}
+
+/** A progress line on stderr for large files, only on a terminal. */
+class Progress {
+  private last = 0;
+  private readonly on: boolean;
+  constructor(private readonly ctx: Context, private readonly file: string, bytes: number) {
+    this.on = !!ctx.err.isTTY && bytes > 5_000_000;
+  }
+  tick(rows: number): void {
+    if (!this.on) return;
+    const now = Date.now();
+    if (now - this.last < 200) return;
+    this.last = now;
+    this.ctx.err.write(`\r${this.ctx.tr.t('import.progress', { file: path.basename(this.file), rows })}`);
+  }
+  done(): void {
+    if (this.on) this.ctx.err.write('\r\u001b[K');
+  }
+}
+
+/**
+ * One record entered by hand (record-training, record-exam): the same
+ * validation as a file row, then one write transaction with its journal entry.
+ * Returns whether the record was new.
+ */
+export async function recordSingle(ctx: Context, kind: ImportKind, cells: Record<string, string>, flags: Record<string, string>, args: Record<string, unknown>): Promise<{ isNew: boolean }> {
+  const db = ctx.db({ create: true });
+  const keys = Object.keys(cells);
+  const rec: TableRecord = { line: 1, cells, raw: Object.values(cells), columnOf: (k) => keys.indexOf(k) + 1 };
+  const env = new RowEnv(loadCadres(db), ctx.policy(), ctx.today());
+  const p = new RowProblems('', rec);
+  db.exec('DROP TABLE IF EXISTS temp.stage');
+  db.exec(kind.stageDdl);
+  try {
+    const values = await kind.parse(rec, env, p, ctx);
+    if (!values || !p.ok) {
+      const list = p.list.map((pr) => ({ ...pr, file: undefined, line: undefined, column: undefined, columnName: undefined, reason: pr.columnName ? msg('record.optionProblem', { option: flags[pr.columnName] ?? pr.columnName, reason: ctx.tr.m(pr.reason) }) : pr.reason }));
+      throw new InputError(msg('record.refused'), list);
+    }
+    db.prepare(kind.stageInsert).run(values);
+    let isNew = false;
+    db.transaction(() => {
+      isNew = kind.countNew(db) > 0;
+      kind.commit(db, null, ctx);
+      recordJournal(db, ctx, { command: kind.command, args, counts: { new: isNew ? 1 : 0, duplicate: isNew ? 0 : 1 }, learnerIds: kind.touched?.(db) });
+    }).immediate();
+    return { isNew };
+  } finally {
+    db.exec('DROP TABLE IF EXISTS temp.stage');
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The text of an essay file, as Word or WPS would show it, for counting 字数:
+ * .txt (any encoding scanFile accepts), .md (markup removed) and .docx.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import mammoth from 'mammoth';
+import { InputError, msg } from '../errors.js';
+import { checkReadableFile, decodeBytes, fileError, isZip } from './encoding.js';
+
+export const ESSAY_EXTENSIONS = ['.txt', '.md', '.docx'] as const;
+/** Larger than any essay; refusing bigger files keeps a wrong path from filling memory. */
+const MAX_ESSAY_BYTES = 64 << 20;
+
+export async function readEssayText(file: string): Promise<string> {
+  const ext = path.extname(file).toLowerCase();
+  if (!(ESSAY_EXTENSIONS as readonly string[]).includes(ext)) {
+    throw new InputError(msg('io.essay.extension', { file, ext: ext || '-', accepted: ESSAY_EXTENSIONS.join(', ') }), [], msg('io.essay.fix.extension'));
+  }
+  const size = await checkReadableFile(file);
+  if (size === 0) throw new InputError(msg('io.file.empty', { file }), [], msg('io.file.fix.empty'));
+  if (size > MAX_ESSAY_BYTES) throw new InputError(msg('io.essay.tooLarge', { file, mb: Math.round(size / (1 << 20)) }), [], msg('io.essay.fix.tooLarge'));
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (e) {
+    throw fileError(file, e);
+  }
+  if (ext === '.docx') return docxText(file, buf);
+  const text = decodeBytes(buf, file);
+  return ext === '.md' ? stripMarkdown(text) : text;
+}
+
+async function docxText(file: string, buf: Buffer): Promise<string> {
+  if (!isZip(buf)) throw new InputError(msg('io.essay.notDocx', { file }), [], msg('io.essay.fix.notDocx'));
+  try {
+    const result = await mammoth.extractRawText({ buffer: buf });
+    return result.value;
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new InputError(msg('io.essay.docxUnreadable', { file, detail }), [], msg('io.essay.fix.notDocx'));
+  }
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** Markdown → the text a reader sees: markers, link targets, images, comments and fences removed. */
+export function stripMarkdown(markdown: string): string {
+  const text = markdown.replace(/\r\n?/g, '\n').replace(/<!--[\s\S]*?-->/g, '');
+  const out: string[] = [];
+  let fence: string | null = null;
+  let block: string[] = [];
+  const flush = (): void => {
+    if (block.length) out.push(stripInline(block.join('\n')));
+    block = [];
+  };
+  for (const line of text.split('\n')) {
+    const m = FENCE.exec(line);
+    if (fence !== null) {
+      if (m && m[1][0] === fence[0] && m[1].length >= fence.length && line.trim() === m[1]) fence = null;
+      else out.push(line);
+      continue;
+    }
+    if (m) {
+      flush();
+      fence = m[1];
+      continue;
+    }
+    block.push(line);
+  }
+  flush();
+  return out.join('\n');
+}
+
+function stripInline(text: string): string {
+  return (
+    text
+      // link reference definitions: [id]: https://…
+      .replace(/^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$/gm, '')
+      // images, inline and by reference
+      .replace(/!\[[^\]\n]*\]\((?:[^()\n]|\([^)\n]*\))*\)/g, '')
+      .replace(/!\[[^\]\n]*\]\[[^\]\n]*\]/g, '')
+      // links keep their text: [text](url), [text][id]
+      .replace(/\[([^\]\n]*)\]\((?:[^()\n]|\([^)\n]*\))*\)/g, '$1')
+      .replace(/\[([^\]\n]*)\]\[[^\]\n]*\]/g, '$1')
+      // autolinks <https://…> show the address
+      .replace(/<((?:https?|ftp|mailto):[^>\s]+)>/gi, '$1')
+      // headings (ATX with optional closing #s), setext underlines, thematic breaks
+      .replace(/^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$/gm, '$1')
+      .replace(/^ {0,3}(?:=+|-+)[ \t]*$/gm, '')
+      .replace(/^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$/gm, '')
+      // block quotes, list bullets, task boxes, ordered list numbers
+      .replace(/^(?:[ \t]{0,3}>[ \t]?)+/gm, '')
+      .replace(/^([ \t]*)[-*+][ \t]+(?:\[[ xX]\][ \t]+)?/gm, '$1')
+      .replace(/^([ \t]*)\d{1,9}[.)][ \t]+/gm, '$1')
+      // table pipes and separator rows
+      .replace(/^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$/gm, '')
+      .replace(/^[ \t]*\|(.*)\|[ \t]*$/gm, (_, row: string) => row.replace(/\|/g, ' '))
+      // emphasis, strike-through, inline code
+      .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
+      .replace(/(\*|_)(?=\S)([^\n]*?\S)\1/g, '$2')
+      .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
+      .replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, '$2')
+      // inline HTML tags and the common entities
+      .replace(/<\/?[A-Za-z][^>\n]*>/g, '')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      // backslash escapes
+      .replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, '$1')
+  );
+}

@@ -1,0 +1,464 @@
+/**
+ * The streaming table reader every import uses: CSV or tab-separated text in
+ * UTF-8, GB18030 or UTF-16, or the first sheet of an .xlsx workbook. Rows are
+ * read one at a time (a million-row file never sits in memory) and each
+ * carries the physical line it starts on, so every error can point at it.
+ *
+ * Row problems that do not stop reading (a row with the wrong number of
+ * fields) come back on the record; problems that make the rest of the file
+ * unreadable (an unclosed quote) are thrown as InputError with the place.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { CsvError, parse as parseCsv } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { InputError, msg, type Problem } from '../errors.js';
+import { checkReadableFile, fileError, hashFile, isOleCompound, isZip, scanFile, type TextEncoding } from './encoding.js';
+
+export interface ColumnDef {
+  /** Canonical English name, used as the key of TableRecord.cells. */
+  key: string;
+  /** Other accepted header names: Chinese and variants. */
+  aliases: string[];
+}
+
+export interface TableSpec {
+  columns: ColumnDef[];
+  required: string[];
+  /** Groups of keys of which at least one must be present, e.g. [['learner_id', 'staff_no']]. */
+  oneOf?: string[][];
+}
+
+export interface TableHeader {
+  file: string;
+  format: 'csv' | 'tsv' | 'xlsx';
+  encoding: string;
+  sha256: string;
+  bytes: number;
+  /** The canonical key of each column, null for unknown or unnamed columns. */
+  keys: (string | null)[];
+  /** Each column's header name as written (trimmed). */
+  names: string[];
+  /** Named columns the spec does not know, once each (the command warns about them). */
+  unknown: string[];
+}
+
+export interface TableRecord {
+  /** 1-based physical line (sheet row for .xlsx) where the record starts; the header is line 1. */
+  line: number;
+  /** Raw cell text by canonical key, untrimmed; a key is absent when its column is. */
+  cells: Record<string, string>;
+  /** 1-based column number of a key, 0 when the file has no such column. */
+  columnOf(key: string): number;
+  /** The row's raw fields in header order (for writing rejected rows back out). */
+  raw?: string[];
+  /** A structural problem with this row (wrong number of fields); its cells are not to be trusted. */
+  problem?: Problem;
+}
+
+/** The longest field (in characters) accepted; longer means a quote went astray. */
+export const MAX_FIELD_CHARS = 1 << 20;
+const CHUNK = 1 << 20;
+/** How much of the file is looked at to find the header line and its delimiter. */
+const PEEK_BYTES = 1 << 16;
+
+interface RawRow {
+  line: number;
+  fields: string[];
+}
+
+const isBlank = (fields: string[]): boolean => fields.every((f) => f === '');
+
+// ---------------------------------------------------------------- CSV / TSV
+
+/** Tab when the header line has a tab and no comma (Excel's "Unicode text"), else comma. */
+async function sniffDelimiter(file: string, encoding: TextEncoding, bom: boolean): Promise<',' | '\t'> {
+  const fh = await open(file, 'r').catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  try {
+    const buf = Buffer.alloc(PEEK_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, PEEK_BYTES, 0);
+    const text = new TextDecoder(encoding, { ignoreBOM: !bom }).decode(buf.subarray(0, bytesRead));
+    const first = text
+      .replace(/^\uFEFF/, '')
+      .split(/\r\n|\n|\r/)
+      .find((l) => l.trim() !== '');
+    return first !== undefined && first.includes('\t') && !first.includes(',') ? '\t' : ',';
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Counts line breaks inside a field: CRLF, LF and CR each count once; also the bare CR and LF characters. */
+function newlinesIn(field: string): { lines: number; chars: number } {
+  let lines = 0;
+  let chars = 0;
+  for (let i = 0; i < field.length; i++) {
+    const c = field.charCodeAt(i);
+    if (c === 13) {
+      lines++;
+      chars++;
+      if (field.charCodeAt(i + 1) === 10) {
+        chars++;
+        i++;
+      }
+    } else if (c === 10) {
+      lines++;
+      chars++;
+    }
+  }
+  return { lines, chars };
+}
+
+async function* decodeTo(encoding: TextEncoding, source: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  // The encoding was validated by scanFile; the decoder drops a BOM.
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of source) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+interface CsvContext {
+  file: string;
+  encoding: TextEncoding;
+  bom: boolean;
+  delimiter: string;
+  /** Header names once known, to name the column of a structural error. */
+  names: string[];
+}
+
+async function* csvRows(ctx: CsvContext): AsyncGenerator<RawRow> {
+  const { file, encoding, bom } = ctx;
+  // UTF-8 goes to the parser as bytes (it decodes UTF-8 itself); other encodings as text.
+  const source = createReadStream(file, { highWaterMark: CHUNK, start: encoding === 'utf-8' && bom ? 3 : 0 });
+  const parser = parseCsv({
+    delimiter: ctx.delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: MAX_FIELD_CHARS,
+  });
+  const done = (): void => {};
+  if (encoding === 'utf-8') pipeline(source, parser, done);
+  else pipeline(source, (src: AsyncIterable<Buffer>) => decodeTo(encoding, src), parser, done);
+
+  // csv-parse counts every CR and LF inside a quoted field as a line; we count CRLF once.
+  // `drift` is how far its line numbers have run ahead of ours.
+  let line = 1;
+  let drift = 0;
+  try {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      const start = line;
+      let inner = 0;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        if (f.length !== 0 && (f.indexOf('\n') !== -1 || f.indexOf('\r') !== -1)) {
+          const n = newlinesIn(f);
+          inner += n.lines;
+          drift += n.chars - n.lines;
+        }
+      }
+      line += 1 + inner;
+      if (isBlank(fields)) continue;
+      yield { line: start, fields };
+    }
+  } catch (e) {
+    throw structuralError(e, ctx, line, drift);
+  } finally {
+    parser.destroy();
+    source.destroy();
+  }
+}
+
+function structuralError(e: unknown, ctx: CsvContext, recordLine: number, drift: number): InputError {
+  if (e instanceof InputError) return e;
+  if (!(e instanceof CsvError)) return fileError(ctx.file, e);
+  const info = e as CsvError & { lines?: number; column?: number | string | null };
+  const index = typeof info.column === 'number' ? info.column : 0;
+  const column = index + 1;
+  const columnName = ctx.names[index] || undefined;
+  const at = typeof info.lines === 'number' ? Math.max(recordLine, info.lines - drift) : recordLine;
+  let key: string;
+  let line = at;
+  switch (e.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      // Point at where the quoted field began, not at the end of the file.
+      key = 'unclosedQuote';
+      line = recordLine;
+      break;
+    case 'INVALID_OPENING_QUOTE':
+      key = 'bareQuote';
+      break;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      key = 'afterQuote';
+      break;
+    case 'CSV_MAX_RECORD_SIZE':
+      key = 'fieldTooLong';
+      line = recordLine;
+      break;
+    default:
+      key = 'malformed';
+  }
+  const place = { file: ctx.file, line, column, ...(columnName ? { columnName } : {}) };
+  return new InputError(
+    msg('io.csv.cannotRead', { file: ctx.file, line, column }),
+    [{ ...place, reason: msg(`io.csv.${key}`, { limit: '1 MB', detail: e.message }), fix: msg(`io.csv.fix.${key}`) }],
+  );
+}
+
+// ---------------------------------------------------------------- xlsx
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+function isoDate(d: Date): string {
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+/** A number as Excel shows it: integers exactly, other values without binary float noise. */
+export function numberText(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return String(n);
+  return String(Number(n.toPrecision(10)));
+}
+
+/** Whether a number format shows a date (after removing [colour]/[$-locale] parts and quoted text). */
+function isDateFormat(fmt: string | undefined): boolean {
+  if (!fmt) return false;
+  const f = fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '').replace(/\\./g, '');
+  return /[ymdhs]/i.test(f) && !/^general$/i.test(f.trim());
+}
+
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+function cellText(value: unknown, numFmt: string | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    return isDateFormat(numFmt) ? isoDate(new Date(EXCEL_EPOCH_MS + Math.round(value * 86_400_000))) : numberText(value);
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return isoDate(value);
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v.richText)) return (v.richText as { text?: string }[]).map((r) => r.text ?? '').join('');
+    if ('result' in v || 'formula' in v || 'sharedFormula' in v) return cellText(v.result, numFmt);
+    if ('text' in v) return cellText(v.text, numFmt);
+    if (typeof v.error === 'string') return v.error;
+  }
+  return String(value);
+}
+
+async function* xlsxRows(file: string): AsyncGenerator<RawRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'emit',
+  });
+  let sheets;
+  try {
+    sheets = reader[Symbol.asyncIterator]();
+    const first = await sheets.next();
+    if (first.done) return;
+    for await (const row of first.value) {
+      const fields: string[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        fields[col - 1] = cellText(cell.value, cell.numFmt);
+      });
+      for (let i = 0; i < fields.length; i++) if (fields[i] === undefined) fields[i] = '';
+      if (isBlank(fields)) continue;
+      yield { line: row.number, fields };
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new InputError(msg('io.xlsx.unreadable', { file, detail }), [], msg('io.xlsx.fix.unreadable'));
+  } finally {
+    await sheets?.return?.(undefined).catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------- header
+
+/** Header names compare without case, width or spacing differences: "Learner ID" = "learner_id". */
+function normalizeName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/^[\uFEFF\u200B]+/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+function describeColumn(spec: TableSpec, key: string): string {
+  const def = spec.columns.find((c) => c.key === key);
+  return def && def.aliases.length ? `${key} (${def.aliases.join('/')})` : key;
+}
+
+interface HeaderLayout {
+  keys: (string | null)[];
+  names: string[];
+  unknown: string[];
+  index: Map<string, number>;
+}
+
+function layoutHeader(file: string, line: number, fields: string[], spec: TableSpec, encoding: string): HeaderLayout {
+  const byName = new Map<string, string>();
+  for (const col of spec.columns) {
+    for (const n of [col.key, ...col.aliases]) {
+      const k = normalizeName(n);
+      if (!byName.has(k)) byName.set(k, col.key);
+    }
+  }
+  const names = fields.map((f) => f.replace(/^\uFEFF+/, '').trim());
+  const keys: (string | null)[] = [];
+  const index = new Map<string, number>();
+  const unknown: string[] = [];
+  const seenUnknown = new Set<string>();
+  const duplicates: Problem[] = [];
+  names.forEach((name, i) => {
+    const key = name === '' ? undefined : byName.get(normalizeName(name));
+    if (key === undefined) {
+      keys.push(null);
+      if (name !== '' && !seenUnknown.has(name)) {
+        seenUnknown.add(name);
+        unknown.push(name);
+      }
+      return;
+    }
+    const earlier = index.get(key);
+    if (earlier !== undefined) {
+      duplicates.push({
+        file,
+        line,
+        column: i + 1,
+        columnName: name,
+        reason: msg('io.table.duplicateColumn', { name, column: i + 1, first: names[earlier], firstColumn: earlier + 1 }),
+      });
+      keys.push(null);
+      return;
+    }
+    index.set(key, i);
+    keys.push(key);
+  });
+  if (duplicates.length) {
+    throw new InputError(msg('io.table.duplicateColumns', { file, line }), duplicates, msg('io.table.fix.duplicateColumns'));
+  }
+  const missing: string[] = [];
+  for (const key of spec.required) if (!index.has(key)) missing.push(describeColumn(spec, key));
+  for (const group of spec.oneOf ?? []) {
+    if (!group.some((k) => index.has(k))) missing.push(group.map((k) => describeColumn(spec, k)).join(' | '));
+  }
+  if (missing.length) {
+    const found = names.filter((n) => n !== '').join(', ');
+    const params = { file, line, missing: missing.join('; '), found: found || '-' };
+    throw new InputError(
+      msg('io.table.missingColumns', params),
+      missing.map((m) => ({ file, line, reason: msg('io.table.missingColumn', { name: m }) })),
+      msg(encoding === 'gb18030' ? 'io.table.fix.missingColumnsGarbled' : 'io.table.fix.missingColumns'),
+    );
+  }
+  return { keys, names, unknown, index };
+}
+
+// ---------------------------------------------------------------- openTable
+
+function extensionOf(file: string): string {
+  return path.extname(file).toLowerCase();
+}
+
+/**
+ * Opens an input table: checks the file (encoding, hash), reads and matches
+ * the header against `spec`, and returns the records as a lazy stream. The
+ * records are read from the file when iterated (each iteration re-reads it).
+ */
+export async function openTable(file: string, spec: TableSpec): Promise<{ header: TableHeader; records: AsyncIterable<TableRecord> }> {
+  const ext = extensionOf(file);
+  let rows: () => AsyncGenerator<RawRow>;
+  let base: Pick<TableHeader, 'format' | 'encoding' | 'sha256' | 'bytes'>;
+  const names: string[] = [];
+  if (ext === '.xlsx' || ext === '.xlsm') {
+    await checkReadableFile(file);
+    const h = await hashFile(file);
+    if (h.bytes === 0) throw new InputError(msg('io.file.empty', { file }), [], msg('io.file.fix.empty'));
+    if (!isZip(h.head)) {
+      const key = isOleCompound(h.head) ? 'io.file.ole' : 'io.xlsx.notZip';
+      throw new InputError(msg(key, { file }), [], msg(isOleCompound(h.head) ? 'io.file.fix.ole' : 'io.xlsx.fix.notZip'));
+    }
+    base = { format: 'xlsx', encoding: 'utf-8', sha256: h.sha256, bytes: h.bytes };
+    rows = () => xlsxRows(file);
+  } else if (ext === '.xls') {
+    throw new InputError(msg('io.file.ole', { file }), [], msg('io.file.fix.ole'));
+  } else {
+    const scan = await scanFile(file);
+    const delimiter = await sniffDelimiter(file, scan.encoding, scan.bom);
+    base = { format: delimiter === '\t' ? 'tsv' : 'csv', encoding: scan.encoding, sha256: scan.sha256, bytes: scan.bytes };
+    const ctx: CsvContext = { file, encoding: scan.encoding, bom: scan.bom, delimiter, names };
+    rows = () => csvRows(ctx);
+  }
+
+  // The header is the first non-blank row. This first pass stops right after it.
+  const headerPass = rows();
+  let first: IteratorResult<RawRow>;
+  try {
+    first = await headerPass.next();
+  } finally {
+    await headerPass.return(undefined);
+  }
+  if (first.done) throw new InputError(msg('io.table.noHeader', { file }), [], msg('io.table.fix.noHeader'));
+  const headerLine = first.value.line;
+  const layout = layoutHeader(file, headerLine, first.value.fields, spec, base.encoding);
+  names.push(...layout.names);
+
+  const header: TableHeader = { file, ...base, keys: layout.keys, names: layout.names, unknown: layout.unknown };
+  const width = layout.names.length;
+  const known: [string, number][] = [...layout.index.entries()];
+  const index = layout.index;
+  const columnOf = (key: string): number => {
+    const i = index.get(key);
+    return i === undefined ? 0 : i + 1;
+  };
+  const checkWidth = base.format !== 'xlsx';
+
+  const raggedProblem = (row: RawRow): Problem | undefined => {
+    const n = row.fields.length;
+    const short = n < width && layout.names.slice(n).some((name) => name !== '');
+    const long = n > width && row.fields.slice(width).some((f) => f !== '');
+    if (!short && !long) return undefined;
+    return {
+      file,
+      line: row.line,
+      reason: msg('io.table.ragged', { fields: n, columns: width }),
+      fix: msg('io.table.fix.ragged'),
+    };
+  };
+
+  async function* records(): AsyncGenerator<TableRecord> {
+    for await (const row of rows()) {
+      if (row.line <= headerLine) continue;
+      const cells = Object.create(null) as Record<string, string>;
+      const fields = row.fields;
+      for (let j = 0; j < known.length; j++) {
+        const i = known[j][1];
+        if (i < fields.length) cells[known[j][0]] = fields[i];
+      }
+      const rec: TableRecord = { line: row.line, cells, raw: fields, columnOf };
+      if (checkWidth && fields.length !== width) {
+        const problem = raggedProblem(row);
+        if (problem) rec.problem = problem;
+      }
+      yield rec;
+    }
+  }
+
+  return { header, records: { [Symbol.asyncIterator]: records } };
+}

@@ -1,0 +1,134 @@
+/**
+ * The transcript (学习档案) of one cadre: every requirement, every record with
+ * whether it counted (and why not), where it came from, and every gap.
+ */
+import type { Context } from '../cli/context.js';
+import { renderTable } from '../cli/render.js';
+import type { Counted, Evaluation } from '../core/audit.js';
+import { formatQuarters, formatTenths, quartersToHours, tenthsToNumber } from '../core/decimal.js';
+import type { SourceRef } from '../db/facts.js';
+import type { Translator } from '../i18n/index.js';
+import { missingList, rankText, requirementValue, statusText, termText, yearText, type AuditedCadre } from './audit-view.js';
+
+function sourceText(s: unknown, tr: Translator): string {
+  const src = s as SourceRef | undefined;
+  if (!src) return '';
+  const main = src.file ? tr.t('source.batch', { batch: src.batchId ?? '?', file: src.file, line: src.line ?? '?' }) : tr.t('source.manual', { by: src.enteredBy });
+  const also = src.alsoIn.map((a) => tr.t('source.batch', { batch: a.batchId, file: a.file, line: a.line }));
+  return [main, ...also].join(tr.lang === 'zh' ? '；' : '; ');
+}
+
+function sourceJson(s: unknown): unknown {
+  const src = s as SourceRef | undefined;
+  if (!src) return null;
+  return {
+    batch: src.batchId,
+    file: src.file,
+    sha256: src.sha256,
+    imported_at: src.importedAt,
+    operator: src.operator ?? src.enteredBy,
+    line: src.line,
+    also_in: src.alsoIn.map((a) => ({ batch: a.batchId, file: a.file, line: a.line })),
+  };
+}
+
+function countsText<T>(r: Counted<T>, tr: Translator): string {
+  return r.counts ? tr.t('transcript.counts') : tr.t(`transcript.why.${r.why}`);
+}
+
+export function transcriptJson(a: AuditedCadre): Record<string, unknown> {
+  const { audit } = a;
+  return {
+    hours: audit.hours.map((h) => ({ course: h.course, date: h.date, hours: quartersToHours(h.quarters), year: h.year, counts: h.counts, why: h.why ?? null, source: sourceJson(h.source) })),
+    essays: audit.essays.map((e) => ({ id: e.id, kind: e.kind, title: e.title, date: e.date, chars: e.chars, status: e.status, year: e.year, counts: e.counts, why: e.why ?? null, source: sourceJson(e.source) })),
+    training: audit.training.map((t) => ({ topic: t.topic, date: t.date, counts: t.counts, why: t.why ?? null, source: sourceJson(t.source) })),
+    exams: audit.exams.map((x) => ({ exam: x.exam, date: x.date, score: tenthsToNumber(x.scoreTenths), source: sourceJson(x.source) })),
+  };
+}
+
+export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Context): Promise<string> {
+  const { tr, color } = ctx;
+  const { t } = tr;
+  const { cadre, audit } = a;
+  const out: string[] = [];
+  out.push(t('transcript.title', { name: cadre.name, id: cadre.learnerId, staffNo: cadre.staffNo, department: cadre.department, rank: rankText(audit.rank, tr) }));
+  out.push(t('transcript.term', { term: termText(audit, tr), from: audit.term.windowStart, to: audit.term.windowEnd, asOf: ev.cutoff }));
+  out.push(t('transcript.status', { status: statusText(audit.status, tr) }));
+  const c = audit.credits;
+  out.push(t('transcript.credits', { platform: formatTenths(c.platformTenths), essays: formatTenths(c.essaysTenths), training: formatTenths(c.trainingTenths), total: formatTenths(c.totalTenths), required: formatTenths(c.requiredTenths) }));
+  out.push('');
+  out.push(t('transcript.requirements'));
+  out.push(
+    await renderTable(
+      [
+        { key: 'req', header: t('transcript.col.requirement') },
+        { key: 'period', header: t('transcript.col.period') },
+        { key: 'required', header: t('transcript.col.required') },
+        { key: 'actual', header: t('transcript.col.actual') },
+        { key: 'shortfall', header: t('transcript.col.shortfall') },
+        { key: 'status', header: t('transcript.col.status') },
+      ],
+      audit.requirements.map((r) => ({
+        req: t(`req.${r.id}`),
+        period: r.period === 'term' ? t('period.term') : yearText(r.period, tr),
+        required: `${requirementValue(r, r.required)} ${t(`unit.${r.unit}`)}`,
+        actual: String(requirementValue(r, r.actual)),
+        shortfall: String(requirementValue(r, r.shortfall)),
+        status: statusText(r.status, tr) + (r.exemptReason ? ` (${r.exemptReason})` : ''),
+      })),
+      color,
+    ),
+  );
+  const section = async <R>(title: string, columns: { key: keyof R & string; header: string }[], rows: R[]) => {
+    out.push(title);
+    out.push(rows.length ? await renderTable(columns, rows, color) : `  ${t('transcript.noRecords')}\n`);
+  };
+  await section(
+    t('transcript.hours'),
+    [
+      { key: 'date', header: t('transcript.col.date') },
+      { key: 'course', header: t('transcript.col.course') },
+      { key: 'hours', header: t('transcript.col.hours') },
+      { key: 'counts', header: t('transcript.col.counts') },
+      { key: 'source', header: t('transcript.col.source') },
+    ],
+    audit.hours.map((h) => ({ date: h.date, course: h.course, hours: formatQuarters(h.quarters), counts: countsText(h, tr), source: sourceText(h.source, tr) })),
+  );
+  await section(
+    t('transcript.essays'),
+    [
+      { key: 'id', header: 'ID' },
+      { key: 'date', header: t('transcript.col.date') },
+      { key: 'kind', header: t('transcript.col.kind') },
+      { key: 'title', header: t('transcript.col.title') },
+      { key: 'chars', header: t('transcript.col.chars') },
+      { key: 'status', header: t('transcript.col.review') },
+      { key: 'counts', header: t('transcript.col.counts') },
+    ],
+    audit.essays.map((e) => ({ id: String(e.id), date: e.date, kind: t(`essay.${e.kind}`), title: e.title, chars: String(e.chars), status: t(`essayStatus.${e.status}`), counts: countsText(e, tr) })),
+  );
+  await section(
+    t('transcript.training'),
+    [
+      { key: 'date', header: t('transcript.col.date') },
+      { key: 'topic', header: t('transcript.col.topic') },
+      { key: 'counts', header: t('transcript.col.counts') },
+      { key: 'source', header: t('transcript.col.source') },
+    ],
+    audit.training.map((x) => ({ date: x.date, topic: x.topic, counts: countsText(x, tr), source: sourceText(x.source, tr) })),
+  );
+  await section(
+    t('transcript.exams'),
+    [
+      { key: 'date', header: t('transcript.col.date') },
+      { key: 'exam', header: t('transcript.col.exam') },
+      { key: 'score', header: t('transcript.col.score') },
+      { key: 'source', header: t('transcript.col.source') },
+    ],
+    audit.exams.map((x) => ({ date: x.date, exam: x.exam, score: formatTenths(x.scoreTenths), source: sourceText(x.source, tr) })),
+  );
+  const missing = missingList(audit, tr);
+  out.push(t('transcript.gaps'));
+  out.push(missing.length ? missing.map((m) => `  - ${m}`).join('\n') : `  ${t('transcript.noGaps')}`);
+  return out.join('\n') + '\n';
+}
