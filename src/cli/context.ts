@@ -30,7 +30,9 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   cwd: string;
   tr: Translator;
+  /** Colour on stdout (tables) and on stderr (messages), each decided once. */
   color: boolean;
+  colorErr: boolean;
   debug: boolean;
   operator: string;
   dbPath: string;

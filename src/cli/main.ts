@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof CadreError) {
-      printError(e, tr, process.stderr, ctx?.color ?? false);
+      printError(e, tr, process.stderr, ctx?.colorErr ?? false);
       return e.exitCode;
     }
     printUnexpected(e, tr, process.stderr, debug);

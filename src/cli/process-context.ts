@@ -35,7 +35,8 @@ export function loadPolicy(file: string): Policy {
 export function createProcessContext(global: GlobalOptions, tr: Translator): Context {
   const env = process.env;
   const cwd = process.cwd();
-  const color = useColor(process.stderr, env, global.color !== false);
+  const color = useColor(process.stdout, env, global.color !== false);
+  const colorErr = useColor(process.stderr, env, global.color !== false);
   let db: DB | undefined;
   let policy: Policy | undefined;
   const dbPath = path.resolve(cwd, global.db || env.CADRE_DB || path.join('data', 'cadre.db'));
@@ -47,6 +48,7 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
     cwd,
     tr,
     color,
+    colorErr,
     debug: !!global.debug,
     operator: global.operator || env.CADRE_OPERATOR || defaultOperator(env),
     dbPath,
@@ -78,7 +80,7 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
       };
     },
     warn(text: string) {
-      process.stderr.write(`${paint(color, 'yellow', tr.t('warning.prefix'))}: ${text}\n`);
+      process.stderr.write(`${paint(colorErr, 'yellow', tr.t('warning.prefix'))}: ${text}\n`);
     },
     dispose() {
       if (db?.open) db.close();

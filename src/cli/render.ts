@@ -23,15 +23,23 @@ export function chooseFormat(requested: string | undefined, out: Stream, allowed
   return out.isTTY ? 'table' : 'csv';
 }
 
-export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boolean, width?: number): Promise<string> {
+/**
+ * A terminal table. `paintCell` may colour a cell (only called when colour is
+ * on); rows are not separated by rules, so long listings stay readable.
+ */
+export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boolean, paintCell?: (key: string, value: string, row: R) => string): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const table = new Table({
     head: columns.map((c) => c.header),
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
-    wordWrap: true,
-    ...(width ? {} : {}),
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const r of rows) table.push(columns.map((c) => String((r[c.key] as unknown) ?? '')));
+  for (const r of rows) {
+    table.push(columns.map((c) => {
+      const text = String((r[c.key] as unknown) ?? '');
+      return color && paintCell ? paintCell(c.key, text, r) : text;
+    }));
+  }
   return table.toString() + '\n';
 }
 

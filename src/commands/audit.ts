@@ -4,6 +4,7 @@
  * and prints the result.
  */
 import type { Context } from '../cli/context.js';
+import { paint } from '../cli/color.js';
 import { chooseFormat, emit, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
 import { auditTerm, type Evaluation } from '../core/audit.js';
 import { addDays, type IsoDate } from '../core/dates.js';
@@ -92,22 +93,18 @@ export function computeAudits(ctx: Context, opts: AuditOptions): { audited: Audi
   return { audited, ev, year, notInView };
 }
 
+/** One line per rank naming the years whose designated required hours fall short of the policy. */
 function warnUnderDesignated(audited: AuditedCadre[], ctx: Context): void {
-  const seen = new Set<string>();
+  const byRank = new Map<Rank, Map<number, { designatedQ: number; policyQ: number }>>();
   for (const { audit } of audited) {
-    for (const u of audit.underDesignated) {
-      const key = `${u.year}/${audit.rank}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      ctx.warn(
-        ctx.tr.t('audit.underDesignated', {
-          year: yearText(u.year, ctx.tr),
-          rank: rankText(audit.rank, ctx.tr),
-          designated: formatQuarters(u.designatedQ),
-          policy: formatQuarters(u.policyQ),
-        }),
-      );
-    }
+    const years = byRank.get(audit.rank) ?? new Map();
+    for (const u of audit.underDesignated) years.set(u.year, u);
+    byRank.set(audit.rank, years);
+  }
+  for (const [rank, years] of byRank) {
+    if (!years.size) continue;
+    const list = [...years].sort(([a], [b]) => a - b).map(([year, u]) => ctx.tr.t('audit.underDesignatedYear', { year: yearText(year, ctx.tr), designated: formatQuarters(u.designatedQ), policy: formatQuarters(u.policyQ) }));
+    ctx.warn(ctx.tr.t('audit.underDesignated', { rank: rankText(rank, ctx.tr), years: list.join(ctx.tr.lang === 'zh' ? '，' : ', ') }));
   }
 }
 
@@ -137,7 +134,12 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   } else {
     const rows = shown.map((a) => auditRow(a, ctx.tr));
     const columns = auditColumns(ctx).filter((c) => c.key !== 'staff_no' && (opts.shortfall || c.key !== 'missing'));
-    emit(ctx, shown.length ? await renderTable(columns, rows, ctx.color) : ctx.tr.t('audit.none') + '\n', opts.out);
+    const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
+    const paintStatus = (key: string, text: string, row: AuditRow) => {
+      const status = shown[rows.indexOf(row)].audit.status;
+      return key === 'status' ? paint(true, hue[status], text) : text;
+    };
+    emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', opts.out);
   }
   const counts = countStatuses(shown);
   ctx.err.write(ctx.tr.t('audit.summary', { count: shown.length, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + '\n');

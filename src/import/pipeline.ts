@@ -75,7 +75,8 @@ export async function runImports(files: string[], opts: ImportOptions, ctx: Cont
       if (!(e instanceof CadreError)) throw e;
       failed = true;
       printRefusal(e, ctx);
-      outcomes.push({ file, status: 'refused', counts: { read: 0, new: 0, duplicate: 0, rejected: 0 } });
+      const counts = (e as CadreError & { counts?: Counts }).counts ?? { read: 0, new: 0, duplicate: 0, rejected: 0 };
+      outcomes.push({ file, status: 'refused', counts });
     } finally {
       db.exec('DROP TABLE IF EXISTS temp.stage');
     }
@@ -86,13 +87,13 @@ export async function runImports(files: string[], opts: ImportOptions, ctx: Cont
 
 function printRefusal(e: CadreError, ctx: Context): void {
   const { tr } = ctx;
-  ctx.err.write(`${paint(ctx.color, 'red', tr.t('error.prefix'))}: ${tr.m(e.msg)}\n`);
+  ctx.err.write(`${paint(ctx.colorErr, 'red', tr.t('error.prefix'))}: ${tr.m(e.msg)}\n`);
   const listed = e.problems.slice(0, 200);
   for (const p of listed) ctx.err.write(`  ${formatProblem(p, tr)}\n`);
   const more = (e as CadreError & { more?: number }).more ?? 0;
   const hidden = e.problems.length - listed.length + more;
   if (hidden > 0) ctx.err.write(`  ${tr.t('error.moreProblems', { count: hidden })}\n`);
-  if (e.fix) ctx.err.write(`${paint(ctx.color, 'cyan', tr.t('fix.prefix'))}: ${tr.m(e.fix)}\n`);
+  if (e.fix) ctx.err.write(`${paint(ctx.colorErr, 'cyan', tr.t('fix.prefix'))}: ${tr.m(e.fix)}\n`);
 }
 
 function printSummary(outcomes: FileOutcome[], ctx: Context): void {
@@ -170,7 +171,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   }
   if (counts.rejected > 0 && !opts.skipInvalid) {
     const err = new InputError(msg('import.refused', { file, rejected: counts.rejected, read: counts.read }), problems, msg('import.fix.refused'));
-    (err as InputError & { more?: number }).more = moreProblems;
+    Object.assign(err, { more: moreProblems, counts });
     throw err;
   }
   if (counts.rejected > 0) {

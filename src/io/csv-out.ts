@@ -8,7 +8,10 @@ import { stringify } from 'csv-stringify/sync';
 export const BOM = '\uFEFF';
 
 export function escapeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  if (value.length < 2 || !/^[=+\-@\t\r]/.test(value)) return value;
+  // A plain signed number is data, not a formula.
+  if (/^[+-]\d+(\.\d+)?$/.test(value)) return value;
+  return `'${value}`;
 }
 
 export type Cell = string | number | null | undefined;

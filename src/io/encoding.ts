@@ -91,21 +91,33 @@ function strictDecoder(label: TextEncoding): TextDecoder {
   return new TextDecoder(label, { fatal: true });
 }
 
-/** Index of the first line of `segment` (split at `sep`) that fails to decode, or the last line. */
+/**
+ * Index of the first line of `segment` (split at `sep`) that fails to decode.
+ * A line break byte is never part of a multi-byte character in UTF-8 or
+ * GB18030, so every prefix ending at a break decodes on its own; binary search
+ * finds the shortest failing prefix in a few decodes.
+ */
 function firstBadLine(segment: Buffer, sep: number, label: TextEncoding): number {
-  let line = 0;
-  let start = 0;
-  for (;;) {
-    const end = segment.indexOf(sep, start);
-    if (end === -1) return line;
+  const ends: number[] = [];
+  for (let i = segment.indexOf(sep); i !== -1; i = segment.indexOf(sep, i + 1)) ends.push(i);
+  ends.push(segment.length);
+  const fails = (j: number): boolean => {
     try {
-      strictDecoder(label).decode(segment.subarray(start, end));
+      // The last line may be cut off by the end of the chunk: allow an unfinished character there.
+      strictDecoder(label).decode(segment.subarray(0, ends[j]), { stream: j === ends.length - 1 });
+      return false;
     } catch {
-      return line;
+      return true;
     }
-    line++;
-    start = end + 1;
+  };
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (fails(mid)) hi = mid;
+    else lo = mid + 1;
   }
+  return lo;
 }
 
 /**
