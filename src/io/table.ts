@@ -13,6 +13,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { InputError, msg, type Problem } from '../errors.js';
 import { checkReadableFile, fileError, hashFile, isOleCompound, isZip, scanFile, type TextEncoding } from './encoding.js';
@@ -73,23 +74,37 @@ const isBlank = (fields: string[]): boolean => fields.every((f) => f === '');
 
 // ---------------------------------------------------------------- CSV / TSV
 
-/** Tab when the header line has a tab and no comma (Excel's "Unicode text"), else comma. */
-async function sniffDelimiter(file: string, encoding: TextEncoding, bom: boolean): Promise<',' | '\t'> {
+/**
+ * Looks at the start of the file: the delimiter (tab when the header line has a
+ * tab and no comma, as in Excel's "Unicode text"; else comma) and a first guess
+ * at the header names, used to name columns in errors found before the header
+ * is read.
+ */
+async function sniffHeaderLine(file: string, encoding: TextEncoding): Promise<{ delimiter: ',' | '\t'; names: string[] }> {
   const fh = await open(file, 'r').catch((e: unknown) => {
     throw fileError(file, e);
   });
+  let text: string;
   try {
     const buf = Buffer.alloc(PEEK_BYTES);
     const { bytesRead } = await fh.read(buf, 0, PEEK_BYTES, 0);
-    const text = new TextDecoder(encoding, { ignoreBOM: !bom }).decode(buf.subarray(0, bytesRead));
-    const first = text
-      .replace(/^\uFEFF/, '')
-      .split(/\r\n|\n|\r/)
-      .find((l) => l.trim() !== '');
-    return first !== undefined && first.includes('\t') && !first.includes(',') ? '\t' : ',';
+    text = new TextDecoder(encoding).decode(buf.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
+  const first = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .find((l) => l.trim() !== '');
+  if (first === undefined) return { delimiter: ',', names: [] };
+  const delimiter = first.includes('\t') && !first.includes(',') ? '\t' : ',';
+  let names: string[] = [];
+  try {
+    names = (parseCsvSync(first, { delimiter, relax_quotes: true, relax_column_count: true, to: 1 }) as string[][])[0] ?? [];
+  } catch {
+    // Only a guess: the real header is read by the parser proper.
+  }
+  return { delimiter, names: names.map((n) => n.trim()) };
 }
 
 /** Counts line breaks inside a field: CRLF, LF and CR each count once; also the bare CR and LF characters. */
@@ -135,6 +150,30 @@ interface CsvContext {
 
 async function* csvRows(ctx: CsvContext): AsyncGenerator<RawRow> {
   const { file, encoding, bom } = ctx;
+  // Line numbers are counted as each record is parsed (on_record runs synchronously inside
+  // the parser), so they are right even when an error cuts the chunk short. csv-parse counts
+  // every CR and LF inside a quoted field as a line; we count a CRLF once. `drift` is how
+  // far its line numbers (used in its errors) have run ahead of ours.
+  let line = 1;
+  let drift = 0;
+  const onRecord = (fields: string[]): RawRow | null => {
+    const start = line;
+    let inner = 0;
+    let blank = true;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      if (f.length !== 0) {
+        blank = false;
+        if (f.indexOf('\n') !== -1 || f.indexOf('\r') !== -1) {
+          const n = newlinesIn(f);
+          inner += n.lines;
+          drift += n.chars - n.lines;
+        }
+      }
+    }
+    line += 1 + inner;
+    return blank ? null : { line: start, fields };
+  };
   // UTF-8 goes to the parser as bytes (it decodes UTF-8 itself); other encodings as text.
   const source = createReadStream(file, { highWaterMark: CHUNK, start: encoding === 'utf-8' && bom ? 3 : 0 });
   const parser = parseCsv({
@@ -143,31 +182,14 @@ async function* csvRows(ctx: CsvContext): AsyncGenerator<RawRow> {
     relax_column_count: true,
     skip_empty_lines: false,
     max_record_size: MAX_FIELD_CHARS,
+    // Typed as returning string[] only; it may return any record shape.
+    on_record: onRecord as unknown as (fields: string[]) => string[],
   });
   const done = (): void => {};
   if (encoding === 'utf-8') pipeline(source, parser, done);
   else pipeline(source, (src: AsyncIterable<Buffer>) => decodeTo(encoding, src), parser, done);
-
-  // csv-parse counts every CR and LF inside a quoted field as a line; we count CRLF once.
-  // `drift` is how far its line numbers have run ahead of ours.
-  let line = 1;
-  let drift = 0;
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
-      const start = line;
-      let inner = 0;
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i];
-        if (f.length !== 0 && (f.indexOf('\n') !== -1 || f.indexOf('\r') !== -1)) {
-          const n = newlinesIn(f);
-          inner += n.lines;
-          drift += n.chars - n.lines;
-        }
-      }
-      line += 1 + inner;
-      if (isBlank(fields)) continue;
-      yield { line: start, fields };
-    }
+    yield* parser as AsyncIterable<RawRow>;
   } catch (e) {
     throw structuralError(e, ctx, line, drift);
   } finally {
@@ -400,8 +422,9 @@ export async function openTable(file: string, spec: TableSpec): Promise<{ header
     throw new InputError(msg('io.file.ole', { file }), [], msg('io.file.fix.ole'));
   } else {
     const scan = await scanFile(file);
-    const delimiter = await sniffDelimiter(file, scan.encoding, scan.bom);
+    const { delimiter, names: guess } = await sniffHeaderLine(file, scan.encoding);
     base = { format: delimiter === '\t' ? 'tsv' : 'csv', encoding: scan.encoding, sha256: scan.sha256, bytes: scan.bytes };
+    names.push(...guess);
     const ctx: CsvContext = { file, encoding: scan.encoding, bom: scan.bom, delimiter, names };
     rows = () => csvRows(ctx);
   }
@@ -417,7 +440,7 @@ export async function openTable(file: string, spec: TableSpec): Promise<{ header
   if (first.done) throw new InputError(msg('io.table.noHeader', { file }), [], msg('io.table.fix.noHeader'));
   const headerLine = first.value.line;
   const layout = layoutHeader(file, headerLine, first.value.fields, spec, base.encoding);
-  names.push(...layout.names);
+  names.splice(0, names.length, ...layout.names);
 
   const header: TableHeader = { file, ...base, keys: layout.keys, names: layout.names, unknown: layout.unknown };
   const width = layout.names.length;
