@@ -133,7 +133,9 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     emit(ctx, await renderTranscript(shown[0], ev, ctx), opts.out);
   } else {
     const rows = shown.map((a) => auditRow(a, ctx.tr));
-    const columns = auditColumns(ctx).filter((c) => c.key !== 'staff_no' && (opts.shortfall || c.key !== 'missing'));
+    // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
+    const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
+    const columns = auditColumns(ctx).filter((c) => keep.includes(c.key));
     const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
     const paintStatus = (key: string, text: string, row: AuditRow) => {
       const status = shown[rows.indexOf(row)].audit.status;

@@ -11,7 +11,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -148,16 +148,67 @@ interface CsvContext {
   names: string[];
 }
 
-async function* csvRows(ctx: CsvContext): AsyncGenerator<RawRow> {
-  const { file, encoding, bom } = ctx;
-  // Line numbers are counted as each record is parsed (on_record runs synchronously inside
-  // the parser), so they are right even when an error cuts the chunk short. csv-parse counts
-  // every CR and LF inside a quoted field as a line; we count a CRLF once. `drift` is how
-  // far its line numbers (used in its errors) have run ahead of ours.
-  let line = 1;
-  let drift = 0;
-  const onRecord = (fields: string[]): RawRow | null => {
-    const start = line;
+/** How many parsed rows are handed on at a time (one await per batch, not per row). */
+const BATCH = 4096;
+
+/**
+ * Drains an object-mode stream in batches: everything buffered is taken
+ * synchronously, and only an empty buffer waits for the next event.
+ */
+async function* batchesOf<T>(stream: Readable, take: (item: T, out: RawRow[]) => void): AsyncGenerator<RawRow[]> {
+  let error: unknown = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  stream.on('readable', notify);
+  stream.on('end', () => {
+    ended = true;
+    notify();
+  });
+  stream.on('error', (e: unknown) => {
+    error = e;
+    notify();
+  });
+  stream.on('close', () => {
+    ended = true;
+    notify();
+  });
+  try {
+    for (;;) {
+      const batch: RawRow[] = [];
+      let item: T | null;
+      while (batch.length < BATCH && (item = stream.read() as T | null) !== null) take(item, batch);
+      if (batch.length) {
+        yield batch;
+        continue;
+      }
+      if (error) throw error;
+      if (ended) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * Counts physical lines record by record. csv-parse counts every CR and LF
+ * inside a quoted field as a line; a CRLF is one line here. `drift` is how
+ * far csv-parse's line numbers (used in its errors) have run ahead of ours.
+ */
+class LineCounter {
+  line = 1;
+  drift = 0;
+
+  /** The record's first line, or 0 for a blank record (which is skipped). */
+  next(fields: string[]): number {
+    const start = this.line;
     let inner = 0;
     let blank = true;
     for (let i = 0; i < fields.length; i++) {
@@ -167,13 +218,17 @@ async function* csvRows(ctx: CsvContext): AsyncGenerator<RawRow> {
         if (f.indexOf('\n') !== -1 || f.indexOf('\r') !== -1) {
           const n = newlinesIn(f);
           inner += n.lines;
-          drift += n.chars - n.lines;
+          this.drift += n.chars - n.lines;
         }
       }
     }
-    line += 1 + inner;
-    return blank ? null : { line: start, fields };
-  };
+    this.line += 1 + inner;
+    return blank ? 0 : start;
+  }
+}
+
+function csvParser(ctx: CsvContext, onRecord?: (fields: string[]) => null): { source: Readable; parser: Readable } {
+  const { file, encoding, bom } = ctx;
   // UTF-8 goes to the parser as bytes (it decodes UTF-8 itself); other encodings as text.
   const source = createReadStream(file, { highWaterMark: CHUNK, start: encoding === 'utf-8' && bom ? 3 : 0 });
   const parser = parseCsv({
@@ -182,20 +237,49 @@ async function* csvRows(ctx: CsvContext): AsyncGenerator<RawRow> {
     relax_column_count: true,
     skip_empty_lines: false,
     max_record_size: MAX_FIELD_CHARS,
-    // Typed as returning string[] only; it may return any record shape.
-    on_record: onRecord as unknown as (fields: string[]) => string[],
+    // Typed as returning a record; returning null drops it.
+    ...(onRecord ? { on_record: onRecord as unknown as (fields: string[]) => string[] } : {}),
   });
   const done = (): void => {};
   if (encoding === 'utf-8') pipeline(source, parser, done);
   else pipeline(source, (src: AsyncIterable<Buffer>) => decodeTo(encoding, src), parser, done);
+  return { source, parser };
+}
+
+async function* csvRows(ctx: CsvContext): AsyncGenerator<RawRow[]> {
+  const counter = new LineCounter();
+  const { source, parser } = csvParser(ctx);
   try {
-    yield* parser as AsyncIterable<RawRow>;
+    yield* batchesOf<string[]>(parser, (fields, out) => {
+      const line = counter.next(fields);
+      if (line) out.push({ line, fields });
+    });
   } catch (e) {
-    throw structuralError(e, ctx, line, drift);
+    if (!(e instanceof CsvError)) throw structuralError(e, ctx, counter.line, counter.drift);
+    // Records parsed in the same chunk as the error never reach us, so our count stops
+    // short. Errors are rare: read again up to the error, counting inside the parser.
+    throw await exactStructuralError(ctx, e);
   } finally {
-    parser.destroy();
     source.destroy();
   }
+}
+
+async function exactStructuralError(ctx: CsvContext, original: CsvError): Promise<InputError> {
+  const counter = new LineCounter();
+  const { source, parser } = csvParser(ctx, (fields) => {
+    counter.next(fields);
+    return null;
+  });
+  try {
+    for await (const _ of parser) {
+      // every record is dropped by on_record
+    }
+  } catch (e) {
+    return structuralError(e, ctx, counter.line, counter.drift);
+  } finally {
+    source.destroy();
+  }
+  return structuralError(original, ctx, counter.line, counter.drift);
 }
 
 function structuralError(e: unknown, ctx: CsvContext, recordLine: number, drift: number): InputError {
@@ -278,7 +362,7 @@ function cellText(value: unknown, numFmt: string | undefined): string {
   return String(value);
 }
 
-async function* xlsxRows(file: string): AsyncGenerator<RawRow> {
+async function* xlsxRows(file: string): AsyncGenerator<RawRow[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -298,7 +382,7 @@ async function* xlsxRows(file: string): AsyncGenerator<RawRow> {
       });
       for (let i = 0; i < fields.length; i++) if (fields[i] === undefined) fields[i] = '';
       if (isBlank(fields)) continue;
-      yield { line: row.number, fields };
+      yield [{ line: row.number, fields }];
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -405,7 +489,7 @@ function extensionOf(file: string): string {
  */
 export async function openTable(file: string, spec: TableSpec): Promise<{ header: TableHeader; records: AsyncIterable<TableRecord> }> {
   const ext = extensionOf(file);
-  let rows: () => AsyncGenerator<RawRow>;
+  let rows: () => AsyncGenerator<RawRow[]>;
   let base: Pick<TableHeader, 'format' | 'encoding' | 'sha256' | 'bytes'>;
   const names: string[] = [];
   if (ext === '.xlsx' || ext === '.xlsm') {
@@ -431,15 +515,16 @@ export async function openTable(file: string, spec: TableSpec): Promise<{ header
 
   // The header is the first non-blank row. This first pass stops right after it.
   const headerPass = rows();
-  let first: IteratorResult<RawRow>;
+  let first: IteratorResult<RawRow[]>;
   try {
     first = await headerPass.next();
   } finally {
     await headerPass.return(undefined);
   }
   if (first.done) throw new InputError(msg('io.table.noHeader', { file }), [], msg('io.table.fix.noHeader'));
-  const headerLine = first.value.line;
-  const layout = layoutHeader(file, headerLine, first.value.fields, spec, base.encoding);
+  const headerRow = first.value[0];
+  const headerLine = headerRow.line;
+  const layout = layoutHeader(file, headerLine, headerRow.fields, spec, base.encoding);
   names.splice(0, names.length, ...layout.names);
 
   const header: TableHeader = { file, ...base, keys: layout.keys, names: layout.names, unknown: layout.unknown };
@@ -465,21 +550,24 @@ export async function openTable(file: string, spec: TableSpec): Promise<{ header
     };
   };
 
+  const toRecord = (row: RawRow): TableRecord => {
+    const cells = Object.create(null) as Record<string, string>;
+    const fields = row.fields;
+    for (let j = 0; j < known.length; j++) {
+      const i = known[j][1];
+      if (i < fields.length) cells[known[j][0]] = fields[i];
+    }
+    const rec: TableRecord = { line: row.line, cells, raw: fields, columnOf };
+    if (checkWidth && fields.length !== width) {
+      const problem = raggedProblem(row);
+      if (problem) rec.problem = problem;
+    }
+    return rec;
+  };
+
   async function* records(): AsyncGenerator<TableRecord> {
-    for await (const row of rows()) {
-      if (row.line <= headerLine) continue;
-      const cells = Object.create(null) as Record<string, string>;
-      const fields = row.fields;
-      for (let j = 0; j < known.length; j++) {
-        const i = known[j][1];
-        if (i < fields.length) cells[known[j][0]] = fields[i];
-      }
-      const rec: TableRecord = { line: row.line, cells, raw: fields, columnOf };
-      if (checkWidth && fields.length !== width) {
-        const problem = raggedProblem(row);
-        if (problem) rec.problem = problem;
-      }
-      yield rec;
+    for await (const batch of rows()) {
+      for (const row of batch) if (row.line > headerLine) yield toRecord(row);
     }
   }
 

@@ -1,0 +1,294 @@
+/**
+ * Accounts as the office sees them: their state (on the initial password,
+ * expired, changed, locked), and the login-attempt rules shared by `verify`
+ * and `passwd`.
+ *
+ * Lockout (policy.lockout): a wrong password is recorded in login_attempts;
+ * when `attempts` wrong ones fall within the last `window_minutes`, the
+ * account is locked for `lock_minutes` (accounts.locked_until). Wrong
+ * attempts count only since the latest of: the last right one, the end of
+ * the last lock, the issue (or reset) of the initial password and the last
+ * change, so a reset or a lock that has run out starts the count afresh.
+ * While an account is locked no password is checked (a right one fails
+ * too); the attempt is recorded and does not extend the lock.
+ *
+ * Expiry (policy.initial_password_days): an initial password not changed
+ * within that many days of issue can no longer be used, not even to change
+ * it; the office issues a new one with `issue-accounts --reset`.
+ *
+ * Times are stored as local timestamps with their offset (as the rest of the
+ * database) and compared as instants after parsing, never as strings.
+ */
+import { localTimestamp, type Context } from '../cli/context.js';
+import type { Policy } from '../core/policy.js';
+import { writeTransaction } from '../db/journal.js';
+import type { DB } from '../db/open.js';
+import { CadreError, InputError, msg, type Msg } from '../errors.js';
+import { CHOSEN_HASH_PARAMS, INITIAL_HASH_PARAMS, type HashParams } from './password.js';
+
+export type AccountState = 'initial' | 'expired' | 'changed' | 'locked';
+export const ACCOUNT_STATES: readonly AccountState[] = ['initial', 'expired', 'changed', 'locked'];
+
+export interface Account {
+  cadreId: number;
+  learnerId: string;
+  staffNo: string;
+  name: string;
+  department: string;
+  passwordHash: string;
+  initialHash: string | null;
+  mustChange: boolean;
+  issuedAt: string;
+  changedAt: string | null;
+  lockedUntil: string | null;
+}
+
+interface AccountSqlRow {
+  cadre_id: number;
+  learner_id: string;
+  staff_no: string;
+  name: string;
+  department: string;
+  password_hash: string | null;
+  initial_hash: string | null;
+  must_change: number | null;
+  issued_at: string | null;
+  changed_at: string | null;
+  locked_until: string | null;
+}
+
+const SELECT = `SELECT c.id AS cadre_id, c.learner_id, c.staff_no, c.name, c.department,
+  a.password_hash, a.initial_hash, a.must_change, a.issued_at, a.changed_at, a.locked_until
+  FROM cadres c LEFT JOIN accounts a ON a.cadre_id = c.id`;
+
+function toAccount(r: AccountSqlRow): Account | null {
+  if (r.password_hash === null || r.issued_at === null) return null;
+  return {
+    cadreId: r.cadre_id,
+    learnerId: r.learner_id,
+    staffNo: r.staff_no,
+    name: r.name,
+    department: r.department,
+    passwordHash: r.password_hash,
+    initialHash: r.initial_hash,
+    mustChange: r.must_change === 1,
+    issuedAt: r.issued_at,
+    changedAt: r.changed_at,
+    lockedUntil: r.locked_until,
+  };
+}
+
+export interface CadreAccount {
+  learnerId: string;
+  staffNo: string;
+  name: string;
+  department: string;
+  /** null: the cadre has no account row (should not happen; issue-accounts creates both). */
+  account: Account | null;
+}
+
+/** Every cadre with its account, ordered by learner ID. */
+export function loadAccounts(db: DB): CadreAccount[] {
+  const rows = db.prepare(`${SELECT} ORDER BY c.learner_id`).all() as AccountSqlRow[];
+  return rows.map((r) => ({ learnerId: r.learner_id, staffNo: r.staff_no, name: r.name, department: r.department, account: toAccount(r) }));
+}
+
+export function normalizeLearnerId(raw: string): string {
+  return raw.trim().toUpperCase();
+}
+
+/** The account of one learner; exit 2 when the learner or the account does not exist. */
+export function loadAccount(db: DB, learnerIdRaw: string): Account {
+  const id = normalizeLearnerId(learnerIdRaw);
+  const row = db.prepare(`${SELECT} WHERE c.learner_id = ?`).get(id) as AccountSqlRow | undefined;
+  if (!row) throw new InputError(msg('auth.unknownLearner', { id: learnerIdRaw }), [], msg('auth.fix.unknownLearner'));
+  const acc = toAccount(row);
+  if (!acc) throw new InputError(msg('auth.noAccount', { id }), [], msg('auth.fix.noAccount', { id }));
+  return acc;
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+function instant(stamp: string | null): number | null {
+  if (!stamp) return null;
+  const t = Date.parse(stamp);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** When the initial password stops working; null once it has been changed. */
+export function expiresAt(acc: Account, policy: Policy): Date | null {
+  if (!acc.mustChange) return null;
+  const issued = instant(acc.issuedAt);
+  return issued === null ? null : new Date(issued + policy.initialPasswordDays * DAY);
+}
+
+export function isExpired(acc: Account, policy: Policy, now: Date): boolean {
+  const exp = expiresAt(acc, policy);
+  return exp !== null && exp.getTime() < now.getTime();
+}
+
+/** The end of a lock still running at `now`, else null. */
+export function lockedUntil(acc: Pick<Account, 'lockedUntil'>, now: Date): Date | null {
+  const until = instant(acc.lockedUntil);
+  return until !== null && until > now.getTime() ? new Date(until) : null;
+}
+
+/** One state per account: expired, else locked, else initial or changed. */
+export function accountState(acc: Account, policy: Policy, now: Date): AccountState {
+  if (isExpired(acc, policy, now)) return 'expired';
+  if (lockedUntil(acc, now)) return 'locked';
+  return acc.mustChange ? 'initial' : 'changed';
+}
+
+/** The scrypt parameters a hash of this account's kind should have. */
+export function targetParams(acc: Pick<Account, 'mustChange'>): HashParams {
+  return acc.mustChange ? INITIAL_HASH_PARAMS : CHOSEN_HASH_PARAMS;
+}
+
+/** Local time for messages: 2026-03-01 09:15. */
+export function localMinute(d: Date): string {
+  return localTimestamp(d).slice(0, 16).replace('T', ' ');
+}
+
+/** Wrong attempts that count toward a lock at `now` (this one included when already inserted). */
+export function countedFailures(db: DB, acc: Account, policy: Policy, now: Date): number {
+  const lastOk = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM login_attempts WHERE cadre_id = ? AND ok = 1').get(acc.cadreId) as { id: number };
+  const rows = db
+    .prepare('SELECT at FROM login_attempts WHERE cadre_id = ? AND ok = 0 AND id > ? ORDER BY id DESC LIMIT 10000')
+    .all(acc.cadreId, lastOk.id) as { at: string }[];
+  const windowStart = now.getTime() - policy.lockout.windowMinutes * MINUTE;
+  // Stamps have whole seconds: an attempt in the same second as a reset point counts.
+  const since = Math.max(...[acc.lockedUntil, acc.issuedAt, acc.changedAt].map((s) => Math.floor((instant(s) ?? 0) / 1000) * 1000));
+  let n = 0;
+  for (const r of rows) {
+    const at = instant(r.at);
+    if (at === null) continue;
+    if (at > windowStart && at >= since) n++;
+  }
+  return n;
+}
+
+function reread(db: DB, cadreId: number): Account {
+  const row = db.prepare(`${SELECT} WHERE c.id = ?`).get(cadreId) as AccountSqlRow;
+  return toAccount(row)!;
+}
+
+export interface AttemptJournal {
+  command: string;
+  args: Record<string, unknown>;
+}
+
+function insertAttempt(db: DB, acc: Account, ok: boolean, now: Date): void {
+  db.prepare('INSERT INTO login_attempts (cadre_id, at, ok) VALUES (?, ?, ?)').run(acc.cadreId, localTimestamp(now), ok ? 1 : 0);
+}
+
+const resetFix = (id: string): Msg => msg('auth.fix.reset', { id });
+
+/**
+ * Refuses an expired or locked account before any password is checked,
+ * recording the attempt (which does not count toward a lock).
+ */
+export function refuseUnusable(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): void {
+  const policy = ctx.policy();
+  const now = ctx.now();
+  const expired = isExpired(acc, policy, now);
+  const until = expired ? null : lockedUntil(acc, now);
+  if (!expired && !until) return;
+  writeTransaction(
+    db,
+    ctx,
+    () => ({ ...journal, counts: { ok: 0, expired: expired ? 1 : 0, locked: until ? 1 : 0 }, learnerIds: [acc.learnerId] }),
+    () => insertAttempt(db, acc, false, now),
+  );
+  if (expired) {
+    throw new CadreError(1, msg('auth.expired', { id: acc.learnerId, date: localMinute(expiresAt(acc, policy)!), days: policy.initialPasswordDays }), [], resetFix(acc.learnerId));
+  }
+  throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until!) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until!) }));
+}
+
+/**
+ * Records a wrong password, locks the account when it was the last one
+ * allowed, and throws the exit-1 error that says which.
+ */
+export function failAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): never {
+  const policy = ctx.policy();
+  const now = ctx.now();
+  const { attempts, windowMinutes, lockMinutes } = policy.lockout;
+  const result = writeTransaction(
+    db,
+    ctx,
+    (r: { failures: number; until: Date | null }) => ({ ...journal, counts: { ok: 0, failures: r.failures, locked: r.until ? 1 : 0 }, learnerIds: [acc.learnerId] }),
+    () => {
+      insertAttempt(db, acc, false, now);
+      const current = reread(db, acc.cadreId);
+      const running = lockedUntil(current, now);
+      // Locked by another attempt meanwhile: this one does not extend the lock.
+      if (running) return { failures: 0, until: running, already: true };
+      const failures = countedFailures(db, current, policy, now);
+      if (failures < attempts) return { failures, until: null, already: false };
+      const until = new Date(now.getTime() + lockMinutes * MINUTE);
+      db.prepare('UPDATE accounts SET locked_until = ? WHERE cadre_id = ?').run(localTimestamp(until), acc.cadreId);
+      return { failures, until, already: false };
+    },
+  );
+  if (result.until && result.already) {
+    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(result.until) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until) }));
+  }
+  if (result.until) {
+    throw new CadreError(1, msg('auth.lockedNow', { id: acc.learnerId, attempts, window: windowMinutes, until: localMinute(result.until) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until) }));
+  }
+  throw new CadreError(1, msg('auth.wrongPassword', { id: acc.learnerId, left: attempts - result.failures, window: windowMinutes, minutes: lockMinutes }), [], resetFix(acc.learnerId));
+}
+
+/**
+ * Records a right password in one transaction with `update` (a rehash, a new
+ * password), provided the account has not changed since it was read: its
+ * hash is the one verified and no lock began meanwhile. Otherwise records
+ * nothing and throws (exit 1), and the command can simply be run again.
+ */
+export function succeedAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal & { counts?: Record<string, number> }, update?: () => void): void {
+  const now = ctx.now();
+  const outcome = writeTransaction(
+    db,
+    ctx,
+    (r: 'ok' | 'changed' | 'locked') => ({ ...journal, counts: { ok: r === 'ok' ? 1 : 0, ...(r === 'ok' ? journal.counts : {}), ...(r === 'locked' ? { locked: 1 } : {}) }, learnerIds: [acc.learnerId] }),
+    () => {
+      const current = reread(db, acc.cadreId);
+      if (current.passwordHash !== acc.passwordHash) return 'changed' as const;
+      if (lockedUntil(current, now)) {
+        insertAttempt(db, acc, false, now);
+        return 'locked' as const;
+      }
+      insertAttempt(db, acc, true, now);
+      update?.();
+      return 'ok' as const;
+    },
+  );
+  if (outcome === 'changed') throw new CadreError(1, msg('auth.changedMeanwhile', { id: acc.learnerId }), [], msg('auth.fix.changedMeanwhile'));
+  if (outcome === 'locked') {
+    const until = lockedUntil(reread(db, acc.cadreId), now) ?? now;
+    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until) }));
+  }
+}
+
+/**
+ * Reads `count` lines from a stream (for --password-stdin): each line without
+ * its line ending; nothing else is trimmed, as spaces may belong to a password.
+ */
+export async function readStdinLines(stream: NodeJS.ReadableStream, count: number): Promise<string[] | null> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    // Enough lines already: stop reading (a script may keep stdin open).
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text.split('\n').length > count) break;
+  }
+  let text = Buffer.concat(chunks).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text === '') return null;
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  if (lines.length && lines[lines.length - 1] === '' && text.endsWith('\n')) lines.pop();
+  if (lines.length < count) return null;
+  return lines.slice(0, count);
+}
