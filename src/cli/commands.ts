@@ -160,4 +160,31 @@ export const COMMANDS: CommandDef[] = [
     example: 'cadre audit --year 2025 --shortfall --format csv --out shortfall-2025.csv',
     load: () => import('../commands/audit.js'),
   },
+  {
+    name: 'passwd',
+    description: 'cmd.passwd',
+    args: [learner],
+    options: [{ flags: '--password-stdin', description: 'cli.opt.passwordStdin' }],
+    example: 'cadre passwd WZ250001',
+    load: () => import('../commands/passwd.js'),
+  },
+  {
+    name: 'verify',
+    description: 'cmd.verify',
+    args: [learner],
+    options: [{ flags: '--password-stdin', description: 'cli.opt.passwordStdinVerify' }],
+    example: 'printf \'%s\\n\' "$PASSWORD" | cadre verify WZ250001 --password-stdin',
+    load: () => import('../commands/verify.js'),
+  },
+  {
+    name: 'accounts',
+    description: 'cmd.accounts',
+    args: [{ spec: '[learner_ids...]', description: 'cli.arg.accountLearnerIds' }],
+    options: [
+      { flags: '--state <state>', description: 'cli.opt.accountState', choices: ['initial', 'expired', 'changed', 'locked'] },
+      format(),
+    ],
+    example: 'cadre accounts --state initial --format csv > initial.csv',
+    load: () => import('../commands/accounts.js'),
+  },
 ];

@@ -40,6 +40,12 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
   let db: DB | undefined;
   let policy: Policy | undefined;
   const dbPath = path.resolve(cwd, global.db || env.CADRE_DB || path.join('data', 'cadre.db'));
+  // CADRE_NOW (an ISO timestamp, e.g. 2026-03-01T09:00:00+08:00) fixes the clock
+  // for now() and today(), so tests can step past password expiry and lockout
+  // windows without waiting. Read here only; unset in normal use.
+  const fixedNow = env.CADRE_NOW ? Date.parse(env.CADRE_NOW) : undefined;
+  if (fixedNow !== undefined && Number.isNaN(fixedNow)) throw new InputError(msg('auth.badNow', { value: env.CADRE_NOW! }), [], msg('auth.fix.badNow'));
+  const clock = (): Date => (fixedNow !== undefined ? new Date(fixedNow) : new Date());
   const ctx: Context = {
     out: process.stdout,
     err: process.stderr,
@@ -52,8 +58,8 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
     debug: !!global.debug,
     operator: global.operator || env.CADRE_OPERATOR || defaultOperator(env),
     dbPath,
-    now: () => new Date(),
-    today: () => localIsoDate(new Date()),
+    now: clock,
+    today: () => localIsoDate(clock()),
     db(opts) {
       if (!db) {
         db = openDatabase(dbPath, {

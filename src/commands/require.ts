@@ -32,6 +32,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   const db = ctx.db({ create: true });
   const now = localTimestamp(ctx.now());
   const registered: string[] = [];
+  const kept: string[] = [];
   let added = 0;
   writeTransaction(
     db,
@@ -40,19 +41,24 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     () => {
       const exists = db.prepare('SELECT 1 FROM courses WHERE code = ?');
       const addCourse = db.prepare('INSERT INTO courses (code, title, quarters, created_at) VALUES (?, ?, ?, ?)');
-      const setHours = db.prepare('UPDATE courses SET quarters = ?, title = COALESCE(?, title) WHERE code = ?');
+      const setTitle = db.prepare('UPDATE courses SET title = ? WHERE code = ?');
+      const hoursOf = db.prepare('SELECT quarters FROM courses WHERE code = ?').pluck();
       const designate = db.prepare('INSERT OR IGNORE INTO designations (year, rank, course_code, designated_at) VALUES (?, ?, ?, ?)');
       for (const code of clean) {
         if (!exists.get(code)) {
           addCourse.run(code, opts.title ?? null, quarters, now);
           registered.push(code);
-        } else if (opts.hours !== undefined || opts.title !== undefined) {
-          setHours.run(opts.hours !== undefined ? quarters : (db.prepare('SELECT quarters FROM courses WHERE code = ?').get(code) as { quarters: number }).quarters, opts.title ?? null, code);
+        } else {
+          if (opts.title !== undefined) setTitle.run(opts.title, code);
+          // --hours registers new codes only; a course on file keeps its catalogue hours.
+          const current = hoursOf.get(code) as number;
+          if (opts.hours !== undefined && current !== quarters) kept.push(`${code} (${current / 4})`);
         }
         for (const rank of ranks) added += designate.run(year, rank, code, now).changes;
       }
     },
   );
+  if (kept.length) ctx.warn(ctx.tr.t('require.keptHours', { courses: kept.join(', ') }));
   if (registered.length) ctx.warn(ctx.tr.t('require.registered', { codes: registered.join(', '), hours: quarters / 4 }));
   ctx.err.write(ctx.tr.t('require.done', { count: added, year: yearText(year, ctx.tr), ranks: ranks.map((r) => rankText(r, ctx.tr)).join('/') }) + '\n');
   return 0;

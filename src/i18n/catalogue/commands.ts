@@ -206,6 +206,7 @@ export const commands: Section = {
     // courses
     'require.titleOneCode': '--title 只能在指定一门课程时使用',
     'require.registered': '课程目录中没有 {codes}，已按每门 {hours} 学时登记 — 导入学时文件时“课程名称”列会补上名称',
+    'require.keptHours': '这些课程已在目录中，保留原学时（--hours 只用于新登记的课程）：{courses}',
     'require.done': '已指定 {count} 项必修课（{year}，{ranks}）',
     'courses.col.code': '课程编号',
     'courses.col.title': '课程名称',
@@ -433,6 +434,7 @@ export const commands: Section = {
     'exam.fix.conflict': 'check the score; each cadre has one score per exam',
     'require.titleOneCode': '--title can only be used with one course code',
     'require.registered': 'not in the catalogue yet: {codes}; registered with {hours} hour(s) each — an hours import with course_title fills in the titles',
+    'require.keptHours': 'already in the catalogue, keeping their hours (--hours applies to newly registered courses only): {courses}',
     'require.done': '{count} required-course designations added ({year}, {ranks})',
     'courses.col.code': 'code',
     'courses.col.title': 'title',

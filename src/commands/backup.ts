@@ -1,0 +1,20 @@
+/** `cadre backup FILE`: an online, checked copy of the database (never overwriting a file). */
+import path from 'node:path';
+import type { Context } from '../cli/context.js';
+import { writeTransaction } from '../db/journal.js';
+import { backupDatabase } from '../db/snapshot.js';
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [file] = args as [string, Record<string, unknown>];
+  const db = ctx.db();
+  const target = path.resolve(ctx.cwd, file);
+  const r = await backupDatabase(db, target);
+  writeTransaction(
+    db,
+    ctx,
+    () => ({ command: 'backup', args: { file: r.file, sha256: r.sha256 }, counts: { pages: r.pages } }),
+    () => undefined,
+  );
+  ctx.out.write(ctx.tr.t('ops.backup.done', { file: r.file, pages: r.pages, sha256: r.sha256.slice(0, 12) }) + '\n');
+  return 0;
+}

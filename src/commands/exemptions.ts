@@ -1,0 +1,58 @@
+/** `cadre exemptions [--all] [--learner ID]`: every exemption in force (with --all, revoked ones too). */
+import type { Context } from '../cli/context.js';
+import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { findCadre, loadCadres } from '../db/cadres.js';
+import { InputError, msg } from '../errors.js';
+import { scopeText } from './exempt.js';
+
+interface Row {
+  id: number;
+  learner_id: string;
+  name: string;
+  department: string;
+  requirement: string;
+  year: number | null;
+  reason: string;
+  granted_by: string;
+  granted_at: string;
+  revoked_at: string | null;
+}
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [opts] = args as [{ all?: boolean; learner?: string; format?: string }];
+  const format = chooseFormat(opts.format, ctx.out);
+  const db = ctx.db();
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!opts.all) where.push('x.revoked_at IS NULL');
+  if (opts.learner !== undefined) {
+    const cadre = findCadre(loadCadres(db), opts.learner);
+    if (!cadre) throw new InputError(msg('ops.unknownLearner', { id: opts.learner }), [], msg('ops.fix.unknownLearner'));
+    where.push('x.cadre_id = ?');
+    params.push(cadre.id);
+  }
+  const rows = db
+    .prepare(
+      `SELECT x.id, c.learner_id, c.name, c.department, x.requirement, x.year, x.reason, x.granted_by, x.granted_at, x.revoked_at
+       FROM exemptions x JOIN cadres c ON c.id = x.cadre_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY c.learner_id, x.id`,
+    )
+    .all(...params) as Row[];
+  if (format === 'json') {
+    emit(ctx, JSON.stringify(rows, null, 2) + '\n');
+    return 0;
+  }
+  const { t } = ctx.tr;
+  const view = rows.map((r) => ({
+    ...r,
+    requirement: format === 'csv' ? r.requirement : t(`req.${r.requirement}`),
+    scope: scopeText(r, ctx),
+    year: r.year ?? '',
+    revoked_at: r.revoked_at ?? '',
+  }));
+  const keys = ['id', 'learner_id', 'name', 'department', 'requirement', 'year', 'scope', 'reason', 'granted_by', 'granted_at', ...(opts.all ? (['revoked_at'] as const) : [])] as const;
+  const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`) }));
+  if (format === 'csv') emit(ctx, renderCsv(columns, view, false));
+  else emit(ctx, view.length ? await renderTable(columns, view, ctx.color) : t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') + '\n');
+  return 0;
+}

@@ -1,0 +1,71 @@
+/** `cadre imports`: the import batches, newest last, with what each still carries. */
+import type { Context } from '../cli/context.js';
+import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { RECORD_TABLES } from '../db/undo.js';
+
+interface BatchRow {
+  id: number;
+  kind: string;
+  file_name: string;
+  sha256: string;
+  imported_at: string;
+  operator: string;
+  rows_read: number;
+  rows_new: number;
+  rows_duplicate: number;
+  rows_rejected: number;
+  undone_at: string | null;
+  records: number;
+}
+
+const KINDS = ['hours', 'training', 'exams', 'essays'];
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [opts] = args as [{ kind?: string; format?: string }];
+  const format = chooseFormat(opts.format, ctx.out);
+  const db = ctx.db();
+  // Records the batch still carries: as their first source, or vouching for them.
+  const carried = RECORD_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t} WHERE batch_id = b.id)`).join(' + ');
+  const rows = db
+    .prepare(
+      `SELECT b.id, b.kind, b.file_name, b.sha256, b.imported_at, b.operator, b.rows_read, b.rows_new, b.rows_duplicate, b.rows_rejected, b.undone_at,
+              ${carried} + (SELECT COUNT(*) FROM record_sources s WHERE s.batch_id = b.id) AS records
+       FROM batches b WHERE b.kind IN (${KINDS.map(() => '?').join(',')}) ${opts.kind ? 'AND b.kind = ?' : ''} ORDER BY b.id`,
+    )
+    .all(...KINDS, ...(opts.kind ? [opts.kind] : [])) as BatchRow[];
+  if (format === 'json') {
+    const items = rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      file: r.file_name,
+      sha256: r.sha256,
+      imported_at: r.imported_at,
+      operator: r.operator,
+      counts: { read: r.rows_read, new: r.rows_new, duplicate: r.rows_duplicate, rejected: r.rows_rejected },
+      records: r.records,
+      undone_at: r.undone_at,
+    }));
+    emit(ctx, JSON.stringify(items, null, 2) + '\n');
+    return 0;
+  }
+  const { t } = ctx.tr;
+  const view = rows.map((r) => ({
+    id: r.id,
+    kind: t(`ops.kind.${r.kind}`),
+    file: r.file_name,
+    sha256: format === 'csv' ? r.sha256 : r.sha256.slice(0, 12),
+    imported_at: r.imported_at,
+    operator: r.operator,
+    read: r.rows_read,
+    new: r.rows_new,
+    duplicate: r.rows_duplicate,
+    rejected: r.rows_rejected,
+    records: r.records,
+    undone_at: r.undone_at ?? '',
+  }));
+  const keys = ['id', 'kind', 'file', 'sha256', 'imported_at', 'operator', 'read', 'new', 'duplicate', 'rejected', 'records', 'undone_at'] as const;
+  const columns = keys.map((key) => ({ key, header: t(`ops.imports.col.${key}`) }));
+  if (format === 'csv') emit(ctx, renderCsv(columns, view, false));
+  else emit(ctx, view.length ? await renderTable(columns, view, ctx.color) : t('ops.imports.none') + '\n');
+  return 0;
+}

@@ -1,0 +1,31 @@
+/**
+ * `cadre restore FILE`: checks the copy, then replaces the database with it,
+ * keeping the replaced file beside it; refused while another process has the
+ * database open. The restore is journaled into the restored database.
+ */
+import path from 'node:path';
+import type { Context } from '../cli/context.js';
+import { recordJournal } from '../db/journal.js';
+import { fileStamp, prepareRestore, swapIn } from '../db/snapshot.js';
+
+export async function run(args: unknown[], ctx: Context): Promise<number> {
+  const [file] = args as [string, Record<string, unknown>];
+  const source = path.resolve(ctx.cwd, file);
+  const dbPath = ctx.dbPath;
+  const replaced = `${dbPath}.replaced-${fileStamp(ctx.now())}`;
+  const copy = await prepareRestore(source, dbPath);
+  try {
+    copy.db
+      .transaction(() => {
+        recordJournal(copy.db, ctx, { command: 'restore', args: { file: source, db: dbPath, replaced, version: copy.version }, inputSha256: copy.sha256, counts: { restored: 1 } });
+      })
+      .immediate();
+    copy.close();
+    const kept = swapIn(copy, dbPath, replaced, { warnUnlocked: () => ctx.warn(ctx.tr.t('ops.restore.unlocked', { file: dbPath })) });
+    ctx.out.write(ctx.tr.t('ops.restore.done', { file: source, db: dbPath }) + '\n');
+    if (kept) ctx.out.write(ctx.tr.t('ops.restore.kept', { file: kept }) + '\n');
+    return 0;
+  } finally {
+    copy.discard();
+  }
+}
