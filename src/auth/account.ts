@@ -146,9 +146,14 @@ export function targetParams(acc: Pick<Account, 'mustChange'>): HashParams {
   return acc.mustChange ? INITIAL_HASH_PARAMS : CHOSEN_HASH_PARAMS;
 }
 
-/** Local time for messages: 2026-03-01 09:15. */
-export function localMinute(d: Date): string {
-  return localTimestamp(d).slice(0, 16).replace('T', ' ');
+/**
+ * Local time to the minute for messages: 2026-03-01 09:15. `up` rounds a
+ * part minute up (the end of a lock: trying again at the time shown works);
+ * otherwise down (an expiry: acting before the time shown works).
+ */
+export function localMinute(d: Date, up = false): string {
+  const t = up ? Math.ceil(d.getTime() / MINUTE) * MINUTE : d.getTime();
+  return localTimestamp(new Date(t)).slice(0, 16).replace('T', ' ');
 }
 
 /** Wrong attempts that count toward a lock at `now` (this one included when already inserted). */
@@ -204,7 +209,7 @@ export function refuseUnusable(ctx: Context, db: DB, acc: Account, journal: Atte
   if (expired) {
     throw new CadreError(1, msg('auth.expired', { id: acc.learnerId, date: localMinute(expiresAt(acc, policy)!), days: policy.initialPasswordDays }), [], resetFix(acc.learnerId));
   }
-  throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until!) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until!) }));
+  throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until!, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until!, true) }));
 }
 
 /**
@@ -233,12 +238,12 @@ export function failAttempt(ctx: Context, db: DB, acc: Account, journal: Attempt
     },
   );
   if (result.until && result.already) {
-    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(result.until) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until) }));
+    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(result.until, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until, true) }));
   }
   if (result.until) {
-    throw new CadreError(1, msg('auth.lockedNow', { id: acc.learnerId, attempts, window: windowMinutes, until: localMinute(result.until) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until) }));
+    throw new CadreError(1, msg('auth.lockedNow', { id: acc.learnerId, attempts, window: windowMinutes, until: localMinute(result.until, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until, true) }));
   }
-  throw new CadreError(1, msg('auth.wrongPassword', { id: acc.learnerId, left: attempts - result.failures, window: windowMinutes, minutes: lockMinutes }), [], resetFix(acc.learnerId));
+  throw new CadreError(1, msg('auth.wrongPassword', { id: acc.learnerId, left: attempts - result.failures, window: windowMinutes, minutes: lockMinutes }), [], msg('auth.fix.wrongPassword', { id: acc.learnerId }));
 }
 
 /**
@@ -268,7 +273,7 @@ export function succeedAttempt(ctx: Context, db: DB, acc: Account, journal: Atte
   if (outcome === 'changed') throw new CadreError(1, msg('auth.changedMeanwhile', { id: acc.learnerId }), [], msg('auth.fix.changedMeanwhile'));
   if (outcome === 'locked') {
     const until = lockedUntil(reread(db, acc.cadreId), now) ?? now;
-    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until) }));
+    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until, true) }));
   }
 }
 

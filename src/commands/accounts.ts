@@ -81,7 +81,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       const exp = expiresAt(a, policy);
       const until = lockedUntil(a, now);
       if (state === 'expired') detail = t('auth.detail.expiredOn', { date: localMinute(exp!) });
-      else if (state === 'locked') detail = t('auth.detail.lockedUntil', { until: localMinute(until!) });
+      else if (state === 'locked') detail = t('auth.detail.lockedUntil', { until: localMinute(until!, true) });
       else if (state === 'initial') detail = t('auth.detail.expires', { date: localMinute(exp!) });
     } else detail = t('auth.detail.none', { id: c.learnerId });
     return {

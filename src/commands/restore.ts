@@ -3,6 +3,7 @@
  * keeping the replaced file beside it; refused while another process has the
  * database open. The restore is journaled into the restored database.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../cli/context.js';
 import { recordJournal } from '../db/journal.js';
@@ -13,11 +14,12 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   const source = path.resolve(ctx.cwd, file);
   const dbPath = ctx.dbPath;
   const replaced = `${dbPath}.replaced-${fileStamp(ctx.now())}`;
+  const hadDb = fs.existsSync(dbPath);
   const copy = await prepareRestore(source, dbPath);
   try {
     copy.db
       .transaction(() => {
-        recordJournal(copy.db, ctx, { command: 'restore', args: { file: source, db: dbPath, replaced, version: copy.version }, inputSha256: copy.sha256, counts: { restored: 1 } });
+        recordJournal(copy.db, ctx, { command: 'restore', args: { file: source, db: dbPath, replaced: hadDb ? replaced : null, version: copy.version }, inputSha256: copy.sha256, counts: { restored: 1 } });
       })
       .immediate();
     copy.close();

@@ -72,8 +72,14 @@ export function stripMarkdown(markdown: string): string {
   return out.join('\n');
 }
 
-function stripInline(text: string): string {
-  return (
+/** Escaped markup characters hide in the Private Use Area while the markup is removed. */
+const hideEscapes = (text: string): string =>
+  text.replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, (_, c: string) => String.fromCharCode(0xe000 + c.charCodeAt(0)));
+const showEscapes = (text: string): string => text.replace(/[\ue000-\ue07f]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xe000));
+
+function stripInline(markdown: string): string {
+  const text = hideEscapes(markdown);
+  return showEscapes(
     text
       // link reference definitions: [id]: https://…
       .replace(/^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$/gm, '')
@@ -106,8 +112,6 @@ function stripInline(text: string): string {
       .replace(/&nbsp;/g, ' ')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&')
-      // backslash escapes
-      .replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, '$1')
+      .replace(/&amp;/g, '&'),
   );
 }
