@@ -63,7 +63,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
         throw new InputError(
           msg('ops.exempt.duplicate', { id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText({ requirement, year: existing.year }, ctx), exemption: existing.id, reason: existing.reason }),
           [],
-          msg('ops.exempt.fix.duplicate', { id: cadre.learnerId, requirement }),
+          msg('ops.exempt.fix.duplicate', { id: cadre.learnerId, requirement: existing.year === null ? requirement : `${requirement} --year ${existing.year}` }),
         );
       }
       return Number(

@@ -114,7 +114,7 @@ function lexDecimal(text: string): Result<Decimal> {
   if (/^[+-]?(\d+\.?\d*|\.\d+)e[+-]?\d+$/i.test(value)) return fail('io.number.exponent', { value });
   const m = /^\+?(\d*)(?:\.(\d*))?$/.exec(value);
   if (!m || (m[1] === '' && (m[2] ?? '') === '')) {
-    const unit = /^\+?[\d.]+\s*(\D+)$/.exec(value);
+    const unit = /^\+?[\d.]+\s*(\p{L}[\p{L}.]*)$/u.exec(value);
     if (unit) return fail('io.number.unit', { value, unit: unit[1].trim() });
     return fail('io.number.invalid', { value });
   }

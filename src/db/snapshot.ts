@@ -56,7 +56,7 @@ function removeQuietly(file: string): void {
 
 /** The rows of `PRAGMA integrity_check`: ['ok'] when sound. */
 export function integrityCheck(db: DB): string[] {
-  return db.pragma('integrity_check', { simple: false }).map((r) => String(Object.values(r as Record<string, unknown>)[0]));
+  return (db.pragma('integrity_check') as Record<string, unknown>[]).map((r) => String(Object.values(r)[0]));
 }
 
 function sqliteCode(e: unknown): string {

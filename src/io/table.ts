@@ -16,7 +16,7 @@ import { CsvError, parse as parseCsv } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { InputError, msg, type Problem } from '../errors.js';
-import { checkReadableFile, fileError, hashFile, isOleCompound, isZip, scanFile, type TextEncoding } from './encoding.js';
+import { fileError, hashFile, isOleCompound, isZip, scanFile, type TextEncoding } from './encoding.js';
 
 export interface ColumnDef {
   /** Canonical English name, used as the key of TableRecord.cells. */
@@ -70,7 +70,8 @@ interface RawRow {
   fields: string[];
 }
 
-const isBlank = (fields: string[]): boolean => fields.every((f) => f === '');
+/** A row that shows nothing: every cell empty or only spaces. */
+const isBlank = (fields: string[]): boolean => fields.every((f) => f === '' || f.trim() === '');
 
 // ---------------------------------------------------------------- CSV / TSV
 
@@ -206,7 +207,7 @@ class LineCounter {
   line = 1;
   drift = 0;
 
-  /** The record's first line, or 0 for a blank record (which is skipped). */
+  /** The record's first line, or 0 for a blank record (every cell empty or spaces; it is skipped). */
   next(fields: string[]): number {
     const start = this.line;
     let inner = 0;
@@ -214,7 +215,7 @@ class LineCounter {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       if (f.length !== 0) {
-        blank = false;
+        if (blank && f.trim() !== '') blank = false;
         if (f.indexOf('\n') !== -1 || f.indexOf('\r') !== -1) {
           const n = newlinesIn(f);
           inner += n.lines;
@@ -493,7 +494,6 @@ export async function openTable(file: string, spec: TableSpec): Promise<{ header
   let base: Pick<TableHeader, 'format' | 'encoding' | 'sha256' | 'bytes'>;
   const names: string[] = [];
   if (ext === '.xlsx' || ext === '.xlsm') {
-    await checkReadableFile(file);
     const h = await hashFile(file);
     if (h.bytes === 0) throw new InputError(msg('io.file.empty', { file }), [], msg('io.file.fix.empty'));
     if (!isZip(h.head)) {
@@ -552,7 +552,9 @@ export async function openTable(file: string, spec: TableSpec): Promise<{ header
 
   const toRecord = (row: RawRow): TableRecord => {
     const cells = Object.create(null) as Record<string, string>;
-    const fields = row.fields;
+    let fields = row.fields;
+    // A sheet row simply stops after its last filled cell: the rest are empty, not missing.
+    if (!checkWidth && fields.length < width) fields = fields.concat(new Array<string>(width - fields.length).fill(''));
     for (let j = 0; j < known.length; j++) {
       const i = known[j][1];
       if (i < fields.length) cells[known[j][0]] = fields[i];

@@ -8,7 +8,8 @@
  * at once), so the child never sees a terminal.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import fs, { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +17,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const binPath = path.join(repoRoot, 'bin', 'cadre.js');
 
 export interface CliResult {
-  code: number | null;
+  /** The exit code; -1 when the child was killed by a signal. */
+  code: number;
   stdout: string;
   stderr: string;
 }
@@ -59,10 +61,15 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
     // The child may exit without reading stdin (e.g. a refused account): ignore EPIPE.
     child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A fresh working folder under the OS temp dir. */
+export function tempDir(prefix = 'cadre-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

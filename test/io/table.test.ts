@@ -111,6 +111,12 @@ describe('openTable: encodings and layouts', () => {
     ]);
   });
 
+  it('treats a row of spaces as blank', async () => {
+    const file = write('spaces.csv', 'learner_id,course_code,completed_on\n  ,\t, \n   \nWZ1,C1,2025-09-01\n');
+    const { rows } = await read(file);
+    expect(rows.map((r) => [r.line, r.problem])).toEqual([[4, undefined]]);
+  });
+
   it('counts a CRLF inside quotes as one line break', async () => {
     const file = write('crlf-quoted.csv', 'learner_id,course_code,completed_on\r\nWZ1,"a\r\nb\r\nc",2025-09-01\r\nWZ2,"x\ny\rz",2025-09-02\r\nWZ3,C3,2025-09-03\r\n');
     const { rows } = await read(file);
@@ -136,6 +142,8 @@ describe('openTable: encodings and layouts', () => {
     expect(header.unknown).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString']);
     expect(header.keys).toEqual([null, 'learner_id', null, 'course_code', 'completed_on', null, null, null]);
     expect(rows.map(brief)).toEqual([{ line: 2, learner_id: 'WZ250001', course_code: 'C001', completed_on: '2025-09-01' }]);
+    expect(rows[0].problem).toBeUndefined();
+    expect(rows[0].raw?.[6]).toBe('data under an unnamed column');
     expect(Object.keys(rows[0].cells)).toEqual(['learner_id', 'course_code', 'completed_on']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -253,7 +261,7 @@ describe('openTable: refusals', () => {
 
   it('refuses a directory', async () => {
     expect((await inputError(read(fixtures))).text).toMatch(/is a folder/);
-    expect((await inputError(read(path.join(tmp.dir))))).toBeTruthy();
+    expect((await inputError(read(tmp.dir))).error.msg.key).toBe('io.file.directory');
   });
 
   it('refuses a file of blank lines as having no header', async () => {

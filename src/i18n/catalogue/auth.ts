@@ -14,13 +14,13 @@ export const auth: Section = {
     'auth.password.common':
       '新密码属于最常见的密码之一，攻击者会最先尝试。请选择不易猜到的密码，例如几个互不相关的词组合。',
     // Commands and options (passwd, verify, accounts)
-    'cmd.passwd': '修改学员密码（当前密码、新密码各输入一次，新密码再确认一次）',
-    'cmd.verify': '核对学员密码：正确退出码 0，错误 1；连续输错会锁定账号',
-    'cmd.accounts': '列出学员账号状态：仍用初始密码、已过期、已修改、已锁定',
-    'cli.opt.passwordStdin': '从标准输入读两行：第一行当前密码，第二行新密码（供脚本使用）',
-    'cli.opt.passwordStdinVerify': '从标准输入的第一行读密码（供脚本使用）',
-    'cli.opt.accountState': '只列出该状态的账号：initial（初始密码）、expired（已过期）、changed（已修改）、locked（已锁定）',
-    'cli.arg.accountLearnerIds': '学员编号（省略则列出全部）',
+    'auth.cmd.passwd': '修改学员密码（当前密码、新密码各输入一次，新密码再确认一次）',
+    'auth.cmd.verify': '核对学员密码：正确退出码 0，错误 1；连续输错会锁定账号',
+    'auth.cmd.accounts': '列出学员账号状态：仍用初始密码、已过期、已修改、已锁定',
+    'auth.opt.passwordStdin': '从标准输入读两行：第一行当前密码，第二行新密码（供脚本使用）',
+    'auth.opt.passwordStdinVerify': '从标准输入的第一行读密码（供脚本使用）',
+    'auth.opt.accountState': '只列出该状态的账号：initial（初始密码）、expired（已过期）、changed（已修改）、locked（已锁定）',
+    'auth.arg.learnerIds': '学员编号（省略则列出全部）',
     // Prompts
     'auth.prompt.current': '{id} 的当前密码',
     'auth.prompt.new': '新密码（至少 8 个字符）',
@@ -87,13 +87,13 @@ export const auth: Section = {
     'auth.password.common':
       'The new password is one of the most common passwords, which attackers try first. Choose one that is hard to guess, for example a few unrelated words.',
     // Commands and options (passwd, verify, accounts)
-    'cmd.passwd': "change a learner's password (current once, new twice)",
-    'cmd.verify': 'check a learner password: exit 0 right, 1 wrong; repeated wrong ones lock the account',
-    'cmd.accounts': 'list account states: on the initial password, expired, changed, locked',
-    'cli.opt.passwordStdin': 'read two lines from standard input: the current password, then the new one (for scripts)',
-    'cli.opt.passwordStdinVerify': 'read the password from the first line of standard input (for scripts)',
-    'cli.opt.accountState': 'only accounts in this state: initial, expired, changed or locked',
-    'cli.arg.accountLearnerIds': 'learner IDs (all when left out)',
+    'auth.cmd.passwd': "change a learner's password (current once, new twice)",
+    'auth.cmd.verify': 'check a learner password: exit 0 right, 1 wrong; repeated wrong ones lock the account',
+    'auth.cmd.accounts': 'list account states: on the initial password, expired, changed, locked',
+    'auth.opt.passwordStdin': 'read two lines from standard input: the current password, then the new one (for scripts)',
+    'auth.opt.passwordStdinVerify': 'read the password from the first line of standard input (for scripts)',
+    'auth.opt.accountState': 'only accounts in this state: initial, expired, changed or locked',
+    'auth.arg.learnerIds': 'learner IDs (all when left out)',
     // Prompts
     'auth.prompt.current': 'Current password of {id}',
     'auth.prompt.new': 'New password (at least 8 characters)',

@@ -3,10 +3,11 @@ import { io } from './io.js';
 import { auth } from './auth.js';
 import { cli } from './cli.js';
 import { commands } from './commands.js';
+import { ops } from './ops.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands];
+export const sections: Section[] = [common, io, auth, cli, commands, ops];
