@@ -1,0 +1,67 @@
+/** An in-process Context for command tests: buffers for streams, a fixed clock, a fake prompter. */
+import path from 'node:path';
+import type { Context, Prompter } from '../../src/cli/context.js';
+import { localIsoDate } from '../../src/cli/context.js';
+import { loadPolicy } from '../../src/cli/process-context.js';
+import { openDatabase, type DB } from '../../src/db/open.js';
+import { createTranslator, type Lang } from '../../src/i18n/index.js';
+import { repoRoot } from './cli.js';
+
+export interface TestContext extends Context {
+  stdout: string[];
+  stderr: string[];
+}
+
+export function testContext(opts: { cwd: string; now?: string; lang?: Lang; answers?: Record<string, string> }): TestContext {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let db: DB | undefined;
+  const now = () => new Date(opts.now ?? '2026-11-25T10:00:00');
+  const tr = createTranslator(opts.lang ?? 'en');
+  const answers = opts.answers ?? {};
+  const ask = (message: string) => {
+    const key = Object.keys(answers).find((k) => message.startsWith(k));
+    if (key === undefined) throw new Error(`no answer for prompt "${message}"`);
+    return answers[key];
+  };
+  const prompter: Prompter = {
+    input: async (o) => {
+      const v = ask(o.message);
+      const ok = o.validate?.(v) ?? true;
+      if (ok !== true) throw new Error(`prompt "${o.message}" refused "${v}": ${ok}`);
+      return v;
+    },
+    select: async (o) => ask(o.message) as never,
+    password: async (o) => ask(o.message),
+    confirm: async (o) => ask(o.message) === 'yes',
+  };
+  const policy = loadPolicy(path.join(repoRoot, 'data', 'policy.json'));
+  return {
+    stdout,
+    stderr,
+    out: { write: (s: string) => stdout.push(s) },
+    err: { write: (s: string) => stderr.push(s) },
+    stdin: process.stdin,
+    env: {},
+    cwd: opts.cwd,
+    tr,
+    color: false,
+    colorErr: false,
+    debug: false,
+    operator: 'tester',
+    dbPath: path.join(opts.cwd, 'cadre.db'),
+    now,
+    today: () => localIsoDate(now()),
+    db(o) {
+      db ??= openDatabase(path.join(opts.cwd, 'cadre.db'), { create: !!o?.create });
+      return db;
+    },
+    policy: () => policy,
+    prompter: async () => prompter,
+    warn: (s: string) => stderr.push(`warning: ${s}\n`),
+    dispose() {
+      db?.close();
+      db = undefined;
+    },
+  };
+}
