@@ -114,7 +114,9 @@ export function auditColumns(ctx: Context): Column<AuditRow>[] {
 
 export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number> {
   const allowed: Format[] = ['table', 'csv', 'json', 'xlsx'];
-  const format = chooseFormat(opts.format ?? (opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined), ctx.out, allowed);
+  // Files for people default to Excel: --split-by writes workbooks unless --format csv, and so does --out NAME.xlsx.
+  const implied = opts.splitBy || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
+  const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
   const { audited, ev } = computeAudits(ctx, opts);
   warnUnderDesignated(audited, ctx);
