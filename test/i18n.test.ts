@@ -28,6 +28,7 @@ describe('message catalogue', () => {
       const text = fs.readFileSync(file, 'utf8');
       for (const m of text.matchAll(/(?:\bt|\.t|\bmsg)\(\s*'([a-zA-Z][\w.]*)'/g)) used.add(m[1]);
       for (const m of text.matchAll(/description:\s*'([\w.]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/\[\/.*\/, '([a-z]+\.[\w.]+)'\]/g)) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(200);
     expect([...used].filter((k) => !en.has(k))).toEqual([]);

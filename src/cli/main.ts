@@ -19,6 +19,30 @@ function langFromArgv(argv: string[]): string | undefined {
   return argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
 }
 
+/** Commander's usage errors, in the user's language, with where to look for help. */
+const USAGE_PATTERNS: [RegExp, string][] = [
+  [/^error: missing required argument '(.+)'$/, 'usage.missingArgument'],
+  [/^error: unknown option '(.+?)'/, 'usage.unknownOption'],
+  [/^error: unknown command '(.+?)'/, 'usage.unknownCommand'],
+  [/^error: option '(.+?)' argument missing$/, 'usage.optionArgumentMissing'],
+  [/^error: option '(.+?)' argument '(.*)' is invalid\. Allowed choices are (.+)\.$/, 'usage.invalidChoice'],
+  [/^error: option '(.+?)' cannot be used with option '(.+?)'$/, 'usage.conflict'],
+  [/^error: too many arguments/, 'usage.tooManyArguments'],
+];
+
+export function usageMessage(text: string, tr: Translator): string {
+  const firstLine = text.split('\n')[0];
+  const rest = text.split('\n').slice(1).join('\n');
+  for (const [re, key] of USAGE_PATTERNS) {
+    const m = re.exec(firstLine);
+    if (m) {
+      const line = `${tr.t('error.prefix')}: ${tr.t(key, { a: m[1] ?? '', b: m[2] ?? '', c: m[3] ?? '' })}`;
+      return [line, rest, tr.t('usage.seeHelp')].filter(Boolean).join('\n');
+    }
+  }
+  return [text, tr.t('usage.seeHelp')].join('\n');
+}
+
 export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknown[], global: GlobalOptions) => Promise<void>): Command {
   const { t } = tr;
   const program = new Command('cadre')
@@ -34,7 +58,11 @@ export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknow
     .option('--debug', t('cli.opt.debug'))
     .showSuggestionAfterError(true)
     .exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  program.configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    writeOut: (s) => process.stdout.write(s),
+    outputError: (s, write) => write(`${usageMessage(s.trim(), tr)}\n`),
+  });
   for (const def of COMMANDS) {
     const cmd = program.command(def.name).description(t(def.description)).helpOption('-h, --help', t('cli.opt.help'));
     for (const a of def.args ?? []) cmd.argument(a.spec, t(a.description));
