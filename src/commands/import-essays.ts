@@ -11,6 +11,7 @@ import { CadreError, msg } from '../errors.js';
 import { readText } from '../import/cells.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
 import { runImports, type ImportKind } from '../import/pipeline.js';
+import { countNewExact, recordVouchers } from '../import/stage-sql.js';
 import { rankText } from '../report/audit-view.js';
 import { minCharsFor, type EssayKind, type EssayStatus } from './record-essay.js';
 
@@ -84,29 +85,13 @@ export function essaysImport(ctx: Context, csvFile: string): ImportKind {
       if (touched.size <= 100) touched.add(cadre.learnerId);
       return [cadre.id, kind, title.value, dated.date, chars, status, sha, rec.line];
     },
-    countNew(db) {
-      return (
-        db
-          .prepare(
-            `SELECT COUNT(*) AS n FROM (SELECT DISTINCT cadre_id, kind, title, submitted_on FROM temp.stage) g
-             WHERE NOT EXISTS (SELECT 1 FROM essays e WHERE e.cadre_id = g.cadre_id AND e.kind = g.kind AND e.title = g.title AND e.submitted_on = g.submitted_on)`,
-          )
-          .get() as { n: number }
-      ).n;
-    },
+    countNew: (db) => countNewExact(db, 'essays', ['cadre_id', 'kind', 'title', 'submitted_on']),
     commit(db, batchId) {
       db.prepare(
         `INSERT OR IGNORE INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by)
          SELECT cadre_id, kind, title, submitted_on, chars, status, file_sha256, ?, line, ? FROM temp.stage ORDER BY line`,
       ).run(batchId, ctx.operator);
-      if (batchId !== null) {
-        db.prepare(
-          `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
-           SELECT 'essays', e.id, ?, MIN(s.line) FROM temp.stage s
-           JOIN essays e ON e.cadre_id = s.cadre_id AND e.kind = s.kind AND e.title = s.title AND e.submitted_on = s.submitted_on
-           WHERE e.batch_id IS NOT ? GROUP BY e.id`,
-        ).run(batchId, batchId);
-      }
+      recordVouchers(db, 'essays', 'essays', ['cadre_id', 'kind', 'title', 'submitted_on'], batchId);
     },
     touched: () => (touched.size <= 100 ? [...touched] : []),
   };

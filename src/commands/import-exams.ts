@@ -6,6 +6,7 @@ import { msg } from '../errors.js';
 import { readText } from '../import/cells.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
 import { runImports, type ImportKind } from '../import/pipeline.js';
+import { countNewExact, recordVouchers } from '../import/stage-sql.js';
 
 export const EXAMS_SPEC = {
   columns: [
@@ -48,29 +49,13 @@ export function examsImport(ctx: Context): ImportKind {
       if (touched.size <= 100) touched.add(cadre.learnerId);
       return [cadre.id, exam.value, dated.date, score.value, rec.line];
     },
-    countNew(db) {
-      return (
-        db
-          .prepare(
-            `SELECT COUNT(*) AS n FROM (SELECT DISTINCT cadre_id, exam, taken_on FROM temp.stage) g
-             WHERE NOT EXISTS (SELECT 1 FROM exams x WHERE x.cadre_id = g.cadre_id AND x.exam = g.exam AND x.taken_on = g.taken_on)`,
-          )
-          .get() as { n: number }
-      ).n;
-    },
+    countNew: (db) => countNewExact(db, 'exams', ['cadre_id', 'exam', 'taken_on']),
     commit(db, batchId) {
       db.prepare(
         `INSERT OR IGNORE INTO exams (cadre_id, exam, taken_on, score_tenths, batch_id, line, entered_by)
          SELECT cadre_id, exam, taken_on, score_tenths, ?, line, ? FROM temp.stage ORDER BY line`,
       ).run(batchId, ctx.operator);
-      if (batchId !== null) {
-        db.prepare(
-          `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
-           SELECT 'exams', x.id, ?, MIN(s.line) FROM temp.stage s
-           JOIN exams x ON x.cadre_id = s.cadre_id AND x.exam = s.exam AND x.taken_on = s.taken_on
-           WHERE x.batch_id IS NOT ? GROUP BY x.id`,
-        ).run(batchId, batchId);
-      }
+      recordVouchers(db, 'exams', 'exams', ['cadre_id', 'exam', 'taken_on'], batchId);
     },
     touched: () => (touched.size <= 100 ? [...touched] : []),
   };

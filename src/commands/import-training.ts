@@ -4,6 +4,7 @@ import { topicKey } from '../core/audit.js';
 import { readText } from '../import/cells.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
 import { runImports, type ImportKind } from '../import/pipeline.js';
+import { countNewInTerm, recordVouchers } from '../import/stage-sql.js';
 
 export const TRAINING_SPEC = {
   columns: [
@@ -32,30 +33,13 @@ export function trainingImport(ctx: Context): ImportKind {
       if (touched.size <= 100) touched.add(cadre.learnerId);
       return [cadre.id, topic.value, topicKey(topic.value), dated.date, rec.line, dated.term.windowStart, dated.term.windowEnd];
     },
-    countNew(db) {
-      return (
-        db
-          .prepare(
-            `SELECT COUNT(*) AS n FROM (SELECT cadre_id, topic_key, term_start, term_end FROM temp.stage GROUP BY cadre_id, topic_key, term_start) g
-             WHERE NOT EXISTS (SELECT 1 FROM training t WHERE t.cadre_id = g.cadre_id AND t.topic_key = g.topic_key
-                               AND t.attended_on BETWEEN g.term_start AND g.term_end)`,
-          )
-          .get() as { n: number }
-      ).n;
-    },
+    countNew: (db) => countNewInTerm(db, 'training', ['cadre_id', 'topic_key'], 'attended_on'),
     commit(db, batchId) {
       db.prepare(
         `INSERT OR IGNORE INTO training (cadre_id, topic, topic_key, attended_on, batch_id, line, entered_by)
          SELECT cadre_id, topic, topic_key, attended_on, ?, line, ? FROM temp.stage ORDER BY cadre_id, topic_key, attended_on, line`,
       ).run(batchId, ctx.operator);
-      if (batchId !== null) {
-        db.prepare(
-          `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
-           SELECT 'training', t.id, ?, MIN(s.line) FROM temp.stage s
-           JOIN training t ON t.cadre_id = s.cadre_id AND t.topic_key = s.topic_key AND t.attended_on = s.attended_on
-           WHERE t.batch_id IS NOT ? GROUP BY t.id`,
-        ).run(batchId, batchId);
-      }
+      recordVouchers(db, 'training', 'training', ['cadre_id', 'topic_key', 'attended_on'], batchId);
     },
     touched: () => (touched.size <= 100 ? [...touched] : []),
   };
