@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError, msg } from '../errors.js';
-import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type DB = Database.Database;
 
@@ -16,6 +16,8 @@ export interface OpenOptions {
   /** Called with the path of a backup taken before migrating an existing database. */
   beforeMigrate?: (db: DB, from: number, to: number) => void;
   busyTimeoutMs?: number;
+  /** The migrations to apply (tests pass their own list; the program uses MIGRATIONS). */
+  migrations?: Migration[];
 }
 
 export function openDatabase(file: string, opts: OpenOptions): DB {
@@ -65,13 +67,15 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
 }
 
 function migrate(db: DB, file: string, opts: OpenOptions): void {
+  const migrations = opts.migrations ?? MIGRATIONS;
+  const LATEST_VERSION = migrations[migrations.length - 1].version;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > LATEST_VERSION) {
     throw new InputError(msg('db.tooNew', { file, version: current, supported: LATEST_VERSION }), [], msg('db.fix.tooNew'));
   }
   if (current === LATEST_VERSION) return;
   if (current > 0) opts.beforeMigrate?.(db, current, LATEST_VERSION);
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     if (m.version <= current) continue;
     db.transaction(() => {
       // Another process may have migrated while we waited for the lock.

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { autoBackupBeforeMigration } from '../../src/db/backup.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
+import { openDatabase } from '../../src/db/open.js';
+import { tempDir } from '../helpers/cli.js';
+
+const next = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'test: a new table', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' }];
+
+describe('migrations', () => {
+  it('a new database gets every migration, STRICT tables, WAL, foreign keys and mode 0600', () => {
+    const file = path.join(tempDir(), 'cadre.db');
+    const db = openDatabase(file, { create: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string }[];
+    expect(tables.length).toBeGreaterThan(10);
+    for (const t of tables) expect(t.sql, t.name).toMatch(/\) STRICT$/);
+    db.close();
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+  it('an existing database is backed up before a migration changes its schema, then migrated', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cadre.db');
+    openDatabase(file, { create: true }).close();
+    const backups: string[] = [];
+    const db = openDatabase(file, { create: false, migrations: next, beforeMigrate: (d, from, to) => backups.push(autoBackupBeforeMigration(d, file, from, to)) });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
+    db.close();
+    expect(backups).toHaveLength(1);
+    const copy = new Database(backups[0], { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(copy.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 0 });
+    copy.close();
+    expect(fs.statSync(backups[0]).mode & 0o777).toBe(0o600);
+  });
+  it('a database newer than the code is refused with a clear message and left alone', () => {
+    const file = path.join(tempDir(), 'cadre.db');
+    openDatabase(file, { create: true, migrations: next }).close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase(file, { create: false })).toThrow(expect.objectContaining({ exitCode: 2, msg: expect.objectContaining({ key: 'db.tooNew' }) }));
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+  it('a missing database is refused for reading and created for writing', () => {
+    const file = path.join(tempDir(), 'none.db');
+    expect(() => openDatabase(file, { create: false })).toThrow(expect.objectContaining({ msg: expect.objectContaining({ key: 'db.missing' }) }));
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
