@@ -118,7 +118,9 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   const implied = opts.splitBy || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
   const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
-  const { audited, ev } = computeAudits(ctx, opts);
+  const { audited, ev, notInView } = computeAudits(ctx, opts);
+  // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
+  if (opts.learnerIds.length && notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: notInView.join(', '), asOf: ev.cutoff }));
   warnUnderDesignated(audited, ctx);
   const shown = opts.shortfall ? audited.filter((a) => a.audit.status === 'short' || a.audit.status === 'behind') : audited;
   const single = opts.learnerIds.length === 1 && shown.length === 1;
