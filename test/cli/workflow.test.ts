@@ -258,4 +258,17 @@ describe('training, required courses, promotion and the audit', () => {
     expect(r.stdout.split(/\r?\n/)[0]).toMatch(/^学员编号,工号,姓名,部门,职级/);
     expect(r.stderr).toMatch(/共 3 名干部/);
   });
+  it('a cadre who left office is left out of later audits and still shown in year-end views of the years served', async () => {
+    write('roster3.csv', '工号,姓名,部门,职级,任职日期,离任日期\nT2,乙,文学院,副科,2025-03-15,2026-06-30\n');
+    expect((await cli(['issue-accounts', 'roster3.csv'])).code).toBe(0);
+    expect(find(await auditJson(['--as-of', '2026-07-01']), ids.T2)).toBeUndefined();
+    expect(find(await auditJson(['--as-of', '2026-06-30']), ids.T2)).toBeDefined();
+    expect(find(await auditJson(['--year', '2025']), ids.T2)).toBeDefined();
+    const named = await cli(['audit', ids.T2, '--as-of', '2026-07-01', '--format', 'json']);
+    expect(named.stderr).toMatch(/not in office as of 2026-07-01/);
+    write('late.csv', `learner_id,course_code,completed_on\n${ids.T2},K1,2026-07-02\n`);
+    const late = await cli(['import-hours', 'late.csv']);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toMatch(/outside every term/);
+  });
 });
