@@ -2,7 +2,7 @@
  * What every import row needs: find the cadre it names, and read a date that
  * must fall inside one of that cadre's terms and not after today.
  */
-import { isValidIsoDate, type IsoDate } from '../core/dates.js';
+import type { IsoDate } from '../core/dates.js';
 import type { Policy } from '../core/policy.js';
 import { termsUpTo, type Term } from '../core/terms.js';
 import { parseDate, parseIdentifier } from '../core/values.js';
@@ -98,9 +98,4 @@ export class RowEnv {
     }
     return null;
   }
-}
-
-export function assertIsoDate(d: string): IsoDate {
-  if (!isValidIsoDate(d)) throw new Error(`not an ISO date: ${d}`);
-  return d;
 }
