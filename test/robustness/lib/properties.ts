@@ -398,6 +398,11 @@ export function registerProperties(runs: PropertyRuns): void {
         fs.writeFileSync(second, BOM + toCsv(exported));
         const b = await importAndAudit(w, path.join(w.dir, `rt-${k}-b`), second);
         drop(first, second, path.join(w.dir, `rt-${k}-a`), path.join(w.dir, `rt-${k}-b`));
+        if (exported.length === 1) {
+          // Nothing in the current terms to export: the header-only file is refused, as any empty export is.
+          expect(b.code, b.ctx.stderr.join('')).toBe(2);
+          return;
+        }
         expect(b.code, b.ctx.stderr.join('')).toBe(0);
         expect(b.audits).toEqual(a.audits);
       },
