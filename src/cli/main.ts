@@ -2,16 +2,23 @@
  * The program: registers every command and lazy-imports the module that runs
  * it, so `--help` and `--version` load nothing heavy. One place maps errors to
  * exit codes and prints them.
+ *
+ * Start-up cost (issue 4): commander is loaded with require(), not import:
+ * importing a CommonJS package from ESM makes Node lex its source for named
+ * exports, which cost more than loading it. The process context (SQLite,
+ * policy) and the error printer are loaded only when a command runs or fails.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { CadreError } from '../errors.js';
+import { createRequire } from 'node:module';
+import type * as CommanderModule from 'commander';
+import type { Command } from 'commander';
+import { CadreError, InputError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
-import { createProcessContext, type GlobalOptions } from './process-context.js';
-import { printError, printUnexpected } from './report-error.js';
+import type { GlobalOptions } from './process-context.js';
 import { COMMANDS, type CommandDef } from './commands.js';
 import type { Context } from './context.js';
+import { VERSION } from './version.js';
 
-const VERSION = '0.1.0';
+const { Command: CommandClass, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
 
 function langFromArgv(argv: string[]): string | undefined {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
@@ -43,9 +50,9 @@ export function usageMessage(text: string, tr: Translator): string {
   return [text, tr.t('usage.seeHelp')].join('\n');
 }
 
-export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknown[], global: GlobalOptions) => Promise<void>): Command {
+export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknown[], global: GlobalOptions) => Promise<void>, onOut?: (text: string) => void): Command {
   const { t } = tr;
-  const program = new Command('cadre')
+  const program = new CommandClass('cadre')
     .description(t('cli.description'))
     .version(VERSION, '-V, --version', t('cli.opt.version'))
     .helpOption('-h, --help', t('cli.opt.help'))
@@ -60,7 +67,10 @@ export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknow
     .exitOverride();
   program.configureOutput({
     writeErr: (s) => process.stderr.write(s),
-    writeOut: (s) => process.stdout.write(s),
+    writeOut: (s) => {
+      onOut?.(s);
+      process.stdout.write(s);
+    },
     outputError: (s, write) => write(`${usageMessage(s.trim(), tr)}\n`),
   });
   for (const def of COMMANDS) {
@@ -83,30 +93,62 @@ export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknow
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export interface MainOptions {
+  /** For a bare `cadre --help`: where to keep the help text (see help-cache.ts). */
+  helpCache?: string | null;
+}
+
+/** The command the arguments name (the first one that is not an option or a global option's value). */
+function commandIn(argv: string[]): CommandDef | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--db' || a === '--lang' || a === '--operator' || a === '--policy') i++;
+    else if (!a.startsWith('-')) return COMMANDS.find((d) => d.name === a);
+  }
+  return undefined;
+}
+
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  // Start loading the command's module now: its files are read while commander parses (the action awaits the same import).
+  commandIn(argv)
+    ?.load()
+    .catch(() => undefined);
   const lang = resolveLang(langFromArgv(argv), process.env);
   const tr = createTranslator(lang);
   let ctx: Context | undefined;
   let debug = argv.includes('--debug');
+  let helpText = '';
+  const keepHelp = options.helpCache ? (s: string) => void (helpText += s) : undefined;
   const program = buildProgram(tr, async (def, args, global) => {
     debug = !!global.debug;
+    const { createProcessContext } = await import('./process-context.js');
     ctx = createProcessContext(global, tr);
     const mod = (await def.load()) as { run: (args: unknown[], ctx: Context) => Promise<number | void> };
     const code = await mod.run(args, ctx);
     exitCode = typeof code === 'number' ? code : 0;
-  });
+  }, keepHelp);
   let exitCode = 0;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' && options.helpCache && helpText) {
+        const { writeHelpCache } = await import('./help-cache.js');
+        writeHelpCache(options.helpCache, helpText);
+      }
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
     }
+    const { printError, printUnexpected } = await import('./report-error.js');
     if (e instanceof CadreError) {
       printError(e, tr, process.stderr, ctx?.colorErr ?? false);
       return e.exitCode;
+    }
+    // A database that opened but refuses the first write (read-only file): bad input, nothing written.
+    if (String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_READONLY')) {
+      printError(new InputError(msg('db.readOnly', { file: ctx?.dbPath ?? '' }), [], msg('db.fix.readOnly')), tr, process.stderr, ctx?.colorErr ?? false);
+      return 2;
     }
     printUnexpected(e, tr, process.stderr, debug);
     return 70;

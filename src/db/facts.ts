@@ -1,5 +1,5 @@
 /** Reading the facts the audit needs, in bulk, grouped by cadre. */
-import type { CadreFacts, Designation, Exemption, RequirementId } from '../core/audit.js';
+import type { CadreFacts, Designation, Exemption, HourFact, RequirementId } from '../core/audit.js';
 import type { IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';
 import type { DB } from './open.js';
@@ -26,11 +26,32 @@ function group<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
   return m;
 }
 
+/** The dates a cadre's records are audited over (its term's window, cut at the evaluation's cutoff). */
+export interface FactWindow {
+  from: IsoDate;
+  to: IsoDate;
+}
+
 /**
  * Facts for the given cadres (all when `ids` is null), records dated up to
  * `cutoff`. With `withSources`, each record carries where it came from.
+ *
+ * With `windows` (cadre id → window; `ids` is then ignored), only those
+ * cadres' hours inside their window are loaded: the audit looks at no other
+ * (it keeps only a term's hours), and a province's database holds millions of
+ * hours rows, most outside any one term. They are read as one JSON array per
+ * cadre, built by SQLite, in the same order as the rows (by id).
  */
-export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSources = false): Map<number, CadreFacts> {
+export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSources = false, windows?: Map<number, FactWindow>): Map<number, CadreFacts> {
+  if (windows && !withSources) {
+    const facts = loadWindowedFacts(db, windows, cutoff);
+    forEachCadreHours(db, windows, cutoff, (id, hours) => {
+      const f = facts.get(id);
+      if (f) f.hours = hours;
+      else facts.set(id, { hours, essays: [], training: [], exams: [], exemptions: [] });
+    });
+    return facts;
+  }
   const facts = new Map<number, CadreFacts>();
   const get = (id: number) => {
     let f = facts.get(id);
@@ -61,6 +82,76 @@ export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSou
   for (const r of exemptions.iterate(...params) as Iterable<[number, RequirementId, number | null, string]>) {
     get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
   }
+  return facts;
+}
+
+/** Creates temp.fact_window for `windows`, runs `fn`, drops it. */
+function withWindows<T>(db: DB, windows: Map<number, FactWindow>, fn: () => T): T {
+  db.exec('DROP TABLE IF EXISTS temp.fact_window; CREATE TEMP TABLE fact_window (cadre_id INTEGER PRIMARY KEY, from_day TEXT NOT NULL, to_day TEXT NOT NULL)');
+  try {
+    const put = db.prepare('INSERT INTO temp.fact_window VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (const [id, w] of windows) put.run(id, w.from, w.to);
+    })();
+    return fn();
+  } finally {
+    db.exec('DROP TABLE IF EXISTS temp.fact_window');
+  }
+}
+
+/**
+ * Each windowed cadre's hours inside its window (and up to `cutoff`), one
+ * cadre at a time in id order, as loadFacts has them (rows in id order):
+ * SQLite builds one JSON array per cadre, so a million rows cross into
+ * JavaScript as twenty thousand strings. `fn` is not called for a cadre with
+ * no such hours.
+ */
+export function forEachCadreHours(db: DB, windows: Map<number, FactWindow>, cutoff: IsoDate, fn: (id: number, hours: HourFact[]) => void): void {
+  withWindows(db, windows, () => {
+    // Every hours row is looked at once (a scan of the key index), its cadre's window found by id.
+    const hours = db
+      .prepare(
+        `SELECT h.cadre_id, json_group_array(json_array(h.course_code, h.completed_on, h.quarters) ORDER BY h.id)
+         FROM hours h CROSS JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
+         WHERE h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?
+         GROUP BY h.cadre_id`,
+      )
+      .raw();
+    for (const [id, list] of hours.iterate(cutoff) as Iterable<[number, string]>) {
+      const rows = JSON.parse(list) as [string, string, number][];
+      const out: HourFact[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        out[i] = { course: r[0], date: r[1], quarters: r[2] };
+      }
+      fn(id, out);
+    }
+  });
+}
+
+/** The facts other than hours of the windowed cadres (hours left empty), up to `cutoff`. */
+export function loadWindowedFacts(db: DB, windows: Map<number, FactWindow>, cutoff: IsoDate): Map<number, CadreFacts> {
+  const facts = new Map<number, CadreFacts>();
+  const get = (id: number) => {
+    let f = facts.get(id);
+    if (!f) facts.set(id, (f = { hours: [], essays: [], training: [], exams: [], exemptions: [] }));
+    return f;
+  };
+  withWindows(db, windows, () => {
+    const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
+    const training = db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw();
+    for (const r of training.iterate(cutoff) as Iterable<[number, string, string]>) get(r[0]).training.push({ topic: r[1], date: r[2] });
+    const essays = db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status FROM essays WHERE submitted_on <= ? ${only}`).raw();
+    for (const r of essays.iterate(cutoff) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected']>) {
+      get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6] });
+    }
+    const exams = db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw();
+    for (const r of exams.iterate(cutoff) as Iterable<[number, string, string, number]>) get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3] });
+    const exemptions = db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw();
+    for (const r of exemptions.iterate() as Iterable<[number, RequirementId, number | null, string]>) {
+      get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
+    }
+  });
   return facts;
 }
 

@@ -17,7 +17,7 @@ import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, msg, type Problem } from '../errors.js';
 import { BOM, toCsv } from '../io/csv-out.js';
-import { openTable, type TableRecord, type TableSpec } from '../io/table.js';
+import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
 
 export type BatchKind = 'hours' | 'training' | 'exams' | 'essays';
@@ -44,6 +44,34 @@ export interface ImportKind {
   commit(db: DB, batchId: number | null, ctx: Context): void;
   /** Learner IDs touched, for the journal (only when few). */
   touched?(db: DB): string[];
+  /**
+   * commit() checks every reference its rows make itself, in bulk, inside the
+   * transaction: the write then runs without SQLite's row-by-row foreign-key
+   * checks (which cost as much as the insert).
+   */
+  checksReferences?: boolean;
+  /**
+   * Optional: the kind keeps its valid rows itself (to check rows in bulk and
+   * stage them sorted) instead of the row-by-row staging with stageInsert.
+   */
+  collector?(db: DB, header: TableHeader): RowCollector;
+}
+
+/** Where a kind with its own staging puts rows (see ImportKind.collector). */
+export interface RowCollector {
+  /** Optional: takes plain rows as bytes before they are decoded (see OpenedTable.rows); `taken` counts them. */
+  taker?: ByteRowTaker;
+  taken?: number;
+  /**
+   * A quick check of a row's fields as read (in file order, as many as the
+   * header has): true when the row is valid and has been taken; false when
+   * it must go through parse() (which then decides, and words any problem).
+   */
+  fast(fields: string[], line: number): boolean;
+  /** A valid row's values from parse(). */
+  add(values: unknown[]): void;
+  /** All rows are in: writes the stage (TEMP tables) that countNew and commit read. */
+  finish(): void;
 }
 
 export interface ImportOptions {
@@ -64,8 +92,17 @@ const STAGE_CHUNK = 5000;
 /** Problems kept in memory for the error listing; the rest are counted. */
 const KEEP_PROBLEMS = 1000;
 
+/**
+ * Page caches of the import's connection (main and TEMP), in KiB: better-sqlite3's
+ * default is 16 MB each. An import appends in key order and reads the stage
+ * in order, so a small cache costs no time and keeps a large import's memory down.
+ */
+const IMPORT_CACHE_KIB = 4000;
+
 export async function runImports(files: string[], opts: ImportOptions, ctx: Context, makeKind: () => ImportKind): Promise<number> {
   const db = ctx.db({ create: true });
+  db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+  db.pragma(`temp.cache_size = -${IMPORT_CACHE_KIB}`);
   const outcomes: FileOutcome[] = [];
   let failed = false;
   for (const file of files) {
@@ -119,7 +156,8 @@ export function rejectedPathFor(file: string): string {
 }
 
 async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB, kind: ImportKind): Promise<FileOutcome> {
-  const { header, records } = await openTable(file, kind.spec);
+  const table = await openTable(file, kind.spec);
+  const { header } = table;
   const counts: Counts = { read: 0, new: 0, duplicate: 0, rejected: 0 };
   const already = db.prepare('SELECT id, imported_at FROM batches WHERE kind = ? AND sha256 = ? AND undone_at IS NULL').get(kind.kind, header.sha256) as
     | { id: number; imported_at: string }
@@ -130,44 +168,73 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   }
   if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: header.unknown.join(', ') }));
 
-  const env = new RowEnv(loadCadres(db), ctx.policy(), ctx.today());
+  // The roster as objects, for parse(): a collector may not need it at all.
+  let rowEnv: RowEnv | null = null;
+  const env = (): RowEnv => (rowEnv ??= new RowEnv(loadCadres(db), ctx.policy(), ctx.today()));
   db.exec('DROP TABLE IF EXISTS temp.stage');
-  db.exec(kind.stageDdl);
-  const insert = db.prepare(kind.stageInsert);
+  const collector = kind.collector?.(db, header) ?? null;
+  if (!collector) db.exec(kind.stageDdl);
+  const insert = collector ? null : db.prepare(kind.stageInsert);
   const problems: Problem[] = [];
   let moreProblems = 0;
   const rejected = opts.skipInvalid && !opts.dryRun ? new RejectedWriter(rejectedPathFor(file), header.names) : null;
   let pending: unknown[][] = [];
-  const flush = stageFlusher(db, insert);
+  const flush = insert ? stageFlusher(db, insert) : () => {};
   const progress = new Progress(ctx, file, header.bytes);
+  const width = header.names.length;
+  // Rows the collector takes as bytes never come back here: the progress line counts them as they go.
+  const inner = collector?.taker;
+  const taker: ByteRowTaker | undefined = inner && {
+    take(buf, starts, ends, n, line) {
+      if (!inner.take(buf, starts, ends, n, line)) return false;
+      if ((collector.taken! & 0xffff) === 0) progress.tick(counts.read + collector.taken!);
+      return true;
+    },
+  };
   try {
-    for await (const rec of records) {
-      counts.read++;
-      const p = new RowProblems(file, rec);
-      let values: unknown[] | null = null;
-      if (rec.problem) p.list.push(rec.problem);
-      else values = await kind.parse(rec, env, p, ctx);
-      if (values && p.ok) {
-        pending.push(values);
-        if (pending.length >= STAGE_CHUNK) {
-          flush(pending);
-          pending = [];
-          progress.tick(counts.read);
+    for await (const batch of table.rows(taker)) {
+      for (const row of batch) {
+        counts.read++;
+        if (collector && row.fields.length === width && collector.fast(row.fields, row.line)) continue;
+        const rec = table.toRecord(row);
+        const p = new RowProblems(file, rec);
+        let values: unknown[] | null = null;
+        if (rec.problem) p.list.push(rec.problem);
+        else values = await kind.parse(rec, env(), p, ctx);
+        if (values && p.ok) {
+          if (collector) {
+            collector.add(values);
+            continue;
+          }
+          pending.push(values);
+          if (pending.length >= STAGE_CHUNK) {
+            flush(pending);
+            pending = [];
+          }
+        } else {
+          counts.rejected++;
+          for (const pr of p.list) {
+            if (problems.length < KEEP_PROBLEMS) problems.push(pr);
+            else moreProblems++;
+          }
+          rejected?.add(rec, p.list, ctx);
         }
-      } else {
-        counts.rejected++;
-        for (const pr of p.list) {
-          if (problems.length < KEEP_PROBLEMS) problems.push(pr);
-          else moreProblems++;
-        }
-        rejected?.add(rec, p.list, ctx);
       }
+      progress.tick(counts.read + (collector?.taken ?? 0));
     }
+    counts.read += collector?.taken ?? 0;
     flush(pending);
+    pending = [];
+    // A refused file needs no stage.
+    if (collector && (counts.rejected === 0 || opts.skipInvalid)) collector.finish();
     progress.done();
   } catch (e) {
     rejected?.discard();
     throw e;
+  }
+  if (counts.read === 0) {
+    // A header without rows is almost always a failed export: refuse it rather than record an empty batch.
+    throw Object.assign(new InputError(msg('import.noRows', { file }), [{ file, line: 2, reason: msg('import.noRowsHere') }], msg('import.fix.noRows')), { counts });
   }
   if (counts.rejected > 0 && !opts.skipInvalid) {
     const err = new InputError(msg('import.refused', { file, rejected: counts.rejected, read: counts.read }), problems, msg('import.fix.refused'));
@@ -185,6 +252,9 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     return { file, status: 'dry-run', counts };
   }
   let batchId = 0;
+  // PRAGMA foreign_keys cannot change inside a transaction: off before it, on again after it.
+  const fkOff = !!kind.checksReferences && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+  if (fkOff) db.pragma('foreign_keys = OFF');
   try {
     db.transaction(() => {
       counts.new = kind.countNew(db);
@@ -212,6 +282,8 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
       return { file, status: 'already', counts };
     }
     throw e;
+  } finally {
+    if (fkOff) db.pragma('foreign_keys = ON');
   }
   const rejectedFile = rejected?.finish();
   return { file, status: 'written', counts, batchId, ...(rejectedFile ? { rejectedFile } : {}) };

@@ -3,12 +3,17 @@
  * also hashes it: a BOM first (UTF-8, UTF-16LE/BE), else strict UTF-8 over the
  * whole file, else strict GB18030 (a superset of GBK), else refuse.
  *
- * Both strict decoders run side by side on every chunk so the file is read
- * only once; a file stays "UTF-8" only if every byte of it is valid UTF-8.
+ * A first, fast pass hashes the file and validates UTF-8 without decoding it
+ * (and checks for NUL bytes). Almost every file is UTF-8, and for those that
+ * pass is the whole scan. Anything else (bytes that are not UTF-8, a NUL) sends
+ * the file through the exact pass: both strict decoders side by side on every
+ * chunk, which decides between UTF-8 and GB18030 and says where a problem is.
+ * A file stays "UTF-8" only if every byte of it is valid UTF-8.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, msg } from '../errors.js';
 
@@ -321,6 +326,112 @@ class EncodingSniffer {
   }
 }
 
+/** Thrown by FastSniffer when a file needs the exact pass (not plain UTF-8, or a NUL byte). */
+class NeedsExactScan extends Error {}
+
+/** Bytes needed to finish the UTF-8 character that starts with `lead`, 0 for a byte that cannot start one. */
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xf0) return 4;
+  if (lead >= 0xe0) return 3;
+  if (lead >= 0xc0) return 2;
+  return 0;
+}
+
+/**
+ * The fast pass: the same answers as EncodingSniffer for a file that is UTF-8
+ * (with or without BOM) or UTF-16 with a BOM and has no NUL byte; for any
+ * other file it throws NeedsExactScan and EncodingSniffer decides (and words
+ * the error) as before. UTF-8 is validated with `isUtf8` (no string is made); a
+ * character cut by the end of a chunk waits for the next one.
+ */
+class FastSniffer {
+  private content = 0;
+  private mode: 'start' | 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' = 'start';
+  private pending: Buffer | null = null;
+  private utf16: TextDecoder | null = null;
+
+  constructor(private readonly file: string) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.mode === 'start') chunk = this.begin(chunk);
+    this.content += chunk.length;
+    if (this.mode === 'utf-16le' || this.mode === 'utf-16be') {
+      try {
+        this.utf16!.decode(chunk, { stream: true });
+      } catch {
+        throw new NeedsExactScan();
+      }
+      return;
+    }
+    if (chunk.indexOf(0) !== -1) throw new NeedsExactScan();
+    let data = chunk;
+    if (this.pending) {
+      // Finish the character cut by the last chunk on its own (no copy of the whole chunk).
+      const head = this.pending;
+      const need = utf8Length(head[0]);
+      const more = Math.min(need - head.length, chunk.length);
+      const whole = Buffer.concat([head, chunk.subarray(0, more)]);
+      this.pending = null;
+      if (whole.length < need) {
+        this.pending = whole;
+        return;
+      }
+      if (!isUtf8(whole)) throw new NeedsExactScan();
+      data = chunk.subarray(more);
+      if (data.length === 0) return;
+    }
+    // Where the last, possibly unfinished, character starts.
+    let end = data.length;
+    let i = end - 1;
+    while (i > 0 && i > end - 4 && (data[i] & 0xc0) === 0x80) i--;
+    const need = utf8Length(data[i]);
+    if (need > 1 && end - i < need) end = i;
+    if (!isUtf8(data.subarray(0, end))) throw new NeedsExactScan();
+    if (end < data.length) this.pending = Buffer.from(data.subarray(end));
+  }
+
+  finish(): { encoding: TextEncoding; bom: boolean } {
+    if (this.content === 0) {
+      throw new InputError(msg('io.file.empty', { file: this.file }), [], msg('io.file.fix.empty'));
+    }
+    if (this.mode === 'utf-16le' || this.mode === 'utf-16be') {
+      try {
+        this.utf16!.decode();
+      } catch {
+        throw new NeedsExactScan();
+      }
+      return { encoding: this.mode, bom: true };
+    }
+    if (this.pending) throw new NeedsExactScan();
+    return { encoding: 'utf-8', bom: this.mode === 'utf-8-bom' };
+  }
+
+  private begin(chunk: Buffer): Buffer {
+    if (isZip(chunk)) {
+      throw new InputError(msg('io.file.zip', { file: this.file }), [], msg('io.file.fix.zip'));
+    }
+    if (isOleCompound(chunk)) {
+      throw new InputError(msg('io.file.ole', { file: this.file }), [], msg('io.file.fix.ole'));
+    }
+    if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      this.mode = 'utf-8-bom';
+      return chunk.subarray(3);
+    }
+    const le = chunk[0] === 0xff && chunk[1] === 0xfe;
+    const be = chunk[0] === 0xfe && chunk[1] === 0xff;
+    if (le || be) {
+      this.mode = le ? 'utf-16le' : 'utf-16be';
+      this.utf16 = strictDecoder(this.mode);
+      this.content -= 2;
+      return chunk;
+    }
+    this.mode = 'utf-8';
+    return chunk;
+  }
+}
+
 /**
  * One streaming pass over a text input: its SHA-256, size and encoding.
  * Throws InputError for a missing/unreadable path, a directory, an empty file,
@@ -328,19 +439,35 @@ class EncodingSniffer {
  */
 export async function scanFile(file: string): Promise<ScanResult> {
   await checkReadableFile(file);
-  const hash = createHash('sha256');
-  const sniffer = new EncodingSniffer(file);
-  let bytes = 0;
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) {
-      const buf = chunk as Buffer;
-      hash.update(buf);
-      bytes += buf.length;
-      sniffer.push(buf);
+    return await scanWith(file, new FastSniffer(file));
+  } catch (e) {
+    if (!(e instanceof NeedsExactScan)) throw e;
+  }
+  return scanWith(file, new EncodingSniffer(file));
+}
+
+async function scanWith(file: string, sniffer: FastSniffer | EncodingSniffer): Promise<ScanResult> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(file, 'r');
+    // One buffer for every read (the sniffers copy what they keep): a large file leaves no litter of buffers.
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      hash.update(chunk);
+      bytes += bytesRead;
+      sniffer.push(chunk);
     }
   } catch (e) {
-    if (e instanceof InputError) throw e;
+    if (e instanceof InputError || e instanceof NeedsExactScan) throw e;
     throw fileError(file, e);
+  } finally {
+    await fh?.close();
   }
   const { encoding, bom } = sniffer.finish();
   return { encoding, bom, sha256: hash.digest('hex'), bytes };
@@ -367,8 +494,16 @@ export async function hashFile(file: string): Promise<HashResult> {
 
 /** The encoding of a whole buffer, with the same rules and errors as scanFile. */
 export function detectEncoding(buf: Uint8Array, file: string): { encoding: TextEncoding; bom: boolean } {
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  try {
+    const fast = new FastSniffer(file);
+    fast.push(bytes);
+    return fast.finish();
+  } catch (e) {
+    if (!(e instanceof NeedsExactScan)) throw e;
+  }
   const sniffer = new EncodingSniffer(file);
-  sniffer.push(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+  sniffer.push(bytes);
   return sniffer.finish();
 }
 
