@@ -311,6 +311,9 @@ interface Staged {
   groups: number;
   keys: number;
   cadreIds: number[];
+  /** Rows whose (cadre, course, date) another row lists with more hours: the larger is kept. */
+  conflicts: { line: number; quarters: number; keptLine: number; keptQuarters: number }[];
+  conflictCount: number;
 }
 
 export function hoursImport(ctx: Context, options: { sortedRows?: number } = {}): ImportKind {
@@ -328,7 +331,11 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
   const seeCourse = (code: string, title: string | null, quarters: number, cadreId: number) => {
     const seen = courses.get(code);
     if (!seen) courses.set(detached(code), { title: title && detached(title), quarters });
-    else if (!seen.title && title) seen.title = detached(title);
+    else {
+      if (!seen.title && title) seen.title = detached(title);
+      // A new course takes the largest hours any row gives it, whatever the row order.
+      if (quarters > seen.quarters) seen.quarters = quarters;
+    }
     if (touched.size <= 100) touched.add(cadreId);
   };
 
@@ -372,7 +379,13 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
           lastTerm = null;
           return t;
         },
-        done: (s) => (staged = s),
+        done: (s) => {
+          staged = s;
+          if (s.conflictCount) {
+            const list = s.conflicts.map((c) => ctx.tr.t('hours.conflictPair', { line: c.line, hours: c.quarters / 4, kept: c.keptLine, keptHours: c.keptQuarters / 4 }));
+            ctx.warn(ctx.tr.t('hours.conflicts', { count: s.conflictCount, list: list.join(ctx.tr.lang === 'zh' ? '；' : '; ') }));
+          }
+        },
       });
     },
     countNew(db) {
@@ -429,7 +442,7 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
           ? `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
              SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} WHERE s.tf & ${KEY_FIRST} ORDER BY s.rowid`
           : `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
-             SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} ORDER BY s.cadre_id, c.code, d.day, s.line`,
+             SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} ORDER BY s.cadre_id, c.code, d.day, s.quarters DESC, s.line`,
       ).run(batchId, ctx.operator);
     },
     touched(db) {
@@ -518,6 +531,8 @@ class HoursCollector implements RowCollector {
   private runs = 0;
   private groups = 0;
   private keys = 0;
+  private readonly conflicts: Staged['conflicts'] = [];
+  private conflictCount = 0;
 
   // The roster, by slot.
   private readonly slotId: Int32Array;
@@ -780,7 +795,7 @@ class HoursCollector implements RowCollector {
 
   finish(): void {
     this.flush();
-    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, cadreIds: this.slotsMet.map((s) => this.slotId[s]) });
+    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, cadreIds: this.slotsMet.map((s) => this.slotId[s]), conflicts: this.conflicts, conflictCount: this.conflictCount });
   }
 
   private dayId(date: string): number {
@@ -856,6 +871,11 @@ class HoursCollector implements RowCollector {
     };
     const dayRank = this.days.ranks();
     const codeRank = this.codes.ranks();
+    // Within one (cadre, course, date) the row with the most hours comes first and is the one kept,
+    // so what counts never depends on the order of the rows.
+    let maxQuarters = 0;
+    for (let i = 0; i < n; i++) if (r.quarters(i) > maxQuarters) maxQuarters = r.quarters(i);
+    sortBy((i) => maxQuarters - r.quarters(i), maxQuarters + 1);
     sortBy((i) => dayRank[r.day(i)], dayRank.length);
     sortBy((i) => codeRank[r.code(i)], codeRank.length);
     sortBy((i) => this.slotOfId[r.cadre(i)], this.slotId.length);
@@ -871,6 +891,8 @@ class HoursCollector implements RowCollector {
       let pCode = -1;
       let pTerm = -1;
       let pDay = -1;
+      let keptLine = 0;
+      let keptQuarters = 0;
       for (let j = 0; j < n; j++) {
         const i = perm[j];
         const cadre = r.cadre(i);
@@ -886,6 +908,11 @@ class HoursCollector implements RowCollector {
         if (!sameGroup || day !== pDay) {
           flags |= KEY_FIRST;
           this.keys++;
+          keptLine = r.line(i);
+          keptQuarters = r.quarters(i);
+        } else if (r.quarters(i) !== keptQuarters) {
+          this.conflictCount++;
+          if (this.conflicts.length < 20) this.conflicts.push({ line: r.line(i), quarters: r.quarters(i), keptLine, keptQuarters });
         }
         pCadre = cadre;
         pCode = code;

@@ -6,7 +6,7 @@
  */
 import { daysInclusive, maxDate, minDate, type IsoDate } from './dates.js';
 import type { Policy, Rank } from './policy.js';
-import { academicYearOf, yearEndDate, yearStartDate, type Term } from './terms.js';
+import { yearEndDate, yearStartDate, type Term } from './terms.js';
 
 export type RequirementId = 'total' | 'training' | 'report' | 'hours' | 'required' | 'reflection';
 export const REQUIREMENT_IDS: readonly RequirementId[] = ['total', 'training', 'report', 'hours', 'required', 'reflection'];
@@ -142,14 +142,23 @@ export function auditTerm(
   const rp = policy.ranks[term.rank];
   const from = term.windowStart;
   const to = minDate(term.windowEnd, ev.cutoff);
-  const yearOf = (d: IsoDate) => academicYearOf(d, policy);
+  // The academic year of a date, with each year's first day built once (this runs per record).
+  const yearStarts = new Map<number, IsoDate>();
+  const yearOf = (d: IsoDate) => {
+    const y = Number(d.slice(0, 4));
+    let start = yearStarts.get(y);
+    if (start === undefined) yearStarts.set(y, (start = yearStartDate(y, policy)));
+    return d >= start ? y : y - 1;
+  };
 
   // Platform hours: each course counts once per term, its earliest record.
   const hours: Counted<HourFact>[] = [];
   const firstByCourse = new Map<string, Counted<HourFact>>();
   for (const h of facts.hours.filter((h) => inWindow(h.date, from, to)).sort(byDate)) {
     const counts = !firstByCourse.has(h.course);
-    const c: Counted<HourFact> = { ...h, counts, year: yearOf(h.date), ...(counts ? {} : { why: 'repeat' as const }) };
+    // A plain literal, not a spread: this runs once per record of every audited cadre.
+    const c: Counted<HourFact> = { course: h.course, date: h.date, quarters: h.quarters, source: h.source, counts, year: yearOf(h.date) };
+    if (!counts) c.why = 'repeat';
     if (counts) firstByCourse.set(h.course, c);
     hours.push(c);
   }
@@ -164,7 +173,9 @@ export function auditTerm(
     const key = topicKey(t.topic);
     const counts = !seenTopics.has(key);
     seenTopics.add(key);
-    training.push({ ...t, counts, year: yearOf(t.date), ...(counts ? {} : { why: 'repeat' as const }) });
+    const c: Counted<TrainingFact> = { topic: t.topic, date: t.date, source: t.source, counts, year: yearOf(t.date) };
+    if (!counts) c.why = 'repeat';
+    training.push(c);
   }
   const trainingTenths = seenTopics.size * policy.trainingTenthsPerTopic;
 
