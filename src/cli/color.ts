@@ -1,8 +1,9 @@
 /**
  * Colour is decided once: off when the stream is not a terminal, when NO_COLOR
- * is set (chalk does not check it by itself), or with --no-color.
+ * is set (chalk does not check it by itself), or with --no-color. chalk is
+ * loaded only when colour is on (`loadColor`), so piped runs never pay for it.
  */
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Stream } from './context.js';
 
 export type Hue = 'red' | 'yellow' | 'green' | 'cyan' | 'bold' | 'dim';
@@ -14,8 +15,15 @@ export function useColor(stream: Stream, env: NodeJS.ProcessEnv, flag: boolean):
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
-const on = new Chalk({ level: 1 });
+let chalk: ChalkInstance | null = null;
+
+/** Loads chalk; call once colour has been decided on. */
+export async function loadColor(): Promise<void> {
+  if (chalk) return;
+  const { Chalk } = await import('chalk');
+  chalk = new Chalk({ level: 1 });
+}
 
 export function paint(enabled: boolean, hue: Hue, text: string): string {
-  return enabled ? on[hue](text) : text;
+  return enabled && chalk ? chalk[hue](text) : text;
 }

@@ -123,6 +123,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     debug = !!global.debug;
     const { createProcessContext } = await import('./process-context.js');
     ctx = createProcessContext(global, tr);
+    if (ctx.color || ctx.colorErr) await (await import('./color.js')).loadColor();
     const mod = (await def.load()) as { run: (args: unknown[], ctx: Context) => Promise<number | void> };
     const code = await mod.run(args, ctx);
     exitCode = typeof code === 'number' ? code : 0;
