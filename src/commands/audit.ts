@@ -100,7 +100,8 @@ export function computeAudits(ctx: Context, opts: AuditOptions): { audited: Audi
   const audit = (i: number, hours: HourFact[]) => {
     const { cadre, term } = filtered[i];
     const f = facts.get(cadre.id) ?? empty();
-    audited[i] = { cadre, audit: auditTerm(term, { ...f, hours }, designations, policy, ev) };
+    // No per-record lists: the many-cadre views show figures, not transcripts.
+    audited[i] = { cadre, audit: auditTerm(term, { ...f, hours }, designations, policy, ev, false) };
   };
   forEachCadreHours(db, windows, ev.cutoff, (id, hours) => {
     const i = at.get(id);

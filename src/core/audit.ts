@@ -138,6 +138,8 @@ export function auditTerm(
   designations: Designation[],
   policy: Policy,
   ev: Evaluation,
+  /** false: leave out the per-record lists (hours, training) a transcript needs; a whole-office audit does not. */
+  records = true,
 ): CadreAudit {
   const rp = policy.ranks[term.rank];
   const from = term.windowStart;
@@ -153,17 +155,25 @@ export function auditTerm(
 
   // Platform hours: each course counts once per term, its earliest record.
   const hours: Counted<HourFact>[] = [];
-  const firstByCourse = new Map<string, Counted<HourFact>>();
+  /** Course → date of its counted (earliest) record. */
+  const firstByCourse = new Map<string, IsoDate>();
+  /** Academic year → counted quarter hours. */
+  const quartersByYear = new Map<number, number>();
+  let platformQ = 0;
   for (const h of facts.hours.filter((h) => inWindow(h.date, from, to)).sort(byDate)) {
     const counts = !firstByCourse.has(h.course);
+    const year = yearOf(h.date);
+    if (counts) {
+      firstByCourse.set(h.course, h.date);
+      platformQ += h.quarters;
+      quartersByYear.set(year, (quartersByYear.get(year) ?? 0) + h.quarters);
+    }
+    if (!records) continue;
     // A plain literal, not a spread: this runs once per record of every audited cadre.
-    const c: Counted<HourFact> = { course: h.course, date: h.date, quarters: h.quarters, source: h.source, counts, year: yearOf(h.date) };
+    const c: Counted<HourFact> = { course: h.course, date: h.date, quarters: h.quarters, source: h.source, counts, year };
     if (!counts) c.why = 'repeat';
-    if (counts) firstByCourse.set(h.course, c);
     hours.push(c);
   }
-  const countedHours = hours.filter((h) => h.counts);
-  const platformQ = countedHours.reduce((s, h) => s + h.quarters, 0);
   const platformTenths = platformQ * policy.creditTenthsPerQuarterHour;
 
   // Topic training: 1 credit per topic, once per term.
@@ -173,6 +183,7 @@ export function auditTerm(
     const key = topicKey(t.topic);
     const counts = !seenTopics.has(key);
     seenTopics.add(key);
+    if (!records) continue;
     const c: Counted<TrainingFact> = { topic: t.topic, date: t.date, source: t.source, counts, year: yearOf(t.date) };
     if (!counts) c.why = 'repeat';
     training.push(c);
@@ -235,14 +246,14 @@ export function auditTerm(
   for (const y of years) {
     const ys = yearStartDate(y, policy);
     const ye = yearEndDate(y, policy);
-    const yearQ = countedHours.filter((h) => h.year === y).reduce((s, h) => s + h.quarters, 0);
+    const yearQ = quartersByYear.get(y) ?? 0;
     add('hours', y, 'hours', rp.hoursPerYearQ, yearQ, ys, ye);
     // A designated course of year y is done when completed in the term on or before the end of y.
     const courses = designated.filter((d) => d.year === y);
     const requiredQ = courses.reduce((s, d) => s + d.quarters, 0);
     const doneQ = courses.filter((d) => {
       const first = firstByCourse.get(d.course);
-      return first !== undefined && first.date <= ye;
+      return first !== undefined && first <= ye;
     }).reduce((s, d) => s + d.quarters, 0);
     if (requiredQ < rp.requiredHoursPerYearQ) underDesignated.push({ year: y, designatedQ: requiredQ, policyQ: rp.requiredHoursPerYearQ });
     add('required', y, 'hours', requiredQ, doneQ, ys, ye);
