@@ -56,6 +56,12 @@ export function isOleCompound(head: Uint8Array): boolean {
   return startsWith(head, OLE_MAGIC);
 }
 
+/** A zip (xlsx, docx) or an old Office file named like text is refused with what to do instead. */
+function refuseBinary(head: Uint8Array, file: string): void {
+  if (isZip(head)) throw new InputError(msg('io.file.zip', { file }), [], msg('io.file.fix.zip'));
+  if (isOleCompound(head)) throw new InputError(msg('io.file.ole', { file }), [], msg('io.file.fix.ole'));
+}
+
 /** Refuses a path that is missing, a directory or not a regular file; returns its size. */
 export async function checkReadableFile(file: string): Promise<number> {
   let st;
@@ -247,12 +253,7 @@ class EncodingSniffer {
 
   /** Looks at the first bytes: magic numbers and byte-order marks. Returns the chunk without a UTF-8 BOM. */
   private begin(chunk: Buffer): Buffer {
-    if (isZip(chunk)) {
-      throw new InputError(msg('io.file.zip', { file: this.file }), [], msg('io.file.fix.zip'));
-    }
-    if (isOleCompound(chunk)) {
-      throw new InputError(msg('io.file.ole', { file: this.file }), [], msg('io.file.fix.ole'));
-    }
+    refuseBinary(chunk, this.file);
     if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
       this.mode = 'utf-8-bom';
       this.gb = null;
@@ -409,12 +410,7 @@ class FastSniffer {
   }
 
   private begin(chunk: Buffer): Buffer {
-    if (isZip(chunk)) {
-      throw new InputError(msg('io.file.zip', { file: this.file }), [], msg('io.file.fix.zip'));
-    }
-    if (isOleCompound(chunk)) {
-      throw new InputError(msg('io.file.ole', { file: this.file }), [], msg('io.file.fix.ole'));
-    }
+    refuseBinary(chunk, this.file);
     if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
       this.mode = 'utf-8-bom';
       return chunk.subarray(3);

@@ -9,31 +9,10 @@ import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+// @ts-expect-error a plain .mjs helper shared with the fixture generators
+import { legacyEncoder } from '../fixtures/legacy-encoder.mjs';
 
-const gbk = (text: string): Buffer => {
-  // Encode with GB18030 by searching the decoder once per distinct character (test-only helper).
-  const dec = new TextDecoder('gb18030');
-  const bytes: number[] = [];
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) {
-      bytes.push(cp);
-      continue;
-    }
-    let found = false;
-    for (let b1 = 0x81; b1 <= 0xfe && !found; b1++) {
-      for (let b2 = 0x40; b2 <= 0xfe && !found; b2++) {
-        if (b2 === 0x7f) continue;
-        if (dec.decode(Uint8Array.of(b1, b2)) === ch) {
-          bytes.push(b1, b2);
-          found = true;
-        }
-      }
-    }
-    if (!found) throw new Error(`no GBK code for ${ch}`);
-  }
-  return Buffer.from(bytes);
-};
+const gbk: (text: string) => Buffer = legacyEncoder('gbk');
 
 let dir: string;
 let env: Record<string, string>;
