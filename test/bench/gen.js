@@ -9,22 +9,13 @@
  * date is after 2026-08-31 (so none is after today).
  */
 import fs from 'node:fs';
+import { mulberry32 } from '../helpers/prng.mjs';
 
 export const SEED = 20250901;
 /** Bump when the generated data changes, so cached files are rebuilt. */
 export const GENERATOR_VERSION = 1;
 
-/** mulberry32: small, fast and the same on every machine. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯健俊帆帅旭宁欣悦晨阳瑶婷雪琳晶颖倩慧巧美淑惠珠翠雅芝莉月莹嘉琪博';

@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CadreError } from '../../src/errors.js';
 import { openTable, type TableSpec } from '../../src/io/table.js';
 import { tempDir } from './helpers.js';
+// @ts-expect-error a plain .mjs helper shared with the bench
+import { mulberry32 } from '../helpers/prng.mjs';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -32,16 +34,7 @@ async function readAs(text: string, name: string, encoding: 'utf-8' | 'utf-16le'
   }
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng: (seed: number) => () => number = mulberry32;
 
 const PIECES = ['a', 'bc', '中文', ',', ',', '"', '""', '\n', '\n', '\r\n', '\r', ' ', '\t', '\u3000', 'x"y', '"q"', '"a,b"', '"l1\nl2"', '', '1'];
 

@@ -13,6 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { binPath, repoRoot, runCli, tempDir as makeTempDir } from '../../helpers/cli.js';
+// @ts-expect-error a plain .mjs helper shared with the bench
+import { mulberry32 } from '../../helpers/prng.mjs';
 
 export { binPath, repoRoot, runCli };
 
@@ -203,17 +205,8 @@ export function copyDb(from: string, to: string): void {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A small seeded PRNG (mulberry32) for kill moments and orderings that can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG for kill moments and orderings that can be replayed. */
+export const prng: (seed: number) => () => number = mulberry32;
 
 export const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 export const NOBODY = 65534;
