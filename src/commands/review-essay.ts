@@ -1,5 +1,5 @@
 /** `cadre review-essay ID --approve|--reject`. */
-import type { Context } from '../cli/context.js';
+import { localTimestamp, type Context } from '../cli/context.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
@@ -17,7 +17,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     db,
     ctx,
     () => ({ command: 'review-essay', args: { id: essay.id, status, was: essay.status }, counts: { changed: 1 }, learnerIds: [essay.learner_id] }),
-    () => db.prepare("UPDATE essays SET status = ?, reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?").run(status, essay.id),
+    () => db.prepare('UPDATE essays SET status = ?, reviewed_at = ? WHERE id = ?').run(status, localTimestamp(ctx.now()), essay.id),
   );
   ctx.err.write(ctx.tr.t('review.done', { id: essay.id, title: essay.title, from: ctx.tr.t(`essayStatus.${essay.status}`), to: ctx.tr.t(`essayStatus.${status}`) }) + '\n');
   return 0;

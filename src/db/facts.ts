@@ -15,16 +15,6 @@ export interface SourceRef {
   alsoIn: { batchId: number; file: string; line: number }[];
 }
 
-function group<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
-  const m = new Map<number, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    let list = m.get(k);
-    if (!list) m.set(k, (list = []));
-    list.push(r);
-  }
-  return m;
-}
 
 /** The dates a cadre's records are audited over (its term's window, cut at the evaluation's cutoff). */
 export interface FactWindow {
@@ -187,4 +177,3 @@ export function loadDesignations(db: DB): Designation[] {
   ).map((d) => ({ year: d.year, rank: d.rank, course: d.course_code, quarters: d.quarters }));
 }
 
-export { group };

@@ -56,6 +56,14 @@ export function isOleCompound(head: Uint8Array): boolean {
   return startsWith(head, OLE_MAGIC);
 }
 
+/** The byte-order mark a text starts with, if any. */
+function byteOrderMark(head: Uint8Array): 'utf-8-bom' | 'utf-16le' | 'utf-16be' | null {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
 /** A zip (xlsx, docx) or an old Office file named like text is refused with what to do instead. */
 function refuseBinary(head: Uint8Array, file: string): void {
   if (isZip(head)) throw new InputError(msg('io.file.zip', { file }), [], msg('io.file.fix.zip'));
@@ -254,16 +262,15 @@ class EncodingSniffer {
   /** Looks at the first bytes: magic numbers and byte-order marks. Returns the chunk without a UTF-8 BOM. */
   private begin(chunk: Buffer): Buffer {
     refuseBinary(chunk, this.file);
-    if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-      this.mode = 'utf-8-bom';
+    const bom = byteOrderMark(chunk);
+    if (bom === 'utf-8-bom') {
+      this.mode = bom;
       this.gb = null;
       return chunk.subarray(3);
     }
-    const le = chunk[0] === 0xff && chunk[1] === 0xfe;
-    const be = chunk[0] === 0xfe && chunk[1] === 0xff;
-    if (le || be) {
-      this.mode = le ? 'utf-16le' : 'utf-16be';
-      this.utf16 = strictDecoder(this.mode);
+    if (bom) {
+      this.mode = bom;
+      this.utf16 = strictDecoder(bom);
       this.utf8 = this.gb = null;
       this.content -= 2;
       return chunk;
@@ -411,15 +418,14 @@ class FastSniffer {
 
   private begin(chunk: Buffer): Buffer {
     refuseBinary(chunk, this.file);
-    if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-      this.mode = 'utf-8-bom';
+    const bom = byteOrderMark(chunk);
+    if (bom === 'utf-8-bom') {
+      this.mode = bom;
       return chunk.subarray(3);
     }
-    const le = chunk[0] === 0xff && chunk[1] === 0xfe;
-    const be = chunk[0] === 0xfe && chunk[1] === 0xff;
-    if (le || be) {
-      this.mode = le ? 'utf-16le' : 'utf-16be';
-      this.utf16 = strictDecoder(this.mode);
+    if (bom) {
+      this.mode = bom;
+      this.utf16 = strictDecoder(bom);
       this.content -= 2;
       return chunk;
     }

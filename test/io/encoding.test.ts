@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeBytes, fileError, scanFile } from '../../src/io/encoding.js';
-import { fixture, fixtures, inputError, render, tempDir } from './helpers.js';
+import { fixture, fixtures, inputError, render, scratch } from './helpers.js';
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
-const write = (name: string, bytes: Buffer | string): string => {
-  const file = path.join(tmp.dir, name);
-  writeFileSync(file, bytes);
-  return file;
-};
+const tmp = scratch();
+const write = tmp.write;
 
 describe('scanFile', () => {
   it.each([

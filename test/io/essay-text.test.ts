@@ -1,18 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countZi } from '../../src/core/wordcount.js';
 import { readEssayText, stripMarkdown } from '../../src/io/essay-text.js';
-import { fixture, inputError, tempDir } from './helpers.js';
+import { fixture, inputError, scratch } from './helpers.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
-const write = (name: string, bytes: Buffer | string): string => {
-  const file = path.join(tmp.dir, name);
-  writeFileSync(file, bytes);
-  return file;
-};
+const tmp = scratch();
+const write = tmp.write;
 
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -1,9 +1,9 @@
 /** Shared by the input-reading tests: where things are, and how to look at an InputError. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { CadreError, InputError, type Msg } from '../../src/errors.js';
 import { createTranslator } from '../../src/i18n/index.js';
 import type { TableRecord } from '../../src/io/table.js';
@@ -56,4 +56,18 @@ export async function collect(records: AsyncIterable<TableRecord>): Promise<Tabl
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cadre-io-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A temporary folder removed after the file's tests, and a writer of files into it (returns the path). */
+export function scratch(): { dir: string; write: (name: string, bytes: Buffer | string) => string } {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  return {
+    dir: tmp.dir,
+    write: (name, bytes) => {
+      const file = path.join(tmp.dir, name);
+      writeFileSync(file, bytes);
+      return file;
+    },
+  };
 }

@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { openTable, type TableRecord, type TableSpec } from '../../src/io/table.js';
-import { collect, fixture, fixtures, inputError, tempDir } from './helpers.js';
+import { collect, fixture, fixtures, inputError, scratch } from './helpers.js';
 
 const hoursSpec: TableSpec = {
   columns: [
@@ -17,13 +16,8 @@ const hoursSpec: TableSpec = {
   oneOf: [['learner_id', 'staff_no']],
 };
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
-const write = (name: string, bytes: Buffer | string): string => {
-  const file = path.join(tmp.dir, name);
-  writeFileSync(file, bytes);
-  return file;
-};
+const tmp = scratch();
+const write = tmp.write;
 
 const read = async (file: string, spec: TableSpec = hoursSpec) => {
   const { header, records } = await openTable(file, spec);
