@@ -151,6 +151,14 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       printError(new InputError(msg('db.readOnly', { file: ctx?.dbPath ?? '' }), [], msg('db.fix.readOnly')), tr, process.stderr, ctx?.colorErr ?? false);
       return 2;
     }
+    // A file the command had to write or read could not be (a missing folder, no permission, a full
+    // disk): every write happens in one transaction, so nothing changed; say which file and why.
+    const fsError = e as NodeJS.ErrnoException;
+    if (typeof fsError?.code === 'string' && typeof fsError.path === 'string' && /^E[A-Z]+$/.test(fsError.code)) {
+      const file = fsError.path.replace(/\.\d+\.tmp$/, '');
+      printError(new InputError(msg('error.fileSystem', { file, code: fsError.code }), [], msg('error.fix.fileSystem')), tr, process.stderr, ctx?.colorErr ?? false);
+      return 2;
+    }
     printUnexpected(e, tr, process.stderr, debug);
     return 70;
   } finally {

@@ -80,6 +80,13 @@ describe('issue-accounts', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/never overwritten/);
   });
+  it('a credentials file that cannot be written: exit 2, the file named, no account created', async () => {
+    const before = dbHash();
+    const r = await cli(['issue-accounts', 'roster-new.csv', '--out', path.join(dir, 'no-such-folder', 'c.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read or write .*no-such-folder\/c\.csv \(ENOENT\); nothing was changed/);
+    expect(dbHash()).toBe(before);
+  });
   it('a bad roster changes nothing and names line, column and fix', async () => {
     const before = dbHash();
     write('bad-roster.csv', 'staff_no,name,department,rank,appointed_on\nT4,丁,理学院,正厅,2025-01-01\nT5,戊,理学院,科级,2025-13-01\n');

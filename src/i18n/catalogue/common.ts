@@ -12,6 +12,8 @@ export const common: Section = {
     'fix.prefix': '解决办法',
     'error.unexpected': '意外错误：{message}。加 --debug 重新运行可查看详细信息。',
     'error.moreProblems': '……另有 {count} 处问题未列出',
+    'error.fileSystem': '无法读写文件 {file}（{code}），未作任何改动',
+    'error.fix.fileSystem': '请确认文件夹存在、有写权限、磁盘未满，或换一个路径',
   },
   en: {
     'place.file': '{file}',
@@ -23,5 +25,7 @@ export const common: Section = {
     'fix.prefix': 'fix',
     'error.unexpected': 'unexpected error: {message}. Run again with --debug to see the details.',
     'error.moreProblems': '… and {count} more problems not listed',
+    'error.fileSystem': 'cannot read or write {file} ({code}); nothing was changed',
+    'error.fix.fileSystem': 'check that the folder exists, is writable and the disk is not full, or give another path',
   },
 };
