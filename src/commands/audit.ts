@@ -159,10 +159,8 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
     const columns = auditColumns(ctx).filter((c) => keep.includes(c.key));
     const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
-    const paintStatus = (key: string, text: string, row: AuditRow) => {
-      const status = shown[rows.indexOf(row)].audit.status;
-      return key === 'status' ? paint(true, hue[status], text) : text;
-    };
+    const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
+    const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
     emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', opts.out);
   }
   const counts = countStatuses(shown);

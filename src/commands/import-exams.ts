@@ -1,4 +1,5 @@
 /** `cadre import-exams FILE…` and the kind shared with `record-exam`. */
+import type { Statement } from 'better-sqlite3';
 import type { Context } from '../cli/context.js';
 import { formatTenths } from '../core/decimal.js';
 import { parseScore } from '../core/values.js';
@@ -22,6 +23,7 @@ export const EXAMS_SPEC = {
 export function examsImport(ctx: Context): ImportKind {
   const touched = new Set<string>();
   const seenInFile = new Map<string, number>();
+  let scoreOnFile: Statement | undefined;
   return {
     kind: 'exams',
     command: 'import-exams',
@@ -39,7 +41,8 @@ export function examsImport(ctx: Context): ImportKind {
       // The same exam on the same day with another score is a conflict, not a duplicate.
       const key = `${cadre.id}\u0000${exam.value}\u0000${dated.date}`;
       const earlier = seenInFile.get(key);
-      const onFile = ctx.db().prepare('SELECT score_tenths FROM exams WHERE cadre_id = ? AND exam = ? AND taken_on = ?').get(cadre.id, exam.value, dated.date) as { score_tenths: number } | undefined;
+      scoreOnFile ??= ctx.db().prepare('SELECT score_tenths FROM exams WHERE cadre_id = ? AND exam = ? AND taken_on = ?');
+      const onFile = scoreOnFile.get(cadre.id, exam.value, dated.date) as { score_tenths: number } | undefined;
       const other = onFile?.score_tenths ?? earlier;
       if (other !== undefined && other !== score.value) {
         p.add('score', msg('exam.conflict', { exam: exam.value, date: dated.date, score: formatTenths(other) }), msg('exam.fix.conflict'));
