@@ -6,14 +6,14 @@
 import type { Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
 import { chooseFormat, emit, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
-import { auditTerm, type CadreFacts, type Evaluation, type HourFact } from '../core/audit.js';
+import { auditTerm, type CadreFacts, type Evaluation } from '../core/audit.js';
 import { addDays, minDate, type IsoDate } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate } from '../core/terms.js';
 import { parseDate } from '../core/values.js';
 import { loadCadres, type CadreRow } from '../db/cadres.js';
-import { forEachCadreHours, loadDesignations, loadFacts, loadWindowedFacts } from '../db/facts.js';
+import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
 import { InputError, ReportedFailure, UsageError, msg } from '../errors.js';
 import { AUDIT_COLUMNS, auditJson, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
@@ -91,23 +91,21 @@ export function computeAudits(ctx: Context, opts: AuditOptions): { audited: Audi
     return { audited, ev, year, notInView };
   }
   // Many cadres: only the records each audited term can count are read (the engine keeps no
-  // others: its window, up to the cutoff), and each cadre is audited as soon as its hours are
+  // others: its window, up to the cutoff), and each cadre is audited as soon as its facts are
   // in, so they are let go young. auditTerm is pure: the order of the calls changes nothing.
   const windows = new Map(filtered.map(({ cadre, term }) => [cadre.id, { from: term.windowStart, to: minDate(term.windowEnd, ev.cutoff) }]));
-  const facts = loadWindowedFacts(db, windows, ev.cutoff);
   const at = new Map(filtered.map(({ cadre }, i) => [cadre.id, i]));
   const audited: AuditedCadre[] = new Array(filtered.length);
-  const audit = (i: number, hours: HourFact[]) => {
+  // No per-record lists: the many-cadre views show figures, not transcripts.
+  const audit = (i: number, facts: CadreFacts) => {
     const { cadre, term } = filtered[i];
-    const f = facts.get(cadre.id) ?? empty();
-    // No per-record lists: the many-cadre views show figures, not transcripts.
-    audited[i] = { cadre, audit: auditTerm(term, { ...f, hours }, designations, policy, ev, false) };
+    audited[i] = { cadre, audit: auditTerm(term, facts, designations, policy, ev, false) };
   };
-  forEachCadreHours(db, windows, ev.cutoff, (id, hours) => {
+  auditWindows(db, windows, ev.cutoff, (id, facts) => {
     const i = at.get(id);
-    if (i !== undefined) audit(i, hours);
+    if (i !== undefined) audit(i, facts);
   });
-  for (let i = 0; i < filtered.length; i++) if (!audited[i]) audit(i, []);
+  for (let i = 0; i < filtered.length; i++) if (!audited[i]) audit(i, empty());
   return { audited, ev, year, notInView };
 }
 

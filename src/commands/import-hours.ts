@@ -18,7 +18,7 @@
  */
 import type { Context } from '../cli/context.js';
 import { localTimestamp } from '../cli/context.js';
-import { dayNumber } from '../core/dates.js';
+import { dayNumber, fromDayNumber } from '../core/dates.js';
 import type { Policy, Rank } from '../core/policy.js';
 import { termsUpTo, type Term } from '../core/terms.js';
 import { parseDate, parseHours, parseIdentifier } from '../core/values.js';
@@ -479,20 +479,6 @@ interface CollectorHooks {
   done(staged: Staged): void;
 }
 
-/** fromDayNumber without a Date object (days since 1970-01-01 → YYYY-MM-DD; Hinnant's civil_from_days). */
-function isoOfDay(day: number): string {
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
-}
-
 /** A stored date that is not a plain ISO date. */
 const ODD_DAY = -2147483648;
 
@@ -500,7 +486,7 @@ const ODD_DAY = -2147483648;
 function exactDay(iso: string): number {
   if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(iso)) return ODD_DAY;
   const n = dayNumber(iso);
-  return isoOfDay(n) === iso ? n : ODD_DAY;
+  return fromDayNumber(n) === iso ? n : ODD_DAY;
 }
 
 /** A title cell that is not plainly valid (parse() decides). */
@@ -821,11 +807,11 @@ class HoursCollector implements RowCollector {
     let odd = this.slotLeft[slot] === ODD_DAY;
     for (let a = this.apptAt[slot]; a < this.apptAt[slot] + this.apptCount[slot]; a++) {
       odd ||= this.apptDay[a] === ODD_DAY || this.apptRank[a] === 2;
-      appointments.push({ rank: (this.apptRank[a] === 1 ? 'division' : 'section') as Rank, appointedOn: isoOfDay(this.apptDay[a]) });
+      appointments.push({ rank: (this.apptRank[a] === 1 ? 'division' : 'section') as Rank, appointedOn: fromDayNumber(this.apptDay[a]) });
     }
     const left = this.slotLeft[slot];
     // An odd record gets no terms here: its rows all go through parse().
-    const terms = odd ? [] : termsUpTo({ appointments, leftOn: left < 0 ? null : isoOfDay(left) }, this.policy, this.today);
+    const terms = odd ? [] : termsUpTo({ appointments, leftOn: left < 0 ? null : fromDayNumber(left) }, this.policy, this.today);
     const base = this.terms;
     if (base + terms.length > this.termFrom.length) {
       this.termFrom = grown(this.termFrom, base + terms.length);
@@ -938,7 +924,7 @@ class HoursCollector implements RowCollector {
       const days = db.prepare('INSERT OR REPLACE INTO temp.stage_days VALUES (?, ?)');
       this.days.list.forEach((v, i) => days.run(i, v));
       const terms = db.prepare('INSERT OR REPLACE INTO temp.stage_terms VALUES (?, ?, ?)');
-      for (let i = 0; i < this.terms; i++) terms.run(i, isoOfDay(this.termFrom[i]), isoOfDay(this.termTo[i]));
+      for (let i = 0; i < this.terms; i++) terms.run(i, fromDayNumber(this.termFrom[i]), fromDayNumber(this.termTo[i]));
     });
     write();
     perm = new Uint32Array(0);

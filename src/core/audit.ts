@@ -153,26 +153,35 @@ export function auditTerm(
     return d >= start ? y : y - 1;
   };
 
-  // Platform hours: each course counts once per term, its earliest record.
-  const hours: Counted<HourFact>[] = [];
+  // Platform hours: each course counts once per term, its earliest record (on equal dates, the first listed).
+  /** Course → its counted record. */
+  const earliest = new Map<string, HourFact>();
+  for (const h of facts.hours) {
+    if (h.date < from || h.date > to) continue;
+    const e = earliest.get(h.course);
+    if (e === undefined || h.date < e.date) earliest.set(h.course, h);
+  }
   /** Course → date of its counted (earliest) record. */
   const firstByCourse = new Map<string, IsoDate>();
   /** Academic year → counted quarter hours. */
   const quartersByYear = new Map<number, number>();
   let platformQ = 0;
-  for (const h of facts.hours.filter((h) => inWindow(h.date, from, to)).sort(byDate)) {
-    const counts = !firstByCourse.has(h.course);
+  for (const [course, h] of earliest) {
+    firstByCourse.set(course, h.date);
+    platformQ += h.quarters;
     const year = yearOf(h.date);
-    if (counts) {
-      firstByCourse.set(h.course, h.date);
-      platformQ += h.quarters;
-      quartersByYear.set(year, (quartersByYear.get(year) ?? 0) + h.quarters);
+    quartersByYear.set(year, (quartersByYear.get(year) ?? 0) + h.quarters);
+  }
+  // The transcript's list: every record of the term by date, each marked counted or a repeat.
+  const hours: Counted<HourFact>[] = [];
+  if (records) {
+    for (const h of facts.hours.filter((h) => inWindow(h.date, from, to)).sort(byDate)) {
+      const counts = earliest.get(h.course) === h;
+      // A plain literal, not a spread: this runs once per record.
+      const c: Counted<HourFact> = { course: h.course, date: h.date, quarters: h.quarters, source: h.source, counts, year: yearOf(h.date) };
+      if (!counts) c.why = 'repeat';
+      hours.push(c);
     }
-    if (!records) continue;
-    // A plain literal, not a spread: this runs once per record of every audited cadre.
-    const c: Counted<HourFact> = { course: h.course, date: h.date, quarters: h.quarters, source: h.source, counts, year };
-    if (!counts) c.why = 'repeat';
-    hours.push(c);
   }
   const platformTenths = platformQ * policy.creditTenthsPerQuarterHour;
 

@@ -1,20 +1,36 @@
 /**
- * Calendar arithmetic on ISO dates (YYYY-MM-DD) as whole day numbers. Pure:
- * Date.UTC only converts, it never reads the clock.
+ * Calendar arithmetic on ISO dates (YYYY-MM-DD) as whole day numbers (days
+ * since 1970-01-01, proleptic Gregorian). Pure integer arithmetic: no Date
+ * object, no clock. The audit of a province calls these millions of times.
  */
 export type IsoDate = string;
 
-const DAY_MS = 86_400_000;
-
-export function dayNumber(iso: IsoDate): number {
-  const y = Number(iso.slice(0, 4));
-  const m = Number(iso.slice(5, 7));
-  const d = Number(iso.slice(8, 10));
-  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+/** Days since 1970-01-01 of a civil date (days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
+export function dayNumber(iso: IsoDate): number {
+  return daysFromCivil(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
+}
+
+/** The ISO date of a day number (civil_from_days), for years 0–9999. */
 export function fromDayNumber(day: number): IsoDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y >= 1000 ? y : String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 export function addDays(iso: IsoDate, days: number): IsoDate {

@@ -47,13 +47,27 @@ export interface Term {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** Each policy's year bounds, built once per year: an office-wide audit asks for them per cadre. */
+const yearBounds = new WeakMap<Policy, Map<number, { start: IsoDate; end: IsoDate }>>();
+
+function boundsOf(year: number, policy: Policy): { start: IsoDate; end: IsoDate } {
+  let years = yearBounds.get(policy);
+  if (!years) yearBounds.set(policy, (years = new Map()));
+  let b = years.get(year);
+  if (!b) {
+    const [m, d] = policy.yearStart;
+    const start = (y: number) => `${y}-${pad(m)}-${pad(d)}`;
+    years.set(year, (b = { start: start(year), end: addDays(start(year + 1), -1) }));
+  }
+  return b;
+}
+
 export function yearStartDate(year: number, policy: Policy): IsoDate {
-  const [m, d] = policy.yearStart;
-  return `${year}-${pad(m)}-${pad(d)}`;
+  return boundsOf(year, policy).start;
 }
 
 export function yearEndDate(year: number, policy: Policy): IsoDate {
-  return addDays(yearStartDate(year + 1, policy), -1);
+  return boundsOf(year, policy).end;
 }
 
 /** The academic year a date falls in (named by its first calendar year). */

@@ -24,24 +24,11 @@ export interface FactWindow {
 
 /**
  * Facts for the given cadres (all when `ids` is null), records dated up to
- * `cutoff`. With `withSources`, each record carries where it came from.
- *
- * With `windows` (cadre id → window; `ids` is then ignored), only those
- * cadres' hours inside their window are loaded: the audit looks at no other
- * (it keeps only a term's hours), and a province's database holds millions of
- * hours rows, most outside any one term. They are read as one JSON array per
- * cadre, built by SQLite, in the same order as the rows (by id).
+ * `cutoff`. With `withSources`, each record carries where it came from. The
+ * transcript's path: every record, in id order. An office-wide audit reads
+ * through auditWindows instead.
  */
-export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSources = false, windows?: Map<number, FactWindow>): Map<number, CadreFacts> {
-  if (windows && !withSources) {
-    const facts = loadWindowedFacts(db, windows, cutoff);
-    forEachCadreHours(db, windows, cutoff, (id, hours) => {
-      const f = facts.get(id);
-      if (f) f.hours = hours;
-      else facts.set(id, { hours, essays: [], training: [], exams: [], exemptions: [] });
-    });
-    return facts;
-  }
+export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSources = false): Map<number, CadreFacts> {
   const facts = new Map<number, CadreFacts>();
   const get = (id: number) => {
     let f = facts.get(id);
@@ -75,59 +62,44 @@ export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSou
   return facts;
 }
 
-/** Creates temp.fact_window for `windows`, runs `fn`, drops it. */
+/** Creates temp.fact_window for `windows` (in one statement), runs `fn`, drops it. */
 function withWindows<T>(db: DB, windows: Map<number, FactWindow>, fn: () => T): T {
   db.exec('DROP TABLE IF EXISTS temp.fact_window; CREATE TEMP TABLE fact_window (cadre_id INTEGER PRIMARY KEY, from_day TEXT NOT NULL, to_day TEXT NOT NULL)');
   try {
-    const put = db.prepare('INSERT INTO temp.fact_window VALUES (?, ?, ?)');
-    db.transaction(() => {
-      for (const [id, w] of windows) put.run(id, w.from, w.to);
-    })();
+    const list: [number, IsoDate, IsoDate][] = [];
+    for (const [id, w] of windows) list.push([id, w.from, w.to]);
+    db.prepare("INSERT INTO temp.fact_window SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)").run(JSON.stringify(list));
     return fn();
   } finally {
     db.exec('DROP TABLE IF EXISTS temp.fact_window');
   }
 }
 
-/**
- * Each windowed cadre's hours inside its window (and up to `cutoff`), one
- * cadre at a time in id order, as loadFacts has them (rows in id order):
- * SQLite builds one JSON array per cadre, so a million rows cross into
- * JavaScript as twenty thousand strings. `fn` is not called for a cadre with
- * no such hours.
- */
-export function forEachCadreHours(db: DB, windows: Map<number, FactWindow>, cutoff: IsoDate, fn: (id: number, hours: HourFact[]) => void): void {
-  withWindows(db, windows, () => {
-    // Every hours row is looked at once (a scan of the key index), its cadre's window found by id.
-    const hours = db
-      .prepare(
-        `SELECT h.cadre_id, json_group_array(json_array(h.course_code, h.completed_on, h.quarters) ORDER BY h.id)
-         FROM hours h CROSS JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
-         WHERE h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?
-         GROUP BY h.cadre_id`,
-      )
-      .raw();
-    for (const [id, list] of hours.iterate(cutoff) as Iterable<[number, string]>) {
-      const rows = JSON.parse(list) as [string, string, number][];
-      const out: HourFact[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
-        out[i] = { course: r[0], date: r[1], quarters: r[2] };
-      }
-      fn(id, out);
-    }
-  });
-}
+/** The separator of course codes in one cadre's row (a control character: no stored code holds one, and the count is checked). */
+const SEP = '\x1f';
 
-/** The facts other than hours of the windowed cadres (hours left empty), up to `cutoff`. */
-export function loadWindowedFacts(db: DB, windows: Map<number, FactWindow>, cutoff: IsoDate): Map<number, CadreFacts> {
-  const facts = new Map<number, CadreFacts>();
-  const get = (id: number) => {
-    let f = facts.get(id);
-    if (!f) facts.set(id, (f = { hours: [], essays: [], training: [], exams: [], exemptions: [] }));
-    return f;
-  };
+/**
+ * The facts of the windowed cadres, each limited to its window (and to
+ * `cutoff`): the audit looks at no others, and a province's database holds
+ * millions of hours rows, most outside any one term. `fn` gets each cadre
+ * that has any facts, one at a time in id order, so its records can be let
+ * go once it is audited.
+ *
+ * Hours cross from SQLite as three strings per cadre (codes joined by a
+ * control character, dates back to back, quarters by commas): a million rows
+ * become sixty thousand strings, split in JavaScript. A cadre whose strings
+ * do not split into its row count is read row by row instead. Rows come in
+ * no particular order: the engine sorts them by date.
+ */
+export function auditWindows(db: DB, windows: Map<number, FactWindow>, cutoff: IsoDate, fn: (id: number, facts: CadreFacts) => void): void {
   withWindows(db, windows, () => {
+    const facts = new Map<number, CadreFacts>();
+    const get = (id: number) => {
+      let f = facts.get(id);
+      if (!f) facts.set(id, (f = { hours: [], essays: [], training: [], exams: [], exemptions: [] }));
+      return f;
+    };
+    // Each cadre's other facts are few: all are read first, the hours then stream.
     const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
     const training = db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw();
     for (const r of training.iterate(cutoff) as Iterable<[number, string, string]>) get(r[0]).training.push({ topic: r[1], date: r[2] });
@@ -141,8 +113,38 @@ export function loadWindowedFacts(db: DB, windows: Map<number, FactWindow>, cuto
     for (const r of exemptions.iterate() as Iterable<[number, RequirementId, number | null, string]>) {
       get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
     }
+
+    // Every hours row is looked at once (a scan of the key index), its cadre's window found by id.
+    const hours = db
+      .prepare(
+        `SELECT h.cadre_id, COUNT(*), group_concat(h.course_code, char(31)), group_concat(h.completed_on, ''), group_concat(h.quarters)
+         FROM hours h CROSS JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
+         WHERE h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?
+         GROUP BY h.cadre_id`,
+      )
+      .raw();
+    const oneByOne = db.prepare(
+      `SELECT h.course_code, h.completed_on, h.quarters FROM hours h JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
+       WHERE h.cadre_id = ? AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?`,
+    ).raw();
+    for (const [id, n, codeList, dateList, quarterList] of hours.iterate(cutoff) as Iterable<[number, number, string, string, string]>) {
+      const f = facts.get(id) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] };
+      const codes = codeList.split(SEP);
+      const quarters = quarterList.split(',');
+      let list: HourFact[];
+      if (codes.length === n && quarters.length === n && dateList.length === 10 * n) {
+        list = new Array(n);
+        for (let i = 0; i < n; i++) list[i] = { course: codes[i], date: dateList.slice(10 * i, 10 * i + 10), quarters: Number(quarters[i]) };
+      } else {
+        list = (oneByOne.all(id, cutoff) as [string, string, number][]).map(([course, date, q]) => ({ course, date, quarters: q }));
+      }
+      f.hours = list;
+      facts.delete(id);
+      fn(id, f);
+    }
+    // Cadres with other facts but no hours in their window.
+    for (const [id, f] of facts) fn(id, f);
   });
-  return facts;
 }
 
 function sourceLoader(db: DB) {

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dayNumber, fromDayNumber } from '../../src/core/dates.js';
 import { auditTerm, paceStatus, type CadreFacts, type Designation, type EssayFact, type Evaluation, type HourFact, type Requirement } from '../../src/core/audit.js';
 import { componentSumTenths, type Rank } from '../../src/core/policy.js';
 import { currentTerm, termHoldingYear, type ServiceRecord } from '../../src/core/terms.js';
@@ -82,6 +84,36 @@ describe('platform hours per academic year: ≥ 20 h division, ≥ 15 h section'
     expect(req(a, 'hours', 2026).actual).toBe(0);
     expect(a.hours.filter((h) => !h.counts).map((h) => [h.course, h.why])).toEqual([['C1', 'repeat']]);
     expect(a.credits.platformTenths).toBe(12);
+  });
+  it('in any order, with repeats on one day and records outside the term, the counted hours are those of each course’s earliest record', () => {
+    // The reference: sort by date (stable), keep each course's first record; sum per academic year.
+    const day = fc.integer({ min: dayNumber('2025-06-01'), max: dayNumber('2029-01-31') }).map(fromDayNumber);
+    const record = fc.record({ course: fc.constantFrom('C1', 'C2', 'C3', 'C4', 'R1'), date: day, quarters: fc.integer({ min: 1, max: 96 }) });
+    const designations: Designation[] = [{ year: 2026, rank: 'division', course: 'R1', quarters: 8 }];
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 40 }), fc.constantFrom('2026-02-01', '2026-09-01', '2027-08-31', '2028-12-31'), (hours, when) => {
+        const ev = asOf(when);
+        const full = audit('division', { ...none(), hours }, ev, designations);
+        const term = full.term;
+        const lite = auditTerm(term, { ...none(), hours }, designations, policy, ev, false);
+        const to = when < term.windowEnd ? when : term.windowEnd;
+        const seen = new Set<string>();
+        const byYear = new Map<number, number>();
+        for (const h of hours.filter((h) => h.date >= term.windowStart && h.date <= to).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))) {
+          if (seen.has(h.course)) continue;
+          seen.add(h.course);
+          const y = Number(h.date.slice(0, 4)) - (h.date.slice(5) < '09-01' ? 1 : 0);
+          byYear.set(y, (byYear.get(y) ?? 0) + h.quarters);
+        }
+        const total = [...byYear.values()].reduce((a, b) => a + b, 0);
+        expect(full.credits.platformTenths).toBe(total);
+        for (const r of full.requirements.filter((r) => r.id === 'hours')) expect(r.actual).toBe(byYear.get(r.period as number) ?? 0);
+        expect(full.hours.filter((h) => h.counts).length).toBe(seen.size);
+        // The office-wide form (no per-record lists) gives the same figures.
+        expect({ ...lite, hours: [], training: [] }).toEqual({ ...full, hours: [], training: [] });
+      }),
+      { seed: 20251125, numRuns: 500 },
+    );
   });
   it('records after the as-of date are ignored', () => {
     const hours = [...courses(10, '2025-10-01'), ...courses(10, '2026-05-01', 1, 'L')];

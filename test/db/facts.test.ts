@@ -1,0 +1,77 @@
+/**
+ * The office-wide fact reader (auditWindows) against the per-cadre one
+ * (loadFacts): the same facts, each cadre cut to its window, on a real
+ * (in-memory) schema.
+ */
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CadreFacts } from '../../src/core/audit.js';
+import { auditWindows, loadFacts, type FactWindow } from '../../src/db/facts.js';
+import { MIGRATIONS } from '../../src/db/migrations.js';
+import type { DB } from '../../src/db/open.js';
+
+let db: DB;
+const course = (code: string) => db.prepare("INSERT OR IGNORE INTO courses (code, quarters, created_at) VALUES (?, 4, 'x')").run(code);
+const hour = (cadre: number, code: string, date: string, quarters = 4) => {
+  course(code);
+  db.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (?, ?, ?, ?, 't')").run(cadre, code, date, quarters);
+};
+
+beforeEach(() => {
+  db = new Database(':memory:');
+  for (const m of MIGRATIONS) db.exec(m.sql);
+  for (const id of [1, 2, 3, 4]) {
+    db.prepare("INSERT INTO cadres (id, learner_id, staff_no, name, department, created_at, updated_at) VALUES (?, ?, ?, 'n', 'd', 'x', 'x')").run(id, `L${id}`, `S${id}`);
+  }
+});
+
+function read(windows: Map<number, FactWindow>, cutoff: string): Map<number, CadreFacts> {
+  const out = new Map<number, CadreFacts>();
+  auditWindows(db, windows, cutoff, (id, facts) => {
+    expect(out.has(id)).toBe(false);
+    out.set(id, facts);
+  });
+  return out;
+}
+
+const sortHours = (f: CadreFacts) => [...f.hours].sort((a, b) => (a.course + a.date < b.course + b.date ? -1 : 1));
+
+describe('auditWindows', () => {
+  it('gives each windowed cadre its hours inside its window and up to the cutoff, and its other facts', () => {
+    hour(1, 'K1', '2025-09-01', 6);
+    hour(1, 'K2', '2026-03-01');
+    hour(1, 'K1', '2025-08-31'); // before the window
+    hour(1, 'K3', '2026-09-01'); // after the cutoff
+    hour(2, 'K1', '2024-01-01');
+    hour(3, '课程,甲', '2025-10-10', 1); // a comma in a code
+    db.prepare("INSERT INTO training (cadre_id, topic, topic_key, attended_on, entered_by) VALUES (4, 'T', 't', '2025-10-01', 't')").run();
+    const w = { from: '2025-09-01', to: '2028-08-31' };
+    const got = read(new Map([[1, w], [2, w], [3, w], [4, w]]), '2026-08-31');
+    expect(sortHours(got.get(1)!)).toEqual([
+      { course: 'K1', date: '2025-09-01', quarters: 6 },
+      { course: 'K2', date: '2026-03-01', quarters: 4 },
+    ]);
+    expect(got.has(2)).toBe(false); // nothing in its window
+    expect(got.get(3)!.hours).toEqual([{ course: '课程,甲', date: '2025-10-10', quarters: 1 }]);
+    expect(got.get(4)!.training).toEqual([{ topic: 'T', date: '2025-10-01' }]);
+  });
+
+  it('reads a cadre row by row when its strings do not split into its rows (a code holding the separator, an odd date)', () => {
+    hour(1, 'A\u001fB', '2025-10-01');
+    hour(1, 'C', '2025-10-02');
+    hour(2, 'D', '2025-10-03');
+    db.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (2, 'D', '2025-10-4', 4, 't')").run();
+    const w = { from: '2025-09-01', to: '2028-08-31' };
+    const got = read(new Map([[1, w], [2, w]]), '2026-08-31');
+    const full = loadFacts(db, [1, 2], '2026-08-31');
+    expect(sortHours(got.get(1)!)).toEqual(sortHours(full.get(1)!));
+    expect(got.get(1)!.hours.map((h) => h.course).sort()).toEqual(['A\u001fB', 'C']);
+    expect(sortHours(got.get(2)!)).toEqual(sortHours(full.get(2)!));
+  });
+
+  it('leaves the database as it was (no window table left behind)', () => {
+    hour(1, 'K1', '2025-10-01');
+    read(new Map([[1, { from: '2025-09-01', to: '2026-08-31' }]]), '2026-08-31');
+    expect(db.prepare("SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'fact_window'").pluck().get()).toBe(0);
+  });
+});
