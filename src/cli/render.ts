@@ -3,6 +3,7 @@
  * pipe, BOM in a file) or JSON. The table renderer is loaded only when used.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { UsageError, msg } from '../errors.js';
 import { BOM, toCsv, type Cell } from '../io/csv-out.js';
 import type { Context, Stream } from './context.js';
@@ -57,4 +58,83 @@ export function emit(ctx: Context, text: string, out?: string): void {
   } else {
     ctx.out.write(text);
   }
+}
+
+/**
+ * An array as JSON: indented on a terminal, for reading; elsewhere (a pipe, a
+ * file) one element per line, so a listing of a whole province stays small,
+ * and line tools (grep, diff, wc -l) see one element per line.
+ */
+export function jsonArray(items: readonly unknown[], pretty: boolean): string {
+  if (pretty) return JSON.stringify(items, null, 2) + '\n';
+  return items.length ? '[\n' + items.map((x) => JSON.stringify(x)).join(',\n') + '\n]\n' : '[]\n';
+}
+
+/** jsonArray written an element at a time: `add` each, then `end`. */
+export function jsonArrayWriter(output: Output, pretty: boolean): { add(item: unknown): void; end(): void } {
+  let count = 0;
+  return {
+    add(item) {
+      output.write((count++ ? ',\n' : '[\n') + (pretty ? '  ' + JSON.stringify(item, null, 2).replace(/\n/g, '\n  ') : JSON.stringify(item)));
+    },
+    end() {
+      output.write(count ? '\n]\n' : '[]\n');
+    },
+  };
+}
+
+/** Output written as it is made, in chunks of about a megabyte. */
+export interface Output {
+  write(text: string): void;
+  /** Writes what is left; a file is then renamed into place and named on stderr. */
+  close(): void;
+  /** After a failure: a file is removed, never left half written. */
+  discard(): void;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Opens --out or stdout for writing as the output is made. A file is written
+ * beside its final name and renamed into place when complete, so nobody ever
+ * reads half of it and a failure leaves the old file as it was.
+ */
+export function openOutput(ctx: Context, out?: string): Output {
+  let parts: string[] = [];
+  let size = 0;
+  let open = true;
+  const tmp = out ? path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`) : null;
+  const fd = tmp ? fs.openSync(tmp, 'w', 0o644) : null;
+  const flush = () => {
+    if (!parts.length) return;
+    const text = parts.length === 1 ? parts[0] : parts.join('');
+    parts = [];
+    size = 0;
+    if (fd !== null) fs.writeSync(fd, text);
+    else ctx.out.write(text);
+  };
+  return {
+    write(text) {
+      parts.push(text);
+      size += text.length;
+      if (size >= CHUNK) flush();
+    },
+    close() {
+      flush();
+      open = false;
+      if (fd !== null && tmp && out) {
+        fs.closeSync(fd);
+        fs.renameSync(tmp, out);
+        ctx.err.write(ctx.tr.t('render.wrote', { file: out }) + '\n');
+      }
+    },
+    discard() {
+      parts = [];
+      if (open && fd !== null && tmp) {
+        open = false;
+        fs.closeSync(fd);
+        fs.rmSync(tmp, { force: true });
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import { ACCOUNT_STATES, accountState, expiresAt, loadAccounts, localMinute, lockedUntil, normalizeLearnerId, type AccountState, type CadreAccount } from '../auth/account.js';
 import { localTimestamp, type Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
-import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Row {
@@ -69,7 +69,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
         locked_until: until ? localTimestamp(until) : null,
       };
     });
-    emit(ctx, JSON.stringify(out, null, 2) + '\n');
+    emit(ctx, jsonArray(out, !!ctx.out.isTTY));
     return 0;
   }
 

@@ -5,12 +5,12 @@
  */
 import type { Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
-import { chooseFormat, emit, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
-import { auditTerm, type CadreFacts, type Evaluation } from '../core/audit.js';
+import { chooseFormat, emit, jsonArray, jsonArrayWriter, openOutput, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
+import { auditTerm, type Designation, type Evaluation } from '../core/audit.js';
 import { addDays, minDate, type IsoDate } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
-import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate } from '../core/terms.js';
+import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate, type Term } from '../core/terms.js';
 import { parseDate } from '../core/values.js';
 import { loadCadres, type CadreRow } from '../db/cadres.js';
 import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
@@ -49,8 +49,19 @@ export function evaluationFor(opts: AuditOptions, ctx: Context): { ev: Evaluatio
   return { ev: { asOf, cutoff: asOf, lastYear: academicYearOf(asOf, policy) }, year: null };
 }
 
-/** Audits the chosen cadres; returns them in learner-ID order. */
-export function computeAudits(ctx: Context, opts: AuditOptions): { audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] } {
+/** Who is audited, as of when: the cadres chosen and each one's term, in learner-ID order. */
+interface AuditPlan {
+  ev: Evaluation;
+  year: number | null;
+  jobs: { cadre: CadreRow; term: Term }[];
+  /** Asked for by ID, but with no term in view (not yet appointed, or left office). */
+  notInView: string[];
+  designations: Designation[];
+  /** One learner asked for by ID: the transcript's path, with every record and its source. */
+  single: boolean;
+}
+
+function planAudit(ctx: Context, opts: AuditOptions): AuditPlan {
   const db = ctx.db();
   const policy = ctx.policy();
   const { ev, year } = evaluationFor(opts, ctx);
@@ -58,71 +69,90 @@ export function computeAudits(ctx: Context, opts: AuditOptions): { audited: Audi
   let chosen: CadreRow[] = index.all;
   if (opts.learnerIds.length) {
     const unknown: string[] = [];
-    chosen = [];
+    const picked = new Set<CadreRow>();
     for (const raw of opts.learnerIds) {
       const c = index.byLearnerId.get(raw.trim().toUpperCase());
-      if (c) chosen.push(c);
+      if (c) picked.add(c);
       else unknown.push(raw);
     }
     if (unknown.length) throw new InputError(msg('audit.unknownLearners', { ids: unknown.join(', ') }), [], msg('audit.fix.unknownLearners'));
+    // Named twice, audited once; in learner-ID order like the rest.
+    chosen = [...picked].sort((a, b) => (a.learnerId < b.learnerId ? -1 : a.learnerId > b.learnerId ? 1 : 0));
   }
   if (opts.department !== undefined) chosen = chosen.filter((c) => c.department === opts.department);
   const notInView: string[] = [];
-  const withTerm = chosen.flatMap((cadre) => {
+  const jobs: AuditPlan['jobs'] = [];
+  for (const cadre of chosen) {
     const term =
       year !== null
         ? termHoldingYear(cadre.service, policy, year)
         : cadre.leftOn !== null && cadre.leftOn < ev.asOf
           ? null
           : currentTerm(cadre.service, policy, ev.asOf);
-    if (!term) {
-      notInView.push(cadre.learnerId);
-      return [];
-    }
-    return [{ cadre, term }];
-  });
-  const filtered = opts.rank ? withTerm.filter((x) => x.term.rank === opts.rank) : withTerm;
-  const ids = opts.learnerIds.length || opts.department !== undefined ? filtered.map((x) => x.cadre.id) : null;
-  const designations = loadDesignations(db);
-  const empty = (): CadreFacts => ({ hours: [], essays: [], training: [], exams: [], exemptions: [] });
-  if (opts.learnerIds.length === 1) {
-    const facts = loadFacts(db, ids, ev.cutoff, true);
-    const audited = filtered.map(({ cadre, term }) => ({ cadre, audit: auditTerm(term, facts.get(cadre.id) ?? empty(), designations, policy, ev) }));
-    return { audited, ev, year, notInView };
+    if (!term) notInView.push(cadre.learnerId);
+    else if (!opts.rank || term.rank === opts.rank) jobs.push({ cadre, term });
   }
-  // Many cadres: only the records each audited term can count are read (the engine keeps no
-  // others: its window, up to the cutoff), and each cadre is audited as soon as its facts are
-  // in, so they are let go young. auditTerm is pure: the order of the calls changes nothing.
-  const windows = new Map(filtered.map(({ cadre, term }) => [cadre.id, { from: term.windowStart, to: minDate(term.windowEnd, ev.cutoff) }]));
-  const at = new Map(filtered.map(({ cadre }, i) => [cadre.id, i]));
-  const audited: AuditedCadre[] = new Array(filtered.length);
-  // No per-record lists: the many-cadre views show figures, not transcripts.
-  const audit = (i: number, facts: CadreFacts) => {
-    const { cadre, term } = filtered[i];
-    audited[i] = { cadre, audit: auditTerm(term, facts, designations, policy, ev, false) };
-  };
-  auditWindows(db, windows, ev.cutoff, (id, facts) => {
-    const i = at.get(id);
-    if (i !== undefined) audit(i, facts);
-  });
-  for (let i = 0; i < filtered.length; i++) if (!audited[i]) audit(i, empty());
-  return { audited, ev, year, notInView };
+  return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1 };
 }
 
-/** One line per rank naming the years whose designated required hours fall short of the policy. */
-function warnUnderDesignated(audited: AuditedCadre[], ctx: Context): void {
-  const byRank = new Map<Rank, Map<number, { designatedQ: number; policyQ: number }>>();
-  for (const { audit } of audited) {
-    const years = byRank.get(audit.rank) ?? new Map();
-    for (const u of audit.underDesignated) years.set(u.year, u);
-    byRank.set(audit.rank, years);
+/**
+ * Audits every cadre of the plan and hands each result to `visit`, in the
+ * plan's (learner-ID) order, as soon as it is made: a caller that writes it
+ * and lets it go holds one cadre at a time, however large the office.
+ */
+function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCadre) => void): void {
+  const db = ctx.db();
+  const policy = ctx.policy();
+  const { ev, jobs, designations } = plan;
+  if (plan.single) {
+    const facts = loadFacts(db, jobs.map((j) => j.cadre.id), ev.cutoff, true);
+    for (const { cadre, term } of jobs) visit({ cadre, audit: auditTerm(term, facts.get(cadre.id) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] }, designations, policy, ev) });
+    return;
   }
-  for (const [rank, years] of byRank) {
-    if (!years.size) continue;
-    const list = [...years].sort(([a], [b]) => a - b).map(([year, u]) => ctx.tr.t('audit.underDesignatedYear', { year: yearText(year, ctx.tr), designated: formatQuarters(u.designatedQ), policy: formatQuarters(u.policyQ) }));
-    ctx.warn(ctx.tr.t('audit.underDesignated', { rank: rankText(rank, ctx.tr), years: list.join(ctx.tr.lang === 'zh' ? '，' : ', ') }));
+  // Many cadres: only the records each audited term can count are read (its window, up to the
+  // cutoff), and no per-record lists are built: these views show figures, not transcripts.
+  const windows = jobs.map(({ cadre, term }) => ({ cadreId: cadre.id, from: term.windowStart, to: minDate(term.windowEnd, ev.cutoff) }));
+  auditWindows(db, windows, ev.cutoff, (pos, facts) => {
+    const { cadre, term } = jobs[pos];
+    visit({ cadre, audit: auditTerm(term, facts, designations, policy, ev, false) });
+  });
+}
+
+/** Audits the chosen cadres, all held at once, in learner-ID order. */
+export function computeAudits(ctx: Context, opts: AuditOptions): { audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] } {
+  const plan = planAudit(ctx, opts);
+  const audited: AuditedCadre[] = [];
+  forEachAudit(ctx, plan, (a) => audited.push(a));
+  return { audited, ev: plan.ev, year: plan.year, notInView: plan.notInView };
+}
+
+/** What is said on stderr after any audit: the status counts and the years designated below the policy. */
+class AuditTally {
+  readonly counts = { met: 0, on_track: 0, behind: 0, short: 0 };
+  /** Cadres listed (exempt ones included). */
+  shown = 0;
+  private readonly underDesignated = new Map<Rank, Map<number, { designatedQ: number; policyQ: number }>>();
+
+  add({ audit }: AuditedCadre, shown: boolean): void {
+    if (shown) this.shown++;
+    if (shown && audit.status in this.counts) this.counts[audit.status as keyof AuditTally['counts']]++;
+    if (!audit.underDesignated.length) return;
+    let years = this.underDesignated.get(audit.rank);
+    if (!years) this.underDesignated.set(audit.rank, (years = new Map()));
+    for (const u of audit.underDesignated) years.set(u.year, u);
+  }
+
+  /** One line per rank naming the years whose designated required hours fall short of the policy. */
+  warnUnderDesignated(ctx: Context): void {
+    for (const [rank, years] of this.underDesignated) {
+      if (!years.size) continue;
+      const list = [...years].sort(([a], [b]) => a - b).map(([year, u]) => ctx.tr.t('audit.underDesignatedYear', { year: yearText(year, ctx.tr), designated: formatQuarters(u.designatedQ), policy: formatQuarters(u.policyQ) }));
+      ctx.warn(ctx.tr.t('audit.underDesignated', { rank: rankText(rank, ctx.tr), years: list.join(ctx.tr.lang === 'zh' ? '，' : ', ') }));
+    }
   }
 }
+
+const isShortfall = (a: AuditedCadre) => a.audit.status === 'short' || a.audit.status === 'behind';
 
 export function auditColumns(ctx: Context): Column<AuditRow>[] {
   return AUDIT_COLUMNS.map((key) => ({ key, header: ctx.tr.t(`col.${key}`) }));
@@ -134,45 +164,65 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   const implied = opts.splitBy || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
   const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
-  const { audited, ev, notInView } = computeAudits(ctx, opts);
+  const plan = planAudit(ctx, opts);
+  const { ev } = plan;
   // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
-  if (opts.learnerIds.length && notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: notInView.join(', '), asOf: ev.cutoff }));
-  warnUnderDesignated(audited, ctx);
-  const shown = opts.shortfall ? audited.filter((a) => a.audit.status === 'short' || a.audit.status === 'behind') : audited;
-  const single = opts.learnerIds.length === 1 && shown.length === 1;
+  if (opts.learnerIds.length && plan.notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: plan.notInView.join(', '), asOf: ev.cutoff }));
+  const tally = new AuditTally();
+  const wanted = (a: AuditedCadre) => {
+    const show = !opts.shortfall || isShortfall(a);
+    tally.add(a, show);
+    return show;
+  };
 
-  if (opts.splitBy || format === 'xlsx') {
-    const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
-    await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out: opts.out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall });
-  } else if (format === 'json') {
-    const items = shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a)));
-    emit(ctx, JSON.stringify(items, null, 2) + '\n', opts.out);
-  } else if (format === 'csv') {
-    emit(ctx, renderCsv(auditColumns(ctx), shown.map((a) => auditRow(a, ctx.tr)), !!opts.out), opts.out);
-  } else if (single) {
-    emit(ctx, await renderTranscript(shown[0], ev, ctx), opts.out);
+  if (format === 'json' && !plan.single) {
+    // Written as each cadre is audited: a province's audit never sits whole in memory.
+    const output = openOutput(ctx, opts.out);
+    try {
+      const list = jsonArrayWriter(output, !opts.out && !!ctx.out.isTTY);
+      forEachAudit(ctx, plan, (a) => {
+        if (wanted(a)) list.add(auditJson(a));
+      });
+      list.end();
+      output.close();
+    } catch (e) {
+      output.discard();
+      throw e;
+    }
+    tally.warnUnderDesignated(ctx);
   } else {
-    const rows = shown.map((a) => auditRow(a, ctx.tr));
-    // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
-    const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
-    const columns = auditColumns(ctx).filter((c) => keep.includes(c.key));
-    const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
-    const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
-    const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
-    emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', opts.out);
+    const shown: AuditedCadre[] = [];
+    forEachAudit(ctx, plan, (a) => {
+      if (wanted(a)) shown.push(a);
+    });
+    tally.warnUnderDesignated(ctx);
+    const single = plan.single && shown.length === 1;
+    if (opts.splitBy || format === 'xlsx') {
+      const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
+      await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out: opts.out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall });
+    } else if (format === 'json') {
+      emit(ctx, jsonArray(shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a))), !opts.out && !!ctx.out.isTTY), opts.out);
+    } else if (format === 'csv') {
+      emit(ctx, renderCsv(auditColumns(ctx), shown.map((a) => auditRow(a, ctx.tr)), !!opts.out), opts.out);
+    } else if (single) {
+      emit(ctx, await renderTranscript(shown[0], ev, ctx), opts.out);
+    } else {
+      const rows = shown.map((a) => auditRow(a, ctx.tr));
+      // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
+      const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
+      const columns = auditColumns(ctx).filter((c) => keep.includes(c.key));
+      const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
+      const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
+      const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
+      emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', opts.out);
+    }
   }
-  const counts = countStatuses(shown);
-  ctx.err.write(ctx.tr.t('audit.summary', { count: shown.length, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + '\n');
+  const { counts } = tally;
+  ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + '\n');
   if (opts.failOnShortfall && (counts.short > 0 || counts.behind > 0)) {
     throw new ReportedFailure(msg('audit.failOnShortfall', { count: counts.short + counts.behind }));
   }
   return 0;
-}
-
-function countStatuses(list: AuditedCadre[]) {
-  const c = { met: 0, on_track: 0, behind: 0, short: 0 };
-  for (const a of list) if (a.audit.status in c) c[a.audit.status as keyof typeof c]++;
-  return c;
 }
 
 export async function run(args: unknown[], ctx: Context): Promise<number> {

@@ -1,6 +1,6 @@
 /** `cadre courses`: the catalogue with its designations. */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
 import { formatQuarters, quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { UsageError, msg } from '../errors.js';
@@ -22,7 +22,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   }
   const shown = opts.year !== undefined ? courses.filter((c) => byCourse.has(c.code)) : courses;
   if (format === 'json') {
-    emit(ctx, JSON.stringify(shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) })), null, 2) + '\n');
+    emit(ctx, jsonArray(shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) })), !!ctx.out.isTTY));
     return 0;
   }
   const rows = shown.map((c) => ({

@@ -1,6 +1,6 @@
 /** `cadre exemptions [--all] [--learner ID]`: every exemption in force (with --all, revoked ones too). */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { InputError, msg } from '../errors.js';
 import { scopeText } from './exempt.js';
@@ -39,7 +39,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     )
     .all(...params) as Row[];
   if (format === 'json') {
-    emit(ctx, JSON.stringify(rows, null, 2) + '\n');
+    emit(ctx, jsonArray(rows, !!ctx.out.isTTY));
     return 0;
   }
   const { t } = ctx.tr;

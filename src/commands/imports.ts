@@ -1,6 +1,6 @@
 /** `cadre imports`: the import batches, newest last, with what each still carries. */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
 import { RECORD_TABLES } from '../db/undo.js';
 
 interface BatchRow {
@@ -45,7 +45,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       records: r.records,
       undone_at: r.undone_at,
     }));
-    emit(ctx, JSON.stringify(items, null, 2) + '\n');
+    emit(ctx, jsonArray(items, !!ctx.out.isTTY));
     return 0;
   }
   const { t } = ctx.tr;

@@ -4,7 +4,7 @@
  * imports (and undos) of batches that carry one of the cadre's records.
  */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
 import { parseDate } from '../core/values.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { RECORD_TABLES } from '../db/undo.js';
@@ -92,7 +92,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       counts: parseJson(r.counts),
       learner_ids: learners(r),
     }));
-    emit(ctx, JSON.stringify(items, null, 2) + '\n');
+    emit(ctx, jsonArray(items, !!ctx.out.isTTY));
     return 0;
   }
   const table = format === 'table';

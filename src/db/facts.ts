@@ -16,8 +16,9 @@ export interface SourceRef {
 }
 
 
-/** The dates a cadre's records are audited over (its term's window, cut at the evaluation's cutoff). */
+/** One cadre of an office-wide audit and the dates its records are audited over (its term's window, cut at the evaluation's cutoff). */
 export interface FactWindow {
+  cadreId: number;
   from: IsoDate;
   to: IsoDate;
 }
@@ -62,13 +63,12 @@ export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSou
   return facts;
 }
 
-/** Creates temp.fact_window for `windows` (in one statement), runs `fn`, drops it. */
-function withWindows<T>(db: DB, windows: Map<number, FactWindow>, fn: () => T): T {
-  db.exec('DROP TABLE IF EXISTS temp.fact_window; CREATE TEMP TABLE fact_window (cadre_id INTEGER PRIMARY KEY, from_day TEXT NOT NULL, to_day TEXT NOT NULL)');
+/** Creates temp.fact_window (position → cadre and window) in one statement, runs `fn`, drops it. */
+function withWindows<T>(db: DB, windows: readonly FactWindow[], fn: () => T): T {
+  db.exec('DROP TABLE IF EXISTS temp.fact_window; CREATE TEMP TABLE fact_window (pos INTEGER PRIMARY KEY, cadre_id INTEGER NOT NULL, from_day TEXT NOT NULL, to_day TEXT NOT NULL)');
   try {
-    const list: [number, IsoDate, IsoDate][] = [];
-    for (const [id, w] of windows) list.push([id, w.from, w.to]);
-    db.prepare("INSERT INTO temp.fact_window SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)").run(JSON.stringify(list));
+    const list = windows.map((w, i) => [i, w.cadreId, w.from, w.to]);
+    db.prepare('INSERT INTO temp.fact_window SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)').run(JSON.stringify(list));
     return fn();
   } finally {
     db.exec('DROP TABLE IF EXISTS temp.fact_window');
@@ -79,11 +79,12 @@ function withWindows<T>(db: DB, windows: Map<number, FactWindow>, fn: () => T): 
 const SEP = '\x1f';
 
 /**
- * The facts of the windowed cadres, each limited to its window (and to
+ * The facts of each cadre of `windows`, limited to its window (and to
  * `cutoff`): the audit looks at no others, and a province's database holds
- * millions of hours rows, most outside any one term. `fn` gets each cadre
- * that has any facts, one at a time in id order, so its records can be let
- * go once it is audited.
+ * millions of hours rows, most outside any one term. `fn` gets every
+ * position of `windows` once, in order, so a caller can write each result
+ * as it comes and keep none. All is read in one transaction: one state of
+ * the database, whatever another process writes meanwhile.
  *
  * Hours cross from SQLite as three strings per cadre (codes joined by a
  * control character, dates back to back, quarters by commas): a million rows
@@ -91,60 +92,61 @@ const SEP = '\x1f';
  * do not split into its row count is read row by row instead. Rows come in
  * no particular order: the engine sorts them by date.
  */
-export function auditWindows(db: DB, windows: Map<number, FactWindow>, cutoff: IsoDate, fn: (id: number, facts: CadreFacts) => void): void {
-  withWindows(db, windows, () => {
-    const facts = new Map<number, CadreFacts>();
-    const get = (id: number) => {
-      let f = facts.get(id);
-      if (!f) facts.set(id, (f = { hours: [], essays: [], training: [], exams: [], exemptions: [] }));
-      return f;
-    };
-    // Each cadre's other facts are few: all are read first, the hours then stream.
-    const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
-    const training = db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw();
-    for (const r of training.iterate(cutoff) as Iterable<[number, string, string]>) get(r[0]).training.push({ topic: r[1], date: r[2] });
-    const essays = db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status FROM essays WHERE submitted_on <= ? ${only}`).raw();
-    for (const r of essays.iterate(cutoff) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected']>) {
-      get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6] });
-    }
-    const exams = db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw();
-    for (const r of exams.iterate(cutoff) as Iterable<[number, string, string, number]>) get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3] });
-    const exemptions = db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw();
-    for (const r of exemptions.iterate() as Iterable<[number, RequirementId, number | null, string]>) {
-      get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
-    }
-
-    // Every hours row is looked at once (a scan of the key index), its cadre's window found by id.
-    const hours = db
-      .prepare(
-        `SELECT h.cadre_id, COUNT(*), group_concat(h.course_code, char(31)), group_concat(h.completed_on, ''), group_concat(h.quarters)
-         FROM hours h CROSS JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
-         WHERE h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?
-         GROUP BY h.cadre_id`,
-      )
-      .raw();
-    const oneByOne = db.prepare(
-      `SELECT h.course_code, h.completed_on, h.quarters FROM hours h JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
-       WHERE h.cadre_id = ? AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?`,
-    ).raw();
-    for (const [id, n, codeList, dateList, quarterList] of hours.iterate(cutoff) as Iterable<[number, number, string, string, string]>) {
-      const f = facts.get(id) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] };
-      const codes = codeList.split(SEP);
-      const quarters = quarterList.split(',');
-      let list: HourFact[];
-      if (codes.length === n && quarters.length === n && dateList.length === 10 * n) {
-        list = new Array(n);
-        for (let i = 0; i < n; i++) list[i] = { course: codes[i], date: dateList.slice(10 * i, 10 * i + 10), quarters: Number(quarters[i]) };
-      } else {
-        list = (oneByOne.all(id, cutoff) as [string, string, number][]).map(([course, date, q]) => ({ course, date, quarters: q }));
+export function auditWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, fn: (pos: number, facts: CadreFacts) => void): void {
+  db.transaction(() =>
+    withWindows(db, windows, () => {
+      const facts = new Map<number, CadreFacts>();
+      const get = (id: number) => {
+        let f = facts.get(id);
+        if (!f) facts.set(id, (f = { hours: [], essays: [], training: [], exams: [], exemptions: [] }));
+        return f;
+      };
+      // Each cadre's other facts are few: all are read first, the hours then stream.
+      const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
+      const training = db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw();
+      for (const r of training.iterate(cutoff) as Iterable<[number, string, string]>) get(r[0]).training.push({ topic: r[1], date: r[2] });
+      const essays = db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status FROM essays WHERE submitted_on <= ? ${only}`).raw();
+      for (const r of essays.iterate(cutoff) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected']>) {
+        get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6] });
       }
-      f.hours = list;
-      facts.delete(id);
-      fn(id, f);
-    }
-    // Cadres with other facts but no hours in their window.
-    for (const [id, f] of facts) fn(id, f);
-  });
+      const exams = db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw();
+      for (const r of exams.iterate(cutoff) as Iterable<[number, string, string, number]>) get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3] });
+      const exemptions = db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw();
+      for (const r of exemptions.iterate() as Iterable<[number, RequirementId, number | null, string]>) {
+        get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
+      }
+
+      // One row per position, in order: each cadre's rows found through the key index (cadre first).
+      const hours = db
+        .prepare(
+          `SELECT w.pos, COUNT(h.cadre_id), group_concat(h.course_code, char(31)), group_concat(h.completed_on, ''), group_concat(h.quarters)
+           FROM temp.fact_window w LEFT JOIN hours h
+             ON h.cadre_id = w.cadre_id AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?
+           GROUP BY w.pos ORDER BY w.pos`,
+        )
+        .raw();
+      const oneByOne = db
+        .prepare(
+          `SELECT h.course_code, h.completed_on, h.quarters FROM hours h JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
+           WHERE w.pos = ? AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?`,
+        )
+        .raw();
+      for (const [pos, n, codeList, dateList, quarterList] of hours.iterate(cutoff) as Iterable<[number, number, string | null, string | null, string | null]>) {
+        const f = facts.get(windows[pos].cadreId) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] };
+        if (n > 0) {
+          const codes = codeList!.split(SEP);
+          const quarters = quarterList!.split(',');
+          if (codes.length === n && quarters.length === n && dateList!.length === 10 * n) {
+            const list: HourFact[] = (f.hours = new Array(n));
+            for (let i = 0; i < n; i++) list[i] = { course: codes[i], date: dateList!.slice(10 * i, 10 * i + 10), quarters: Number(quarters[i]) };
+          } else {
+            f.hours = (oneByOne.all(pos, cutoff) as [string, string, number][]).map(([course, date, q]) => ({ course, date, quarters: q }));
+          }
+        }
+        fn(pos, f);
+      }
+    }),
+  )();
 }
 
 function sourceLoader(db: DB) {

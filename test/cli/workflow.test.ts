@@ -225,6 +225,21 @@ describe('training, required courses, promotion and the audit', () => {
     const fail = await cli(['audit', '--year', '2025', '--fail-on-shortfall', '--format', 'json']);
     expect(fail.code).toBe(1);
   });
+  it('JSON on a pipe or in a file has one cadre per line; --out is written whole or not at all; a learner named twice is audited once', async () => {
+    const piped = await cli(['audit', '--as-of', '2025-12-31', '--format', 'json']);
+    const lines = piped.stdout.trimEnd().split('\n');
+    expect([lines[0], lines[lines.length - 1]]).toEqual(['[', ']']);
+    expect(lines.slice(1, -1).map((l) => JSON.parse(l.replace(/,$/, '')).learner_id)).toEqual(JSON.parse(piped.stdout).map((a: any) => a.learner_id));
+    expect(lines).toHaveLength(JSON.parse(piped.stdout).length + 2);
+    const out = await cli(['audit', '--as-of', '2025-12-31', '--format', 'json', '--out', 'audit.json']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'audit.json'), 'utf8')).toBe(piped.stdout);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('audit.json'))).toEqual(['audit.json']);
+    const none = await cli(['audit', '--as-of', '2025-12-31', '--format', 'json', '--department', 'nowhere']);
+    expect(none.stdout).toBe('[]\n');
+    const twice = await cli(['audit', ids.T1, ids.T2, ids.T1, '--as-of', '2025-12-31', '--format', 'json']);
+    expect(JSON.parse(twice.stdout).map((a: any) => a.learner_id)).toEqual([ids.T1, ids.T2].sort());
+  });
   it('--department and --rank filter; the part-year cadre has no 2024 requirement', async () => {
     const list = await auditJson(['--as-of', '2025-12-31', '--department', '文学院', '--rank', 'section']);
     expect(list.map((x) => x.learner_id)).toEqual([ids.T2]);

@@ -25,14 +25,18 @@ beforeEach(() => {
   }
 });
 
-function read(windows: Map<number, FactWindow>, cutoff: string): Map<number, CadreFacts> {
+/** Each cadre's facts, keyed by cadre id; every position is visited once, in order. */
+function read(windows: FactWindow[], cutoff: string): Map<number, CadreFacts> {
   const out = new Map<number, CadreFacts>();
-  auditWindows(db, windows, cutoff, (id, facts) => {
-    expect(out.has(id)).toBe(false);
-    out.set(id, facts);
+  const order: number[] = [];
+  auditWindows(db, windows, cutoff, (pos, facts) => {
+    order.push(pos);
+    out.set(windows[pos].cadreId, { ...facts, hours: [...facts.hours] });
   });
+  expect(order).toEqual(windows.map((_, i) => i));
   return out;
 }
+const all = (ids: number[], from: string, to: string): FactWindow[] => ids.map((cadreId) => ({ cadreId, from, to }));
 
 const sortHours = (f: CadreFacts) => [...f.hours].sort((a, b) => (a.course + a.date < b.course + b.date ? -1 : 1));
 
@@ -45,13 +49,12 @@ describe('auditWindows', () => {
     hour(2, 'K1', '2024-01-01');
     hour(3, '课程,甲', '2025-10-10', 1); // a comma in a code
     db.prepare("INSERT INTO training (cadre_id, topic, topic_key, attended_on, entered_by) VALUES (4, 'T', 't', '2025-10-01', 't')").run();
-    const w = { from: '2025-09-01', to: '2028-08-31' };
-    const got = read(new Map([[1, w], [2, w], [3, w], [4, w]]), '2026-08-31');
+    const got = read(all([4, 1, 2, 3], '2025-09-01', '2028-08-31'), '2026-08-31');
     expect(sortHours(got.get(1)!)).toEqual([
       { course: 'K1', date: '2025-09-01', quarters: 6 },
       { course: 'K2', date: '2026-03-01', quarters: 4 },
     ]);
-    expect(got.has(2)).toBe(false); // nothing in its window
+    expect(got.get(2)!.hours).toEqual([]); // nothing in its window
     expect(got.get(3)!.hours).toEqual([{ course: '课程,甲', date: '2025-10-10', quarters: 1 }]);
     expect(got.get(4)!.training).toEqual([{ topic: 'T', date: '2025-10-01' }]);
   });
@@ -61,17 +64,26 @@ describe('auditWindows', () => {
     hour(1, 'C', '2025-10-02');
     hour(2, 'D', '2025-10-03');
     db.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (2, 'D', '2025-10-4', 4, 't')").run();
-    const w = { from: '2025-09-01', to: '2028-08-31' };
-    const got = read(new Map([[1, w], [2, w]]), '2026-08-31');
+    const got = read(all([1, 2], '2025-09-01', '2028-08-31'), '2026-08-31');
     const full = loadFacts(db, [1, 2], '2026-08-31');
     expect(sortHours(got.get(1)!)).toEqual(sortHours(full.get(1)!));
     expect(got.get(1)!.hours.map((h) => h.course).sort()).toEqual(['A\u001fB', 'C']);
     expect(sortHours(got.get(2)!)).toEqual(sortHours(full.get(2)!));
   });
 
+  it('gives each cadre its own window', () => {
+    hour(1, 'K1', '2024-10-01');
+    hour(1, 'K2', '2025-10-01');
+    hour(2, 'K1', '2024-10-01');
+    hour(2, 'K2', '2025-10-01');
+    const got = read([{ cadreId: 1, from: '2024-09-01', to: '2025-08-31' }, { cadreId: 2, from: '2025-09-01', to: '2026-08-31' }], '2026-08-31');
+    expect(got.get(1)!.hours.map((h) => h.course)).toEqual(['K1']);
+    expect(got.get(2)!.hours.map((h) => h.course)).toEqual(['K2']);
+  });
+
   it('leaves the database as it was (no window table left behind)', () => {
     hour(1, 'K1', '2025-10-01');
-    read(new Map([[1, { from: '2025-09-01', to: '2026-08-31' }]]), '2026-08-31');
+    read(all([1], '2025-09-01', '2026-08-31'), '2026-08-31');
     expect(db.prepare("SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'fact_window'").pluck().get()).toBe(0);
   });
 });
