@@ -48,9 +48,10 @@ export interface Term {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Each policy's year bounds, built once per year: an office-wide audit asks for them per cadre. */
-const yearBounds = new WeakMap<Policy, Map<number, { start: IsoDate; end: IsoDate }>>();
+const yearBounds = new WeakMap<Policy, Map<number, YearBounds>>();
+interface YearBounds { start: IsoDate; end: IsoDate; cutoff?: IsoDate }
 
-function boundsOf(year: number, policy: Policy): { start: IsoDate; end: IsoDate } {
+function boundsOf(year: number, policy: Policy): YearBounds {
   let years = yearBounds.get(policy);
   if (!years) yearBounds.set(policy, (years = new Map()));
   let b = years.get(year);
@@ -78,9 +79,13 @@ export function academicYearOf(date: IsoDate, policy: Policy): number {
 
 /** The cutoff date (e.g. 1 March) inside academic year Y. */
 function cutoffDate(year: number, policy: Policy): IsoDate {
-  const [m, d] = policy.appointmentCutoff;
-  const sameCalendarYear = `${year}-${pad(m)}-${pad(d)}`;
-  return sameCalendarYear >= yearStartDate(year, policy) ? sameCalendarYear : `${year + 1}-${pad(m)}-${pad(d)}`;
+  const b = boundsOf(year, policy);
+  if (b.cutoff === undefined) {
+    const [m, d] = policy.appointmentCutoff;
+    const sameCalendarYear = `${year}-${pad(m)}-${pad(d)}`;
+    b.cutoff = sameCalendarYear >= b.start ? sameCalendarYear : `${year + 1}-${pad(m)}-${pad(d)}`;
+  }
+  return b.cutoff;
 }
 
 /** First academic year of the first term after an appointment on `date`. */

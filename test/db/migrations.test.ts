@@ -38,6 +38,22 @@ describe('migrations', () => {
     copy.close();
     expect(fs.statSync(backups[0]).mode & 0o777).toBe(0o600);
   });
+  it('a version 1 database with hours gets the covering index of version 2, its rows kept', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cadre.db');
+    const v1 = openDatabase(file, { create: true, migrations: MIGRATIONS.slice(0, 1) });
+    v1.prepare("INSERT INTO cadres (id, learner_id, staff_no, name, department, created_at, updated_at) VALUES (1, 'L1', 'S1', 'n', 'd', 'x', 'x')").run();
+    v1.prepare("INSERT INTO courses (code, quarters, created_at) VALUES ('K1', 4, 'x')").run();
+    v1.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (1, 'K1', '2025-10-01', 6, 't')").run();
+    v1.close();
+    const db = openDatabase(file, { create: false, beforeMigrate: (d, from, to) => autoBackupBeforeMigration(d, file, from, to) });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'hours_by_cadre_day'").pluck().get()).toMatch(/\(cadre_id, completed_on, course_code, quarters\)/);
+    expect(db.prepare('SELECT cadre_id, course_code, completed_on, quarters FROM hours').all()).toEqual([{ cadre_id: 1, course_code: 'K1', completed_on: '2025-10-01', quarters: 6 }]);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT course_code, quarters FROM hours WHERE cadre_id = 1 AND completed_on BETWEEN '2025-09-01' AND '2026-08-31'").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX hours_by_cadre_day/);
+    db.close();
+  });
   it('a database newer than the code is refused with a clear message and left alone', () => {
     const file = path.join(tempDir(), 'cadre.db');
     openDatabase(file, { create: true, migrations: next }).close();
