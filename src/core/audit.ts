@@ -4,9 +4,9 @@
  *
  * Units: credits in tenths, hours in quarter hours, essays as counts.
  */
-import { daysInclusive, maxDate, minDate, type IsoDate } from './dates.js';
+import { dayNumber, maxDate, minDate, type IsoDate } from './dates.js';
 import type { Policy, Rank } from './policy.js';
-import { yearEndDate, yearStartDate, type Term } from './terms.js';
+import { academicYearOf, yearEndDate, yearStartDate, type Term } from './terms.js';
 
 export type RequirementId = 'total' | 'training' | 'report' | 'hours' | 'required' | 'reflection';
 export const REQUIREMENT_IDS: readonly RequirementId[] = ['total', 'training', 'report', 'hours', 'required', 'reflection'];
@@ -84,10 +84,10 @@ export interface CadreAudit {
   underDesignated: { year: number; designatedQ: number; policyQ: number }[];
 }
 
-const STATUS_ORDER: Status[] = ['exempt', 'met', 'on_track', 'behind', 'short'];
+const STATUS_RANK: Record<Status, number> = { exempt: 0, met: 1, on_track: 2, behind: 3, short: 4 };
 export function worstStatus(statuses: Status[]): Status {
   let worst: Status = 'met';
-  for (const s of statuses) if (STATUS_ORDER.indexOf(s) > STATUS_ORDER.indexOf(worst)) worst = s;
+  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[worst]) worst = s;
   return worst;
 }
 
@@ -117,14 +117,28 @@ interface PaceInput {
  * the day pace is measured through), or for an essay when under a quarter of
  * the period remains; else on track. Exact: compared by cross-multiplying.
  */
+/**
+ * dayNumber, remembered: an office's audit asks it for the same few dates
+ * (period bounds, appointments, the as-of day) hundreds of thousands of times.
+ */
+const days = new Map<IsoDate, number>();
+function dayOf(iso: IsoDate): number {
+  let d = days.get(iso);
+  if (d === undefined) {
+    if (days.size > 50_000) days.clear();
+    days.set(iso, (d = dayNumber(iso)));
+  }
+  return d;
+}
+
 export function paceStatus(p: PaceInput, ev: Evaluation): Status {
   if (p.actual >= p.required) return 'met';
   if (p.periodEnd < ev.asOf) return 'short';
   const start = maxDate(p.periodStart, p.appointedOn);
   const through = minDate(ev.asOf, ev.cutoff);
   if (start > p.periodEnd) return 'on_track';
-  const length = daysInclusive(start, p.periodEnd);
-  const elapsed = Math.max(0, Math.min(length, daysInclusive(start, through)));
+  const length = dayOf(p.periodEnd) - dayOf(start) + 1;
+  const elapsed = Math.max(0, Math.min(length, dayOf(through) - dayOf(start) + 1));
   if (p.essay) {
     const remaining = length - elapsed;
     return remaining * 4 < length ? 'behind' : 'on_track';
@@ -144,14 +158,7 @@ export function auditTerm(
   const rp = policy.ranks[term.rank];
   const from = term.windowStart;
   const to = minDate(term.windowEnd, ev.cutoff);
-  // The academic year of a date, with each year's first day built once (this runs per record).
-  const yearStarts = new Map<number, IsoDate>();
-  const yearOf = (d: IsoDate) => {
-    const y = Number(d.slice(0, 4));
-    let start = yearStarts.get(y);
-    if (start === undefined) yearStarts.set(y, (start = yearStartDate(y, policy)));
-    return d >= start ? y : y - 1;
-  };
+  const yearOf = (d: IsoDate) => academicYearOf(d, policy);
 
   // Platform hours: each course counts once per term, its earliest record (on equal dates, the first listed).
   /** Course → its counted record. */
@@ -188,7 +195,7 @@ export function auditTerm(
   // Topic training: 1 credit per topic, once per term.
   const training: Counted<TrainingFact>[] = [];
   const seenTopics = new Set<string>();
-  for (const t of facts.training.filter((t) => inWindow(t.date, from, to)).sort(byDate)) {
+  for (const t of facts.training.length ? facts.training.filter((t) => inWindow(t.date, from, to)).sort(byDate) : []) {
     const key = topicKey(t.topic);
     const counts = !seenTopics.has(key);
     seenTopics.add(key);
@@ -205,7 +212,7 @@ export function auditTerm(
   let reportsCredited = 0;
   let reportsQualified = 0;
   let essaysTenths = 0;
-  for (const e of facts.essays.filter((e) => inWindow(e.date, from, to)).sort((a, b) => byDate(a, b) || a.id - b.id)) {
+  for (const e of facts.essays.length ? facts.essays.filter((e) => inWindow(e.date, from, to)).sort((a, b) => byDate(a, b) || a.id - b.id) : []) {
     const year = yearOf(e.date);
     const rule = e.kind === 'reflection' ? rp.reflection : rp.report;
     let why: Counted<EssayFact>['why'];
@@ -227,22 +234,22 @@ export function auditTerm(
   // Years of the term that have begun and are within the view.
   const years: number[] = [];
   for (let y = term.startYear; y <= Math.min(term.endYear, ev.lastYear); y++) {
-    if (yearStartDate(y, policy) <= ev.asOf && yearStartDate(y, policy) <= term.windowEnd) years.push(y);
+    const start = yearStartDate(y, policy);
+    if (start <= ev.asOf && start <= term.windowEnd) years.push(y);
   }
 
   const exemptions = facts.exemptions ?? [];
   const exemptionFor = (id: RequirementId, period: 'term' | number) =>
-    exemptions.find((x) => x.requirement === id && (x.year === null || x.year === period || (period === 'term' && x.year >= term.startYear && x.year <= term.endYear)));
+    exemptions.length === 0 ? undefined : exemptions.find((x) => x.requirement === id && (x.year === null || x.year === period || (period === 'term' && x.year >= term.startYear && x.year <= term.endYear)));
 
   const requirements: Requirement[] = [];
   const add = (id: RequirementId, period: 'term' | number, unit: Unit, required: number, actual: number, periodStart: IsoDate, periodEnd: IsoDate, essay = false) => {
     const met = actual >= required;
     const exemption = exemptionFor(id, period);
     const status: Status = exemption ? 'exempt' : paceStatus({ required, actual, periodStart, periodEnd, appointedOn: term.appointedOn, essay }, ev);
-    requirements.push({
-      id, period, unit, required, actual, shortfall: exemption ? 0 : Math.max(0, required - actual), met, status, periodStart, periodEnd,
-      ...(exemption ? { exemptReason: exemption.reason } : {}),
-    });
+    const r: Requirement = { id, period, unit, required, actual, shortfall: exemption ? 0 : Math.max(0, required - actual), met, status, periodStart, periodEnd };
+    if (exemption) r.exemptReason = exemption.reason;
+    requirements.push(r);
   };
 
   const totalTenths = platformTenths + essaysTenths + trainingTenths;

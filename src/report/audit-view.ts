@@ -38,17 +38,20 @@ export function auditJson(a: AuditedCadre): Record<string, unknown> {
       total: tenthsToNumber(c.totalTenths),
       required: tenthsToNumber(c.requiredTenths),
     },
-    requirements: audit.requirements.map((r) => ({
-      id: r.id,
-      period: r.period,
-      unit: r.unit,
-      required: requirementValue(r, r.required),
-      actual: requirementValue(r, r.actual),
-      met: r.met,
-      shortfall: requirementValue(r, r.shortfall),
-      status: r.status,
-      ...(r.exemptReason !== undefined ? { exempt_reason: r.exemptReason } : {}),
-    })),
+    requirements: audit.requirements.map((r) => {
+      const o: Record<string, unknown> = {
+        id: r.id,
+        period: r.period,
+        unit: r.unit,
+        required: requirementValue(r, r.required),
+        actual: requirementValue(r, r.actual),
+        met: r.met,
+        shortfall: requirementValue(r, r.shortfall),
+        status: r.status,
+      };
+      if (r.exemptReason !== undefined) o.exempt_reason = r.exemptReason;
+      return o;
+    }),
     latest_exam: audit.latestExam ? { exam: audit.latestExam.exam, taken_on: audit.latestExam.date, score: tenthsToNumber(audit.latestExam.scoreTenths) } : null,
     status: audit.status,
   };
