@@ -105,39 +105,46 @@ function seriesEnd(service: ServiceRecord, i: number): { end: IsoDate | null; by
 }
 
 /**
+ * The terms of series `series` (opened by that appointment) that have begun
+ * by `upTo`, from term `fromIndex` on, appended to `terms`.
+ */
+function seriesTerms(terms: Term[], service: ServiceRecord, policy: Policy, series: number, upTo: IsoDate, fromIndex: number): void {
+  const appt = service.appointments[series];
+  const { end, by } = seriesEnd(service, series);
+  if (end !== null && end < appt.appointedOn) return; // superseded the same day
+  const first = firstTermYear(appt.appointedOn, policy);
+  for (let index = fromIndex; ; index++) {
+    const startYear = first + index * policy.termYears;
+    const endYear = startYear + policy.termYears - 1;
+    const windowStart = index === 0 ? appt.appointedOn : yearStartDate(startYear, policy);
+    if (windowStart > upTo) break;
+    if (end !== null && windowStart > end) break;
+    const periodEnd = yearEndDate(endYear, policy);
+    const windowEnd = end !== null ? minDate(periodEnd, end) : periodEnd;
+    terms.push({
+      rank: appt.rank,
+      series,
+      index,
+      appointedOn: appt.appointedOn,
+      startYear,
+      endYear,
+      windowStart,
+      windowEnd,
+      periodStart: yearStartDate(startYear, policy),
+      periodEnd,
+      cutShort: windowEnd < periodEnd ? by : null,
+    });
+    if (end !== null && windowEnd >= end) break;
+  }
+}
+
+/**
  * Every term that has begun (windowStart ≤ upTo), in order. A term begins on
  * its window start: the appointment date for a series' first term.
  */
 export function termsUpTo(service: ServiceRecord, policy: Policy, upTo: IsoDate): Term[] {
   const terms: Term[] = [];
-  service.appointments.forEach((appt, series) => {
-    const { end, by } = seriesEnd(service, series);
-    if (end !== null && end < appt.appointedOn) return; // superseded the same day
-    const first = firstTermYear(appt.appointedOn, policy);
-    for (let index = 0; ; index++) {
-      const startYear = first + index * policy.termYears;
-      const endYear = startYear + policy.termYears - 1;
-      const windowStart = index === 0 ? appt.appointedOn : yearStartDate(startYear, policy);
-      if (windowStart > upTo) break;
-      if (end !== null && windowStart > end) break;
-      const periodEnd = yearEndDate(endYear, policy);
-      const windowEnd = end !== null ? minDate(periodEnd, end) : periodEnd;
-      terms.push({
-        rank: appt.rank,
-        series,
-        index,
-        appointedOn: appt.appointedOn,
-        startYear,
-        endYear,
-        windowStart,
-        windowEnd,
-        periodStart: yearStartDate(startYear, policy),
-        periodEnd,
-        cutShort: windowEnd < periodEnd ? by : null,
-      });
-      if (end !== null && windowEnd >= end) break;
-    }
-  });
+  for (let series = 0; series < service.appointments.length; series++) seriesTerms(terms, service, policy, series, upTo, 0);
   return terms;
 }
 
@@ -151,10 +158,22 @@ export function termOf(service: ServiceRecord, policy: Policy, date: IsoDate): T
   return null;
 }
 
-/** The latest term that has begun by `asOf`, or null. */
+/**
+ * The latest term that has begun by `asOf`, or null: the last of
+ * termsUpTo, found without building the terms before it (an office-wide
+ * audit asks this for every cadre). The latest series with a term holds it;
+ * its terms before the one holding asOf's academic year are skipped.
+ */
 export function currentTerm(service: ServiceRecord, policy: Policy, asOf: IsoDate): Term | null {
-  const terms = termsUpTo(service, policy, asOf);
-  return terms.length ? terms[terms.length - 1] : null;
+  const terms: Term[] = [];
+  for (let series = service.appointments.length - 1; series >= 0; series--) {
+    const first = firstTermYear(service.appointments[series].appointedOn, policy);
+    const skip = Math.max(0, Math.floor((academicYearOf(asOf, policy) - first) / policy.termYears) - 1);
+    seriesTerms(terms, service, policy, series, asOf, skip);
+    if (!terms.length && skip > 0) seriesTerms(terms, service, policy, series, asOf, 0);
+    if (terms.length) return terms[terms.length - 1];
+  }
+  return null;
 }
 
 /** For the year-end view: the latest term whose academic years include `year`. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { dayNumber, fromDayNumber } from '../../src/core/dates.js';
 import { academicYearOf, currentTerm, firstTermYear, termHoldingYear, termOf, termsUpTo, type ServiceRecord } from '../../src/core/terms.js';
 import { policy } from './fixtures.js';
 
@@ -101,5 +103,25 @@ describe('leaving office ends the term that day', () => {
   });
   it('no later term opens', () => {
     expect(termsUpTo(left, policy, '2026-11-25')).toHaveLength(1);
+  });
+});
+
+describe('currentTerm is the last term termsUpTo lists, found without the ones before it', () => {
+  it('for any appointments, promotions, leaving and as-of date (3,000 random cases)', () => {
+    const day = fc.integer({ min: dayNumber('2010-01-01'), max: dayNumber('2032-12-31') }).map(fromDayNumber);
+    const service = fc
+      .record({
+        dates: fc.uniqueArray(day, { minLength: 0, maxLength: 4 }),
+        ranks: fc.array(fc.constantFrom('division' as const, 'section' as const), { minLength: 4, maxLength: 4 }),
+        left: fc.option(day, { nil: null }),
+      })
+      .map(({ dates, ranks, left }): ServiceRecord => ({ appointments: [...dates].sort().map((appointedOn, i) => ({ rank: ranks[i], appointedOn })), leftOn: left }));
+    fc.assert(
+      fc.property(service, day, (svc, asOf) => {
+        const all = termsUpTo(svc, policy, asOf);
+        expect(currentTerm(svc, policy, asOf)).toEqual(all.length ? all[all.length - 1] : null);
+      }),
+      { seed: 20251125, numRuns: 3000 },
+    );
   });
 });
