@@ -168,16 +168,18 @@ export function auditTerm(
     const e = earliest.get(h.course);
     if (e === undefined || h.date < e.date) earliest.set(h.course, h);
   }
-  /** Course → date of its counted (earliest) record. */
-  const firstByCourse = new Map<string, IsoDate>();
-  /** Academic year → counted quarter hours. */
-  const quartersByYear = new Map<number, number>();
+  /** Counted quarter hours per academic year of the window, from the window's first year (`baseYear`) on. */
+  const baseYear = academicYearOf(from, policy);
+  const yearStarts: IsoDate[] = [];
+  for (let y = baseYear + 1; y <= academicYearOf(to, policy); y++) yearStarts.push(yearStartDate(y, policy));
+  const quartersByYear: number[] = new Array(yearStarts.length + 1).fill(0);
   let platformQ = 0;
-  for (const [course, h] of earliest) {
-    firstByCourse.set(course, h.date);
+  for (const h of earliest.values()) {
     platformQ += h.quarters;
-    const year = yearOf(h.date);
-    quartersByYear.set(year, (quartersByYear.get(year) ?? 0) + h.quarters);
+    // The year of a date inside the window: how many of the window's year starts it has passed.
+    let i = 0;
+    while (i < yearStarts.length && h.date >= yearStarts[i]) i++;
+    quartersByYear[i] += h.quarters;
   }
   // The transcript's list: every record of the term by date, each marked counted or a repeat.
   const hours: Counted<HourFact>[] = [];
@@ -262,13 +264,13 @@ export function auditTerm(
   for (const y of years) {
     const ys = yearStartDate(y, policy);
     const ye = yearEndDate(y, policy);
-    const yearQ = quartersByYear.get(y) ?? 0;
+    const yearQ = y >= baseYear && y - baseYear < quartersByYear.length ? quartersByYear[y - baseYear] : 0;
     add('hours', y, 'hours', rp.hoursPerYearQ, yearQ, ys, ye);
     // A designated course of year y is done when completed in the term on or before the end of y.
     const courses = designated.filter((d) => d.year === y);
     const requiredQ = courses.reduce((s, d) => s + d.quarters, 0);
     const doneQ = courses.filter((d) => {
-      const first = firstByCourse.get(d.course);
+      const first = earliest.get(d.course)?.date;
       return first !== undefined && first <= ye;
     }).reduce((s, d) => s + d.quarters, 0);
     if (requiredQ < rp.requiredHoursPerYearQ) underDesignated.push({ year: y, designatedQ: requiredQ, policyQ: rp.requiredHoursPerYearQ });
