@@ -411,6 +411,7 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
         .pluck()
         .get() as number;
     },
+    countsOnCommit: true,
     commit(db, batchId) {
       if (!staged) throw new Error('import-hours: no stage');
       registerCourses(db, courses, hoursColumn, ctx);
@@ -435,8 +436,11 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
           )
           .run(batchId).changes;
       }
-      // Every distinct key already on file: nothing to insert.
-      if (sorted && vouched === staged.keys) return;
+      // Every distinct key already on file: nothing new (each group has a record on one of its own
+      // dates, so in its term), nothing to insert, and no group needs looking up again.
+      if (sorted && vouched === staged.keys) return 0;
+      // Counted before the new rows go in: a group is new when its term holds no record of the course.
+      const fresh = kind.countNew(db);
       db.prepare(
         sorted
           ? `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
@@ -444,6 +448,7 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
           : `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
              SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} ORDER BY s.cadre_id, c.code, d.day, s.quarters DESC, s.line`,
       ).run(batchId, ctx.operator);
+      return fresh;
     },
     touched(db) {
       if (touched.size > 100) return [];

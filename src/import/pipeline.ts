@@ -40,8 +40,16 @@ export interface ImportKind {
   parse(rec: TableRecord, env: RowEnv, p: RowProblems, ctx: Context): unknown[] | null | Promise<unknown[] | null>;
   /** How many staged rows would be new (the rest are duplicates), before writing. */
   countNew(db: DB): number;
-  /** Moves the stage into the real tables (batchId null: entered by hand). Runs inside the write transaction. */
-  commit(db: DB, batchId: number | null, ctx: Context): void;
+  /**
+   * Moves the stage into the real tables (batchId null: entered by hand). Runs inside the write
+   * transaction. With countsOnCommit, returns how many staged rows were new.
+   */
+  commit(db: DB, batchId: number | null, ctx: Context): number | void;
+  /**
+   * commit() counts the new rows itself, as it writes (an all-duplicate file then needs no
+   * separate existence check of every row): countNew is not called before it.
+   */
+  countsOnCommit?: boolean;
   /** Learner IDs touched, for the journal (only when few). */
   touched?(db: DB): string[];
   /**
@@ -257,8 +265,10 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   if (fkOff) db.pragma('foreign_keys = OFF');
   try {
     db.transaction(() => {
-      counts.new = kind.countNew(db);
-      counts.duplicate = valid - counts.new;
+      if (!kind.countsOnCommit) {
+        counts.new = kind.countNew(db);
+        counts.duplicate = valid - counts.new;
+      }
       const info = db
         .prepare(
           `INSERT INTO batches (kind, file_name, sha256, imported_at, operator, rows_read, rows_new, rows_duplicate, rows_rejected)
@@ -266,7 +276,13 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
         )
         .run(kind.kind, path.basename(file), header.sha256, localTimestamp(ctx.now()), ctx.operator, counts.read, counts.new, counts.duplicate, counts.rejected);
       batchId = Number(info.lastInsertRowid);
-      kind.commit(db, batchId, ctx);
+      const counted = kind.commit(db, batchId, ctx);
+      if (kind.countsOnCommit) {
+        if (typeof counted !== 'number') throw new Error(`${kind.command}: commit did not count its new rows`);
+        counts.new = counted;
+        counts.duplicate = valid - counted;
+        db.prepare('UPDATE batches SET rows_new = ?, rows_duplicate = ? WHERE id = ?').run(counts.new, counts.duplicate, batchId);
+      }
       recordJournal(db, ctx, {
         command: kind.command,
         args: { file: path.resolve(file), skipInvalid: !!opts.skipInvalid, batch: batchId },
@@ -398,8 +414,9 @@ export async function recordSingle(ctx: Context, kind: ImportKind, cells: Record
     db.prepare(kind.stageInsert).run(values);
     let isNew = false;
     db.transaction(() => {
-      isNew = kind.countNew(db) > 0;
-      kind.commit(db, null, ctx);
+      if (!kind.countsOnCommit) isNew = kind.countNew(db) > 0;
+      const counted = kind.commit(db, null, ctx);
+      if (kind.countsOnCommit) isNew = typeof counted === 'number' && counted > 0;
       recordJournal(db, ctx, { command: kind.command, args, counts: { new: isNew ? 1 : 0, duplicate: isNew ? 0 : 1 }, learnerIds: kind.touched?.(db) });
     }).immediate();
     return { isNew };

@@ -277,3 +277,19 @@ describe('backup and restore', () => {
     await ok(['exempt', A, '--requirement', 'report', '--reason', 'abroad again']);
   }, 60_000);
 });
+
+// Last: it adds a batch and undoes one, which the journal tests above do not expect.
+describe('an all-duplicate file', () => {
+  it('a new file of rows all on file counts them as duplicates and vouches for every one: undoing the batch that first carried them keeps them', async () => {
+    // week2's rows in another order, with a title column: another file, every row already on file.
+    write('week3.csv', `learner_id,course_code,completed_on,hours,course_title\n${B},C3,2025-10-08,4,c3\n${A},C2,2025-10-02,3,c2\n${B},C1,2025-10-03,2,c1\n`);
+    const before = await audit();
+    const r = await ok(['import-hours', 'week3.csv']);
+    expect(r.stderr).toMatch(/new 0, duplicates 3/);
+    const batches = await json(['imports', '--kind', 'hours']);
+    expect(batches.map((b: any) => [b.id, b.counts.new, b.counts.duplicate])).toEqual([[1, 3, 0], [2, 1, 2], [3, 1, 2], [4, 0, 3]]);
+    const undo = await ok(['undo-import', '2']);
+    expect(undo.stdout).toMatch(/0 records removed, 3 kept/);
+    expect(await audit()).toEqual(before);
+  }, 30_000);
+});
