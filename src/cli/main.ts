@@ -50,7 +50,12 @@ export function usageMessage(text: string, tr: Translator): string {
   return [text, tr.t('usage.seeHelp')].join('\n');
 }
 
-export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknown[], global: GlobalOptions) => Promise<void>, onOut?: (text: string) => void): Command {
+/**
+ * The program with every command, or (`only`) with just the command the
+ * arguments name: its options, help and action are all a run of it needs,
+ * and the others' are not built for nothing.
+ */
+export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknown[], global: GlobalOptions) => Promise<void>, onOut?: (text: string) => void, only?: CommandDef): Command {
   const { t } = tr;
   const program = new CommandClass('cadre')
     .description(t('cli.description'))
@@ -73,7 +78,7 @@ export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknow
     },
     outputError: (s, write) => write(`${usageMessage(s.trim(), tr)}\n`),
   });
-  for (const def of COMMANDS) {
+  for (const def of only ? [only] : COMMANDS) {
     const cmd = program.command(def.name).description(t(def.description)).helpOption('-h, --help', t('cli.opt.help'));
     for (const a of def.args ?? []) cmd.argument(a.spec, t(a.description));
     for (const o of def.options ?? []) {
@@ -110,9 +115,8 @@ function commandIn(argv: string[]): CommandDef | undefined {
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   // Start loading the command's module now: its files are read while commander parses (the action awaits the same import).
-  commandIn(argv)
-    ?.load()
-    .catch(() => undefined);
+  const named = commandIn(argv);
+  named?.load().catch(() => undefined);
   const lang = resolveLang(langFromArgv(argv), process.env);
   const tr = createTranslator(lang);
   let ctx: Context | undefined;
@@ -127,7 +131,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     const mod = (await def.load()) as { run: (args: unknown[], ctx: Context) => Promise<number | void> };
     const code = await mod.run(args, ctx);
     exitCode = typeof code === 'number' ? code : 0;
-  }, keepHelp);
+  }, keepHelp, named);
   let exitCode = 0;
   try {
     await program.parseAsync(argv, { from: 'user' });

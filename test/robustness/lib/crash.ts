@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import { LATEST_VERSION } from '../../../src/db/migrations.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../../src/db/migrations.js';
+import { openDatabase } from '../../../src/db/open.js';
 import { cadre, checkpoint, copyDb, hoursCsv, makeWorkspace, NO_CRASH, prng, sha256, sleep, soundness, spawnCadre, type Exit, type Workspace } from './cadre.js';
 
 export interface CrashSetup {
@@ -263,6 +264,8 @@ export interface MigrationSetup {
   dir: string;
   file: string;
   schema: string;
+  /** The whole schema after each migration (version → schema), for a kill between two of them. */
+  schemas: Map<number, string>;
   createMs: number;
   totalMs: number;
 }
@@ -319,10 +322,22 @@ export async function prepareMigration(dir: string): Promise<MigrationSetup> {
   }
   const { version, schema } = schemaOf(file);
   expect(version).toBe(LATEST_VERSION);
-  return { dir, file, schema, createMs: 0, totalMs: Math.min(...spans) };
+  const schemas = new Map<number, string>();
+  for (let v = 1; v <= LATEST_VERSION; v++) {
+    const at = path.join(dir, `v${v}.db`);
+    openDatabase(at, { create: true, migrations: MIGRATIONS.slice(0, v) }).close();
+    schemas.set(v, schemaOf(at).schema);
+    clear(at);
+  }
+  expect(schemas.get(LATEST_VERSION)).toBe(schema);
+  return { dir, file, schema, schemas, createMs: 0, totalMs: Math.min(...spans) };
 }
 
-export type MigrationOutcome = 'old (version 0, no tables)' | 'old (version 0, no tables; an unfinished migration in the WAL dropped)' | `new (version ${number})`;
+export type MigrationOutcome =
+  | 'old (version 0, no tables)'
+  | 'old (version 0, no tables; an unfinished migration in the WAL dropped)'
+  | `between (version ${number}, its whole schema)`
+  | `new (version ${number})`;
 
 export interface MigrationSummary {
   rounds: number;
@@ -346,8 +361,9 @@ function spin(ms: number): void {
  * between the file's creation (it is created empty, then SQLite puts it in
  * WAL mode and the first migration creates the schema in one IMMEDIATE
  * transaction) and the end of the run. After each kill the file holds the old
- * schema (user_version 0, no tables) or the whole new one, and the tool then
- * opens it, migrates if needed and writes.
+ * schema (user_version 0, no tables), the whole schema of a version between
+ * (each migration is its own transaction), or the whole new one, and the tool
+ * then opens it, migrates if needed and writes.
  */
 export async function migrationRounds(setup: MigrationSetup, opts: { rounds: number; seed: number }): Promise<MigrationSummary> {
   const rnd = prng(opts.seed);
@@ -371,6 +387,11 @@ export async function migrationRounds(setup: MigrationSetup, opts: { rounds: num
       if (version === 0) {
         expect(schema, 'version 0 must have no tables').toBe('[]');
         outcome = walBytes > 0 ? 'old (version 0, no tables; an unfinished migration in the WAL dropped)' : 'old (version 0, no tables)';
+      } else if (version < LATEST_VERSION) {
+        // Each migration is its own transaction: a kill between two leaves the first whole.
+        expect(setup.schemas.has(version), `version ${version}`).toBe(true);
+        expect(schema).toBe(setup.schemas.get(version));
+        outcome = `between (version ${version}, its whole schema)`;
       } else {
         expect(version).toBe(LATEST_VERSION);
         expect(schema).toBe(setup.schema);
