@@ -3,12 +3,26 @@
  * timeout, mode 0600, and forward-only migrations recorded in user_version.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError, msg } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type DB = Database.Database;
+
+/**
+ * better-sqlite3's compiled binding, named directly: found through the
+ * `bindings` package it costs a search of a dozen paths on every start.
+ * Where the file is elsewhere (another build layout), the search decides.
+ */
+const NATIVE_BINDING: string | undefined = (() => {
+  try {
+    return createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  } catch {
+    return undefined;
+  }
+})();
 
 export interface OpenOptions {
   /** Create the file when missing (write commands); read commands refuse a missing file. */
@@ -41,7 +55,7 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
   }
   let db: DB;
   try {
-    db = new Database(abs, { timeout: opts.busyTimeoutMs ?? 15_000 });
+    db = new Database(abs, { timeout: opts.busyTimeoutMs ?? 15_000, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING } : {}) });
   } catch (e) {
     throw new InputError(msg('db.cannotOpen', { file, reason: (e as Error).message }), [], msg('db.fix.path'));
   }
