@@ -11,7 +11,8 @@ import type { Translator } from '../i18n/index.js';
 import type { IsoDate } from '../core/dates.js';
 
 export interface Stream {
-  write(chunk: string): unknown;
+  /** Text, or UTF-8 bytes of whole characters. */
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
   columns?: number;
 }

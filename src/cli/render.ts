@@ -92,32 +92,38 @@ export interface Output {
   discard(): void;
 }
 
-const CHUNK = 1 << 20;
+const CHUNK_BYTES = 1 << 21;
 
 /**
- * Opens --out or stdout for writing as the output is made. A file is written
- * beside its final name and renamed into place when complete, so nobody ever
- * reads half of it and a failure leaves the old file as it was.
+ * Opens --out or stdout for writing as the output is made. Text is encoded
+ * straight into one reused buffer (no joined string per chunk: a province's
+ * JSON is tens of megabytes). A file is written beside its final name and
+ * renamed into place when complete, so nobody ever reads half of it and a
+ * failure leaves the old file as it was.
  */
 export function openOutput(ctx: Context, out?: string): Output {
-  let parts: string[] = [];
-  let size = 0;
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
   let open = true;
   const tmp = out ? path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`) : null;
   const fd = tmp ? fs.openSync(tmp, 'w', 0o644) : null;
+  const put = (bytes: Uint8Array | string) => {
+    if (fd === null) ctx.out.write(bytes);
+    else if (typeof bytes === 'string') fs.writeSync(fd, bytes);
+    else for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
+  };
   const flush = () => {
-    if (!parts.length) return;
-    const text = parts.length === 1 ? parts[0] : parts.join('');
-    parts = [];
-    size = 0;
-    if (fd !== null) fs.writeSync(fd, text);
-    else ctx.out.write(text);
+    if (!used) return;
+    // stdout may keep the chunk until it is written: it gets its own copy, the buffer is reused.
+    put(fd !== null ? buf.subarray(0, used) : Buffer.from(buf.subarray(0, used)));
+    used = 0;
   };
   return {
     write(text) {
-      parts.push(text);
-      size += text.length;
-      if (size >= CHUNK) flush();
+      // At most 3 bytes of UTF-8 per UTF-16 unit: a text that may not fit is never cut.
+      if (used + text.length * 3 > buf.length) flush();
+      if (text.length * 3 > buf.length) put(text);
+      else used += buf.write(text, used);
     },
     close() {
       flush();
@@ -129,7 +135,7 @@ export function openOutput(ctx: Context, out?: string): Output {
       }
     },
     discard() {
-      parts = [];
+      used = 0;
       if (open && fd !== null && tmp) {
         open = false;
         fs.closeSync(fd);

@@ -39,8 +39,8 @@ export function testContext(opts: { cwd: string; now?: string; lang?: Lang; answ
   return {
     stdout,
     stderr,
-    out: { write: (s: string) => stdout.push(s) },
-    err: { write: (s: string) => stderr.push(s) },
+    out: { write: (s: string | Uint8Array) => stdout.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
+    err: { write: (s: string | Uint8Array) => stderr.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     stdin: process.stdin,
     env: {},
     cwd: opts.cwd,
