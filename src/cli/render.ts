@@ -71,11 +71,16 @@ export function jsonArray(items: readonly unknown[], pretty: boolean): string {
 }
 
 /** jsonArray written an element at a time: `add` each, then `end`. */
-export function jsonArrayWriter(output: Output, pretty: boolean): { add(item: unknown): void; end(): void } {
+export function jsonArrayWriter(output: Output, pretty: boolean): { add(item: unknown): void; addCompact(json: () => string, item: () => unknown): void; end(): void } {
   let count = 0;
   return {
     add(item) {
       output.write((count++ ? ',\n' : '[\n') + (pretty ? '  ' + JSON.stringify(item, null, 2).replace(/\n/g, '\n  ') : JSON.stringify(item)));
+    },
+    /** An element that can write its compact JSON itself (`json`); indented, `item` builds it to stringify. */
+    addCompact(json, item) {
+      if (pretty) this.add(item());
+      else output.write((count++ ? ',\n' : '[\n') + json());
     },
     end() {
       output.write(count ? '\n]\n' : '[]\n');

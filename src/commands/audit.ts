@@ -3,10 +3,11 @@
  * audited by the pure engine (src/core); this module only gathers the facts
  * and prints the result.
  */
+import os from 'node:os';
 import type { Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
 import { chooseFormat, emit, jsonArray, jsonArrayWriter, openOutput, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
-import { auditTerm, type Designation, type Evaluation } from '../core/audit.js';
+import { auditTerm, type CadreFacts, type Designation, type Evaluation } from '../core/audit.js';
 import { addDays, minDate, type IsoDate } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
@@ -14,8 +15,9 @@ import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDat
 import { parseDate } from '../core/values.js';
 import { loadCadres, type CadreRow } from '../db/cadres.js';
 import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
+import type { FactsReader } from '../db/facts-parallel.js';
 import { InputError, ReportedFailure, UsageError, msg } from '../errors.js';
-import { AUDIT_COLUMNS, auditJson, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
+import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 
 export interface AuditOptions {
@@ -95,16 +97,35 @@ function planAudit(ctx: Context, opts: AuditOptions): AuditPlan {
   return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1 };
 }
 
+/** From this many cadres on, an office-wide audit reads its facts on a second thread (facts-parallel.ts); fewer do not repay the thread's start. */
+export const PARALLEL_FROM = 2_000;
+
+/**
+ * The worker that will read an office-wide audit's facts, started before
+ * the audit is planned (its start overlaps the planning), when the office
+ * is large enough, the database a file and the machine has a second core;
+ * else null, and the facts are read on this thread.
+ */
+async function startReader(ctx: Context, opts: AuditOptions, parallelFrom: number): Promise<FactsReader | null> {
+  if (opts.learnerIds.length === 1) return null;
+  const db = ctx.db();
+  if (db.memory || os.availableParallelism() < 2) return null;
+  if ((db.prepare('SELECT COUNT(*) FROM cadres').pluck().get() as number) < parallelFrom) return null;
+  const { FactsReader } = await import('../db/facts-parallel.js');
+  return new FactsReader(db.name);
+}
+
 /**
  * Audits every cadre of the plan and hands each result to `visit`, in the
  * plan's (learner-ID) order, as soon as it is made: a caller that writes it
  * and lets it go holds one cadre at a time, however large the office.
  */
-function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCadre) => void): void {
+async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCadre) => void, reader: FactsReader | null): Promise<void> {
   const db = ctx.db();
   const policy = ctx.policy();
   const { ev, jobs, designations } = plan;
   if (plan.single) {
+    reader?.stop();
     const facts = loadFacts(db, jobs.map((j) => j.cadre.id), ev.cutoff, true);
     for (const { cadre, term } of jobs) visit({ cadre, audit: auditTerm(term, facts.get(cadre.id) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] }, designations, policy, ev) });
     return;
@@ -112,18 +133,25 @@ function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCadre) =>
   // Many cadres: only the records each audited term can count are read (its window, up to the
   // cutoff), and no per-record lists are built: these views show figures, not transcripts.
   const windows = jobs.map(({ cadre, term }) => ({ cadreId: cadre.id, from: term.windowStart, to: minDate(term.windowEnd, ev.cutoff) }));
-  auditWindows(db, windows, ev.cutoff, (pos, facts) => {
+  const audit = (pos: number, facts: CadreFacts) => {
     const { cadre, term } = jobs[pos];
     visit({ cadre, audit: auditTerm(term, facts, designations, policy, ev, false) });
-  });
+  };
+  if (reader) await reader.read(windows, ev.cutoff, audit);
+  else auditWindows(db, windows, ev.cutoff, audit);
 }
 
 /** Audits the chosen cadres, all held at once, in learner-ID order. */
-export function computeAudits(ctx: Context, opts: AuditOptions): { audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] } {
-  const plan = planAudit(ctx, opts);
-  const audited: AuditedCadre[] = [];
-  forEachAudit(ctx, plan, (a) => audited.push(a));
-  return { audited, ev: plan.ev, year: plan.year, notInView: plan.notInView };
+export async function computeAudits(ctx: Context, opts: AuditOptions, parallelFrom = PARALLEL_FROM): Promise<{ audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] }> {
+  const reader = await startReader(ctx, opts, parallelFrom);
+  try {
+    const plan = planAudit(ctx, opts);
+    const audited: AuditedCadre[] = [];
+    await forEachAudit(ctx, plan, (a) => audited.push(a), reader);
+    return { audited, ev: plan.ev, year: plan.year, notInView: plan.notInView };
+  } finally {
+    reader?.stop();
+  }
 }
 
 /** What is said on stderr after any audit: the status counts and the years designated below the policy. */
@@ -164,65 +192,71 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   const implied = opts.splitBy || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
   const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
-  const plan = planAudit(ctx, opts);
-  const { ev } = plan;
-  // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
-  if (opts.learnerIds.length && plan.notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: plan.notInView.join(', '), asOf: ev.cutoff }));
-  const tally = new AuditTally();
-  const wanted = (a: AuditedCadre) => {
-    const show = !opts.shortfall || isShortfall(a);
-    tally.add(a, show);
-    return show;
-  };
+  // A large office's facts are read on a second thread, started now so that its start overlaps the planning.
+  const reader = await startReader(ctx, opts, PARALLEL_FROM);
+  try {
+    const plan = planAudit(ctx, opts);
+    const { ev } = plan;
+    // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
+    if (opts.learnerIds.length && plan.notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: plan.notInView.join(', '), asOf: ev.cutoff }));
+    const tally = new AuditTally();
+    const wanted = (a: AuditedCadre) => {
+      const show = !opts.shortfall || isShortfall(a);
+      tally.add(a, show);
+      return show;
+    };
 
-  if (format === 'json' && !plan.single) {
-    // Written as each cadre is audited: a province's audit never sits whole in memory.
-    const output = openOutput(ctx, opts.out);
-    try {
-      const list = jsonArrayWriter(output, !opts.out && !!ctx.out.isTTY);
-      forEachAudit(ctx, plan, (a) => {
-        if (wanted(a)) list.add(auditJson(a));
-      });
-      list.end();
-      output.close();
-    } catch (e) {
-      output.discard();
-      throw e;
-    }
-    tally.warnUnderDesignated(ctx);
-  } else {
-    const shown: AuditedCadre[] = [];
-    forEachAudit(ctx, plan, (a) => {
-      if (wanted(a)) shown.push(a);
-    });
-    tally.warnUnderDesignated(ctx);
-    const single = plan.single && shown.length === 1;
-    if (opts.splitBy || format === 'xlsx') {
-      const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
-      await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out: opts.out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall });
-    } else if (format === 'json') {
-      emit(ctx, jsonArray(shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a))), !opts.out && !!ctx.out.isTTY), opts.out);
-    } else if (format === 'csv') {
-      emit(ctx, renderCsv(auditColumns(ctx), shown.map((a) => auditRow(a, ctx.tr)), !!opts.out), opts.out);
-    } else if (single) {
-      emit(ctx, await renderTranscript(shown[0], ev, ctx), opts.out);
+    if (format === 'json' && !plan.single) {
+      // Written as each cadre is audited: a province's audit never sits whole in memory.
+      const output = openOutput(ctx, opts.out);
+      try {
+        const list = jsonArrayWriter(output, !opts.out && !!ctx.out.isTTY);
+        await forEachAudit(ctx, plan, (a) => {
+          if (wanted(a)) list.addCompact(() => auditJsonText(a), () => auditJson(a));
+        }, reader);
+        list.end();
+        output.close();
+      } catch (e) {
+        output.discard();
+        throw e;
+      }
+      tally.warnUnderDesignated(ctx);
     } else {
-      const rows = shown.map((a) => auditRow(a, ctx.tr));
-      // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
-      const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
-      const columns = auditColumns(ctx).filter((c) => keep.includes(c.key));
-      const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
-      const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
-      const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
-      emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', opts.out);
+      const shown: AuditedCadre[] = [];
+      await forEachAudit(ctx, plan, (a) => {
+        if (wanted(a)) shown.push(a);
+      }, reader);
+      tally.warnUnderDesignated(ctx);
+      const single = plan.single && shown.length === 1;
+      if (opts.splitBy || format === 'xlsx') {
+        const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
+        await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out: opts.out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall });
+      } else if (format === 'json') {
+        emit(ctx, jsonArray(shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a))), !opts.out && !!ctx.out.isTTY), opts.out);
+      } else if (format === 'csv') {
+        emit(ctx, renderCsv(auditColumns(ctx), shown.map((a) => auditRow(a, ctx.tr)), !!opts.out), opts.out);
+      } else if (single) {
+        emit(ctx, await renderTranscript(shown[0], ev, ctx), opts.out);
+      } else {
+        const rows = shown.map((a) => auditRow(a, ctx.tr));
+        // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
+        const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
+        const columns = auditColumns(ctx).filter((c) => keep.includes(c.key));
+        const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
+        const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
+        const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
+        emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', opts.out);
+      }
     }
+    const { counts } = tally;
+    ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + '\n');
+    if (opts.failOnShortfall && (counts.short > 0 || counts.behind > 0)) {
+      throw new ReportedFailure(msg('audit.failOnShortfall', { count: counts.short + counts.behind }));
+    }
+    return 0;
+  } finally {
+    reader?.stop();
   }
-  const { counts } = tally;
-  ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + '\n');
-  if (opts.failOnShortfall && (counts.short > 0 || counts.behind > 0)) {
-    throw new ReportedFailure(msg('audit.failOnShortfall', { count: counts.short + counts.behind }));
-  }
-  return 0;
 }
 
 export async function run(args: unknown[], ctx: Context): Promise<number> {

@@ -78,44 +78,61 @@ function withWindows<T>(db: DB, windows: readonly FactWindow[], fn: () => T): T 
 /** The separator of course codes in one cadre's row (a control character: no stored code holds one, and the count is checked). */
 const SEP = '\x1f';
 
+/** The few facts of each windowed cadre besides its hours, as SQLite's rows. */
+export interface OtherRows {
+  training: [number, string, string][];
+  essays: [number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected'][];
+  exams: [number, string, string, number][];
+  exemptions: [number, RequirementId, number | null, string][];
+}
+
 /**
- * The facts of each cadre of `windows`, limited to its window (and to
- * `cutoff`): the audit looks at no others, and a province's database holds
- * millions of hours rows, most outside any one term. `fn` gets every
- * position of `windows` once, in order, so a caller can write each result
- * as it comes and keep none. All is read in one transaction: one state of
- * the database, whatever another process writes meanwhile.
+ * One position's hours as read: its row count, the course codes joined by
+ * SEP, the dates back to back, the quarters joined by commas; or, for a
+ * cadre whose strings would not split back into its count, its rows.
+ */
+export type WindowHours = [pos: number, n: number, codes: string | null, dates: string | null, quarters: string | null, rows?: [string, string, number][]];
+
+/** Where the read goes: the other facts once, then the hours, position by position, in batches. */
+export interface WindowSink {
+  others(rows: OtherRows): void;
+  hours(batch: WindowHours[]): void;
+}
+
+/** Whether a position's strings split back into exactly its `n` rows. */
+function splits(n: number, codes: string, dates: string, quarters: string): boolean {
+  if (dates.length !== 10 * n) return false;
+  let seps = 0;
+  for (let i = codes.indexOf(SEP); i >= 0; i = codes.indexOf(SEP, i + 1)) seps++;
+  let commas = 0;
+  for (let i = quarters.indexOf(','); i >= 0; i = quarters.indexOf(',', i + 1)) commas++;
+  return seps === n - 1 && commas === n - 1;
+}
+
+/**
+ * The read of an office-wide audit, all in one transaction (one state of
+ * the database, whatever another process writes meanwhile): each cadre's
+ * facts limited to its window and to `cutoff` (the audit looks at no others,
+ * and a province's database holds millions of hours rows, most outside any
+ * one term). The other facts are few and go first; the hours then stream,
+ * every position once, in order.
  *
  * Hours cross from SQLite as three strings per cadre (codes joined by a
  * control character, dates back to back, quarters by commas): a million rows
- * become sixty thousand strings, split in JavaScript. A cadre whose strings
- * do not split into its row count is read row by row instead. Rows come in
- * no particular order: the engine sorts them by date.
+ * become sixty thousand strings. A cadre whose strings do not split into its
+ * row count is read row by row instead. Rows come in no particular order:
+ * the engine sorts them by date.
  */
-export function auditWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, fn: (pos: number, facts: CadreFacts) => void): void {
+export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, sink: WindowSink, batchSize = 256): void {
   db.transaction(() =>
     withWindows(db, windows, () => {
-      const facts = new Map<number, CadreFacts>();
-      const get = (id: number) => {
-        let f = facts.get(id);
-        if (!f) facts.set(id, (f = { hours: [], essays: [], training: [], exams: [], exemptions: [] }));
-        return f;
-      };
-      // Each cadre's other facts are few: all are read first, the hours then stream.
       const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
-      const training = db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw();
-      for (const r of training.iterate(cutoff) as Iterable<[number, string, string]>) get(r[0]).training.push({ topic: r[1], date: r[2] });
-      const essays = db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status FROM essays WHERE submitted_on <= ? ${only}`).raw();
-      for (const r of essays.iterate(cutoff) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected']>) {
-        get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6] });
-      }
-      const exams = db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw();
-      for (const r of exams.iterate(cutoff) as Iterable<[number, string, string, number]>) get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3] });
-      const exemptions = db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw();
-      for (const r of exemptions.iterate() as Iterable<[number, RequirementId, number | null, string]>) {
-        get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
-      }
-
+      sink.others({
+        training: db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw().all(cutoff) as OtherRows['training'],
+        essays: db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status FROM essays WHERE submitted_on <= ? ${only}`).raw().all(cutoff) as OtherRows['essays'],
+        exams: db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw().all(cutoff) as OtherRows['exams'],
+        exemptions: db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw().all() as OtherRows['exemptions'],
+      });
       // One row per position, in order: each cadre's rows found through the key index (cadre first).
       const hours = db
         .prepare(
@@ -131,22 +148,70 @@ export function auditWindows(db: DB, windows: readonly FactWindow[], cutoff: Iso
            WHERE w.pos = ? AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?`,
         )
         .raw();
-      for (const [pos, n, codeList, dateList, quarterList] of hours.iterate(cutoff) as Iterable<[number, number, string | null, string | null, string | null]>) {
-        const f = facts.get(windows[pos].cadreId) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] };
-        if (n > 0) {
-          const codes = codeList!.split(SEP);
-          const quarters = quarterList!.split(',');
-          if (codes.length === n && quarters.length === n && dateList!.length === 10 * n) {
-            const list: HourFact[] = (f.hours = new Array(n));
-            for (let i = 0; i < n; i++) list[i] = { course: codes[i], date: dateList!.slice(10 * i, 10 * i + 10), quarters: Number(quarters[i]) };
-          } else {
-            f.hours = (oneByOne.all(pos, cutoff) as [string, string, number][]).map(([course, date, q]) => ({ course, date, quarters: q }));
-          }
+      let batch: WindowHours[] = [];
+      for (const row of hours.iterate(cutoff) as Iterable<WindowHours>) {
+        const [pos, n, codes, dates, quarters] = row;
+        batch.push(n > 0 && !splits(n, codes!, dates!, quarters!) ? [pos, n, null, null, null, oneByOne.all(pos, cutoff) as [string, string, number][]] : row);
+        if (batch.length === batchSize) {
+          sink.hours(batch);
+          batch = [];
         }
-        fn(pos, f);
       }
+      if (batch.length) sink.hours(batch);
     }),
   )();
+}
+
+const noFacts = (): CadreFacts => ({ hours: [], essays: [], training: [], exams: [], exemptions: [] });
+
+/** Builds each position's facts from the read (readWindows' rows, wherever they were read). */
+export class WindowFacts {
+  private readonly byCadre = new Map<number, CadreFacts>();
+
+  constructor(
+    private readonly windows: readonly FactWindow[],
+    others: OtherRows,
+  ) {
+    const get = (id: number) => {
+      let f = this.byCadre.get(id);
+      if (!f) this.byCadre.set(id, (f = noFacts()));
+      return f;
+    };
+    for (const r of others.training) get(r[0]).training.push({ topic: r[1], date: r[2] });
+    for (const r of others.essays) get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6] });
+    for (const r of others.exams) get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3] });
+    for (const r of others.exemptions) get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
+  }
+
+  /** The facts of one position's cadre, its hours from `row`. */
+  facts([pos, n, codeList, dateList, quarterList, rows]: WindowHours): CadreFacts {
+    const f = this.byCadre.get(this.windows[pos].cadreId) ?? noFacts();
+    if (rows) {
+      f.hours = rows.map(([course, date, quarters]) => ({ course, date, quarters }));
+    } else if (n > 0) {
+      const codes = codeList!.split(SEP);
+      const quarters = quarterList!.split(',');
+      if (codes.length !== n || quarters.length !== n || dateList!.length !== 10 * n) throw new Error(`facts: position ${pos} does not split into ${n} rows`);
+      const list: HourFact[] = (f.hours = new Array(n));
+      for (let i = 0; i < n; i++) list[i] = { course: codes[i], date: dateList!.slice(10 * i, 10 * i + 10), quarters: Number(quarters[i]) };
+    }
+    return f;
+  }
+}
+
+/**
+ * The facts of each cadre of `windows` (readWindows), read on this thread:
+ * `fn` gets every position once, in order, so a caller can write each
+ * result as it comes and keep none.
+ */
+export function auditWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, fn: (pos: number, facts: CadreFacts) => void): void {
+  let built: WindowFacts | null = null;
+  readWindows(db, windows, cutoff, {
+    others: (rows) => (built = new WindowFacts(windows, rows)),
+    hours: (batch) => {
+      for (const row of batch) fn(row[0], built!.facts(row));
+    },
+  });
 }
 
 function sourceLoader(db: DB) {

@@ -80,6 +80,14 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
   return db;
 }
 
+/**
+ * A read-only connection to a database another connection of this process
+ * has opened (and migrated): for a worker thread that only reads.
+ */
+export function openReader(file: string, busyTimeoutMs = 15_000): DB {
+  return new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING } : {}) });
+}
+
 function migrate(db: DB, file: string, opts: OpenOptions): void {
   const migrations = opts.migrations ?? MIGRATIONS;
   const LATEST_VERSION = migrations[migrations.length - 1].version;

@@ -3,10 +3,16 @@
  * (loadFacts): the same facts, each cadre cut to its window, on a real
  * (in-memory) schema.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CadreFacts } from '../../src/core/audit.js';
+import { dayNumber, fromDayNumber } from '../../src/core/dates.js';
 import { auditWindows, loadFacts, type FactWindow } from '../../src/db/facts.js';
+import { FactsReader } from '../../src/db/facts-parallel.js';
+import { mulberry32 } from '../helpers/prng.mjs';
 import { MIGRATIONS } from '../../src/db/migrations.js';
 import type { DB } from '../../src/db/open.js';
 
@@ -85,5 +91,68 @@ describe('auditWindows', () => {
     hour(1, 'K1', '2025-10-01');
     read(all([1], '2025-09-01', '2026-08-31'), '2026-08-31');
     expect(db.prepare("SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'fact_window'").pluck().get()).toBe(0);
+  });
+});
+
+describe('FactsReader (the read on a worker thread)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadre-facts-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The test database, copied to a file the worker can open. */
+  function onFile(name: string): string {
+    const file = path.join(dir, name);
+    fs.rmSync(file, { force: true });
+    db.exec(`VACUUM INTO '${file}'`);
+    return file;
+  }
+  const collect = (run: (fn: (pos: number, f: CadreFacts) => void) => unknown) => {
+    const out: [number, CadreFacts][] = [];
+    run((pos, f) => out.push([pos, { ...f, hours: sortHours(f) }]));
+    return out;
+  };
+
+  it('gives the same facts, position by position, as the read on this thread, in small batches and with the main thread behind', async () => {
+    const rnd = mulberry32(20261201);
+    const codes = ['K1', 'K2', 'K3', '课程,甲', 'A\u001fB'];
+    for (const code of codes) course(code);
+    for (let i = 0; i < 400; i++) {
+      const cadre = 1 + Math.floor(rnd() * 4);
+      const date = fromDayNumber(dayNumber('2024-06-01') + Math.floor(rnd() * 1200));
+      db.prepare("INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (?, ?, ?, ?, 't')").run(cadre, codes[Math.floor(rnd() * codes.length)], date, 1 + Math.floor(rnd() * 12));
+    }
+    db.prepare("INSERT INTO training (cadre_id, topic, topic_key, attended_on, entered_by) VALUES (2, 'T', 't', '2025-10-01', 't')").run();
+    db.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (3, 'K1', '2025-10-4', 4, 't')").run();
+    const windows: FactWindow[] = [
+      { cadreId: 3, from: '2024-09-01', to: '2027-08-31' },
+      { cadreId: 1, from: '2025-09-01', to: '2026-08-31' },
+      { cadreId: 4, from: '2024-09-01', to: '2025-08-31' },
+      { cadreId: 2, from: '2024-09-01', to: '2027-08-31' },
+      { cadreId: 1, from: '2024-09-01', to: '2025-08-31' },
+    ];
+    const file = onFile('same.db');
+    const here = collect((fn) => auditWindows(db, windows, '2026-11-30', fn));
+    const worker: [number, CadreFacts][] = [];
+    // One position a batch, at most one batch waiting: the worker waits on this thread at every step.
+    await new FactsReader(file, { batchSize: 1, maxInFlight: 1 }).read(windows, '2026-11-30', (pos, f) => worker.push([pos, { ...f, hours: sortHours(f) }]));
+    expect(worker).toEqual(here);
+    expect(here.map(([pos]) => pos)).toEqual([0, 1, 2, 3, 4]);
+    expect(here.reduce((n, [, f]) => n + f.hours.length, 0)).toBeGreaterThan(100);
+  });
+
+  it('rejects, and stops the worker, when the caller fails on a position', async () => {
+    hour(1, 'K1', '2025-10-01');
+    const file = onFile('throws.db');
+    const seen: number[] = [];
+    await expect(
+      new FactsReader(file, { batchSize: 1 }).read(all([1, 2, 3, 4], '2025-09-01', '2026-08-31'), '2026-08-31', (pos) => {
+        seen.push(pos);
+        if (pos === 1) throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
+    expect(seen).toEqual([0, 1]);
+  });
+
+  it('rejects when the worker cannot open the database', async () => {
+    await expect(new FactsReader(path.join(dir, 'missing.db')).read(all([1], '2025-09-01', '2026-08-31'), '2026-08-31', () => undefined)).rejects.toThrow();
   });
 });
