@@ -3,22 +3,18 @@
  * it, so `--help` and `--version` load nothing heavy. One place maps errors to
  * exit codes and prints them.
  *
- * Start-up cost (issue 4): commander is loaded with require(), not import:
- * importing a CommonJS package from ESM makes Node lex its source for named
- * exports, which cost more than loading it. The process context (SQLite,
- * policy) and the error printer are loaded only when a command runs or fails.
+ * Start-up cost (issue 4): bin/cadre.js runs this module and everything it
+ * loads as one bundle (bin/bundle.js) from V8's code cache. The process
+ * context (SQLite, policy) and the error printer are loaded only when a
+ * command runs or fails.
  */
-import { createRequire } from 'node:module';
-import type * as CommanderModule from 'commander';
-import type { Command } from 'commander';
+import { Command as CommandClass, CommanderError, Option, type Command } from 'commander';
 import { CadreError, InputError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from './process-context.js';
 import { COMMANDS, type CommandDef } from './commands.js';
 import type { Context } from './context.js';
 import { VERSION } from './version.js';
-
-const { Command: CommandClass, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
 
 function langFromArgv(argv: string[]): string | undefined {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));

@@ -49,7 +49,10 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
   const ctx: Context = {
     out: process.stdout,
     err: process.stderr,
-    stdin: process.stdin,
+    // A getter: process.stdin builds its stream (a pipe, a file, a terminal) when first read, and few commands read it.
+    get stdin() {
+      return process.stdin;
+    },
     env,
     cwd,
     tr,

@@ -33,6 +33,7 @@ describe('concurrent staff', () => {
   it('guard: the same test fails against a build whose write transactions are not BEGIN IMMEDIATE', async () => {
     const guard = deferredBuild();
     expect(guard.replaced).toBe(immediateInSources());
+    expect(guard.replacedInBundle).toBe(immediateInSources());
     expect(guard.replaced).toBeGreaterThan(0);
     // Deferred transactions lose the race within a few commands; up to three attempts of 4 × 25 make a miss vanishingly rare.
     let failures: StaffResult['failures'] = [];

@@ -136,29 +136,38 @@ export function totals(ws: Workspace): Totals {
  * `.deferred()` (plain BEGIN): what the code would be if someone removed
  * BEGIN IMMEDIATE. Returns the copy's bin/cadre.js and how many were changed.
  */
-export function deferredBuild(): { bin: string; replaced: number } {
+export function deferredBuild(): { bin: string; replaced: number; replacedInBundle: number } {
   const root = tempDir('cadre-deferred-');
   let replaced = 0;
+  let replacedInBundle = 0;
   const copy = (from: string, to: string): void => {
     fs.mkdirSync(to, { recursive: true });
     for (const e of fs.readdirSync(from, { withFileTypes: true })) {
       const src = path.join(from, e.name);
       const dst = path.join(to, e.name);
-      if (e.isDirectory()) copy(src, dst);
-      else if (e.name.endsWith('.js')) {
+      // The code caches are of the real build: the copy compiles its own.
+      if (e.isDirectory()) {
+        if (e.name !== '.code-cache') copy(src, dst);
+      } else if (e.name.endsWith('.js') || e.name.endsWith('.cjs')) {
+        // The modules as tsc built them, and the bundle bin/cadre.js runs (dist/bundle/main.cjs).
         const text = fs.readFileSync(src, 'utf8');
         const count = text.split('.immediate()').length - 1;
-        replaced += count;
+        if (e.name.endsWith('.cjs')) replacedInBundle += count;
+        else replaced += count;
         fs.writeFileSync(dst, count ? text.replaceAll('.immediate()', '.deferred()') : text);
       } else fs.copyFileSync(src, dst);
     }
   };
   copy(path.join(repoRoot, 'dist'), path.join(root, 'dist'));
+  // The copy's modules are newer than the build says: it is the same build, so the copy runs its bundle.
+  const buildFile = path.join(root, 'dist', 'bundle', 'build.json');
+  const build = JSON.parse(fs.readFileSync(buildFile, 'utf8')) as { hash: string; modules: number };
+  fs.writeFileSync(buildFile, JSON.stringify({ ...build, modules: fs.statSync(path.join(root, 'dist', 'cli', 'main.js')).mtimeMs }));
   copy(path.join(repoRoot, 'bin'), path.join(root, 'bin'));
   fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   fs.symlinkSync(path.join(repoRoot, 'data'), path.join(root, 'data'), 'dir');
-  return { bin: path.join(root, 'bin', 'cadre.js'), replaced };
+  return { bin: path.join(root, 'bin', 'cadre.js'), replaced, replacedInBundle };
 }
 
 /** How many `.immediate()` the sources hold (the build must carry each). */
