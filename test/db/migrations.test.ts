@@ -19,7 +19,7 @@ describe('migrations', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string }[];
     expect(tables.length).toBeGreaterThan(10);
-    for (const t of tables) expect(t.sql, t.name).toMatch(/\) STRICT$/);
+    for (const t of tables) expect(t.sql, t.name).toMatch(/\) (WITHOUT ROWID, )?STRICT$/);
     db.close();
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
@@ -47,11 +47,36 @@ describe('migrations', () => {
     v1.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (1, 'K1', '2025-10-01', 6, 't')").run();
     v1.close();
     const db = openDatabase(file, { create: false, beforeMigrate: (d, from, to) => autoBackupBeforeMigration(d, file, from, to) });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'hours_by_cadre_day'").pluck().get()).toMatch(/\(cadre_id, completed_on, course_code, quarters\)/);
     expect(db.prepare('SELECT cadre_id, course_code, completed_on, quarters FROM hours').all()).toEqual([{ cadre_id: 1, course_code: 'K1', completed_on: '2025-10-01', quarters: 6 }]);
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT course_code, quarters FROM hours WHERE cadre_id = 1 AND completed_on BETWEEN '2025-09-01' AND '2026-08-31'").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX hours_by_cadre_day/);
+    db.close();
+  });
+  it('a version 2 database gets record_sources kept in its key order (version 3), every voucher and its checks kept', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cadre.db');
+    const v2 = openDatabase(file, { create: true, migrations: MIGRATIONS.slice(0, 2) });
+    const batch = v2.prepare("INSERT INTO batches (kind, file_name, sha256, imported_at, operator, rows_read, rows_new, rows_duplicate, rows_rejected) VALUES ('hours', ?, ?, 'x', 'o', 1, 0, 1, 0)");
+    batch.run('a.csv', 'a');
+    batch.run('b.csv', 'b');
+    const vouch = v2.prepare('INSERT INTO record_sources (kind, record_id, batch_id, line) VALUES (?, ?, ?, ?)');
+    const vouchers: [string, number, number, number][] = [];
+    for (let i = 1; i <= 500; i++) vouchers.push(['hours', 501 - i, 1 + (i % 2), i + 1], ['training', i, 2, i + 1]);
+    for (const v of vouchers) vouch.run(...v);
+    v2.close();
+    const db = openDatabase(file, { create: false, beforeMigrate: (d, from, to) => autoBackupBeforeMigration(d, file, from, to) });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'record_sources'").pluck().get()).toMatch(/PRIMARY KEY \(kind, record_id, batch_id\)\s*\) WITHOUT ROWID, STRICT$/);
+    expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'record_sources_by_batch'").pluck().get()).toBe(1);
+    const rows = db.prepare('SELECT kind, record_id, batch_id, line FROM record_sources').raw().all();
+    expect(rows).toEqual([...vouchers].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2])));
+    // The key, the kind check and the batch's foreign key hold as before.
+    expect(() => db.prepare("INSERT INTO record_sources VALUES ('hours', 500, 2, 9)").run()).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => db.prepare("INSERT INTO record_sources VALUES ('roster', 1, 1, 9)").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO record_sources VALUES ('hours', 9999, 77, 9)").run()).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
   it('a database newer than the code is refused with a clear message and left alone', () => {
