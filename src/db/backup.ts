@@ -11,8 +11,21 @@ function stamp(d: Date): string {
  * database (VACUUM INTO is synchronous and reads one snapshot).
  */
 export function autoBackupBeforeMigration(db: DB, dbPath: string, from: number, to: number): string {
-  const copy = `${dbPath}.v${from}-before-v${to}.${stamp(new Date())}.bak`;
-  db.prepare('VACUUM INTO ?').run(copy);
-  fs.chmodSync(copy, 0o600);
-  return copy;
+  // Another process may take the same backup in the same second (two staff opening the database
+  // at the upgrade), or a run killed after its backup may be followed by another: a taken name is
+  // never overwritten, the copy gets the next free one (-2, -3 …).
+  const base = `${dbPath}.v${from}-before-v${to}.${stamp(new Date())}`;
+  for (let n = 1; ; n++) {
+    const copy = n === 1 ? `${base}.bak` : `${base}-${n}.bak`;
+    if (fs.existsSync(copy)) continue;
+    try {
+      db.prepare('VACUUM INTO ?').run(copy);
+    } catch (e) {
+      // Taken between the check and the copy: try the next name. Any other failure (a full disk) is reported.
+      if (n < 1000 && /output file already exists/.test((e as Error).message)) continue;
+      throw e;
+    }
+    fs.chmodSync(copy, 0o600);
+    return copy;
+  }
 }

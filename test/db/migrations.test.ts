@@ -79,6 +79,27 @@ describe('migrations', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
+  it('a backup before a migration never overwrites another taken in the same second: the next gets -2, then -3', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cadre.db');
+    const db = openDatabase(file, { create: true });
+    db.prepare("INSERT INTO cadres (id, learner_id, staff_no, name, department, created_at, updated_at) VALUES (1, 'L1', 'S1', 'n', 'd', 'x', 'x')").run();
+    // The clock is read per copy: three copies within one second, else the test proves nothing and waits for the next second.
+    let copies: string[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      for (const f of copies) fs.rmSync(f);
+      copies = [1, 2, 3].map(() => autoBackupBeforeMigration(db, file, 2, 3));
+      if (new Set(copies.map((c) => c.replace(/(-\d)?\.bak$/, ''))).size === 1) break;
+    }
+    expect(copies.map((c) => path.basename(c).replace(/\d{8}T\d{6}Z/, 'T'))).toEqual(['cadre.db.v2-before-v3.T.bak', 'cadre.db.v2-before-v3.T-2.bak', 'cadre.db.v2-before-v3.T-3.bak']);
+    for (const c of copies) {
+      const copy = new Database(c, { readonly: true });
+      expect(copy.prepare('SELECT learner_id FROM cadres').pluck().all()).toEqual(['L1']);
+      copy.close();
+      expect(fs.statSync(c).mode & 0o777).toBe(0o600);
+    }
+    db.close();
+  });
   it('a database newer than the code is refused with a clear message and left alone', () => {
     const file = path.join(tempDir(), 'cadre.db');
     openDatabase(file, { create: true, migrations: next }).close();
