@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// The `cadre` command. Kept small: whatever it imports, every run pays for.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// The `cadre` command. Kept small: whatever it loads, every run pays for. It is CommonJS
+// (bin/package.json), so a run of the bundle never starts node's ES-module loader.
+'use strict';
+const fs = require('node:fs');
+const { createRequire } = require('node:module');
+const os = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
 
 const args = process.argv.slice(2);
+const dist = path.join(__dirname, '..', 'dist');
 // A reader that stops early (`cadre audit | head`) closes the pipe: the rest of the output is dropped, quietly.
 process.stdout.on('error', (e) => {
   if (e.code !== 'EPIPE') throw e;
 });
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-let helpCache = null;
 
 /** The command the arguments name, for its code cache ('-' for none; the global options' values skipped). */
 function commandName() {
@@ -25,21 +25,26 @@ function commandName() {
   return '-';
 }
 
+/** The bundle's build (bin/bundle.mjs), or null to run the modules: none, or older than the modules (`tsc` run alone since). */
+function bundleBuild() {
+  try {
+    const build = JSON.parse(fs.readFileSync(path.join(dist, 'bundle', 'build.json'), 'utf8'));
+    return fs.statSync(path.join(dist, 'cli', 'main.js')).mtimeMs === build.modules ? build : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The program's main(). Built by `npm run build`, it is one bundle
- * (bin/bundle.js) compiled from V8's code cache of an earlier run of the
+ * (bin/bundle.mjs) compiled from V8's code cache of an earlier run of the
  * same command under the same build and node: dist/.code-cache/, written
  * after the first run. Without a bundle, or with one older than the
- * modules, the modules as tsc built them.
- * A cache that cannot be read or written only costs the compiling.
+ * modules, the modules as tsc built them. A cache that cannot be read or
+ * written only costs the compiling.
  */
-async function loadMain() {
-  let build = null;
-  try {
-    build = JSON.parse(fs.readFileSync(path.join(dist, 'bundle', 'build.json'), 'utf8'));
-    // Modules rewritten since the bundle was made (`tsc` alone): the bundle is stale, the modules run.
-    if (fs.statSync(path.join(dist, 'cli', 'main.js')).mtimeMs !== build.modules) throw new Error('stale bundle');
-  } catch {
+async function loadMain(build) {
+  if (!build) {
     // Every command needs the process context (SQLite, the policy): its files load while the program does.
     import('../dist/cli/process-context.js').catch(() => undefined);
     const { main } = await import('../dist/cli/main.js');
@@ -54,7 +59,7 @@ async function loadMain() {
     cached = undefined;
   }
   // CommonJS's own wrapper, so the bundle sees require, module and __filename as under require(), and
-  // __import: import() of the packages left out of the bundle, done here (see bin/bundle.js).
+  // __import: import() of the packages left out of the bundle, done here (see bin/bundle.mjs).
   const source = `(function (exports, require, module, __filename, __dirname, __import) { ${fs.readFileSync(file, 'utf8')}\n});`;
   const script = new vm.Script(source, { filename: file, cachedData: cached });
   const module = { exports: {} };
@@ -76,28 +81,34 @@ async function loadMain() {
   };
 }
 
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  // Nothing else to load for the version.
-  const { VERSION } = await import('../dist/cli/version.js');
-  process.stdout.write(`${VERSION}\n`);
-} else {
-  let done = false;
+async function run() {
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    // Nothing else to load for the version: the package's (a test holds the program's VERSION to it).
+    process.stdout.write(`${JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
+    return;
+  }
+  const build = bundleBuild();
+  let helpCache = null;
   if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
     // The help as the last `cadre --help` of this build rendered it, if kept (dist/cli/help-cache.js).
-    const { helpCachePath, readHelpCache } = await import('../dist/cli/help-cache.js');
+    const { helpCachePath, readHelpCache } = build ? require('../dist/bundle/help-cache.cjs') : await import('../dist/cli/help-cache.js');
     helpCache = helpCachePath(process.env, process.stdout);
     const text = helpCache && readHelpCache(helpCache);
     if (text) {
       process.stdout.write(text);
-      done = true;
+      return;
     }
   }
-  if (!done) {
-    // Password hashing (scrypt) runs on libuv's thread pool, 4 threads unless told: one per
-    // core instead, set before anything uses the pool. A value the user set is kept.
-    process.env.UV_THREADPOOL_SIZE ??= String(os.availableParallelism?.() ?? os.cpus().length);
-    const { main, after } = await loadMain();
-    process.exitCode = await main(args, { helpCache });
-    after();
-  }
+  // Password hashing (scrypt) runs on libuv's thread pool, 4 threads unless told: one per
+  // core instead, set before anything uses the pool. A value the user set is kept.
+  process.env.UV_THREADPOOL_SIZE ??= String(os.availableParallelism?.() ?? os.cpus().length);
+  const { main, after } = await loadMain(build);
+  process.exitCode = await main(args, { helpCache });
+  after();
 }
+
+run().catch((e) => {
+  // main() reports every error itself; this is a failure to load the program at all.
+  process.stderr.write(`cadre: ${e?.stack ?? e}\n`);
+  process.exitCode = 70;
+});

@@ -4,7 +4,7 @@
  * exit codes and prints them.
  *
  * Start-up cost (issue 4): bin/cadre.js runs this module and everything it
- * loads as one bundle (bin/bundle.js) from V8's code cache. The process
+ * loads as one bundle (bin/bundle.mjs) from V8's code cache. The process
  * context (SQLite, policy) and the error printer are loaded only when a
  * command runs or fails.
  */

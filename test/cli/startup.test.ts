@@ -1,5 +1,5 @@
 /**
- * How bin/cadre.js starts the program: the bundle (bin/bundle.js) compiled
+ * How bin/cadre.js starts the program: the bundle (bin/bundle.mjs) compiled
  * from V8's code cache in dist/.code-cache/, and a closed pipe on stdout.
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -43,9 +43,7 @@ try {
   process.exit(0);
 }
 
-await build({
-  entryPoints: [entry],
-  outfile: outFile,
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -56,7 +54,10 @@ await build({
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: [entry], outfile: outFile });
+// The help cache's reader on its own (a bare `cadre --help` loads nothing else), as CommonJS like the launcher.
+await build({ ...common, entryPoints: [path.join(root, 'dist', 'cli', 'help-cache.js')], outfile: path.join(outDir, 'help-cache.cjs') });
 
 // The packages left out are loaded with import() (exceljs' and the prompts' own module format).
 // A function compiled from V8's code cache cannot call import() itself (its script's loader is
