@@ -39,7 +39,7 @@ let build;
 try {
   ({ build } = await import('esbuild'));
 } catch {
-  process.stderr.write('bundle: esbuild is not installed (dev dependencies left out): cadre runs from the modules in dist/, about 25 ms slower to start.\n');
+  process.stderr.write('bundle: esbuild is not installed (dev dependencies left out): cadre runs from the modules in dist/, about 35 ms slower to start.\n');
   process.exit(0);
 }
 
