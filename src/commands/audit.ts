@@ -107,7 +107,8 @@ export const PARALLEL_FROM = 2_000;
  * else null, and the facts are read on this thread.
  */
 async function startReader(ctx: Context, opts: AuditOptions, parallelFrom: number): Promise<FactsReader | null> {
-  if (opts.learnerIds.length === 1) return null;
+  // Cadres named one by one are few: read here (one named alone is the transcript's own path).
+  if (opts.learnerIds.length > 0 && opts.learnerIds.length < parallelFrom) return null;
   const db = ctx.db();
   if (db.memory || os.availableParallelism() < 2) return null;
   if ((db.prepare('SELECT COUNT(*) FROM cadres').pluck().get() as number) < parallelFrom) return null;
