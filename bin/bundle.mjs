@@ -56,17 +56,18 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: [entry], outfile: outFile });
-// The help cache's reader on its own (a bare `cadre --help` loads nothing else), as CommonJS like the launcher.
-await build({ ...common, entryPoints: [path.join(root, 'dist', 'cli', 'help-cache.js')], outfile: path.join(outDir, 'help-cache.cjs') });
+// What the launcher reads before the program (the help cache, the command's name), on its own and
+// CommonJS like the launcher: a bare `cadre --help` loads nothing else.
+await build({ ...common, entryPoints: [path.join(root, 'dist', 'cli', 'launch.js')], outfile: path.join(outDir, 'launch.cjs') });
 
 // The packages left out are loaded with import() (exceljs' and the prompts' own module format).
 // A function compiled from V8's code cache cannot call import() itself (its script's loader is
-// not kept with the cache), so the bundle asks bin/cadre.js, an ES module, to import them.
+// not kept with the cache), so the bundle asks bin/cadre.js, a module node loaded, to import them.
 let text = fs.readFileSync(outFile, 'utf8');
 for (const name of EXTERNAL.filter((n) => n !== 'better-sqlite3')) text = text.replaceAll(`import(${JSON.stringify(name)})`, `__import(${JSON.stringify(name)})`);
 const left = text.match(/\bimport\((?!\))[^)]*\)/g);
 if (left) throw new Error(`bundle: import() left in the bundle: ${left.join(', ')}`);
 fs.writeFileSync(outFile, text);
 
-const hash = createHash('sha256').update(fs.readFileSync(outFile)).digest('hex').slice(0, 16);
+const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
 fs.writeFileSync(path.join(outDir, 'build.json'), JSON.stringify({ hash, modules: fs.statSync(entry).mtimeMs }) + '\n');

@@ -15,16 +15,6 @@ process.stdout.on('error', (e) => {
   if (e.code !== 'EPIPE') throw e;
 });
 
-/** The command the arguments name, for its code cache ('-' for none; the global options' values skipped). */
-function commandName() {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--db' || a === '--lang' || a === '--operator' || a === '--policy') i++;
-    else if (!a.startsWith('-')) return /^[a-z][a-z-]{0,30}$/.test(a) ? a : '-';
-  }
-  return '-';
-}
-
 /** The bundle's build (bin/bundle.mjs), or null to run the modules: none, or older than the modules (`tsc` run alone since). */
 function bundleBuild() {
   try {
@@ -43,7 +33,7 @@ function bundleBuild() {
  * modules, the modules as tsc built them. A cache that cannot be read or
  * written only costs the compiling.
  */
-async function loadMain(build) {
+async function loadMain(build, launch) {
   if (!build) {
     // Every command needs the process context (SQLite, the policy): its files load while the program does.
     import('../dist/cli/process-context.js').catch(() => undefined);
@@ -51,7 +41,9 @@ async function loadMain(build) {
     return { main, after() {} };
   }
   const file = path.join(dist, 'bundle', 'main.cjs');
-  const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-${commandName()}.bin`);
+  // Keyed by the command ('-' for none, or a name unfit for a file name: a wrong one only misses its cache).
+  const name = launch.commandNameIn(args) ?? '-';
+  const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,30}$/.test(name) ? name : '-'}.bin`);
   let cached;
   try {
     cached = fs.readFileSync(cacheFile);
@@ -66,9 +58,10 @@ async function loadMain(build) {
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), (name) => import(name));
   return {
     main: module.exports.main,
-    after() {
-      if (cached && !script.cachedDataRejected) return;
-      // After the run, so the cache holds the functions this command compiled. Written beside and renamed: never half a file.
+    after(code) {
+      // After a run that did its work (a refused one compiles little of the command), so the cache holds the
+      // functions the command compiles. Written beside and renamed: never half a file.
+      if (code !== 0 || (cached && !script.cachedDataRejected)) return;
       try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
         const tmp = `${cacheFile}.${process.pid}.tmp`;
@@ -88,10 +81,12 @@ async function run() {
     return;
   }
   const build = bundleBuild();
+  // What is read before the program: bundled with it (src/cli/launch.ts), else the modules'.
+  const launch = build ? require('../dist/bundle/launch.cjs') : null;
   let helpCache = null;
   if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
     // The help as the last `cadre --help` of this build rendered it, if kept (dist/cli/help-cache.js).
-    const { helpCachePath, readHelpCache } = build ? require('../dist/bundle/help-cache.cjs') : await import('../dist/cli/help-cache.js');
+    const { helpCachePath, readHelpCache } = launch ?? (await import('../dist/cli/help-cache.js'));
     helpCache = helpCachePath(process.env, process.stdout);
     const text = helpCache && readHelpCache(helpCache);
     if (text) {
@@ -102,9 +97,9 @@ async function run() {
   // Password hashing (scrypt) runs on libuv's thread pool, 4 threads unless told: one per
   // core instead, set before anything uses the pool. A value the user set is kept.
   process.env.UV_THREADPOOL_SIZE ??= String(os.availableParallelism?.() ?? os.cpus().length);
-  const { main, after } = await loadMain(build);
+  const { main, after } = await loadMain(build, launch);
   process.exitCode = await main(args, { helpCache });
-  after();
+  after(process.exitCode);
 }
 
 run().catch((e) => {

@@ -12,6 +12,7 @@ import { Command as CommandClass, CommanderError, Option, type Command } from 'c
 import { CadreError, InputError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from './process-context.js';
+import { commandNameIn } from './argv.js';
 import { COMMANDS, type CommandDef } from './commands.js';
 import type { Context } from './context.js';
 import { VERSION } from './version.js';
@@ -99,14 +100,10 @@ export interface MainOptions {
   helpCache?: string | null;
 }
 
-/** The command the arguments name (the first one that is not an option or a global option's value). */
+/** The command the arguments name, if it is one. */
 function commandIn(argv: string[]): CommandDef | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--db' || a === '--lang' || a === '--operator' || a === '--policy') i++;
-    else if (!a.startsWith('-')) return COMMANDS.find((d) => d.name === a);
-  }
-  return undefined;
+  const name = commandNameIn(argv);
+  return name === undefined ? undefined : COMMANDS.find((d) => d.name === name);
 }
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {

@@ -112,9 +112,8 @@ export function openOutput(ctx: Context, out?: string): Output {
   let open = true;
   const tmp = out ? path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`) : null;
   const fd = tmp ? fs.openSync(tmp, 'w', 0o644) : null;
-  const put = (bytes: Uint8Array | string) => {
+  const put = (bytes: Uint8Array) => {
     if (fd === null) ctx.out.write(bytes);
-    else if (typeof bytes === 'string') fs.writeSync(fd, bytes);
     else for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
   };
   const flush = () => {
@@ -127,7 +126,7 @@ export function openOutput(ctx: Context, out?: string): Output {
     write(text) {
       // At most 3 bytes of UTF-8 per UTF-16 unit: a text that may not fit is never cut.
       if (used + text.length * 3 > buf.length) flush();
-      if (text.length * 3 > buf.length) put(text);
+      if (text.length * 3 > buf.length) put(Buffer.from(text, 'utf8'));
       else used += buf.write(text, used);
     },
     close() {

@@ -116,6 +116,16 @@ async function startReader(ctx: Context, opts: AuditOptions, parallelFrom: numbe
   return new FactsReader(db.name);
 }
 
+/** Runs `fn` with the reader startReader gives (or null), stopped however `fn` ends. */
+async function withReader<T>(ctx: Context, opts: AuditOptions, parallelFrom: number, fn: (reader: FactsReader | null) => Promise<T>): Promise<T> {
+  const reader = await startReader(ctx, opts, parallelFrom);
+  try {
+    return await fn(reader);
+  } finally {
+    reader?.stop();
+  }
+}
+
 /**
  * Audits every cadre of the plan and hands each result to `visit`, in the
  * plan's (learner-ID) order, as soon as it is made: a caller that writes it
@@ -126,7 +136,6 @@ async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCad
   const policy = ctx.policy();
   const { ev, jobs, designations } = plan;
   if (plan.single) {
-    reader?.stop();
     const facts = loadFacts(db, jobs.map((j) => j.cadre.id), ev.cutoff, true);
     for (const { cadre, term } of jobs) visit({ cadre, audit: auditTerm(term, facts.get(cadre.id) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] }, designations, policy, ev) });
     return;
@@ -144,15 +153,12 @@ async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCad
 
 /** Audits the chosen cadres, all held at once, in learner-ID order. */
 export async function computeAudits(ctx: Context, opts: AuditOptions, parallelFrom = PARALLEL_FROM): Promise<{ audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] }> {
-  const reader = await startReader(ctx, opts, parallelFrom);
-  try {
+  return withReader(ctx, opts, parallelFrom, async (reader) => {
     const plan = planAudit(ctx, opts);
     const audited: AuditedCadre[] = [];
     await forEachAudit(ctx, plan, (a) => audited.push(a), reader);
     return { audited, ev: plan.ev, year: plan.year, notInView: plan.notInView };
-  } finally {
-    reader?.stop();
-  }
+  });
 }
 
 /** What is said on stderr after any audit: the status counts and the years designated below the policy. */
@@ -194,8 +200,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
   // A large office's facts are read on a second thread, started now so that its start overlaps the planning.
-  const reader = await startReader(ctx, opts, PARALLEL_FROM);
-  try {
+  return withReader(ctx, opts, PARALLEL_FROM, async (reader) => {
     const plan = planAudit(ctx, opts);
     const { ev } = plan;
     // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
@@ -255,9 +260,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       throw new ReportedFailure(msg('audit.failOnShortfall', { count: counts.short + counts.behind }));
     }
     return 0;
-  } finally {
-    reader?.stop();
-  }
+  });
 }
 
 export async function run(args: unknown[], ctx: Context): Promise<number> {

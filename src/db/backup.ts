@@ -17,12 +17,14 @@ export function autoBackupBeforeMigration(db: DB, dbPath: string, from: number, 
   const base = `${dbPath}.v${from}-before-v${to}.${stamp(new Date())}`;
   for (let n = 1; ; n++) {
     const copy = n === 1 ? `${base}.bak` : `${base}-${n}.bak`;
-    if (fs.existsSync(copy)) continue;
+    // Up to a thousand names are tried; past that, SQLite's refusal to overwrite is reported.
+    const more = n < 1000;
+    if (more && fs.existsSync(copy)) continue;
     try {
       db.prepare('VACUUM INTO ?').run(copy);
     } catch (e) {
       // Taken between the check and the copy: try the next name. Any other failure (a full disk) is reported.
-      if (n < 1000 && /output file already exists/.test((e as Error).message)) continue;
+      if (more && /output file already exists/.test((e as Error).message)) continue;
       throw e;
     }
     fs.chmodSync(copy, 0o600);

@@ -24,6 +24,14 @@ const NATIVE_BINDING: string | undefined = (() => {
   }
 })();
 
+/** How long a connection waits for another's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 15_000;
+
+/** better-sqlite3's options: the wait for locks, and the binding by its path. */
+function connection(timeout: number, more: Database.Options = {}): Database.Options {
+  return { ...more, timeout, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING } : {}) };
+}
+
 export interface OpenOptions {
   /** Create the file when missing (write commands); read commands refuse a missing file. */
   create: boolean;
@@ -55,7 +63,7 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
   }
   let db: DB;
   try {
-    db = new Database(abs, { timeout: opts.busyTimeoutMs ?? 15_000, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING } : {}) });
+    db = new Database(abs, connection(opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS));
   } catch (e) {
     throw new InputError(msg('db.cannotOpen', { file, reason: (e as Error).message }), [], msg('db.fix.path'));
   }
@@ -84,8 +92,8 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
  * A read-only connection to a database another connection of this process
  * has opened (and migrated): for a worker thread that only reads.
  */
-export function openReader(file: string, busyTimeoutMs = 15_000): DB {
-  return new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING } : {}) });
+export function openReader(file: string): DB {
+  return new Database(file, connection(BUSY_TIMEOUT_MS, { readonly: true, fileMustExist: true }));
 }
 
 function migrate(db: DB, file: string, opts: OpenOptions): void {

@@ -19,7 +19,7 @@ describe('the bundle and its code cache', () => {
     expect(bundle.length).toBeGreaterThan(100_000);
   });
 
-  it('a command writes its cache after its first run, reads it after, and a spoiled cache is replaced, the output the same each time', async () => {
+  it('a command writes its cache after its first successful run, reads it after, and a spoiled cache is replaced, the output the same each time', async () => {
     const dir = tempDir();
     const env = { CADRE_DB: path.join(dir, 'cadre.db'), CADRE_OPERATOR: 'tester' };
     const made = await runCli(['require', '--year', '2025', '--rank', 'division', 'C101', '--hours', '2', '--title', '党史'], { cwd: dir, env });
@@ -27,6 +27,10 @@ describe('the bundle and its code cache', () => {
     // `courses` lists the one course: a command no other test runs.
     const file = cacheOf('courses');
     fs.rmSync(file, { force: true });
+    // A refused run compiles little of the command: it leaves no cache.
+    const refused = await runCli(['courses', '--format', 'yaml'], { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(fs.existsSync(file)).toBe(false);
     const first = await runCli(['courses', '--format', 'json'], { cwd: dir, env });
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject([{ code: 'C101' }]);
