@@ -4,10 +4,11 @@ import { auth } from './auth.js';
 import { cli } from './cli.js';
 import { commands } from './commands.js';
 import { ops } from './ops.js';
+import { files } from './files.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files];
