@@ -12,7 +12,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const fixtures = path.join(repoRoot, 'test/fixtures/input');
 export const fixture = (name: string): string => path.join(fixtures, name);
 /** The public CSV suites: in CI the clone has shared/ beside it. */
-export const sharedTestdata = path.resolve(repoRoot, '../shared/testdata');
+/** The public CSV suites, copied into the repository with their licences (a clone alone has everything). */
+export const suitesDir = path.resolve(repoRoot, 'test/fixtures/suites');
 
 const zh = createTranslator('zh');
 const en = createTranslator('en');

@@ -1,12 +1,12 @@
-/** The public CSV suites in ../shared/testdata, read through openTable. */
+/** The public CSV suites in test/fixtures/suites, read through openTable. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTable, type TableSpec } from '../../src/io/table.js';
-import { collect, inputError, sharedTestdata } from './helpers.js';
+import { collect, inputError, suitesDir } from './helpers.js';
 
-const spectrum = path.join(sharedTestdata, 'csv-spectrum');
-const rfc = path.join(sharedTestdata, 'rfc4180');
+const spectrum = path.join(suitesDir, 'csv-spectrum');
+const rfc = path.join(suitesDir, 'rfc4180');
 const names = (dir: string): string[] =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.csv'))
