@@ -33,6 +33,43 @@ function bundleBuild() {
  * modules, the modules as tsc built them. A cache that cannot be read or
  * written only costs the compiling.
  */
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW || 0;
+
+/**
+ * Keeps a code cache: the steps of src/io/atomic-file.ts, written out by hand
+ * because this file runs before the program and cannot load it. A temporary
+ * created exclusively beside the cache (never through a symbolic link), 0644
+ * whatever the umask, renamed over the cache's name (a link planted there is
+ * replaced, not followed); a cache folder that is a symbolic link is not
+ * written into. Any failure only costs the compiling next time.
+ */
+function writeCodeCache(cacheFile, data) {
+  const dir = path.dirname(cacheFile);
+  let tmp;
+  try {
+    try {
+      fs.mkdirSync(dir, { mode: 0o755 });
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    if (!fs.lstatSync(dir).isDirectory()) return;
+    tmp = path.join(dir, `.${path.basename(cacheFile)}.${process.pid}.${Math.floor(Math.random() * 0xffffffff).toString(16)}.cadre-tmp`);
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
+    try {
+      fs.fchmodSync(fd, 0o644);
+      fs.writeFileSync(fd, data);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, cacheFile);
+    tmp = undefined;
+  } catch {
+    // A read-only installation: compiled each time, as without a cache.
+  } finally {
+    if (tmp !== undefined) fs.rmSync(tmp, { force: true });
+  }
+}
+
 async function loadMain(build, launch) {
   if (!build) {
     // Every command needs the process context (SQLite, the policy): its files load while the program does.
@@ -46,7 +83,13 @@ async function loadMain(build, launch) {
   const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,30}$/.test(name) ? name : '-'}.bin`);
   let cached;
   try {
-    cached = fs.readFileSync(cacheFile);
+    // Never through a symbolic link planted at the cache's name.
+    const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | O_NOFOLLOW);
+    try {
+      cached = fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     cached = undefined;
   }
@@ -62,14 +105,7 @@ async function loadMain(build, launch) {
       // After a run that did its work (a refused one compiles little of the command), so the cache holds the
       // functions the command compiles. Written beside and renamed: never half a file.
       if (code !== 0 || (cached && !script.cachedDataRejected)) return;
-      try {
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData());
-        fs.renameSync(tmp, cacheFile);
-      } catch {
-        // A read-only installation: compiled each time, as without a cache.
-      }
+      writeCodeCache(cacheFile, script.createCachedData());
     },
   };
 }

@@ -22,6 +22,10 @@ export interface CommandDef {
 const format = (choices = ['table', 'csv', 'json']): OptionDef => ({ flags: '--format <format>', description: 'cli.opt.format', choices });
 const skipInvalid: OptionDef = { flags: '--skip-invalid', description: 'cli.opt.skipInvalid' };
 const dryRun: OptionDef = { flags: '--dry-run', description: 'cli.opt.dryRun' };
+/** An output file that exists is refused unless this is given (src/cli/render.ts). */
+const overwrite: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwrite' };
+/** With --skip-invalid: replace NAME.rejected.csv instead of writing NAME.rejected-2.csv beside it. */
+const overwriteRejected: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwriteRejected' };
 const files = { spec: '<files...>', description: 'cli.arg.files' };
 const learner = { spec: '<learner_id>', description: 'cli.arg.learnerId' };
 
@@ -44,7 +48,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'import-hours',
     description: 'cmd.importHours',
     args: [files],
-    options: [skipInvalid, dryRun],
+    options: [skipInvalid, dryRun, overwriteRejected],
     example: 'cadre import-hours week46.csv week47.csv',
     load: () => import('../commands/import-hours.js'),
   },
@@ -78,7 +82,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'import-essays',
     description: 'cmd.importEssays',
     args: [files],
-    options: [skipInvalid, dryRun],
+    options: [skipInvalid, dryRun, overwriteRejected],
     example: 'cadre import-essays essays.csv',
     load: () => import('../commands/import-essays.js'),
   },
@@ -106,7 +110,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'import-training',
     description: 'cmd.importTraining',
     args: [files],
-    options: [skipInvalid, dryRun],
+    options: [skipInvalid, dryRun, overwriteRejected],
     example: 'cadre import-training training-2025.csv',
     load: () => import('../commands/import-training.js'),
   },
@@ -125,7 +129,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'import-exams',
     description: 'cmd.importExams',
     args: [files],
-    options: [skipInvalid, dryRun],
+    options: [skipInvalid, dryRun, overwriteRejected],
     example: 'cadre import-exams exam-2025.csv',
     load: () => import('../commands/import-exams.js'),
   },
@@ -156,6 +160,7 @@ export const COMMANDS: CommandDef[] = [
       { flags: '--out <file>', description: 'cli.opt.out' },
       { flags: '--split-by <field>', description: 'cli.opt.splitBy', choices: ['department'] },
       { flags: '--out-dir <dir>', description: 'cli.opt.outDir' },
+      overwrite,
     ],
     example: 'cadre audit --year 2025 --shortfall --format csv --out shortfall-2025.csv',
     load: () => import('../commands/audit.js'),

@@ -50,22 +50,53 @@ function hash(s: string): string {
   return (h1 >>> 0).toString(16).padStart(8, '0') + ((h2 >>> 0) & 0x1fffff).toString(16).padStart(6, '0');
 }
 
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+/** The kept text, or null. A symbolic link planted at the cache's name is not followed. */
 export function readHelpCache(file: string): string | null {
+  let fd: number | undefined;
   try {
-    return fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
+    return fs.readFileSync(fd, 'utf8');
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
-/** Keeps the help text (written under a temporary name, then renamed: never a half-written file). */
+/**
+ * Keeps the help text: written to a temporary created exclusively (never
+ * through a symbolic link), 0644, then renamed over the cache's name (a link
+ * planted there is replaced, not followed): never a half-written file. The
+ * same steps as src/io/atomic-file.ts, written out here because this module
+ * may load nothing but node:fs (it runs before the program, on every
+ * `cadre --help`). A cache folder that is a symbolic link is not written into.
+ */
 export function writeHelpCache(file: string, text: string): void {
+  const dir = fileURLToPath(new URL('.help-cache/', dist));
+  let tmp: string | undefined;
   try {
-    fs.mkdirSync(new URL('.help-cache/', dist), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
+    try {
+      fs.mkdirSync(dir, { mode: 0o755 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (!fs.lstatSync(dir).isDirectory()) return;
+    // dir ends with the separator; the name is the atomic-file one: .<name>.<pid>.<hex>.cadre-tmp
+    tmp = `${dir}.${file.split(/[\\/]/).pop()}.${process.pid}.${Math.floor(Math.random() * 0xffffffff).toString(16)}.cadre-tmp`;
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
+    try {
+      fs.fchmodSync(fd, 0o644);
+      fs.writeFileSync(fd, text);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
+    tmp = undefined;
   } catch {
     // A read-only installation: the help is rendered each time.
+  } finally {
+    if (tmp !== undefined) fs.rmSync(tmp, { force: true });
   }
 }

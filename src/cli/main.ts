@@ -148,12 +148,20 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       printError(new InputError(msg('db.readOnly', { file: ctx?.dbPath ?? '' }), [], msg('db.fix.readOnly')), tr, process.stderr, ctx?.colorErr ?? false);
       return 2;
     }
+    // The database's disk is full: the transaction was rolled back, so nothing changed; say which disk.
+    if (String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_FULL') && ctx) {
+      const { diskOf } = await import('../io/atomic-file.js');
+      const disk = diskOf(ctx.dbPath);
+      printError(new InputError(msg('outputs.dbFull', { file: ctx.dbPath, disk }), [], msg('outputs.fix.dbFull', { disk })), tr, process.stderr, ctx.colorErr);
+      return 2;
+    }
     // A file the command had to write or read could not be (a missing folder, no permission, a full
-    // disk): every write happens in one transaction, so nothing changed; say which file and why.
-    const fsError = e as NodeJS.ErrnoException;
-    if (typeof fsError?.code === 'string' && typeof fsError.path === 'string' && /^E[A-Z]+$/.test(fsError.code)) {
-      const file = fsError.path.replace(/\.\d+\.tmp$/, '');
-      printError(new InputError(msg('error.fileSystem', { file, code: fsError.code }), [], msg('error.fix.fileSystem')), tr, process.stderr, ctx?.colorErr ?? false);
+    // disk): every write happens in one transaction, so nothing changed; say which file (a temporary's
+    // target, not the temporary) and why, and for a full disk which disk.
+    const { fileSystemError } = await import('../io/atomic-file.js');
+    const fsError = fileSystemError(e);
+    if (fsError) {
+      printError(fsError, tr, process.stderr, ctx?.colorErr ?? false);
       return 2;
     }
     printUnexpected(e, tr, process.stderr, debug);

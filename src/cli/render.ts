@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError, msg } from '../errors.js';
+import { forTerminal } from '../core/text.js';
+import { InputError, UsageError, msg } from '../errors.js';
+import { AtomicFile, PRIVATE_MODE, existsError, sweepStaleTemps, writeFileAtomic } from '../io/atomic-file.js';
 import { BOM, toCsv, type Cell } from '../io/csv-out.js';
 import type { Context, Stream } from './context.js';
 
@@ -50,11 +52,60 @@ export function renderCsv<R>(columns: Column<R>[], rows: R[], withBom: boolean, 
   return (withBom ? BOM : '') + toCsv([head, ...body]);
 }
 
-/** Writes output to --out (never overwriting silently a directory) or stdout. */
-export function emit(ctx: Context, text: string, out?: string): void {
+/** How the user asks for an existing output file to be replaced. */
+export const OVERWRITE_OPTION = '--overwrite';
+
+/**
+ * A file the command writes its output to (--out): where (resolved against
+ * ctx.cwd, here and nowhere else), as the user spelled it (for messages),
+ * and whether the user asked for an existing file to be replaced.
+ */
+export interface OutFile {
+  path: string;
+  shown: string;
+  overwrite: boolean;
+}
+
+/**
+ * --out as the file to write, checked before any work is done: a file that
+ * exists is refused (exit 2, the fix names --overwrite) unless `overwrite`,
+ * a folder always. Temporaries that killed runs left in its folder are
+ * removed, and said so. Undefined without --out (stdout).
+ */
+export function outFile(ctx: Context, out: string | undefined, overwrite = false): OutFile | undefined {
+  if (out === undefined) return undefined;
+  const abs = path.resolve(ctx.cwd, out);
+  let isDir = false;
+  let exists = false;
+  try {
+    const st = fs.lstatSync(abs);
+    exists = true;
+    isDir = st.isDirectory();
+  } catch {
+    /* free */
+  }
+  if (isDir) throw new InputError(msg('file.isDirectory', { file: out }), [], msg('file.fix.exists'));
+  if (exists && !overwrite) throw existsError(out, OVERWRITE_OPTION);
+  sweepTemps(ctx, path.dirname(abs));
+  return { path: abs, shown: out, overwrite };
+}
+
+/** Removes the temporaries that killed runs left in `dir` (see sweepStaleTemps), and says which on stderr. */
+export function sweepTemps(ctx: Context, dir: string): void {
+  const removed = sweepStaleTemps(dir);
+  if (removed.length) ctx.warn(ctx.tr.t('outputs.staleRemoved', { dir: forTerminal(dir), count: removed.length, files: removed.map((n) => forTerminal(n)).join(', ') }));
+}
+
+/** How an output file is created: 0600 (listings name people), replaced only when asked. */
+export function outOptions(out: OutFile): { mode: number; overwrite: boolean; overwriteHint: string } {
+  return { mode: PRIVATE_MODE, overwrite: out.overwrite, overwriteHint: OVERWRITE_OPTION };
+}
+
+/** Writes output to --out (whole or not at all, see atomic-file.ts) or stdout. */
+export function emit(ctx: Context, text: string, out?: OutFile): void {
   if (out) {
-    fs.writeFileSync(out, text, { mode: 0o644 });
-    ctx.err.write(ctx.tr.t('render.wrote', { file: out }) + '\n');
+    writeFileAtomic(out.path, text, outOptions(out));
+    ctx.err.write(ctx.tr.t('render.wrote', { file: out.shown }) + '\n');
   } else {
     ctx.out.write(text);
   }
@@ -102,24 +153,23 @@ const CHUNK_BYTES = 1 << 21;
 /**
  * Opens --out or stdout for writing as the output is made. Text is encoded
  * straight into one reused buffer (no joined string per chunk: a province's
- * JSON is tens of megabytes). A file is written beside its final name and
- * renamed into place when complete, so nobody ever reads half of it and a
- * failure leaves the old file as it was.
+ * JSON is tens of megabytes). A file is an AtomicFile: written beside its
+ * final name and put in place when complete, so nobody ever reads half of it
+ * and a failure leaves nothing behind and the old file (if any) as it was.
  */
-export function openOutput(ctx: Context, out?: string): Output {
+export function openOutput(ctx: Context, out?: OutFile): Output {
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   let used = 0;
   let open = true;
-  const tmp = out ? path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`) : null;
-  const fd = tmp ? fs.openSync(tmp, 'w', 0o644) : null;
+  const file = out ? new AtomicFile(out.path, outOptions(out)) : null;
   const put = (bytes: Uint8Array) => {
-    if (fd === null) ctx.out.write(bytes);
-    else for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
+    if (file === null) ctx.out.write(bytes);
+    else file.write(bytes);
   };
   const flush = () => {
     if (!used) return;
     // stdout may keep the chunk until it is written: it gets its own copy, the buffer is reused.
-    put(fd !== null ? buf.subarray(0, used) : Buffer.from(buf.subarray(0, used)));
+    put(file !== null ? buf.subarray(0, used) : Buffer.from(buf.subarray(0, used)));
     used = 0;
   };
   return {
@@ -132,18 +182,16 @@ export function openOutput(ctx: Context, out?: string): Output {
     close() {
       flush();
       open = false;
-      if (fd !== null && tmp && out) {
-        fs.closeSync(fd);
-        fs.renameSync(tmp, out);
-        ctx.err.write(ctx.tr.t('render.wrote', { file: out }) + '\n');
+      if (file !== null && out) {
+        file.commit();
+        ctx.err.write(ctx.tr.t('render.wrote', { file: out.shown }) + '\n');
       }
     },
     discard() {
       used = 0;
-      if (open && fd !== null && tmp) {
+      if (open && file !== null) {
         open = false;
-        fs.closeSync(fd);
-        fs.rmSync(tmp, { force: true });
+        file.discard();
       }
     },
   };

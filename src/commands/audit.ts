@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
-import { chooseFormat, emit, jsonArray, jsonArrayWriter, openOutput, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
+import { chooseFormat, emit, jsonArray, jsonArrayWriter, openOutput, outFile, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
 import { auditTerm, type CadreFacts, type Designation, type Evaluation } from '../core/audit.js';
 import { addDays, minDate, type IsoDate } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
@@ -32,6 +32,8 @@ export interface AuditOptions {
   out?: string;
   splitBy?: string;
   outDir?: string;
+  /** Replace an existing --out file, or existing files of --split-by in --out-dir. */
+  overwrite?: boolean;
 }
 
 export function evaluationFor(opts: AuditOptions, ctx: Context): { ev: Evaluation; year: number | null } {
@@ -199,6 +201,9 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   const implied = opts.splitBy || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
   const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
+  if (format === 'xlsx' && !opts.splitBy && !opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
+  // The output file is checked before the audit is made: an existing one is refused at once, not after the work.
+  const out = opts.splitBy ? undefined : outFile(ctx, opts.out, !!opts.overwrite);
   // A large office's facts are read on a second thread, started now so that its start overlaps the planning.
   return withReader(ctx, opts, PARALLEL_FROM, async (reader) => {
     const plan = planAudit(ctx, opts);
@@ -214,7 +219,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
 
     if (format === 'json' && !plan.single) {
       // Written as each cadre is audited: a province's audit never sits whole in memory.
-      const output = openOutput(ctx, opts.out);
+      const output = openOutput(ctx, out);
       try {
         const list = jsonArrayWriter(output, !opts.out && !!ctx.out.isTTY);
         await forEachAudit(ctx, plan, (a) => {
@@ -236,13 +241,15 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       const single = plan.single && shown.length === 1;
       if (opts.splitBy || format === 'xlsx') {
         const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
-        await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out: opts.out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall });
+        // Split files carry the view's year (year-end view) or as-of date in their names: a later run never meets last year's files.
+        const period = plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('outputs.fileAsOf', { date: ev.cutoff });
+        await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period });
       } else if (format === 'json') {
-        emit(ctx, jsonArray(shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a))), !opts.out && !!ctx.out.isTTY), opts.out);
+        emit(ctx, jsonArray(shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a))), !opts.out && !!ctx.out.isTTY), out);
       } else if (format === 'csv') {
-        emit(ctx, renderCsv(auditColumns(ctx), shown.map((a) => auditRow(a, ctx.tr)), !!opts.out), opts.out);
+        emit(ctx, renderCsv(auditColumns(ctx), shown.map((a) => auditRow(a, ctx.tr)), !!opts.out), out);
       } else if (single) {
-        emit(ctx, await renderTranscript(shown[0], ev, ctx), opts.out);
+        emit(ctx, await renderTranscript(shown[0], ev, ctx), out);
       } else {
         const rows = shown.map((a) => auditRow(a, ctx.tr));
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
@@ -251,7 +258,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
         const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
         const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
-        emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', opts.out);
+        emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', out);
       }
     }
     const { counts } = tally;

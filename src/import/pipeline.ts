@@ -16,7 +16,9 @@ import { loadCadres } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, msg, type Problem } from '../errors.js';
+import { AtomicFile, PRIVATE_MODE, existsError } from '../io/atomic-file.js';
 import { BOM, toCsv } from '../io/csv-out.js';
+import { OVERWRITE_OPTION, sweepTemps } from '../cli/render.js';
 import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
 
@@ -85,6 +87,8 @@ export interface RowCollector {
 export interface ImportOptions {
   skipInvalid?: boolean;
   dryRun?: boolean;
+  /** Replace the NAME.rejected.csv an earlier import left (else NAME.rejected-2.csv, … is written). */
+  overwrite?: boolean;
 }
 
 export interface FileOutcome {
@@ -92,6 +96,8 @@ export interface FileOutcome {
   status: 'written' | 'dry-run' | 'already' | 'refused';
   counts: Counts;
   rejectedFile?: string;
+  /** The earlier rejected-rows file that was kept, when rejectedFile is a numbered one. */
+  rejectedKept?: string;
   batchId?: number;
 }
 
@@ -148,6 +154,7 @@ function printSummary(outcomes: FileOutcome[], ctx: Context): void {
     const key = `import.outcome.${o.status}`;
     ctx.err.write(`${t(key, { file: o.file })}  ${t('import.counts', { read: c.read, new: c.new, duplicate: c.duplicate, rejected: c.rejected })}\n`);
     if (o.rejectedFile) ctx.err.write(`  ${t('import.rejectedWritten', { file: o.rejectedFile })}\n`);
+    if (o.rejectedKept) ctx.err.write(`  ${t('outputs.rejectedKept', { old: o.rejectedKept, file: o.rejectedFile ?? '', option: OVERWRITE_OPTION })}\n`);
   }
   if (outcomes.length > 1) {
     const written = outcomes.filter((o) => o.status === 'written').map((o) => o.file);
@@ -185,7 +192,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   const insert = collector ? null : db.prepare(kind.stageInsert);
   const problems: Problem[] = [];
   let moreProblems = 0;
-  const rejected = opts.skipInvalid && !opts.dryRun ? new RejectedWriter(rejectedPathFor(file), header.names) : null;
+  const rejected = opts.skipInvalid && !opts.dryRun ? new RejectedWriter(rejectedPathFor(file), header.names, !!opts.overwrite, ctx) : null;
   let pending: unknown[][] = [];
   const flush = insert ? stageFlusher(db, insert) : () => {};
   const progress = new Progress(ctx, file, header.bytes);
@@ -260,6 +267,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     return { file, status: 'dry-run', counts };
   }
   let batchId = 0;
+  let rejectedFile: string | undefined;
   // PRAGMA foreign_keys cannot change inside a transaction: off before it, on again after it.
   const fkOff = !!kind.checksReferences && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
   if (fkOff) db.pragma('foreign_keys = OFF');
@@ -290,6 +298,8 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
         counts: { ...counts },
         learnerIds: kind.touched?.(db),
       });
+      // Last: a rejected-rows file that cannot be written (a full disk) refuses the import.
+      rejectedFile = rejected?.finish();
     }).immediate();
   } catch (e) {
     rejected?.discard();
@@ -301,8 +311,8 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   } finally {
     if (fkOff) db.pragma('foreign_keys = ON');
   }
-  const rejectedFile = rejected?.finish();
-  return { file, status: 'written', counts, batchId, ...(rejectedFile ? { rejectedFile } : {}) };
+  rejected?.settle();
+  return { file, status: 'written', counts, batchId, ...(rejectedFile ? { rejectedFile } : {}), ...(rejectedFile && rejected?.kept ? { rejectedKept: rejected.kept } : {}) };
 }
 
 function stageFlusher(db: DB, insert: Statement): (rows: unknown[][]) => void {
@@ -315,36 +325,78 @@ function stageFlusher(db: DB, insert: Statement): (rows: unknown[][]) => void {
   };
 }
 
-/** Writes rejected rows beside the input, with a `reason` column, atomically at the end. */
+/**
+ * Writes rejected rows beside the input, with a `reason` column, through an
+ * AtomicFile (0600: the rows name people). For week47.csv the file is
+ * week47.rejected.csv. One that an earlier import left is kept (a later
+ * import of a corrected file must not destroy it unnoticed): the rows then go
+ * to the first free week47.rejected-2.csv, -3, … and the summary says so;
+ * with --overwrite the old file is replaced. The file is put in place as the
+ * last step of the import's transaction (finish()), so a file that cannot be
+ * written (a full disk) refuses the import, and it is taken back (discard())
+ * if the commit fails: the valid rows are imported and the rejected ones on
+ * disk, or neither.
+ */
 class RejectedWriter {
-  private readonly tmp: string;
-  private fd: number | null = null;
+  private file: AtomicFile | null = null;
+  private shown = '';
+  /** The earlier file that was kept, when the rows went to a numbered name. */
+  kept: string | undefined;
   private count = 0;
-  constructor(private readonly target: string, private readonly names: string[]) {
-    this.tmp = `${target}.${process.pid}.tmp`;
-  }
+  constructor(
+    private readonly first: string,
+    private readonly names: string[],
+    private readonly overwrite: boolean,
+    private readonly ctx: Context,
+  ) {}
   add(rec: TableRecord, problems: Problem[], ctx: Context): void {
-    if (this.fd === null) {
-      this.fd = fs.openSync(this.tmp, 'w', 0o600);
-      fs.writeSync(this.fd, BOM + toCsv([['line', ...this.names, 'reason']]));
+    if (this.file === null) {
+      this.open();
+      this.file!.write(BOM + toCsv([['line', ...this.names, 'reason']]));
     }
     const reason = problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ');
     const cells = this.names.map((_, i) => rec.raw?.[i] ?? '');
-    fs.writeSync(this.fd, toCsv([[rec.line, ...cells, reason]]));
+    this.file!.write(toCsv([[rec.line, ...cells, reason]]));
     this.count++;
   }
-  finish(): string | undefined {
-    if (this.fd === null) return undefined;
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    fs.renameSync(this.tmp, this.target);
-    return this.target;
+  private open(): void {
+    const at = (shown: string) => path.resolve(this.ctx.cwd, shown);
+    sweepTemps(this.ctx, path.dirname(at(this.first)));
+    let shown = this.first;
+    if (!this.overwrite) {
+      for (let n = 2; fs.existsSync(at(shown)) || isLink(at(shown)); n++) {
+        if (n > 9999) throw existsError(this.first, OVERWRITE_OPTION);
+        shown = this.first.replace(/\.rejected\.csv$/, `.rejected-${n}.csv`);
+      }
+      if (shown !== this.first) this.kept = this.first;
+    }
+    this.shown = shown;
+    this.file = new AtomicFile(at(shown), { mode: PRIVATE_MODE, overwrite: this.overwrite, overwriteHint: OVERWRITE_OPTION });
   }
+  /** Inside the import's transaction: puts the file in place (a failure refuses the import). Its name as shown, if any rows were rejected. */
+  finish(): string | undefined {
+    if (this.file === null) return undefined;
+    this.file.place(true);
+    return this.shown;
+  }
+  /** After the transaction committed. */
+  settle(): void {
+    this.file?.settle();
+  }
+  /** The import failed: no file of this run is left, and a file it replaced is back. */
   discard(): void {
-    if (this.fd === null) return;
-    fs.closeSync(this.fd);
-    fs.rmSync(this.tmp, { force: true });
-    this.fd = null;
+    if (this.file === null) return;
+    this.file.rollback();
+    this.file.discard();
+    this.file = null;
+  }
+}
+
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -18,16 +18,26 @@
  * - `discard()` (and any failure inside `commit()`) removes the temporary:
  *   nothing is left behind.
  *
- * Temporary names are `.<target name>.<pid>.<random>.cadre-tmp`, so a run
- * killed between create and commit leaves a file whose owner is known (see
+ * - `commitAll()` puts several files in place as one: if any cannot be, the
+ *   ones this call already put in place are taken back (a file one of them
+ *   replaced comes back under its name) and every temporary is removed.
+ * - A file system error while creating, writing or placing the file (a full
+ *   disk above all: ENOSPC, EDQUOT, EFBIG) is thrown as a FileWriteError
+ *   (exit 2) naming the file and, for a full disk, the disk; the temporary is
+ *   gone by then.
+ *
+ * Temporary names are `.<target name>.<pid>.<tag>.cadre-tmp` (the tag: four
+ * hex digits of this machine's name, then random ones), so a run killed
+ * between create and commit leaves a file whose owner is known (see
  * `sweepStaleTemps`).
  *
  * Folders the tool creates for its outputs are 0700 (`ensureDir`).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { InputError, msg } from '../errors.js';
+import { CadreError, InputError, msg } from '../errors.js';
 
 export const TEMP_SUFFIX = '.cadre-tmp';
 
@@ -49,21 +59,138 @@ export interface AtomicOptions {
   noSync?: boolean;
 }
 
-/** Creates `dir` (and parents) if missing, each new folder 0700. */
-export function ensureDir(dir: string): void {
+/** Error codes of a full disk (no space, over quota, file too large for it). */
+export const FULL_DISK_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * Creates `dir` (and parents) if missing, each new folder 0700. Returns the
+ * folders it created, outermost first (for `removeCreatedDirs` after a failure).
+ */
+export function ensureDir(dir: string): string[] {
   const abs = path.resolve(dir);
   try {
-    if (fs.statSync(abs).isDirectory()) return;
+    if (fs.statSync(abs).isDirectory()) return [];
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(e, abs);
   }
-  ensureDir(path.dirname(abs));
+  const created = abs === path.dirname(abs) ? [] : ensureDir(path.dirname(abs));
   try {
     fs.mkdirSync(abs, { mode: 0o700 });
     fs.chmodSync(abs, 0o700);
+    created.push(abs);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(e, abs);
   }
+  return created;
+}
+
+/** Removes folders ensureDir created, innermost first, if they are still empty. Never throws. */
+export function removeCreatedDirs(created: readonly string[]): void {
+  for (const dir of [...created].reverse()) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      /* not empty, or gone: leave it */
+    }
+  }
+}
+
+/**
+ * The disk a path is on, for a message: its drive on Windows (`D:\`), the
+ * mount point on Linux (from /proc/self/mounts), else the nearest folder
+ * that exists.
+ */
+export function diskOf(p: string): string {
+  const abs = path.resolve(p);
+  if (process.platform === 'win32') return path.parse(abs).root || abs;
+  let real = abs;
+  // The nearest folder that exists, its links resolved: the mount table names real paths.
+  for (let at = abs; ; at = path.dirname(at)) {
+    try {
+      real = fs.realpathSync(at);
+      break;
+    } catch {
+      if (at === path.dirname(at)) break;
+    }
+  }
+  try {
+    let best = '';
+    for (const line of fs.readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
+      const mount = (line.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+      if (!mount.startsWith('/')) continue;
+      const inside = mount === '/' || real === mount || real.startsWith(mount + '/');
+      if (inside && mount.length > best.length) best = mount;
+    }
+    if (best) return best;
+  } catch {
+    /* no mount table here (macOS): the folder */
+  }
+  return real;
+}
+
+/**
+ * A file the tool could not write (exit 2): which file, why, and for a full
+ * disk which disk. Keeps the system's code (`code`), so callers can still
+ * tell one from another. Nothing of the file is left when this is thrown.
+ */
+export class FileWriteError extends InputError {
+  constructor(
+    readonly target: string,
+    readonly code: string,
+    readonly disk?: string,
+  ) {
+    super(
+      disk !== undefined ? msg('outputs.diskFull', { file: target, disk }) : msg('outputs.writeFailed', { file: target, code }),
+      [],
+      disk !== undefined ? msg('outputs.fix.diskFull', { disk }) : msg('error.fix.fileSystem'),
+    );
+  }
+}
+
+/**
+ * `e` as the error to throw for writing `target`: a file system error becomes
+ * a FileWriteError; the tool's own errors (a refusal) and anything else pass
+ * as they are.
+ */
+export function writeError(e: unknown, target: string): unknown {
+  if (e instanceof CadreError) return e;
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return e;
+  return new FileWriteError(target, code, FULL_DISK_CODES.has(code) ? diskOf(path.dirname(target)) : undefined);
+}
+
+/**
+ * The file a path of the tool's stands for: a temporary
+ * (`.<name>.<pid>.<tag>.cadre-tmp`, or the older `<name>.<pid>.tmp`) for its
+ * target (a shortened one, `.cadre.<pid>.<tag>.cadre-tmp`, for its folder);
+ * any other path for itself.
+ */
+export function targetOfTemp(p: string): string {
+  const base = path.basename(p);
+  const m = /^\.(.+)\.\d+\.[0-9a-f]+\.cadre-tmp$/.exec(base);
+  if (m) return m[1] === 'cadre' ? path.dirname(p) : path.join(path.dirname(p), m[1]);
+  return p.replace(/\.\d+\.tmp$/, '');
+}
+
+/**
+ * How an error of the file system that reached the top is told (exit 2): the
+ * file it is about (a temporary's target, not the temporary), and for a full
+ * disk the disk. Null for anything else.
+ */
+export function fileSystemError(e: unknown): InputError | null {
+  if (e instanceof FileWriteError) return e;
+  const err = e as NodeJS.ErrnoException | null;
+  if (typeof err?.code !== 'string' || typeof err.path !== 'string' || !/^E[A-Z0-9]+$/.test(err.code)) return null;
+  const file = targetOfTemp(err.path);
+  if (FULL_DISK_CODES.has(err.code)) return new FileWriteError(file, err.code, diskOf(path.dirname(file)));
+  return new InputError(msg('error.fileSystem', { file, code: err.code }), [], msg('error.fix.fileSystem'));
+}
+
+/** Four hex digits that differ from machine to machine: a temporary made by another machine (a shared folder) is never swept here. */
+export const HOST_TAG = crypto.createHash('sha256').update(os.hostname()).digest('hex').slice(0, 4);
+
+function tempTag(): string {
+  return HOST_TAG + crypto.randomBytes(4).toString('hex');
 }
 
 /** The refusal for a target that already exists. */
@@ -109,6 +236,10 @@ export class AtomicFile {
   readonly tmp: string;
   private fd: number | null;
   private done = false;
+  /** Put in place by place(), not yet settled: rollback() can still take it back. */
+  private placed = false;
+  /** A second name of the file place() replaced, kept until settle() so that rollback() can bring it back. */
+  private sideline: string | null = null;
   private readonly opts: AtomicOptions;
 
   /**
@@ -120,19 +251,20 @@ export class AtomicFile {
     this.target = path.resolve(target);
     if (isDirectory(this.target)) throw new InputError(msg('file.isDirectory', { file: target }), [], msg('file.fix.exists'));
     if (!opts.overwrite && exists(this.target)) throw existsError(target, opts.overwriteHint);
-    const dir = path.dirname(this.target);
     const mode = opts.mode ?? PRIVATE_MODE;
-    const tmp = path.join(dir, `.${path.basename(this.target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
-    // A long target name must still leave room for the temporary's: shorten the temporary, not the target.
-    this.tmp = Buffer.byteLength(path.basename(tmp)) > 255
-      ? path.join(dir, `.cadre.${process.pid}.${crypto.randomBytes(6).toString('hex')}${TEMP_SUFFIX}`)
-      : tmp;
-    this.fd = fs.openSync(this.tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, mode);
+    this.tmp = tempBeside(this.target);
+    try {
+      this.fd = fs.openSync(this.tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, mode);
+    } catch (e) {
+      this.fd = null;
+      this.done = true;
+      throw writeError(e, this.target);
+    }
     try {
       fs.fchmodSync(this.fd, mode);
     } catch (e) {
       this.discard();
-      throw e;
+      throw writeError(e, this.target);
     }
   }
 
@@ -143,31 +275,108 @@ export class AtomicFile {
       for (let at = 0; at < bytes.length; ) at += fs.writeSync(this.fd, bytes, at, bytes.length - at);
     } catch (e) {
       this.discard();
-      throw e;
+      throw writeError(e, this.target);
+    }
+  }
+
+  /**
+   * Flushes the bytes to disk and closes the temporary, which stays until
+   * commit() or discard(): a caller writing many files need not hold one
+   * open descriptor each. A full disk shows here at the latest.
+   */
+  flush(): void {
+    if (this.fd === null) return;
+    try {
+      if (!this.opts.noSync) fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      this.fd = null;
+    } catch (e) {
+      this.discard();
+      throw writeError(e, this.target);
     }
   }
 
   /** Flushes, closes and puts the file in place. On failure the temporary is gone and the target untouched. */
   commit(): void {
     if (this.done) return;
+    this.place(false);
+    this.placed = false;
+    if (!this.opts.noSync) syncDir(path.dirname(this.target));
+  }
+
+  /**
+   * Puts the file in place (see commit()); with `reversible`, what it
+   * replaces keeps a second name until settle(), so that rollback() can
+   * bring it back. On failure the temporary is gone and the target untouched.
+   */
+  place(reversible = true): void {
+    if (this.done) return;
+    this.flush();
     try {
-      if (this.fd !== null) {
-        if (!this.opts.noSync) fs.fsyncSync(this.fd);
-        fs.closeSync(this.fd);
-        this.fd = null;
-      }
       if (this.opts.overwrite) {
         if (isDirectory(this.target)) throw new InputError(msg('file.isDirectory', { file: this.target }), [], msg('file.fix.exists'));
+        if (reversible && exists(this.target)) this.sideline = this.keepAside();
         fs.renameSync(this.tmp, this.target);
       } else {
         this.linkIntoPlace();
       }
       this.done = true;
+      this.placed = true;
     } catch (e) {
+      if (this.sideline) {
+        try {
+          if (!exists(this.target)) fs.renameSync(this.sideline, this.target);
+          else fs.rmSync(this.sideline, { force: true });
+        } catch {
+          /* the sideline is a temporary: a later run sweeps it */
+        }
+        this.sideline = null;
+      }
       this.discard();
-      throw e;
+      throw writeError(e, this.target);
     }
-    if (!this.opts.noSync) syncDir(path.dirname(this.target));
+  }
+
+  /** A second name for the file at the target (a hard link; where there is none, the file itself moved). */
+  private keepAside(): string {
+    const aside = tempBeside(this.target);
+    try {
+      // link() of a symbolic link links the link itself on Linux; elsewhere it may follow it: move a link instead.
+      if (!fs.lstatSync(this.target).isSymbolicLink()) {
+        fs.linkSync(this.target, aside);
+        return aside;
+      }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
+    }
+    fs.renameSync(this.target, aside);
+    return aside;
+  }
+
+  /** After place(): drops what it kept for rollback(). */
+  settle(): void {
+    if (!this.placed) return;
+    this.placed = false;
+    if (this.sideline) fs.rmSync(this.sideline, { force: true });
+    this.sideline = null;
+  }
+
+  /**
+   * After place() and before settle(): takes the file back out of place (a
+   * file it replaced comes back). Never throws; false when it could not.
+   */
+  rollback(): boolean {
+    if (!this.placed) return true;
+    this.placed = false;
+    try {
+      if (this.sideline) fs.renameSync(this.sideline, this.target);
+      else fs.unlinkSync(this.target);
+      this.sideline = null;
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private linkIntoPlace(): void {
@@ -213,6 +422,43 @@ export class AtomicFile {
   }
 }
 
+/** A fresh temporary name beside `target` (see the module's comment). */
+function tempBeside(target: string): string {
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${tempTag()}${TEMP_SUFFIX}`);
+  // A long target name must still leave room for the temporary's: shorten the temporary, not the target.
+  return Buffer.byteLength(path.basename(tmp)) > 255 ? path.join(dir, `.cadre.${process.pid}.${tempTag()}${crypto.randomBytes(2).toString('hex')}${TEMP_SUFFIX}`) : tmp;
+}
+
+/**
+ * Puts several written files in place as one: all of them, or none. If one
+ * cannot be (it exists now, the disk is full), those this call already put in
+ * place are taken back, a file one of them replaced comes back, every
+ * temporary is removed, and the error is thrown.
+ */
+export function commitAll(files: readonly AtomicFile[]): void {
+  const placed: AtomicFile[] = [];
+  try {
+    for (const f of files) f.flush();
+    for (const f of files) {
+      f.place(true);
+      placed.push(f);
+    }
+  } catch (e) {
+    for (const f of placed.reverse()) f.rollback();
+    for (const f of files) f.discard();
+    throw e;
+  }
+  for (const f of placed) {
+    try {
+      f.settle();
+    } catch {
+      /* a second name left: a temporary that a later run sweeps */
+    }
+  }
+  for (const dir of new Set(files.map((f) => path.dirname(f.target)))) syncDir(dir);
+}
+
 /** Writes a whole file atomically (see AtomicFile). */
 export function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicOptions = {}): void {
   const f = new AtomicFile(target, opts);
@@ -221,8 +467,10 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
 }
 
 /**
- * Removes temporaries of this tool in `dir` left by runs that were killed
- * (their process is gone). Returns the names removed, for the caller to say so.
+ * Removes temporaries of this tool in `dir` left by runs on this machine that
+ * were killed (their process is gone; a temporary made by another machine
+ * into a shared folder is left to that machine). Returns the names removed,
+ * for the caller to say so.
  */
 export function sweepStaleTemps(dir: string): string[] {
   let names: string[];
@@ -234,8 +482,9 @@ export function sweepStaleTemps(dir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     if (!name.endsWith(TEMP_SUFFIX) || !name.startsWith('.')) continue;
-    const pid = Number(/\.(\d+)\.[0-9a-f]+\.cadre-tmp$/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    const m = /\.(\d+)\.([0-9a-f]+)\.cadre-tmp$/.exec(name);
+    const pid = Number(m?.[1]);
+    if (!m || !m[2].startsWith(HOST_TAG) || !pid || pid === process.pid || alive(pid)) continue;
     try {
       fs.rmSync(path.join(dir, name), { force: true });
       removed.push(name);
