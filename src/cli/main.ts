@@ -148,9 +148,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       printError(new InputError(msg('db.readOnly', { file: ctx?.dbPath ?? '' }), [], msg('db.fix.readOnly')), tr, process.stderr, ctx?.colorErr ?? false);
       return 2;
     }
-    // The database's disk is full: the transaction was rolled back, so nothing changed; say which disk.
-    if (String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_FULL') && ctx) {
-      const { diskOf } = await import('../io/atomic-file.js');
+    // The database's disk is full (SQLITE_FULL; or an I/O error, e.g. its -shm cannot grow, on a disk with
+    // no room left): the transaction was rolled back, so nothing changed; say which disk.
+    const sqliteCode = String((e as { code?: unknown }).code ?? '');
+    const { diskOf, noRoomOn } = await import('../io/atomic-file.js');
+    if (ctx && (sqliteCode.startsWith('SQLITE_FULL') || (sqliteCode.startsWith('SQLITE_IOERR') && noRoomOn(ctx.dbPath)))) {
       const disk = diskOf(ctx.dbPath);
       printError(new InputError(msg('outputs.dbFull', { file: ctx.dbPath, disk }), [], msg('outputs.fix.dbFull', { disk })), tr, process.stderr, ctx.colorErr);
       return 2;

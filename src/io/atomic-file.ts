@@ -128,6 +128,16 @@ export function diskOf(p: string): string {
   return real;
 }
 
+/** Whether the disk of `p` has (almost) no room left: less than 64 KiB for the user. False when it cannot be told. */
+export function noRoomOn(p: string): boolean {
+  try {
+    const st = fs.statfsSync(path.dirname(path.resolve(p)));
+    return st.bavail * st.bsize < 65_536;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A file the tool could not write (exit 2): which file, why, and for a full
  * disk which disk. Keeps the system's code (`code`), so callers can still

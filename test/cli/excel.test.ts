@@ -84,12 +84,12 @@ describe('xlsx out', () => {
     expect(r.stdout).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(r.stdout).toContain(`'-外语学院`);
   });
-  it('--shortfall --split-by department writes one workbook per department', async () => {
+  it('--shortfall --split-by department writes one workbook per department, named with the year', async () => {
     const r = await cli(['audit', '--year', '2025', '--shortfall', '--split-by', 'department', '--out-dir', 'out']);
     expect(r.code, r.stderr).toBe(0);
     const files = fs.readdirSync(path.join(dir, 'out')).sort();
-    expect(files).toEqual(['shortfall--外语学院.xlsx', 'shortfall-数学学院.xlsx'].sort());
-    const ws = await readXlsx(path.join('out', 'shortfall-数学学院.xlsx'));
+    expect(files).toEqual(['shortfall--外语学院_2025-2026.xlsx', 'shortfall-数学学院_2025-2026.xlsx'].sort());
+    const ws = await readXlsx(path.join('out', 'shortfall-数学学院_2025-2026.xlsx'));
     expect(ws.rowCount).toBe(2);
     expect(String(ws.getRow(2).getCell(16).value)).toMatch(/platform hours/);
   });
