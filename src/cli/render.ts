@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { forTerminal } from '../core/text.js';
 import { InputError, UsageError, msg } from '../errors.js';
-import { AtomicFile, PRIVATE_MODE, existsError, sweepStaleTemps, writeFileAtomic } from '../io/atomic-file.js';
+import { AtomicFile, PRIVATE_MODE, existsError, sweepStaleTemps, writeError, writeFileAtomic } from '../io/atomic-file.js';
 import { BOM, toCsv, type Cell } from '../io/csv-out.js';
 import type { Context, Stream } from './context.js';
 
@@ -86,6 +86,12 @@ export function outFile(ctx: Context, out: string | undefined, overwrite = false
   }
   if (isDir) throw new InputError(msg('file.isDirectory', { file: out }), [], msg('file.fix.exists'));
   if (exists && !overwrite) throw existsError(out, OVERWRITE_OPTION);
+  // A folder that is missing is said now, not after the work.
+  try {
+    if (!fs.statSync(path.dirname(abs)).isDirectory()) throw Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' });
+  } catch (e) {
+    throw writeError(e, out);
+  }
   sweepTemps(ctx, path.dirname(abs));
   return { path: abs, shown: out, overwrite };
 }
