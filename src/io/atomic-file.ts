@@ -450,6 +450,16 @@ export function commitAll(files: readonly AtomicFile[]): void {
   const placed: AtomicFile[] = [];
   try {
     for (const f of files) f.flush();
+  } catch (e) {
+    for (const f of files) f.discard();
+    throw e;
+  }
+  // Ctrl-C (or a polite kill) while the files go in place would leave some of them: while listened
+  // to, a signal only queues, and this loop runs to its end first (a kill -9 still cannot be held).
+  const hold = () => {};
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, hold);
+  try {
     for (const f of files) {
       f.place(true);
       placed.push(f);
@@ -458,6 +468,8 @@ export function commitAll(files: readonly AtomicFile[]): void {
     for (const f of placed.reverse()) f.rollback();
     for (const f of files) f.discard();
     throw e;
+  } finally {
+    for (const s of signals) process.off(s, hold);
   }
   for (const f of placed) {
     try {

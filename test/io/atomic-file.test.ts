@@ -4,6 +4,7 @@
  * rename into place, nothing left on failure, never an overwrite that was not
  * asked for; several files put in place as one; a full disk told as such.
  */
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ import {
   targetOfTemp,
   writeFileAtomic,
 } from '../../src/io/atomic-file.js';
+import { repoRoot } from '../helpers/cli.js';
 import { fillDisk, leftIn, mountTinyDisk, tinyDiskAvailable, tinyDiskReason, unmountTinyDisk } from '../helpers/tmpfs.js';
 
 if (!tinyDiskAvailable) console.warn(`skipped: the full-disk tests on a real tmpfs, because ${tinyDiskReason}`);
@@ -268,6 +270,25 @@ describe('several files as one (commitAll)', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['a.csv', 'b.csv']);
     expect(fs.readFileSync(path.join(dir, 'a.csv'), 'utf8')).toBe('old a.csv');
     expect(fs.readFileSync(path.join(dir, 'b.csv'), 'utf8')).toBe('old b.csv');
+  });
+  it('a Ctrl-C while the files go in place waits until all of them are', () => {
+    // In a child of its own (the built module): the first link into place sends SIGINT to the process itself.
+    const script = `
+      import fs from 'node:fs';
+      import path from 'node:path';
+      import { AtomicFile, commitAll } from ${JSON.stringify(path.join(repoRoot, 'dist', 'io', 'atomic-file.js'))};
+      const dir = process.argv[1];
+      const files = ['a.csv', 'b.csv', 'c.csv'].map((n) => { const f = new AtomicFile(path.join(dir, n)); f.write(n); return f; });
+      const link = fs.linkSync;
+      let sent = false;
+      fs.linkSync = (from, to) => { link(from, to); if (!sent) { sent = true; process.kill(process.pid, 'SIGINT'); } };
+      commitAll(files);
+      process.stdout.write('placed all\\n');
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, dir], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('placed all\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.csv', 'b.csv', 'c.csv']);
   });
   it('with overwrite and success: no second name of a replaced file is left', () => {
     fs.writeFileSync(path.join(dir, 'a.csv'), 'old');
