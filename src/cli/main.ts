@@ -51,7 +51,7 @@ export function optionNameOf(typed: string): { name: string; hidden: boolean } {
 
 /** A text from commander with the value of every `--name=value` in it replaced by "…", quoted ('--a=b c') or not. */
 export function hideOptionValues(text: string): string {
-  return text.replace(/'(-{1,2}[^\s='"]+)=[^']*'/g, "'$1=…'").replace(/(^|[\s"(])(-{1,2}[^\s='"]+)=[^\s'"]*/g, '$1$2=…');
+  return text.replace(/'(-{1,2}[^\s='"]+)=[^']*'/g, "'$1=…'").replace(/(^|[\s"(])(-{1,2}[^\s='"]+)=[^\s'")]*/g, '$1$2=…');
 }
 
 export function usageMessage(text: string, tr: Translator): string {
