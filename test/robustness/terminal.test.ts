@@ -17,7 +17,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlIn } from '../../src/core/text.js';
-import { cadre, makeWorkspace, removeScratch, type Exit, type Workspace } from './lib/cadre.js';
+import { makeWorkspace, NOW, removeScratch, runCli, type Workspace } from './lib/cadre.js';
+
+interface Printed {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 afterAll(removeScratch);
 
@@ -32,7 +38,7 @@ const MAX_LINE = 2000;
 const HOSTILE_FILE = `hours${CLEAR}${RLO}${CSI}.csv`;
 
 /** Every line of what a command printed: no raw control or bidi character, none longer than MAX_LINE. */
-function expectSafe(r: Exit, what: string): void {
+function expectSafe(r: Printed, what: string): void {
   for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
     const lines = text.split('\n');
     for (const [i, line] of lines.entries()) {
@@ -44,7 +50,9 @@ function expectSafe(r: Exit, what: string): void {
 
 let ws: Workspace;
 let id: string;
-const run = (args: string[], input?: string) => cadre(args, { cwd: ws.dir, env: ws.env, input });
+// A command that hangs on a hostile value is killed (and fails) before the test's own timeout.
+const run = (args: string[], input?: string): Promise<Printed> =>
+  runCli(args, { cwd: ws.dir, env: { ...ws.env, CADRE_NOW: NOW, CADRE_OPERATOR: 'tester' }, input, timeoutMs: 45_000 });
 
 beforeAll(async () => {
   ws = await makeWorkspace(2);
