@@ -1,11 +1,14 @@
 /**
  * Typed errors. The CLI maps each to an exit code in one place (src/cli/main.ts):
  * InputError and UsageError → 2 (nothing was changed), ReportedFailure → 1.
- * Messages are catalogue keys with parameters so they render in zh or en.
+ * Messages are catalogue keys with parameters so they render in zh or en;
+ * the translator escapes every parameter for the terminal (src/i18n/index.ts).
  */
+import type { Param } from './i18n/index.js';
+
 export interface Msg {
   key: string;
-  params?: Record<string, string | number>;
+  params?: Record<string, Param>;
 }
 
 /** Where in an input a problem is: file, 1-based line and column, column name. */
@@ -54,4 +57,4 @@ export class ReportedFailure extends CadreError {
   }
 }
 
-export const msg = (key: string, params?: Record<string, string | number>): Msg => ({ key, params });
+export const msg = (key: string, params?: Record<string, Param>): Msg => ({ key, params });

@@ -12,6 +12,13 @@
  * While an account is locked no password is checked (a right one fails
  * too); the attempt is recorded and does not extend the lock.
  *
+ * A try is counted before its password is checked (written as wrong, made
+ * right once it proves so), in a transaction of its own: tries run at the
+ * same time each see the ones before them, so no more than `attempts`
+ * passwords are ever checked before the lock. Every check does the same
+ * scrypt work, whether the learner exists and whatever the account's state
+ * (`attemptLogin`, `verifyEvenly`), so its time gives nothing away.
+ *
  * Expiry (policy.initial_password_days): an initial password not changed
  * within that many days of issue can no longer be used, not even to change
  * it; the office issues a new one with `issue-accounts --reset`.
@@ -21,10 +28,10 @@
  */
 import { localTimestamp, type Context } from '../cli/context.js';
 import type { Policy } from '../core/policy.js';
-import { writeTransaction } from '../db/journal.js';
+import { recordJournal, writeTransaction } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, msg, type Msg } from '../errors.js';
-import { CHOSEN_HASH_PARAMS, INITIAL_HASH_PARAMS, type HashParams } from './password.js';
+import { CHOSEN_HASH_PARAMS, INITIAL_HASH_PARAMS, verifyEvenly, type Derive, type HashParams } from './password.js';
 
 export type AccountState = 'initial' | 'expired' | 'changed' | 'locked';
 export const ACCOUNT_STATES: readonly AccountState[] = ['initial', 'expired', 'changed', 'locked'];
@@ -97,13 +104,18 @@ export function normalizeLearnerId(raw: string): string {
   return raw.trim().toUpperCase();
 }
 
-/** The account of one learner; exit 2 when the learner or the account does not exist. */
-export function loadAccount(db: DB, learnerIdRaw: string): Account {
+/** The account of one learner, or the error (exit 2) that says there is none: the learner or the account does not exist. */
+export function findAccount(db: DB, learnerIdRaw: string): Account | InputError {
   const id = normalizeLearnerId(learnerIdRaw);
   const row = db.prepare(`${SELECT} WHERE c.learner_id = ?`).get(id) as AccountSqlRow | undefined;
-  if (!row) throw new InputError(msg('auth.unknownLearner', { id: learnerIdRaw }), [], msg('auth.fix.unknownLearner'));
-  const acc = toAccount(row);
-  if (!acc) throw new InputError(msg('auth.noAccount', { id }), [], msg('auth.fix.noAccount', { id }));
+  if (!row) return new InputError(msg('auth.unknownLearner', { id: learnerIdRaw }), [], msg('auth.fix.unknownLearner'));
+  return toAccount(row) ?? new InputError(msg('auth.noAccount', { id }), [], msg('auth.fix.noAccount', { id }));
+}
+
+/** The account of one learner; exit 2 when the learner or the account does not exist. */
+export function loadAccount(db: DB, learnerIdRaw: string): Account {
+  const acc = findAccount(db, learnerIdRaw);
+  if (acc instanceof InputError) throw acc;
   return acc;
 }
 
@@ -184,15 +196,25 @@ export interface AttemptJournal {
   args: Record<string, unknown>;
 }
 
-function insertAttempt(db: DB, acc: Account, ok: boolean, now: Date): void {
-  db.prepare('INSERT INTO login_attempts (cadre_id, at, ok) VALUES (?, ?, ?)').run(acc.cadreId, localTimestamp(now), ok ? 1 : 0);
+function insertAttempt(db: DB, acc: Account, ok: boolean, now: Date): number {
+  return Number(db.prepare('INSERT INTO login_attempts (cadre_id, at, ok) VALUES (?, ?, ?)').run(acc.cadreId, localTimestamp(now), ok ? 1 : 0).lastInsertRowid);
 }
 
 const resetFix = (id: string): Msg => msg('auth.fix.reset', { id });
 
+function expiredError(acc: Account, policy: Policy): CadreError {
+  return new CadreError(1, msg('auth.expired', { id: acc.learnerId, date: localMinute(expiresAt(acc, policy)!), days: policy.initialPasswordDays }), [], resetFix(acc.learnerId));
+}
+
+function lockedError(acc: Account, until: Date): CadreError {
+  const at = localMinute(until, true);
+  return new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: at }), [], msg('auth.fix.locked', { id: acc.learnerId, until: at }));
+}
+
 /**
- * Refuses an expired or locked account before any password is checked,
- * recording the attempt (which does not count toward a lock).
+ * Refuses an expired or locked account before any password is asked for
+ * (passwd), recording the attempt (which does not count toward a lock).
+ * `attemptLogin` refuses them again, atomically, when a password is at hand.
  */
 export function refuseUnusable(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): void {
   const policy = ctx.policy();
@@ -206,17 +228,99 @@ export function refuseUnusable(ctx: Context, db: DB, acc: Account, journal: Atte
     () => ({ ...journal, counts: { ok: 0, expired: expired ? 1 : 0, locked: until ? 1 : 0 }, learnerIds: [acc.learnerId] }),
     () => insertAttempt(db, acc, false, now),
   );
-  if (expired) {
-    throw new CadreError(1, msg('auth.expired', { id: acc.learnerId, date: localMinute(expiresAt(acc, policy)!), days: policy.initialPasswordDays }), [], resetFix(acc.learnerId));
-  }
-  throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until!, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until!, true) }));
+  throw expired ? expiredError(acc, policy) : lockedError(acc, until!);
+}
+
+/** A try the count allowed: its row in login_attempts (written as wrong) and the account as it was then. */
+interface Reservation {
+  acc: Account;
+  attemptId: number;
 }
 
 /**
- * Records a wrong password, locks the account when it was the last one
- * allowed, and throws the exit-1 error that says which.
+ * Takes a try from the count before any password is checked, in one BEGIN
+ * IMMEDIATE transaction, so that tries running at the same time (20
+ * processes at once) cannot all read the count before any records its
+ * failure: the try is written first, as a wrong one, and only then is its
+ * password checked. A try the count does not allow is refused without a
+ * check: the account is expired or locked, or the tries counted (those still
+ * being checked included) already reach policy.lockout.attempts, which locks
+ * it now. A refusal is recorded and journaled here; an allowed try is
+ * journaled when its outcome is known (`failAttempt`, `Granted.succeed`).
  */
-export function failAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): never {
+function reserveAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): Reservation | CadreError {
+  const policy = ctx.policy();
+  const now = ctx.now();
+  const { attempts, lockMinutes } = policy.lockout;
+  return db
+    .transaction((): Reservation | CadreError => {
+      const current = reread(db, acc.cadreId);
+      const expired = isExpired(current, policy, now);
+      let until = expired ? null : lockedUntil(current, now);
+      if (!expired && !until && countedFailures(db, current, policy, now) >= attempts) {
+        until = new Date(now.getTime() + lockMinutes * MINUTE);
+        db.prepare('UPDATE accounts SET locked_until = ? WHERE cadre_id = ?').run(localTimestamp(until), current.cadreId);
+      }
+      const attemptId = insertAttempt(db, current, false, now);
+      if (!expired && !until) return { acc: current, attemptId };
+      recordJournal(db, ctx, { ...journal, counts: { ok: 0, expired: expired ? 1 : 0, locked: until ? 1 : 0 }, learnerIds: [current.learnerId] });
+      return expired ? expiredError(current, policy) : lockedError(current, until!);
+    })
+    .immediate();
+}
+
+/** A right password: record it (with a rehash or a new password), or give the try back (a new password refused). */
+export interface Granted {
+  acc: Account;
+  /**
+   * Records the right password in one transaction with `update`, provided
+   * the account has not changed since it was checked: its hash is the one
+   * verified and no lock began meanwhile. Otherwise throws (exit 1), and the
+   * command can simply be run again.
+   */
+  succeed(journal: AttemptJournal & { counts?: Record<string, number> }, update?: () => void): void;
+  /** Removes the try's row: nothing of it stays (passwd when the new password is refused, exit 2). */
+  release(): void;
+}
+
+/**
+ * One login attempt (verify; passwd's current password), in three steps:
+ * the try is taken from the count (`reserveAttempt`), the password is
+ * checked, the outcome is recorded. At most policy.lockout.attempts
+ * passwords are checked within a window before the lock, however many tries
+ * run at once. A try interrupted while its password is checked stays
+ * counted as a wrong one.
+ *
+ * The scrypt work is the same in every case (`verifyEvenly`): `found` the
+ * error of an unknown learner, a locked or expired account, a wrong password,
+ * whatever kind of password the account has, all take the same time; the
+ * real hash is never checked for a try that is refused. Throws the refusal
+ * (exit 2 for no such account, exit 1 otherwise) once that work is done.
+ */
+export async function attemptLogin(ctx: Context, db: DB, found: Account | CadreError, password: string, journal: AttemptJournal, kdf?: Derive): Promise<Granted> {
+  if (found instanceof CadreError) {
+    await verifyEvenly(password, null, kdf);
+    throw found;
+  }
+  const r = reserveAttempt(ctx, db, found, journal);
+  if (r instanceof CadreError) {
+    await verifyEvenly(password, null, kdf);
+    throw r;
+  }
+  if (!(await verifyEvenly(password, r.acc.passwordHash, kdf))) failAttempt(ctx, db, r.acc, journal);
+  return {
+    acc: r.acc,
+    succeed: (j, update) => succeedAttempt(ctx, db, r, j, update),
+    release: () => void db.transaction(() => db.prepare('DELETE FROM login_attempts WHERE id = ?').run(r.attemptId)).immediate(),
+  };
+}
+
+/**
+ * Records a wrong password (the try's row, already written by
+ * `reserveAttempt`), locks the account when it was the last one allowed,
+ * and throws the exit-1 error that says which.
+ */
+function failAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): never {
   const policy = ctx.policy();
   const now = ctx.now();
   const { attempts, windowMinutes, lockMinutes } = policy.lockout;
@@ -225,7 +329,6 @@ export function failAttempt(ctx: Context, db: DB, acc: Account, journal: Attempt
     ctx,
     (r: { failures: number; until: Date | null }) => ({ ...journal, counts: { ok: 0, failures: r.failures, locked: r.until ? 1 : 0 }, learnerIds: [acc.learnerId] }),
     () => {
-      insertAttempt(db, acc, false, now);
       const current = reread(db, acc.cadreId);
       const running = lockedUntil(current, now);
       // Locked by another attempt meanwhile: this one does not extend the lock.
@@ -237,44 +340,36 @@ export function failAttempt(ctx: Context, db: DB, acc: Account, journal: Attempt
       return { failures, until, already: false };
     },
   );
-  if (result.until && result.already) {
-    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(result.until, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until, true) }));
-  }
+  if (result.until && result.already) throw lockedError(acc, result.until);
   if (result.until) {
     throw new CadreError(1, msg('auth.lockedNow', { id: acc.learnerId, attempts, window: windowMinutes, until: localMinute(result.until, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(result.until, true) }));
   }
   throw new CadreError(1, msg('auth.wrongPassword', { id: acc.learnerId, left: attempts - result.failures, window: windowMinutes, minutes: lockMinutes }), [], msg('auth.fix.wrongPassword', { id: acc.learnerId }));
 }
 
-/**
- * Records a right password in one transaction with `update` (a rehash, a new
- * password), provided the account has not changed since it was read: its
- * hash is the one verified and no lock began meanwhile. Otherwise records
- * nothing and throws (exit 1), and the command can simply be run again.
- */
-export function succeedAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal & { counts?: Record<string, number> }, update?: () => void): void {
+function succeedAttempt(ctx: Context, db: DB, r: Reservation, journal: AttemptJournal & { counts?: Record<string, number> }, update?: () => void): void {
+  const { acc, attemptId } = r;
   const now = ctx.now();
   const outcome = writeTransaction(
     db,
     ctx,
-    (r: 'ok' | 'changed' | 'locked') => ({ ...journal, counts: { ok: r === 'ok' ? 1 : 0, ...(r === 'ok' ? journal.counts : {}), ...(r === 'locked' ? { locked: 1 } : {}) }, learnerIds: [acc.learnerId] }),
+    (o: 'ok' | 'changed' | 'locked') => ({ ...journal, counts: { ok: o === 'ok' ? 1 : 0, ...(o === 'ok' ? journal.counts : {}), ...(o === 'locked' ? { locked: 1 } : {}) }, learnerIds: [acc.learnerId] }),
     () => {
       const current = reread(db, acc.cadreId);
-      if (current.passwordHash !== acc.passwordHash) return 'changed' as const;
-      if (lockedUntil(current, now)) {
-        insertAttempt(db, acc, false, now);
-        return 'locked' as const;
+      if (current.passwordHash !== acc.passwordHash) {
+        // Checked against a password no longer the account's: the try is neither right nor wrong.
+        db.prepare('DELETE FROM login_attempts WHERE id = ?').run(attemptId);
+        return 'changed' as const;
       }
-      insertAttempt(db, acc, true, now);
+      // A lock began meanwhile (other tries): this one stays recorded as refused.
+      if (lockedUntil(current, now)) return 'locked' as const;
+      db.prepare('UPDATE login_attempts SET ok = 1 WHERE id = ?').run(attemptId);
       update?.();
       return 'ok' as const;
     },
   );
   if (outcome === 'changed') throw new CadreError(1, msg('auth.changedMeanwhile', { id: acc.learnerId }), [], msg('auth.fix.changedMeanwhile'));
-  if (outcome === 'locked') {
-    const until = lockedUntil(reread(db, acc.cadreId), now) ?? now;
-    throw new CadreError(1, msg('auth.locked', { id: acc.learnerId, until: localMinute(until, true) }), [], msg('auth.fix.locked', { id: acc.learnerId, until: localMinute(until, true) }));
-  }
+  if (outcome === 'locked') throw lockedError(acc, lockedUntil(reread(db, acc.cadreId), now) ?? now);
 }
 
 /**

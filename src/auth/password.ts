@@ -124,7 +124,10 @@ function maxmemFor(params: HashParams): number {
   return 2 * 128 * params.r * (2 ** params.ln + params.p + 2);
 }
 
-function derive(password: string, salt: Uint8Array, keylen: number, params: HashParams): Promise<Buffer> {
+/** scrypt as hashing and checking run it: `derive` below; tests pass their own (to count the checks). */
+export type Derive = (password: string, salt: Uint8Array, keylen: number, params: HashParams) => Promise<Buffer>;
+
+export function derive(password: string, salt: Uint8Array, keylen: number, params: HashParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(
       password.normalize('NFC'),
@@ -181,16 +184,52 @@ export async function hashPassword(password: string, params: HashParams): Promis
  * Compares in constant time. A malformed or unreadable stored string gives
  * false, never an exception.
  */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(password: string, stored: string, kdf: Derive = derive): Promise<boolean> {
   const parsed = parse(stored);
   if (!parsed) return false;
+  return check(password, parsed, kdf);
+}
+
+async function check(password: string, parsed: Parsed, kdf: Derive): Promise<boolean> {
   let key: Buffer;
   try {
-    key = await derive(password, parsed.salt, parsed.hash.length, parsed.params);
+    key = await kdf(password, parsed.salt, parsed.hash.length, parsed.params);
   } catch {
     return false;
   }
-  return timingSafeEqual(key, parsed.hash);
+  return key.length === parsed.hash.length && timingSafeEqual(key, parsed.hash);
+}
+
+/** The parameters of the two kinds of stored hash, initial and chosen: one derivation of each in every `verifyEvenly`. */
+const EVEN_WORK: readonly HashParams[] = [INITIAL_HASH_PARAMS, CHOSEN_HASH_PARAMS];
+
+const sameParams = (a: HashParams, b: HashParams): boolean => a.ln === b.ln && a.r === b.r && a.p === b.p;
+
+/**
+ * Checks `password` against `stored` with the same scrypt work whatever
+ * there is to check, so the time taken says nothing about the account: one
+ * derivation at the initial-password parameters and one at the chosen ones,
+ * always, run side by side (the time of the longer one). The stored hash's
+ * own check stands in for the one of its parameters; the other is done with
+ * a throw-away salt. With `stored` null (no such learner, a locked or
+ * expired account: nothing may be checked) both are throw-away, and the
+ * answer is false. A hash under other parameters (an old one, to be
+ * rehashed) is checked on top of the two.
+ */
+export async function verifyEvenly(password: string, stored: string | null, kdf: Derive = derive): Promise<boolean> {
+  const parsed = stored === null ? null : parse(stored);
+  const own = parsed ? EVEN_WORK.findIndex((params) => sameParams(parsed.params, params)) : -1;
+  const work = EVEN_WORK.map((params, i) =>
+    i === own && parsed
+      ? check(password, parsed, kdf)
+      : kdf(password, cryptoRandomBytes(SALT_BYTES), KEY_BYTES, params).then(
+          () => false,
+          () => false, // throw-away work: its failure changes nothing
+        ),
+  );
+  const results = await Promise.all(work);
+  if (parsed && own < 0) return check(password, parsed, kdf);
+  return own >= 0 && results[own] === true;
 }
 
 /**

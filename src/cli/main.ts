@@ -9,6 +9,7 @@
  * command runs or fails.
  */
 import { Command as CommandClass, CommanderError, Option, type Command } from 'commander';
+import { forTerminal } from '../core/text.js';
 import { CadreError, InputError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from './process-context.js';
@@ -34,17 +35,45 @@ const USAGE_PATTERNS: [RegExp, string][] = [
   [/^error: too many arguments/, 'usage.tooManyArguments'],
 ];
 
+/**
+ * An option as typed, for a message: only its name. A value given with it
+ * (`--password=…`, or glued to a short flag, `-psecret`) may be a secret and
+ * is never echoed; `hidden` says one was dropped.
+ */
+export function optionNameOf(typed: string): { name: string; hidden: boolean } {
+  if (typed.startsWith('--')) {
+    const eq = typed.indexOf('=');
+    return eq < 0 ? { name: typed, hidden: false } : { name: typed.slice(0, eq), hidden: true };
+  }
+  if (typed.startsWith('-') && typed.length > 2) return { name: typed.slice(0, 2), hidden: true };
+  return { name: typed, hidden: false };
+}
+
+/** A text from commander with the value of every `--name=value` in it replaced by "…", quoted ('--a=b c') or not. */
+export function hideOptionValues(text: string): string {
+  return text.replace(/'(-{1,2}[^\s='"]+)=[^']*'/g, "'$1=…'").replace(/(^|[\s"(])(-{1,2}[^\s='"]+)=[^\s'")]*/g, '$1$2=…');
+}
+
 export function usageMessage(text: string, tr: Translator): string {
-  const firstLine = text.split('\n')[0];
-  const rest = text.split('\n').slice(1).join('\n');
+  const lines = text.split('\n');
+  const firstLine = lines[0] ?? '';
+  // Commander's further lines ("(Did you mean …?)") may quote what was typed: escaped, values dropped.
+  const rest = lines.slice(1).map((l) => forTerminal(hideOptionValues(l))).join('\n');
   for (const [re, key] of USAGE_PATTERNS) {
     const m = re.exec(firstLine);
     if (m) {
-      const line = `${tr.t('error.prefix')}: ${tr.t(key, { a: m[1] ?? '', b: m[2] ?? '', c: m[3] ?? '' })}`;
+      let k = key;
+      let a = m[1] ?? '';
+      if (key === 'usage.unknownOption') {
+        const o = optionNameOf(a);
+        a = o.name;
+        if (o.hidden) k = 'usage.unknownOptionValue';
+      }
+      const line = `${tr.t('error.prefix')}: ${tr.t(k, { a, b: m[2] ?? '', c: m[3] ?? '' })}`;
       return [line, rest, tr.t('usage.seeHelp')].filter(Boolean).join('\n');
     }
   }
-  return [text, tr.t('usage.seeHelp')].join('\n');
+  return [forTerminal(hideOptionValues(firstLine)), rest, tr.t('usage.seeHelp')].filter(Boolean).join('\n');
 }
 
 /**

@@ -29,9 +29,16 @@ export function chooseFormat(requested: string | undefined, out: Stream, allowed
 /**
  * A terminal table. `paintCell` may colour a cell (only called when colour is
  * on); rows are not separated by rules, so long listings stay readable.
+ *
+ * The table is the one output made for a terminal, so each cell is escaped
+ * there (forTerminal: controls, ESC sequences and bidi overrides shown as
+ * \u{…}, a cell longer than 500 characters cut) before any colour is added.
+ * CSV, JSON and xlsx are data, read by programs and spreadsheets: they carry
+ * every value exactly as stored, even when printed on a terminal.
  */
 export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boolean, paintCell?: (key: string, value: string, row: R) => string): Promise<string> {
   const { default: Table } = await import('cli-table3');
+  const MAX_CELL_CHARS = 500;
   const table = new Table({
     head: columns.map((c) => c.header),
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
@@ -39,7 +46,7 @@ export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boo
   });
   for (const r of rows) {
     table.push(columns.map((c) => {
-      const text = String((r[c.key] as unknown) ?? '');
+      const text = forTerminal(String((r[c.key] as unknown) ?? ''), MAX_CELL_CHARS);
       return color && paintCell ? paintCell(c.key, text, r) : text;
     }));
   }

@@ -1,4 +1,9 @@
-/** Prints a CadreError (or an unexpected one) on stderr, in the user's language. */
+/**
+ * Prints a CadreError (or an unexpected one) on stderr, in the user's language.
+ * File and column names come from the input: they go in as message
+ * parameters, so the translator escapes and shortens them (src/i18n/index.ts).
+ */
+import { forTerminal } from '../core/text.js';
 import type { CadreError, Place, Problem } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { paint } from './color.js';
@@ -7,9 +12,12 @@ import type { Stream } from './context.js';
 /** How many row problems are listed before "… and N more". */
 export const MAX_LISTED_PROBLEMS = 200;
 
+/** Longest line of a stack trace printed under --debug. */
+const DEBUG_LINE_CHARS = 1000;
+
 export function formatPlace(p: Place, tr: Translator): string {
   const parts: string[] = [];
-  if (p.file) parts.push(p.file);
+  if (p.file) parts.push(tr.t('place.file', { file: p.file }));
   if (p.line !== undefined) parts.push(tr.t('place.line', { line: p.line }));
   if (p.column !== undefined) {
     parts.push(tr.t('place.column', { column: p.column }) + (p.columnName ? tr.t('place.columnName', { name: p.columnName }) : ''));
@@ -35,5 +43,6 @@ export function printError(e: CadreError, tr: Translator, err: Stream, color: bo
 export function printUnexpected(e: unknown, tr: Translator, err: Stream, debug: boolean): void {
   const message = e instanceof Error ? e.message : String(e);
   err.write(`${tr.t('error.prefix')}: ${tr.t('error.unexpected', { message })}\n`);
-  if (debug && e instanceof Error && e.stack) err.write(`${e.stack}\n`);
+  // A stack's first line is the message, which may quote an input: each line escaped, long ones cut.
+  if (debug && e instanceof Error && e.stack) err.write(`${e.stack.split('\n').map((l) => forTerminal(l, DEBUG_LINE_CHARS)).join('\n')}\n`);
 }

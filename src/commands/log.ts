@@ -24,7 +24,7 @@ interface Entry {
 function dateOption(value: string | undefined, option: string, ctx: Context): string | undefined {
   if (value === undefined) return undefined;
   const r = parseDate(value);
-  if (!r.ok) throw new InputError(msg('ops.log.badDate', { option, value, reason: ctx.tr.m(r.reason) }));
+  if (!r.ok) throw new InputError(msg('ops.log.badDate', { option, value, reason: ctx.tr.em(r.reason) }));
   return r.value;
 }
 

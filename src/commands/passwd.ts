@@ -3,15 +3,16 @@
  * Masked prompts (current, new, new again) on a terminal; with
  * --password-stdin two lines (current, then new) for scripts.
  *
- * The current password is checked first, as a login attempt: a locked
+ * The current password is checked first, as a login attempt (counted
+ * before it is checked, see src/auth/account.ts): a locked
  * account or an expired initial password cannot be changed, and a wrong
  * current password counts toward the lock (exit 1). Only then is the new one
  * judged (exit 2 when refused, nothing written), so the rules cannot be used
  * to probe the initial password without knowing the current one. The new
  * hash (OWASP scrypt parameters) is computed before the write transaction.
  */
-import { CHOSEN_HASH_PARAMS, checkNewPassword, hashPassword, verifyPassword } from '../auth/password.js';
-import { failAttempt, loadAccount, readStdinLines, refuseUnusable, succeedAttempt } from '../auth/account.js';
+import { CHOSEN_HASH_PARAMS, checkNewPassword, hashPassword, type Derive } from '../auth/password.js';
+import { attemptLogin, loadAccount, readStdinLines, refuseUnusable } from '../auth/account.js';
 import { localTimestamp, type Context } from '../cli/context.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
@@ -35,7 +36,7 @@ async function enter(ctx: Context, learnerId: string, fromStdin: boolean): Promi
   return { current, next };
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
+export async function run(args: unknown[], ctx: Context, kdf?: Derive): Promise<number> {
   const [learnerIdRaw, opts] = args as [string, { passwordStdin?: boolean }];
   if (!opts.passwordStdin && !(ctx.stdin as { isTTY?: boolean }).isTTY) {
     throw new UsageError(msg('auth.noTerminal'), msg('auth.fix.passwdStdin', { id: learnerIdRaw }));
@@ -47,15 +48,20 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   refuseUnusable(ctx, db, acc, journal);
   const { current, next } = await enter(ctx, acc.learnerId, !!opts.passwordStdin);
 
-  if (!(await verifyPassword(current, acc.passwordHash))) failAttempt(ctx, db, acc, journal);
+  // Counted before it is checked, like verify's (src/auth/account.ts): parallel tries cannot exceed the lock.
+  const granted = await attemptLogin(ctx, db, acc, current, journal, kdf);
 
-  const refused = next === current && !acc.mustChange
+  const refused = next === current && !granted.acc.mustChange
     ? msg('auth.passwd.sameAsCurrent')
-    : await checkNewPassword(next, { learnerId: acc.learnerId, staffNo: acc.staffNo, initialHash: acc.initialHash });
-  if (refused) throw new InputError(refused);
+    : await checkNewPassword(next, { learnerId: acc.learnerId, staffNo: acc.staffNo, initialHash: granted.acc.initialHash });
+  if (refused) {
+    // The current password was right: the try is given back, and nothing stays written (exit 2).
+    granted.release();
+    throw new InputError(refused);
+  }
 
   const hash = await hashPassword(next, CHOSEN_HASH_PARAMS);
-  succeedAttempt(ctx, db, acc, { ...journal, counts: { changed: 1 } }, () => {
+  granted.succeed({ ...journal, counts: { changed: 1 } }, () => {
     db.prepare('UPDATE accounts SET password_hash = ?, must_change = 0, changed_at = ?, locked_until = NULL WHERE cadre_id = ?').run(hash, localTimestamp(ctx.now()), acc.cadreId);
   });
   ctx.err.write(ctx.tr.t('auth.passwd.done', { id: acc.learnerId }) + '\n');

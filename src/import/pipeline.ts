@@ -17,6 +17,7 @@ import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, msg, type Problem } from '../errors.js';
 import { AtomicFile, PRIVATE_MODE, existsError } from '../io/atomic-file.js';
+import { echoList } from '../i18n/index.js';
 import { BOM, toCsv } from '../io/csv-out.js';
 import { OVERWRITE_OPTION, sweepTemps } from '../cli/render.js';
 import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
@@ -159,8 +160,8 @@ function printSummary(outcomes: FileOutcome[], ctx: Context): void {
   if (outcomes.length > 1) {
     const written = outcomes.filter((o) => o.status === 'written').map((o) => o.file);
     const refused = outcomes.filter((o) => o.status === 'refused').map((o) => o.file);
-    ctx.err.write(`${t('import.summaryWritten', { count: written.length, files: written.join(', ') || '-' })}\n`);
-    if (refused.length) ctx.err.write(`${t('import.summaryRefused', { count: refused.length, files: refused.join(', ') })}\n`);
+    ctx.err.write(`${t('import.summaryWritten', { count: written.length, files: written.length ? echoList(written) : '-' })}\n`);
+    if (refused.length) ctx.err.write(`${t('import.summaryRefused', { count: refused.length, files: echoList(refused) })}\n`);
   }
 }
 
@@ -181,7 +182,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: already.id, at: already.imported_at }));
     return { file, status: 'already', counts, batchId: already.id };
   }
-  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: header.unknown.join(', ') }));
+  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(header.unknown) }));
 
   // The roster as objects, for parse(): a collector may not need it at all.
   let rowEnv: RowEnv | null = null;

@@ -6,10 +6,11 @@ import { commands } from './commands.js';
 import { ops } from './ops.js';
 import { files } from './files.js';
 import { outputs } from './outputs.js';
+import { terminal } from './terminal.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, outputs];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, outputs, terminal];
