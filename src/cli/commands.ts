@@ -44,7 +44,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'import-hours',
     description: 'cmd.importHours',
     args: [files],
-    options: [skipInvalid, dryRun],
+    options: [skipInvalid, dryRun, { flags: '--replace-hours', description: 'cli.opt.replaceHours' }],
     example: 'cadre import-hours week46.csv week47.csv',
     load: () => import('../commands/import-hours.js'),
   },
