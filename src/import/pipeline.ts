@@ -426,7 +426,7 @@ export async function recordSingle(ctx: Context, kind: ImportKind, cells: Record
     const values = await kind.parse(rec, env, p, ctx);
     if (!values || !p.ok) {
       // One record entered by hand is refused outright, a date after leaving office too.
-      const list = (p.skipped ? [...p.list, p.skipped] : p.list).map((pr) => ({ ...pr, file: undefined, line: undefined, column: undefined, columnName: undefined, reason: pr.columnName ? msg('record.optionProblem', { option: flags[pr.columnName] ?? pr.columnName, reason: ctx.tr.m(pr.reason) }) : pr.reason }));
+      const list = (p.skipped ? [...p.list, { ...p.skipped, reason: msg('record.afterLeaving', p.skipped.reason.params) }] : p.list).map((pr) => ({ ...pr, file: undefined, line: undefined, column: undefined, columnName: undefined, reason: pr.columnName ? msg('record.optionProblem', { option: flags[pr.columnName] ?? pr.columnName, reason: ctx.tr.m(pr.reason) }) : pr.reason }));
       throw new InputError(msg('record.refused'), list);
     }
     db.prepare(kind.stageInsert).run(values);

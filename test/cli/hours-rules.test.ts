@@ -119,7 +119,8 @@ describe('a row dated after the cadre left office', () => {
     expect(r.stderr).toMatch(/rows read 2: new 1, duplicates 0, rejected 0, after leaving office: 1/);
     const byHand = await o.cli(['record-training', T2, '--topic', '专题B', '--date', '2026-07-11']);
     expect(byHand.code).toBe(2);
-    expect(byHand.stderr).toMatch(/left office on 2026-06-30/);
+    expect(byHand.stderr).toMatch(/--date: learner \w+ left office on 2026-06-30; 2026-07-11 is after that, so nothing can be recorded for it/);
+    expect(o.query("SELECT COUNT(*) AS n FROM training WHERE topic = '专题B'")).toEqual([{ n: 0 }]);
   });
 });
 

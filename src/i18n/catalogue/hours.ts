@@ -7,6 +7,7 @@ import type { Section } from './index.js';
 export const hours: Section = {
   zh: {
     'row.afterLeaving': '学员 {id} 已于 {left} 离任，本行日期 {date} 在离任之后，未导入（文件其余各行照常导入）',
+    'record.afterLeaving': '学员 {id} 已于 {left} 离任，{date} 在离任之后，不能登记',
     'import.countsAfterLeaving': '，离任后未导入 {count}',
     'import.moreAfterLeaving': '……另有 {count} 行日期在离任之后，未导入',
     'hours.courseChange': '{code}（{from} → {to} 学时）',
@@ -31,6 +32,7 @@ export const hours: Section = {
   },
   en: {
     'row.afterLeaving': 'learner {id} left office on {left}; this row, dated {date}, is not imported (the rest of the file is)',
+    'record.afterLeaving': 'learner {id} left office on {left}; {date} is after that, so nothing can be recorded for it',
     'import.countsAfterLeaving': ', after leaving office: {count}',
     'import.moreAfterLeaving': '… and {count} more rows dated after leaving office, not imported',
     'hours.courseChange': '{code} ({from} → {to} h)',
