@@ -12,18 +12,16 @@ import type { TableRecord } from '../io/table.js';
 
 export class RowProblems {
   readonly list: Problem[] = [];
-  /** Set when the row is no error but is not imported: skipped with a warning and counted (a date after leaving office). */
-  skipped: Problem | null = null;
   constructor(readonly file: string, readonly rec: TableRecord) {}
   add(key: string | null, reason: Problem['reason'], fix?: Problem['fix']): void {
-    this.list.push(this.place(key, reason, fix));
-  }
-  skip(key: string | null, reason: Problem['reason']): void {
-    this.skipped ??= this.place(key, reason);
-  }
-  private place(key: string | null, reason: Problem['reason'], fix?: Problem['fix']): Problem {
     const column = key ? this.rec.columnOf(key) : undefined;
-    return { file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason, ...(fix ? { fix } : {}) };
+    this.list.push({ file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason, ...(fix ? { fix } : {}) });
+  }
+  /** Set when the row is no error but is not imported: skipped with a warning and counted (a date after leaving office). */
+  skipped: Problem | null = null;
+  skip(key: string | null, reason: Problem['reason']): void {
+    const column = key ? this.rec.columnOf(key) : undefined;
+    this.skipped ??= { file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason };
   }
   get ok(): boolean {
     return this.list.length === 0;
