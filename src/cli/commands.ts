@@ -48,7 +48,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'import-hours',
     description: 'cmd.importHours',
     args: [files],
-    options: [skipInvalid, dryRun, overwriteRejected],
+    options: [skipInvalid, dryRun, overwriteRejected, { flags: '--replace-hours', description: 'cli.opt.replaceHours' }],
     example: 'cadre import-hours week46.csv week47.csv',
     load: () => import('../commands/import-hours.js'),
   },

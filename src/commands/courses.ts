@@ -11,7 +11,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
   const db = ctx.db();
-  const courses = db.prepare('SELECT code, title, quarters FROM courses ORDER BY code').all() as { code: string; title: string | null; quarters: number }[];
+  const courses = db.prepare('SELECT code, title, quarters, hours_source AS source FROM courses ORDER BY code').all() as { code: string; title: string | null; quarters: number; source: string }[];
   const designations = db.prepare('SELECT year, rank, course_code FROM designations ORDER BY year, rank').all() as { year: number; rank: Rank; course_code: string }[];
   const byCourse = new Map<string, { year: number; rank: Rank }[]>();
   for (const d of designations) {
@@ -22,16 +22,17 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   }
   const shown = opts.year !== undefined ? courses.filter((c) => byCourse.has(c.code)) : courses;
   if (format === 'json') {
-    emit(ctx, jsonArray(shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) })), !!ctx.out.isTTY));
+    emit(ctx, jsonArray(shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), hours_source: c.source, required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) })), !!ctx.out.isTTY));
     return 0;
   }
   const rows = shown.map((c) => ({
     code: c.code,
     title: c.title ?? '',
     hours: formatQuarters(c.quarters),
+    hoursSource: ctx.tr.t(`courses.source.${c.source}`),
     required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
   }));
-  const columns = (['code', 'title', 'hours', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`) }));
+  const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`) }));
   emit(ctx, format === 'csv' ? renderCsv(columns, rows, false) : rows.length ? await renderTable(columns, rows, ctx.color) : ctx.tr.t('courses.none') + '\n');
   return 0;
 }

@@ -19,6 +19,8 @@
 import type { Context } from '../cli/context.js';
 import { localTimestamp } from '../cli/context.js';
 import { dayNumber, fromDayNumber } from '../core/dates.js';
+import { formatQuarters } from '../core/decimal.js';
+import { forTerminal } from '../core/text.js';
 import type { Policy, Rank } from '../core/policy.js';
 import { termsUpTo, type Term } from '../core/terms.js';
 import { parseDate, parseHours, parseIdentifier } from '../core/values.js';
@@ -303,6 +305,12 @@ const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms'].map((t)
 /** The stage with its dictionaries resolved (stage first, so rows come in stage order). */
 const STAGED_ROWS = `temp.stage s CROSS JOIN temp.stage_codes c ON c.i = s.cd >> ${DAY_BITS} CROSS JOIN temp.stage_days d ON d.i = s.cd & ${(1 << DAY_BITS) - 1}`;
 const STAGED = `${STAGED_ROWS} CROSS JOIN temp.stage_terms t ON t.i = s.tf >> 2`;
+/**
+ * The record on file with a staged row's key, found in the covering index of hours by cadre and date:
+ * it holds the record's id and hours, so comparing the hours visits no table page (the unique index
+ * of the key does not hold them, and SQLite would pick it).
+ */
+const ON_FILE = 'JOIN hours h INDEXED BY hours_by_cadre_day ON h.cadre_id = s.cadre_id AND h.course_code = c.code AND h.completed_on = d.day';
 
 interface Staged {
   /** Sorted runs written (1: the stage is in key order and its flags hold). */
@@ -316,7 +324,16 @@ interface Staged {
   conflictCount: number;
 }
 
-export function hoursImport(ctx: Context, options: { sortedRows?: number } = {}): ImportKind {
+export interface HoursImportOptions {
+  /** Rows sorted in memory per run (tests: smaller, to exercise several runs). */
+  sortedRows?: number;
+  /** --replace-hours: a row whose (cadre, course, date) is on file with other hours replaces them. */
+  replaceHours?: boolean;
+  /** false: every row goes through parse() (tests hold the two paths equal). */
+  fast?: boolean;
+}
+
+export function hoursImport(ctx: Context, options: HoursImportOptions = {}): ImportKind {
   const courses = new Map<string, CourseSeen>();
   /** Internal ids of the first cadres touched (up to 101), for the journal. */
   const touched = new Set<number>();
@@ -327,6 +344,8 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
   let lastTerm: Term | null = null;
   /** Set by the collector once the stage is written. */
   let staged: Staged | null = null;
+  /** The file as named on the command line (for the warnings' advice). */
+  let fileName = '';
 
   const seeCourse = (code: string, title: string | null, quarters: number, cadreId: number) => {
     const seen = courses.get(code);
@@ -372,7 +391,8 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
     },
     collector(db, header) {
       hoursColumn ||= header.keys.includes('hours');
-      return new HoursCollector(db, header, ctx, maxQ, sortedRows, {
+      fileName = header.file;
+      return new HoursCollector(db, header, ctx, maxQ, sortedRows, options.fast !== false, {
         seeCourse,
         takeTerm: () => {
           const t = lastTerm;
@@ -412,9 +432,30 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
         .get() as number;
     },
     countsOnCommit: true,
+    dryRunNotes(db) {
+      if (!staged) throw new Error('import-hours: no stage');
+      registerCourses(db, courses, hoursColumn, ctx, false);
+      const found = new OtherHours();
+      const sorted = staged.runs <= 1;
+      for (const [id, line, quarters, stored] of db
+        .prepare(
+          sorted
+            ? `SELECT h.id, s.line, s.quarters, h.quarters FROM ${STAGED_ROWS}
+               ${ON_FILE}
+               WHERE s.tf & ${KEY_FIRST} AND h.quarters <> s.quarters ORDER BY s.line`
+            : `SELECT h.id, MIN(s.line), MAX(s.quarters), h.quarters FROM ${STAGED_ROWS}
+               ${ON_FILE}
+               GROUP BY h.id HAVING MAX(s.quarters) <> h.quarters ORDER BY MIN(s.line)`,
+        )
+        .raw()
+        .iterate() as Iterable<[number, number, number, number]>) {
+        found.add(id, line, quarters, stored);
+      }
+      if (found.count) reportOtherHours(db, ctx, found, fileName, null, !!options.replaceHours);
+    },
     commit(db, batchId) {
       if (!staged) throw new Error('import-hours: no stage');
-      registerCourses(db, courses, hoursColumn, ctx);
+      registerCourses(db, courses, hoursColumn, ctx, true);
       checkReferences(db, staged, batchId);
       const hadRows = db.prepare('SELECT EXISTS (SELECT 1 FROM hours) AS x').pluck().get() as number;
       const sorted = staged.runs <= 1;
@@ -422,19 +463,32 @@ export function hoursImport(ctx: Context, options: { sortedRows?: number } = {})
       if (hadRows && batchId !== null) {
         // Rows already on file (from other batches or entered by hand): this batch vouches for them too,
         // with the first line that carried each. Done before the new rows go in, so every match is an old row.
+        // A row with other hours than the record's is passed to a function as it goes by (the only rows that
+        // cost a call): it is never dropped silently.
+        const found = new OtherHours();
+        db.function('cadre_other_hours', (id: number, line: number, quarters: number, stored: number) => {
+          found.add(id, line, quarters, stored);
+          return line;
+        });
         vouched = db
           .prepare(
             sorted
               ? `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
-                 SELECT 'hours', h.id, ?, s.line FROM ${STAGED_ROWS}
-                 JOIN hours h ON h.cadre_id = s.cadre_id AND h.course_code = c.code AND h.completed_on = d.day
+                 SELECT 'hours', h.id, ?, CASE WHEN h.quarters = s.quarters THEN s.line ELSE cadre_other_hours(h.id, s.line, s.quarters, h.quarters) END
+                 FROM ${STAGED_ROWS}
+                 ${ON_FILE}
                  WHERE s.tf & ${KEY_FIRST}`
               : `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
-                 SELECT 'hours', h.id, ?, MIN(s.line) FROM ${STAGED_ROWS}
-                 JOIN hours h ON h.cadre_id = s.cadre_id AND h.course_code = c.code AND h.completed_on = d.day
+                 SELECT 'hours', h.id, ?, CASE WHEN h.quarters = MAX(s.quarters) THEN MIN(s.line) ELSE cadre_other_hours(h.id, MIN(s.line), MAX(s.quarters), h.quarters) END
+                 FROM ${STAGED_ROWS}
+                 ${ON_FILE}
                  GROUP BY h.id`,
           )
           .run(batchId).changes;
+        if (found.count) {
+          reportOtherHours(db, ctx, found, fileName, batchId, !!options.replaceHours);
+          keepOtherHours(db, found, batchId, !!options.replaceHours);
+        }
       }
       // Every distinct key already on file: nothing new (each group has a record on one of its own
       // dates, so in its term), nothing to insert, and no group needs looking up again.
@@ -507,7 +561,7 @@ const BAD_TITLE = Symbol('bad title');
  * tables counts only once parseIdentifier has read it back as itself.
  */
 class HoursCollector implements RowCollector {
-  readonly taker = { take: (buf: Buffer, starts: Int32Array, ends: Int32Array, n: number, line: number) => this.takeBytes(buf, starts, ends, n, line) };
+  readonly taker?: { take: (buf: Buffer, starts: Int32Array, ends: Int32Array, n: number, line: number) => boolean };
   taken = 0;
   private readonly rows: HourRows;
   private readonly codes = new Dictionary();
@@ -580,8 +634,10 @@ class HoursCollector implements RowCollector {
     ctx: Context,
     maxQ: number,
     private readonly sortedRows: number,
+    private readonly accelerate: boolean,
     private readonly hooks: CollectorHooks,
   ) {
+    if (accelerate) this.taker = { take: (buf, starts, ends, n, line) => this.takeBytes(buf, starts, ends, n, line) };
     this.rows = new HourRows(maxQ > 0xffff);
     this.policy = ctx.policy();
     this.today = ctx.today();
@@ -688,7 +744,7 @@ class HoursCollector implements RowCollector {
 
   /** A row decoded to strings (one with quotes, say): the same checks, on its cells' bytes. */
   fast(fields: string[], line: number): boolean {
-    if (fields.length !== this.width) return false;
+    if (!this.accelerate || fields.length !== this.width) return false;
     const parts = fields.map((f) => Buffer.from(f, 'utf8'));
     const buf = Buffer.concat(parts);
     const starts = new Int32Array(fields.length);
@@ -938,24 +994,147 @@ class HoursCollector implements RowCollector {
 }
 
 /**
- * A course code the catalogue does not know is registered (with the row's
- * hours when the file has an hours column, else 1 hour); a title fills in a
- * course registered without one.
+ * A course code the catalogue does not know is registered with the row's
+ * hours when the file has an hours column, else with a placeholder of 1 hour;
+ * a title fills in a course registered without one. A course on file whose
+ * hours are a placeholder takes the file's (the largest its rows give), with
+ * a note; one whose hours were set with `require --hours` keeps them, with a
+ * warning when the file gives others. `write` false: only the notes (dry run).
  */
-function registerCourses(db: DB, courses: Map<string, CourseSeen>, hoursColumn: boolean, ctx: Context): void {
-  const insert = db.prepare('INSERT INTO courses (code, title, quarters, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET title = excluded.title WHERE courses.title IS NULL AND excluded.title IS NOT NULL');
-  const exists = db.prepare('SELECT 1 FROM courses WHERE code = ?');
+function registerCourses(db: DB, courses: Map<string, CourseSeen>, hoursColumn: boolean, ctx: Context, write: boolean): void {
+  const current = db.prepare('SELECT title, quarters, hours_source AS source FROM courses WHERE code = ?');
+  const insert = db.prepare('INSERT INTO courses (code, title, quarters, created_at, hours_source) VALUES (?, ?, ?, ?, ?)');
+  const setTitle = db.prepare('UPDATE courses SET title = ? WHERE code = ? AND title IS NULL');
+  const setHours = db.prepare("UPDATE courses SET quarters = ?, hours_source = 'import' WHERE code = ?");
   const now = localTimestamp(ctx.now());
   const untitled: string[] = [];
+  const replaced: string[] = [];
+  const disagree: string[] = [];
+  const h = (q: number) => formatQuarters(q);
   for (const [code, c] of courses) {
-    const isNew = !exists.get(code);
-    insert.run(code, c.title, hoursColumn ? c.quarters : 4, now);
-    if (isNew && !c.title) untitled.push(code);
+    const row = current.get(code) as { title: string | null; quarters: number; source: string } | undefined;
+    if (!row) {
+      if (write) insert.run(code, c.title, hoursColumn ? c.quarters : 4, now, hoursColumn ? 'import' : 'placeholder');
+      if (!c.title) untitled.push(code);
+      continue;
+    }
+    if (write && row.title === null && c.title) setTitle.run(c.title, code);
+    if (!hoursColumn) continue;
+    if (row.source === 'placeholder') {
+      if (write) setHours.run(c.quarters, code);
+      if (c.quarters !== row.quarters) replaced.push(ctx.tr.t('hours.courseChange', { code: forTerminal(code), from: h(row.quarters), to: h(c.quarters) }));
+    } else if (row.source === 'require' && c.quarters !== row.quarters) {
+      disagree.push(ctx.tr.t('hours.courseChange', { code: forTerminal(code), from: h(row.quarters), to: h(c.quarters) }));
+    }
   }
-  if (untitled.length) ctx.warn(ctx.tr.t('import.coursesUntitled', { count: untitled.length, codes: untitled.slice(0, 10).join(', ') }));
+  const sep = ctx.tr.lang === 'zh' ? '、' : ', ';
+  const list = (items: string[]) => items.slice(0, 20).join(sep) + (items.length > 20 ? ctx.tr.t('hours.andMore', { count: items.length - 20 }) : '');
+  if (untitled.length && write) ctx.warn(ctx.tr.t('import.coursesUntitled', { count: untitled.length, codes: untitled.slice(0, 10).map((c) => forTerminal(c)).join(', ') }));
+  if (replaced.length) ctx.warn(ctx.tr.t('hours.placeholderReplaced', { count: replaced.length, list: list(replaced) }));
+  if (disagree.length) ctx.warn(ctx.tr.t('hours.requireDisagrees', { count: disagree.length, list: list(disagree) }));
+}
+
+/**
+ * Rows of the file whose (cadre, course, date) is on file with other hours:
+ * every record, its line and both hours (the first few are worded).
+ */
+class OtherHours {
+  count = 0;
+  readonly ids: number[] = [];
+  readonly lines: number[] = [];
+  readonly quarters: number[] = [];
+  readonly stored: number[] = [];
+  add(id: number, line: number, quarters: number, stored: number): void {
+    this.count++;
+    this.ids.push(id);
+    this.lines.push(line);
+    this.quarters.push(quarters);
+    this.stored.push(stored);
+  }
+}
+
+/** The file name as a command line takes it (quoted when it has spaces or shell characters). */
+function asArgument(file: string): string {
+  const shown = forTerminal(file);
+  return /[\s"'$&|;<>()`*?!#~]/.test(shown) ? `"${shown.replace(/(["$`\\])/g, '\\$1')}"` : shown;
+}
+
+/**
+ * Warns about each row that gives other hours for a record on file: this
+ * file's line and hours, the record's hours and source (batch, file, line,
+ * time), and how to take this file's hours (or, with --replace-hours, how to
+ * put the earlier ones back). `batchId` null: a dry run.
+ */
+function reportOtherHours(db: DB, ctx: Context, found: OtherHours, file: string, batchId: number | null, replace: boolean): void {
+  const { t } = ctx.tr;
+  const source = db.prepare(
+    `SELECT c.learner_id AS learnerId, h.course_code AS code, h.completed_on AS date, h.batch_id AS batch, h.line AS line, b.file_name AS file, b.imported_at AS at
+     FROM hours h JOIN cadres c ON c.id = h.cadre_id LEFT JOIN batches b ON b.id = h.batch_id WHERE h.id = ?`,
+  );
+  const order = found.lines.map((_, i) => i).sort((a, b) => found.lines[a] - found.lines[b]);
+  const shown = Math.min(order.length, 20);
+  const head = replace ? (batchId === null ? 'hours.otherHours.replaceDry' : 'hours.otherHours.replaced') : batchId === null ? 'hours.otherHours.keptDry' : 'hours.otherHours.kept';
+  ctx.warn(t(head, { count: found.count, file: forTerminal(file), batch: batchId ?? '', arg: asArgument(file) }));
+  for (let k = 0; k < shown; k++) {
+    const i = order[k];
+    const r = source.get(found.ids[i]) as { learnerId: string; code: string; date: string; batch: number | null; line: number | null; file: string | null; at: string | null };
+    const from =
+      r.batch === null
+        ? t('hours.otherHours.byHand')
+        : t('hours.otherHours.batch', { batch: r.batch, file: forTerminal(r.file ?? ''), line: r.line ?? '?', at: r.at ?? '?' });
+    ctx.warn(
+      t('hours.otherHours.row', {
+        file: forTerminal(file),
+        line: found.lines[i],
+        id: r.learnerId,
+        code: forTerminal(r.code),
+        date: r.date,
+        hours: formatQuarters(found.quarters[i]),
+        stored: formatQuarters(found.stored[i]),
+        from,
+      }),
+    );
+  }
+  if (found.count > shown) ctx.warn(t('error.moreProblems', { count: found.count - shown }));
+}
+
+/**
+ * Records what this batch said about the records it gave other hours for.
+ * Without --replace-hours the record keeps its hours and this batch's
+ * voucher remembers its own (so undoing the record's batch leaves the hours
+ * this one gave). With it, the record takes this batch's hours and line, and
+ * its earlier source becomes a voucher that remembers the earlier hours (so
+ * undoing this batch puts them back).
+ */
+function keepOtherHours(db: DB, found: OtherHours, batchId: number, replace: boolean): void {
+  const remember = db.prepare('INSERT OR REPLACE INTO voucher_hours (record_id, batch_id, quarters) VALUES (?, ?, ?)');
+  const record = db.prepare('SELECT quarters, batch_id AS batch, line FROM hours WHERE id = ?');
+  // The other vouchers gave the record's hours until now: they keep them.
+  const keepOthers = db.prepare(
+    `INSERT OR IGNORE INTO voucher_hours (record_id, batch_id, quarters)
+     SELECT record_id, batch_id, ? FROM record_sources WHERE kind = 'hours' AND record_id = ? AND batch_id <> ?`,
+  );
+  const vouch = db.prepare("INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line) VALUES ('hours', ?, ?, ?)");
+  const unvouch = db.prepare("DELETE FROM record_sources WHERE kind = 'hours' AND record_id = ? AND batch_id = ?");
+  const take = db.prepare('UPDATE hours SET quarters = ?, batch_id = ?, line = ? WHERE id = ?');
+  const same = db.prepare('DELETE FROM voucher_hours WHERE record_id = ? AND quarters = ?');
+  for (let i = 0; i < found.count; i++) {
+    const id = found.ids[i];
+    const r = replace ? (record.get(id) as { quarters: number; batch: number | null; line: number | null }) : null;
+    if (!r || r.batch === null) {
+      remember.run(id, batchId, found.quarters[i]);
+      continue;
+    }
+    keepOthers.run(r.quarters, id, batchId);
+    vouch.run(id, r.batch, r.line ?? 0);
+    remember.run(id, r.batch, r.quarters);
+    unvouch.run(id, batchId);
+    take.run(found.quarters[i], batchId, found.lines[i], id);
+    same.run(id, found.quarters[i]);
+  }
 }
 
 export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [files, opts] = args as [string[], { skipInvalid?: boolean; dryRun?: boolean }];
-  return runImports(files, opts, ctx, () => hoursImport(ctx));
+  const [files, opts] = args as [string[], { skipInvalid?: boolean; dryRun?: boolean; replaceHours?: boolean }];
+  return runImports(files, opts, ctx, () => hoursImport(ctx, { replaceHours: !!opts.replaceHours }));
 }

@@ -1,6 +1,9 @@
 /**
  * `cadre require --year YYYY [--rank R] CODE…`: designates required courses
- * (both ranks without --rank). Unknown codes are registered with a warning.
+ * (both ranks without --rank). Unknown codes are registered with a warning:
+ * with `--hours`, or with a placeholder of 1 hour that the first import giving
+ * the course's hours replaces. `--hours` also replaces a placeholder on file;
+ * hours set otherwise are kept.
  */
 import { localTimestamp, type Context } from '../cli/context.js';
 import { RANKS, type Rank } from '../core/policy.js';
@@ -33,6 +36,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   const now = localTimestamp(ctx.now());
   const registered: string[] = [];
   const kept: string[] = [];
+  const replaced: string[] = [];
   let added = 0;
   writeTransaction(
     db,
@@ -40,26 +44,34 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     () => ({ command: 'require', args: { year, rank: opts.rank ?? 'both', codes: clean, hours: opts.hours ?? null, title: opts.title ?? null }, counts: { designated: added, registered: registered.length } }),
     () => {
       const exists = db.prepare('SELECT 1 FROM courses WHERE code = ?');
-      const addCourse = db.prepare('INSERT INTO courses (code, title, quarters, created_at) VALUES (?, ?, ?, ?)');
+      const addCourse = db.prepare('INSERT INTO courses (code, title, quarters, created_at, hours_source) VALUES (?, ?, ?, ?, ?)');
       const setTitle = db.prepare('UPDATE courses SET title = ? WHERE code = ?');
-      const hoursOf = db.prepare('SELECT quarters FROM courses WHERE code = ?').pluck();
+      const hoursOf = db.prepare('SELECT quarters, hours_source AS source FROM courses WHERE code = ?');
+      const setHours = db.prepare("UPDATE courses SET quarters = ?, hours_source = 'require' WHERE code = ?");
       const designate = db.prepare('INSERT OR IGNORE INTO designations (year, rank, course_code, designated_at) VALUES (?, ?, ?, ?)');
       for (const code of clean) {
         if (!exists.get(code)) {
-          addCourse.run(code, opts.title ?? null, quarters, now);
+          addCourse.run(code, opts.title ?? null, quarters, now, opts.hours !== undefined ? 'require' : 'placeholder');
           registered.push(code);
         } else {
           if (opts.title !== undefined) setTitle.run(opts.title, code);
-          // --hours registers new codes only; a course on file keeps its catalogue hours.
-          const current = hoursOf.get(code) as number;
-          if (opts.hours !== undefined && current !== quarters) kept.push(`${code} (${current / 4})`);
+          // --hours sets the hours of new codes and of placeholders; a course whose hours were given keeps them.
+          const current = hoursOf.get(code) as { quarters: number; source: string };
+          if (opts.hours !== undefined && current.source === 'placeholder') {
+            setHours.run(quarters, code);
+            replaced.push(`${code} (${current.quarters / 4} → ${quarters / 4})`);
+          } else if (opts.hours !== undefined && current.quarters !== quarters) kept.push(`${code} (${current.quarters / 4})`);
         }
         for (const rank of ranks) added += designate.run(year, rank, code, now).changes;
       }
     },
   );
   if (kept.length) ctx.warn(ctx.tr.t('require.keptHours', { courses: kept.join(', ') }));
-  if (registered.length) ctx.warn(ctx.tr.t('require.registered', { codes: registered.join(', '), hours: quarters / 4 }));
+  if (replaced.length) ctx.warn(ctx.tr.t('require.placeholderReplaced', { courses: replaced.join(', ') }));
+  if (registered.length) {
+    const key = opts.hours !== undefined ? 'require.registered' : 'require.registeredPlaceholder';
+    ctx.warn(ctx.tr.t(key, { codes: registered.join(', '), hours: quarters / 4 }));
+  }
   ctx.err.write(ctx.tr.t('require.done', { count: added, year: yearText(year, ctx.tr), ranks: ranks.map((r) => rankText(r, ctx.tr)).join('/') }) + '\n');
   return 0;
 }

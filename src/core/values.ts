@@ -102,35 +102,51 @@ interface Decimal {
 /**
  * A plain non-negative decimal ("2", "2.5", "0.25", ".5") split into its digit
  * strings, with leading zeros of the whole part and trailing zeros of the
- * fraction removed. Anything else fails with the reason a person needs.
+ * fraction removed. Anything else fails with the reason a person needs;
+ * `shown` is the text the reasons quote (the cell as written).
  */
-function lexDecimal(text: string): Result<Decimal> {
+function lexDecimal(text: string, shown = text.trim()): Result<Decimal> {
   const value = text.trim();
   if (value === '') return fail('io.number.empty');
-  if (/[\uFF10-\uFF19\uFF0E\uFF0C\uFF0D\uFF0B]/.test(value)) return fail('io.number.fullWidth', { value });
-  if (/^[+-]?\d*,\d+$/.test(value)) return fail('io.number.decimalComma', { value, suggestion: value.replace(',', '.') });
-  if (/^[-\u2212]/.test(value) && /\d/.test(value)) return fail('io.number.negative', { value });
-  if (/^[+-]?(nan|inf|infinity)$/i.test(value)) return fail('io.number.notNumber', { value });
-  if (/^[+-]?(\d+\.?\d*|\.\d+)e[+-]?\d+$/i.test(value)) return fail('io.number.exponent', { value });
+  if (/[\uFF10-\uFF19\uFF0E\uFF0C\uFF0D\uFF0B]/.test(value)) return fail('io.number.fullWidth', { value: shown });
+  if (/^[+-]?\d*,\d+$/.test(value)) return fail('io.number.decimalComma', { value: shown, suggestion: value.replace(',', '.') });
+  if (/^[-\u2212]/.test(value) && /\d/.test(value)) return fail('io.number.negative', { value: shown });
+  if (/^[+-]?(nan|inf|infinity)$/i.test(value)) return fail('io.number.notNumber', { value: shown });
+  if (/^[+-]?(\d+\.?\d*|\.\d+)e[+-]?\d+$/i.test(value)) return fail('io.number.exponent', { value: shown });
   const m = /^\+?(\d*)(?:\.(\d*))?$/.exec(value);
   if (!m || (m[1] === '' && (m[2] ?? '') === '')) {
     const unit = /^\+?[\d.]+\s*(\p{L}[\p{L}.]*)$/u.exec(value);
-    if (unit) return fail('io.number.unit', { value, unit: unit[1].trim() });
-    return fail('io.number.invalid', { value });
+    if (unit) return fail('io.number.unit', { value: shown, unit: unit[1].trim() });
+    return fail('io.number.invalid', { value: shown });
   }
   return ok({ whole: m[1].replace(/^0+/, ''), frac: (m[2] ?? '').replace(/0+$/, '') });
+}
+
+const FULL_WIDTH_FORMS = /[\uFF01-\uFF5E\u3000]/;
+const FULL_WIDTH_FORMS_ALL = new RegExp(FULL_WIDTH_FORMS.source, 'g');
+
+/**
+ * The full-width forms of ASCII (U+FF01–U+FF5E: `３．５`, `２`, `，`) as
+ * ASCII and the ideographic space U+3000 as a space, as a Chinese input
+ * method in full-width mode types them. Nothing else is changed (not the
+ * wider NFKC folding, which would also read `²` or `①` as a digit).
+ */
+export function halfWidth(text: string): string {
+  if (!FULL_WIDTH_FORMS.test(text)) return text;
+  return text.replace(FULL_WIDTH_FORMS_ALL, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
 }
 
 const QUARTERS: Record<string, number> = { '': 0, '25': 1, '5': 2, '75': 3 };
 
 /**
  * Study hours → an integer number of quarter hours. The value must be a
- * multiple of 0.25, more than 0 and at most `maxHours`.
+ * multiple of 0.25, more than 0 and at most `maxHours`. Full-width digits and
+ * points are read like half-width ones (`３．５` is 3.5), as dates read them.
  */
 export function parseHours(text: string, maxHours: number): Result<number> {
-  const d = lexDecimal(text);
-  if (!d.ok) return d;
   const value = text.trim();
+  const d = lexDecimal(halfWidth(text), value);
+  if (!d.ok) return d;
   const { whole, frac } = d.value;
   const quarter = Object.prototype.hasOwnProperty.call(QUARTERS, frac) ? QUARTERS[frac] : undefined;
   if (quarter === undefined) return fail('io.hours.quarter', { value });

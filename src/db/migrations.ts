@@ -210,6 +210,38 @@ ALTER TABLE record_sources_v3 RENAME TO record_sources;
 CREATE INDEX record_sources_by_batch ON record_sources (batch_id);
 `,
   },
+  {
+    version: 4,
+    name: 'where catalogue hours come from; the other hours a further batch gave',
+    // courses.hours_source: 'placeholder' (registered without hours: 1 hour until the first import that
+    // gives them), 'require' (set with require --hours: kept, an import that disagrees is warned about) or
+    // 'import' (given by an import row). A course on file is read from the journal: registered by require
+    // (the entry listing it within seconds of its creation) with or without --hours; else by an import.
+    // voucher_hours: a further batch (a voucher in record_sources) that carried an hours record with other
+    // hours than the record's, and those hours; written only when they differ, so a voucher without an
+    // entry gave the record's hours. Undoing the record's own batch moves it to its earliest voucher with
+    // that voucher's hours; import-hours --replace-hours keeps the replaced hours here to put them back.
+    sql: `
+ALTER TABLE courses ADD COLUMN hours_source TEXT NOT NULL DEFAULT 'import' CHECK (hours_source IN ('placeholder', 'require', 'import'));
+UPDATE courses SET hours_source = CASE WHEN (
+    SELECT json_extract(j.args, '$.hours') FROM journal j, json_each(CASE WHEN json_valid(j.args) THEN j.args ELSE '{}' END, '$.codes') e
+    WHERE j.command = 'require' AND e.value = courses.code AND unixepoch(j.at) - unixepoch(courses.created_at) BETWEEN 0 AND 5
+    ORDER BY j.id LIMIT 1
+  ) IS NULL THEN 'placeholder' ELSE 'require' END
+WHERE EXISTS (
+  SELECT 1 FROM journal j, json_each(CASE WHEN json_valid(j.args) THEN j.args ELSE '{}' END, '$.codes') e
+  WHERE j.command = 'require' AND e.value = courses.code AND unixepoch(j.at) - unixepoch(courses.created_at) BETWEEN 0 AND 5
+);
+UPDATE courses SET hours_source = 'import' WHERE hours_source = 'placeholder' AND quarters <> 4;
+CREATE TABLE voucher_hours (
+  record_id  INTEGER NOT NULL,
+  batch_id   INTEGER NOT NULL REFERENCES batches(id),
+  quarters   INTEGER NOT NULL CHECK (quarters > 0),
+  PRIMARY KEY (record_id, batch_id)
+) WITHOUT ROWID, STRICT;
+CREATE INDEX voucher_hours_by_batch ON voucher_hours (batch_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -11,6 +11,12 @@
  *   are deleted: those records stay;
  * - B gets undone_at, so the same file can be imported again.
  *
+ * An hours voucher that gave other hours than the record's has them in
+ * voucher_hours: a record that moves to such a voucher takes its hours (the
+ * other vouchers keep the ones they gave), so undoing a batch leaves what the
+ * remaining batches said, and undoing an `import-hours --replace-hours` puts
+ * the replaced hours back.
+ *
  * Must run inside the caller's write transaction. Courses the batch registered
  * stay in the catalogue.
  */
@@ -52,12 +58,14 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
       cadres.add(r.cadre_id);
       const v = voucher.get(table, r.id, batchId) as { batch_id: number; line: number } | undefined;
       if (v) {
+        if (table === 'hours') takeVoucherHours(db, r.id, v.batch_id, batchId);
         move.run(v.batch_id, v.line, r.id);
         dropVoucher.run(table, r.id, v.batch_id);
         counts.kept++;
       } else {
         remove.run(r.id);
         dropAllVouchers.run(table, r.id);
+        if (table === 'hours') db.prepare('DELETE FROM voucher_hours WHERE record_id = ?').run(r.id);
         counts.removed++;
       }
     }
@@ -67,6 +75,27 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
     for (const v of vouched) cadres.add(v.cadre_id);
     counts.unvouched += db.prepare('DELETE FROM record_sources WHERE kind = ? AND batch_id = ?').run(table, batchId).changes;
   }
+  db.prepare('DELETE FROM voucher_hours WHERE batch_id = ?').run(batchId);
   db.prepare('UPDATE batches SET undone_at = ? WHERE id = ?').run(undoneAt, batchId);
   return { counts, cadreIds: [...cadres].sort((a, b) => a - b) };
+}
+
+/**
+ * An hours record moving from batch `from` (being undone) to its voucher
+ * `to`: it takes the hours `to` gave when they were other than its own; the
+ * other vouchers keep the hours they gave.
+ */
+function takeVoucherHours(db: DB, recordId: number, to: number, from: number): void {
+  const given = db.prepare('SELECT quarters FROM voucher_hours WHERE record_id = ? AND batch_id = ?').pluck().get(recordId, to) as number | undefined;
+  if (given === undefined) return;
+  const current = db.prepare('SELECT quarters FROM hours WHERE id = ?').pluck().get(recordId) as number;
+  if (given !== current) {
+    db.prepare(
+      `INSERT OR IGNORE INTO voucher_hours (record_id, batch_id, quarters)
+       SELECT record_id, batch_id, ? FROM record_sources WHERE kind = 'hours' AND record_id = ? AND batch_id NOT IN (?, ?)`,
+    ).run(current, recordId, to, from);
+    db.prepare('UPDATE hours SET quarters = ? WHERE id = ?').run(given, recordId);
+  }
+  // Entries equal to the record's hours say nothing more (the moved-to voucher's among them).
+  db.prepare('DELETE FROM voucher_hours WHERE record_id = ? AND (batch_id = ? OR quarters = ?)').run(recordId, to, given);
 }

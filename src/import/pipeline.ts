@@ -30,6 +30,8 @@ export interface Counts {
   new: number;
   duplicate: number;
   rejected: number;
+  /** Rows dated after the cadre left office: no error, skipped with a warning (present only when some were). */
+  afterLeaving?: number;
 }
 
 export interface ImportKind {
@@ -53,6 +55,8 @@ export interface ImportKind {
    * separate existence check of every row): countNew is not called before it.
    */
   countsOnCommit?: boolean;
+  /** Optional, for --dry-run: warns about what commit() would also change or keep (the same warnings a write gives). */
+  dryRunNotes?(db: DB): void;
   /** Learner IDs touched, for the journal (only when few). */
   touched?(db: DB): string[];
   /**
@@ -106,6 +110,8 @@ export interface FileOutcome {
 const STAGE_CHUNK = 5000;
 /** Problems kept in memory for the error listing; the rest are counted. */
 const KEEP_PROBLEMS = 1000;
+/** Problems and skipped rows listed as warnings of a file that is written; the rest are counted. */
+const WARN_LISTED = 20;
 
 /**
  * Page caches of the import's connection (main and TEMP), in KiB: better-sqlite3's
@@ -153,7 +159,8 @@ function printSummary(outcomes: FileOutcome[], ctx: Context): void {
   for (const o of outcomes) {
     const c = o.counts;
     const key = `import.outcome.${o.status}`;
-    ctx.err.write(`${t(key, { file: o.file })}  ${t('import.counts', { read: c.read, new: c.new, duplicate: c.duplicate, rejected: c.rejected })}\n`);
+    const leaving = c.afterLeaving ? t('import.countsAfterLeaving', { count: c.afterLeaving }) : '';
+    ctx.err.write(`${t(key, { file: o.file })}  ${t('import.counts', { read: c.read, new: c.new, duplicate: c.duplicate, rejected: c.rejected })}${leaving}\n`);
     if (o.rejectedFile) ctx.err.write(`  ${t('import.rejectedWritten', { file: o.rejectedFile })}\n`);
     if (o.rejectedKept) ctx.err.write(`  ${t('outputs.rejectedKept', { old: o.rejectedKept, file: o.rejectedFile ?? '', option: OVERWRITE_OPTION })}\n`);
   }
@@ -193,6 +200,8 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   const insert = collector ? null : db.prepare(kind.stageInsert);
   const problems: Problem[] = [];
   let moreProblems = 0;
+  /** The first rows skipped as dated after leaving office, for the warnings. */
+  const skipped: Problem[] = [];
   const rejected = opts.skipInvalid && !opts.dryRun ? new RejectedWriter(rejectedPathFor(file), header.names, !!opts.overwrite, ctx) : null;
   let pending: unknown[][] = [];
   const flush = insert ? stageFlusher(db, insert) : () => {};
@@ -227,6 +236,9 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
             flush(pending);
             pending = [];
           }
+        } else if (p.ok && p.skipped) {
+          counts.afterLeaving = (counts.afterLeaving ?? 0) + 1;
+          if (skipped.length < WARN_LISTED) skipped.push(p.skipped);
         } else {
           counts.rejected++;
           for (const pr of p.list) {
@@ -258,13 +270,18 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     throw err;
   }
   if (counts.rejected > 0) {
-    for (const pr of problems.slice(0, 20)) ctx.warn(formatProblem(pr, ctx.tr));
-    if (counts.rejected > 20) ctx.warn(ctx.tr.t('error.moreProblems', { count: problems.length + moreProblems - 20 }));
+    for (const pr of problems.slice(0, WARN_LISTED)) ctx.warn(formatProblem(pr, ctx.tr));
+    if (counts.rejected > WARN_LISTED) ctx.warn(ctx.tr.t('error.moreProblems', { count: problems.length + moreProblems - WARN_LISTED }));
   }
-  const valid = counts.read - counts.rejected;
+  if (counts.afterLeaving) {
+    for (const pr of skipped) ctx.warn(formatProblem(pr, ctx.tr));
+    if (counts.afterLeaving > skipped.length) ctx.warn(ctx.tr.t('import.moreAfterLeaving', { count: counts.afterLeaving - skipped.length }));
+  }
+  const valid = counts.read - counts.rejected - (counts.afterLeaving ?? 0);
   if (opts.dryRun) {
     counts.new = kind.countNew(db);
     counts.duplicate = valid - counts.new;
+    kind.dryRunNotes?.(db);
     return { file, status: 'dry-run', counts };
   }
   let batchId = 0;
@@ -461,7 +478,8 @@ export async function recordSingle(ctx: Context, kind: ImportKind, cells: Record
   try {
     const values = await kind.parse(rec, env, p, ctx);
     if (!values || !p.ok) {
-      const list = p.list.map((pr) => ({ ...pr, file: undefined, line: undefined, column: undefined, columnName: undefined, reason: pr.columnName ? msg('record.optionProblem', { option: flags[pr.columnName] ?? pr.columnName, reason: ctx.tr.m(pr.reason) }) : pr.reason }));
+      // One record entered by hand is refused outright, a date after leaving office too.
+      const list = (p.skipped ? [...p.list, { ...p.skipped, reason: msg('record.afterLeaving', p.skipped.reason.params) }] : p.list).map((pr) => ({ ...pr, file: undefined, line: undefined, column: undefined, columnName: undefined, reason: pr.columnName ? msg('record.optionProblem', { option: flags[pr.columnName] ?? pr.columnName, reason: ctx.tr.m(pr.reason) }) : pr.reason }));
       throw new InputError(msg('record.refused'), list);
     }
     db.prepare(kind.stageInsert).run(values);

@@ -17,6 +17,12 @@ export class RowProblems {
     const column = key ? this.rec.columnOf(key) : undefined;
     this.list.push({ file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason, ...(fix ? { fix } : {}) });
   }
+  /** Set when the row is no error but is not imported: skipped with a warning and counted (a date after leaving office). */
+  skipped: Problem | null = null;
+  skip(key: string | null, reason: Problem['reason']): void {
+    const column = key ? this.rec.columnOf(key) : undefined;
+    this.skipped ??= { file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason };
+  }
   get ok(): boolean {
     return this.list.length === 0;
   }
@@ -80,8 +86,12 @@ export class RowEnv {
     const term = this.termOfDate(cadre, date);
     if (!term) {
       const first = cadre.service.appointments[0]?.appointedOn;
+      const left = cadre.service.leftOn;
       if (first && date < first) {
         p.add(key, msg('row.dateBeforeAppointment', { date, id: cadre.learnerId, appointed: first }), msg('row.fix.dateOutside'));
+      } else if (left && date > left) {
+        // Not an error of the file: the platform still lists a cadre who has left. Skipped, counted, warned.
+        p.skip(key, msg('row.afterLeaving', { date, id: cadre.learnerId, left }));
       } else {
         p.add(key, msg('row.dateOutsideTerms', { date, id: cadre.learnerId }), msg('row.fix.dateOutside'));
       }

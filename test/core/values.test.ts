@@ -109,6 +109,18 @@ describe('parseHours', () => {
     ['1.', 4],
     ['24', 96],
     ['23.75', 95],
+    // Full-width digits and points, as a Chinese input method in full-width mode types them (read as dates read them).
+    ['１２', 48],
+    ['２', 8],
+    ['３.５', 14],
+    ['３．５', 14],
+    ['1．5', 6],
+    ['０．２５', 1],
+    ['．５', 2],
+    ['＋１', 4],
+    ['\u3000２\u3000', 8],
+    [' ３．７５ ', 15],
+    ['２４', 96],
   ])('%j → %d quarter hours', (text, quarters) => {
     expect(okValue(parseHours(text, 24))).toBe(quarters);
   });
@@ -129,8 +141,19 @@ describe('parseHours', () => {
     ['2.5E+00', 'io.number.exponent', /scientific notation/],
     ['', 'io.number.empty', /empty/],
     ['  ', 'io.number.empty', /empty/],
-    ['１２', 'io.number.fullWidth', /half-width digits/],
-    ['1．5', 'io.number.fullWidth', /half-width/],
+    // Full-width forms are read as their ASCII twins, and refused for the same reasons, quoted as written.
+    ['２，５', 'io.number.decimalComma', /"２，５" uses a comma as the decimal mark.*2\.5/],
+    ['－１', 'io.number.negative', /"－１" is negative/],
+    ['３ｈ', 'io.number.unit', /"３ｈ" has the unit "h"/],
+    ['１ｅ３', 'io.number.exponent', /scientific notation/],
+    ['０', 'io.hours.zero', /more than 0/],
+    ['０．３', 'io.hours.quarter', /"０．３".*multiple of 0\.25/],
+    ['２５', 'io.hours.max', /"２５".*limit of 24/],
+    ['\u3000', 'io.number.empty', /empty/],
+    // Only the full-width forms of ASCII: not the wider compatibility folding of superscripts or circled digits.
+    ['²', 'io.number.invalid', /not a valid number/],
+    ['①', 'io.number.invalid', /not a valid number/],
+    ['3。5', 'io.number.invalid', /not a valid number/],
     ['0', 'io.hours.zero', /more than 0/],
     ['0.00', 'io.hours.zero', /more than 0/],
     ['0.3', 'io.hours.quarter', /multiple of 0\.25/],

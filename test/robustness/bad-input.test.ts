@@ -76,7 +76,7 @@ const refusals: Refusal[] = [
   { file: 'hours-nan.csv', at: [[3, 4]], says: /"NaN" is not a number/ },
   { file: 'hours-1e309.csv', at: [[3, 4]], says: /"1e309" is in scientific notation/ },
   { file: 'hours-empty.csv', at: [[3, 4]], says: /the number is empty/ },
-  { file: 'hours-full-width.csv', at: [[3, 4]], says: /"１２" has full-width digits/ },
+  { file: 'hours-full-width-comma.csv', at: [[3, 4]], says: /"２，５" uses a comma as the decimal mark/ },
   { file: 'id-zero-width.csv', at: [[3, 1]], says: /U\+200B/ },
   { file: 'id-nbsp.csv', at: [[3, 1]], says: /U\+00A0/ },
   { file: 'staff-excel-mangled.csv', at: [[3, 1]], says: /Excel turned "2\.02301E\+09" into scientific notation/ },
@@ -96,7 +96,7 @@ function expectPlaces(stderr: string, file: string, at: [number, number?][] = []
 describe.concurrent('a broken file: exit 2, the database byte-for-byte unchanged, the place named', () => {
   it('every fixture listed in make-bad.mjs is covered here', () => {
     const listed = [...fs.readFileSync(fixture('make-bad.mjs'), 'utf8').matchAll(/put\('([^']+)'/g)].map((m) => m[1]);
-    const covered = new Set([...refusals.map((r) => r.file), 'roster.csv', 'not-sqlite.db', 'cr-only.csv', 'utf16le-bom.txt', 'utf16be-bom.csv', 'proto-extra-columns.csv']);
+    const covered = new Set([...refusals.map((r) => r.file), 'roster.csv', 'not-sqlite.db', 'cr-only.csv', 'utf16le-bom.txt', 'utf16be-bom.csv', 'proto-extra-columns.csv', 'hours-full-width.csv']);
     expect(listed.filter((f) => !covered.has(f))).toEqual([]);
     for (const f of listed) expect(fs.existsSync(fixture(f)), f).toBe(true);
   });
@@ -144,6 +144,16 @@ describe.concurrent('files that must be accepted, and accepted right', () => {
     expect(hoursOf(db)).toEqual([
       { learner: 'WZ260001', code: `C${n}01`, date: '2025-10-01', quarters: 4 },
       { learner: 'WZ260002', code: `C,${n}02`, date: '2025-10-02', quarters: 3 },
+    ]);
+  });
+
+  it('full-width digits in hours (１２): read as 12 hours, as full-width dates are read', async () => {
+    const { dir, db } = caseDir();
+    const r = await cadre(['--db', db, 'import-hours', fixture('hours-full-width.csv')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(hoursOf(db)).toEqual([
+      { learner: 'WZ260001', code: 'C001', date: '2025-10-01', quarters: 4 },
+      { learner: 'WZ260002', code: 'C002', date: '2025-10-02', quarters: 48 },
     ]);
   });
 

@@ -5,6 +5,7 @@ import { cli } from './cli.js';
 import { commands } from './commands.js';
 import { ops } from './ops.js';
 import { files } from './files.js';
+import { hours } from './hours.js';
 import { outputs } from './outputs.js';
 import { terminal } from './terminal.js';
 
@@ -13,4 +14,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, outputs, terminal];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, hours, outputs, terminal];

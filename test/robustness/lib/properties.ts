@@ -104,7 +104,7 @@ const rowArb = (codes: fc.Arbitrary<string>, days = fc.nat(5000)) =>
     day: days,
     quarters: fc.integer({ min: 1, max: 96 }),
     dateForm: fc.nat(6),
-    hoursForm: fc.nat(3),
+    hoursForm: fc.nat(5),
   });
 
 interface Layout {
@@ -159,7 +159,12 @@ function hoursText(q: number, form: number): string {
   if (form === 1 && frac) return `${whole === 0 ? '' : whole}.${frac}`;
   if (form === 2) return `${whole}.${frac || '0'}0`;
   if (form === 3 && !frac) return `${whole}.`;
-  return frac ? `${whole}.${frac}` : String(whole);
+  const plain = frac ? `${whole}.${frac}` : String(whole);
+  // Full-width digits and point, as a Chinese input method types them (read like dates read them).
+  const full = (t: string) => t.replace(/[0-9.]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  if (form === 4) return full(plain);
+  if (form === 5) return `\u3000${full(plain).replace('．', '.')}`;
+  return plain;
 }
 
 /** The table as cadre's own CSV writer writes it (BOM, quoting, formula escape). */
