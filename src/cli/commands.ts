@@ -36,6 +36,7 @@ export const COMMANDS: CommandDef[] = [
       dryRun,
       { flags: '--reset <learner_ids...>', description: 'cli.opt.reset' },
       { flags: '--interactive', description: 'cli.opt.interactive' },
+      { flags: '--new-people', description: 'cli.opt.newPeople' },
     ],
     example: 'cadre issue-accounts roster.csv --out credentials.csv',
     load: () => import('../commands/issue-accounts.js'),

@@ -70,3 +70,69 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
   db.prepare('UPDATE batches SET undone_at = ? WHERE id = ?').run(undoneAt, batchId);
   return { counts, cadreIds: [...cadres].sort((a, b) => a - b) };
 }
+
+/**
+ * Undoing a roster batch (an issue-accounts run that created cadres) removes
+ * the cadres it created with their appointments and accounts, only while
+ * none of them has anything else: a record, an exemption, a sign-in attempt
+ * or a chosen password, a later appointment or change by another roster.
+ * Learner IDs are never reused: the counter stays where it is.
+ */
+export interface RosterBatchCadre {
+  id: number;
+  learnerId: string;
+  name: string;
+  /** Hours, training, essays and exams on file. */
+  records: number;
+  exemptions: number;
+  /** Sign-in attempts, plus 1 for a password the learner chose. */
+  used: number;
+  /** Appointments added and changes made after the batch. */
+  changed: number;
+}
+
+export function rosterBatchCadres(db: DB, batchId: number): RosterBatchCadre[] {
+  const records = RECORD_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t} WHERE cadre_id = c.id)`).join(' + ');
+  return db
+    .prepare(
+      `SELECT c.id, c.learner_id AS learnerId, c.name,
+              ${records} AS records,
+              (SELECT COUNT(*) FROM exemptions WHERE cadre_id = c.id) AS exemptions,
+              (SELECT COUNT(*) FROM login_attempts WHERE cadre_id = c.id) + (SELECT COUNT(*) FROM accounts WHERE cadre_id = c.id AND changed_at IS NOT NULL) AS used,
+              (SELECT COUNT(*) FROM appointments WHERE cadre_id = c.id) - 1 + (c.updated_at <> c.created_at) AS changed
+       FROM cadres c WHERE c.batch_id = ? ORDER BY c.learner_id`,
+    )
+    .all(batchId) as RosterBatchCadre[];
+}
+
+/** The learner IDs of cadres already on file that the batch's run changed (its journal entry says). */
+export function rosterBatchUpdates(db: DB, batchId: number): string[] {
+  const args = db
+    .prepare("SELECT args FROM journal WHERE command = 'issue-accounts' AND json_valid(args) AND json_extract(args, '$.batch') = ? ORDER BY id LIMIT 1")
+    .pluck()
+    .get(batchId) as string | undefined;
+  if (!args) return [];
+  const updated = (JSON.parse(args) as { updated?: { id?: unknown }[] }).updated;
+  return Array.isArray(updated) ? updated.map((u) => String(u?.id ?? '')).filter(Boolean) : [];
+}
+
+/** The credentials file the batch's run wrote, if its journal entry names one. */
+export function rosterBatchCredentials(db: DB, batchId: number): string | null {
+  const out = db
+    .prepare("SELECT json_extract(args, '$.out') FROM journal WHERE command = 'issue-accounts' AND json_valid(args) AND json_extract(args, '$.batch') = ? ORDER BY id LIMIT 1")
+    .pluck()
+    .get(batchId);
+  return typeof out === 'string' ? out : null;
+}
+
+/** Removes the batch's cadres (the caller checked rosterBatchCadres); inside the caller's write transaction. */
+export function undoRosterBatch(db: DB, batchId: number, undoneAt: string): { learnerIds: string[] } {
+  const learnerIds = db.prepare('SELECT learner_id FROM cadres WHERE batch_id = ? ORDER BY learner_id').pluck().all(batchId) as string[];
+  const mine = 'SELECT id FROM cadres WHERE batch_id = ?';
+  db.prepare(`DELETE FROM login_attempts WHERE cadre_id IN (${mine})`).run(batchId);
+  db.prepare(`DELETE FROM accounts WHERE cadre_id IN (${mine})`).run(batchId);
+  db.prepare(`DELETE FROM appointments WHERE cadre_id IN (${mine})`).run(batchId);
+  db.prepare('DELETE FROM cadres WHERE batch_id = ?').run(batchId);
+  db.prepare('UPDATE batches SET undone_at = ? WHERE id = ?').run(undoneAt, batchId);
+  return { learnerIds };
+}
