@@ -191,7 +191,11 @@ export function planRoster(
         const c = like.cadre;
         const params = { staffNo: entry.staffNo, existing: c.staffNo, name: forTerminal(c.name, NAME_MAX), department: forTerminal(c.department, DEPARTMENT_MAX), id: c.learnerId, column: shape.header('staff_no') };
         lookalikes++;
-        if (like.kind === 'zeros' && like.samePerson) at(entry, 'staff_no', msg('roster.lookalike.samePerson', params), msg('roster.fix.lookalike.samePerson', params));
+        if (like.kind === 'zeros' && like.samePerson) {
+          // Either this roster lost the zeros, or the cadre was registered from one that had.
+          const lost = entry.staffNo.length < c.staffNo.length;
+          at(entry, 'staff_no', msg(lost ? 'roster.lookalike.samePerson' : 'roster.lookalike.samePersonOnFile', params), msg(lost ? 'roster.fix.lookalike.samePerson' : 'roster.fix.lookalike.samePersonOnFile', params));
+        }
         else if (like.kind === 'zeros') at(entry, 'staff_no', msg('roster.lookalike.zeros', params), msg('roster.fix.lookalike.zeros', params));
         else at(entry, 'name', msg('roster.lookalike.name', params), msg('roster.fix.lookalike.name', params));
         continue;
@@ -443,7 +447,7 @@ async function readRoster(file: string, ctx: Context, skipInvalid: boolean, newP
     return i < 0 ? undefined : i + 1;
   };
   for await (const rec of records) {
-    const p = new RowProblems(file, rec);
+    const p = new RowProblems(file, rec, header.names);
     if (rec.problem) p.list.push(rec.problem);
     const entry = rec.problem ? null : readRosterRow(rec, p, ctx);
     if (entry) {
@@ -553,7 +557,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
   if (warnings.length > 20) ctx.warn(ctx.tr.t('error.moreProblems', { count: warnings.length - 20 }));
 
   const toIssue = plans.filter((p): p is Extract<Plan, { action: 'issue' }> => p.action === 'issue');
-  const updates = plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
+  let updates = plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
   const summary = {
     issued: toIssue.length,
     already: plans.filter((p) => p.action === 'same').length,
@@ -581,7 +585,12 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     const passwords = toIssue.map(() => generateInitialPassword());
     const hashes = await Promise.all(passwords.map((pw) => hashPassword(pw, INITIAL_HASH_PARAMS)));
     db.transaction(() => {
-      if (rosterVersion(db) !== version) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
+      if (rosterVersion(db) !== version) {
+        // Another roster run or undo committed meanwhile: this run stands only if it still means the same.
+        const again = planRoster(read.entries, loadCadres(db), read.shape, read.columnOf);
+        if (planSignature(again.plans, again.problems) !== planSignature(plans, planProblems)) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
+        updates = again.plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
+      }
       const insertCadre = db.prepare('INSERT INTO cadres (learner_id, staff_no, name, department, phone, email, left_on, created_at, updated_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const insertAppt = db.prepare('INSERT INTO appointments (cadre_id, rank, rank_title, appointed_on, recorded_at) VALUES (?, ?, ?, ?, ?)');
       const insertAccount = db.prepare('INSERT INTO accounts (cadre_id, password_hash, initial_hash, must_change, issued_at) VALUES (?, ?, ?, 1, ?)');
@@ -652,6 +661,17 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     throw afterCommit(e, creds?.target ?? null, ctx);
   }
   return 0;
+}
+
+/** What a plan does, row by row: two plans with one signature write the same. */
+function planSignature(plans: Plan[], problems: Problem[]): string {
+  const rows = plans.map((p) => {
+    if (p.action === 'issue') return `${p.entry.line}:issue`;
+    if (p.action === 'same') return `${p.entry.line}:same:${p.cadre.id}`;
+    const c = p.change;
+    return `${p.entry.line}:update:${p.cadre.id}:${p.changed.join('+')}:${c.leftOn}:${c.closeLatestOn}:${c.leaving}:${c.leftBefore}`;
+  });
+  return [...rows, ...problems.map((p) => `${p.line}:${p.reason.key}`)].join('|');
 }
 
 async function interactiveRead(ctx: Context, source: string, newPeople: boolean): Promise<RosterRead> {

@@ -76,8 +76,13 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
  * the cadres it created with their appointments and accounts, only while
  * none of them has anything else: a record, an exemption, a sign-in attempt
  * or a chosen password, a later appointment or change by another roster.
- * Learner IDs are never reused: the counter stays where it is.
+ * Learner IDs are never reused: the counter stays where it is. The run's
+ * journal entry (args.batch) tells which cadres on file it changed.
  */
+
+/** The journal entry of the issue-accounts run that made roster batch `?`. */
+const RUN_OF_BATCH = "command = 'issue-accounts' AND json_valid(args) AND json_extract(args, '$.batch') = ?";
+
 export interface RosterBatchCadre {
   id: number;
   learnerId: string;
@@ -93,22 +98,25 @@ export interface RosterBatchCadre {
 
 export function rosterBatchCadres(db: DB, batchId: number): RosterBatchCadre[] {
   const records = RECORD_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t} WHERE cadre_id = c.id)`).join(' + ');
+  // A later issue-accounts run that names a cadre it did not create changed it (its learner_ids are the issued and the updated).
+  const run = (db.prepare(`SELECT id FROM journal WHERE ${RUN_OF_BATCH} ORDER BY id LIMIT 1`).pluck().get(batchId) as number | undefined) ?? 0;
   return db
     .prepare(
       `SELECT c.id, c.learner_id AS learnerId, c.name,
               ${records} AS records,
               (SELECT COUNT(*) FROM exemptions WHERE cadre_id = c.id) AS exemptions,
               (SELECT COUNT(*) FROM login_attempts WHERE cadre_id = c.id) + (SELECT COUNT(*) FROM accounts WHERE cadre_id = c.id AND changed_at IS NOT NULL) AS used,
-              (SELECT COUNT(*) FROM appointments WHERE cadre_id = c.id) - 1 + (c.updated_at <> c.created_at) AS changed
-       FROM cadres c WHERE c.batch_id = ? ORDER BY c.learner_id`,
+              (SELECT COUNT(*) FROM appointments WHERE cadre_id = c.id) - 1
+                + (SELECT COUNT(*) FROM journal j WHERE j.command = 'issue-accounts' AND j.id > @run AND instr(j.learner_ids, ',' || c.learner_id || ',') > 0) AS changed
+       FROM cadres c WHERE c.batch_id = @batch ORDER BY c.learner_id`,
     )
-    .all(batchId) as RosterBatchCadre[];
+    .all({ batch: batchId, run }) as RosterBatchCadre[];
 }
 
 /** The learner IDs of cadres already on file that the batch's run changed (its journal entry says). */
 export function rosterBatchUpdates(db: DB, batchId: number): string[] {
   const args = db
-    .prepare("SELECT args FROM journal WHERE command = 'issue-accounts' AND json_valid(args) AND json_extract(args, '$.batch') = ? ORDER BY id LIMIT 1")
+    .prepare(`SELECT args FROM journal WHERE ${RUN_OF_BATCH} ORDER BY id LIMIT 1`)
     .pluck()
     .get(batchId) as string | undefined;
   if (!args) return [];
@@ -119,7 +127,7 @@ export function rosterBatchUpdates(db: DB, batchId: number): string[] {
 /** The credentials file the batch's run wrote, if its journal entry names one. */
 export function rosterBatchCredentials(db: DB, batchId: number): string | null {
   const out = db
-    .prepare("SELECT json_extract(args, '$.out') FROM journal WHERE command = 'issue-accounts' AND json_valid(args) AND json_extract(args, '$.batch') = ? ORDER BY id LIMIT 1")
+    .prepare(`SELECT json_extract(args, '$.out') FROM journal WHERE ${RUN_OF_BATCH} ORDER BY id LIMIT 1`)
     .pluck()
     .get(batchId);
   return typeof out === 'string' ? out : null;

@@ -20,10 +20,12 @@ import { forTerminal } from '../core/text.js';
 
 export class RowProblems {
   readonly list: Problem[] = [];
-  constructor(readonly file: string, readonly rec: TableRecord) {}
+  /** `names`: the header as written, to name a column as the user does (else by its key). */
+  constructor(readonly file: string, readonly rec: TableRecord, readonly names?: readonly string[]) {}
   add(key: string | null, reason: Problem['reason'], fix?: Problem['fix']): void {
     const column = key ? this.rec.columnOf(key) : undefined;
-    this.list.push({ file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason, ...(fix ? { fix } : {}) });
+    const columnName = column ? this.names?.[column - 1] || key || undefined : undefined;
+    this.list.push({ file: this.file, line: this.rec.line, ...(column ? { column, columnName } : {}), reason, ...(fix ? { fix } : {}) });
   }
   get ok(): boolean {
     return this.list.length === 0;

@@ -15,6 +15,8 @@ export const roster: Section = {
 
     'roster.lookalike.samePerson': '工号 {staffNo} 就是已登记的 {existing}（{name}，{department}，学员编号 {id}）去掉了开头的 0：是同一个人',
     'roster.fix.lookalike.samePerson': '花名册的“{column}”列丢了开头的 0（Excel 或 WPS 把它存成了数字）：请把该列设为文本格式后重新导出，或改写为 {existing}；--new-people 对这一行不适用',
+    'roster.lookalike.samePersonOnFile': '工号 {staffNo} 去掉开头的 0 就是已登记的 {existing}（{name}，{department}，学员编号 {id}）：是同一个人，登记时的花名册丢了开头的 0',
+    'roster.fix.lookalike.samePersonOnFile': '请在本花名册中写登记的工号 {existing}（已登记的工号不会被花名册更改）；--new-people 对这一行不适用',
     'roster.lookalike.zeros': '工号 {staffNo} 未登记，但去掉开头的 0 后与已登记的 {existing}（{name}，{department}，学员编号 {id}）相同',
     'roster.fix.lookalike.zeros': '如果是同一个人，请写登记的工号 {existing}（在 Excel 或 WPS 中把“{column}”列设为文本格式，开头的 0 才不会丢）；如果确实是另一个人，请加 --new-people 重新运行',
     'roster.lookalike.name': '工号 {staffNo} 未登记，但已登记的 {existing}（学员编号 {id}）也叫 {name}、也在 {department}',
@@ -60,6 +62,8 @@ export const roster: Section = {
 
     'roster.lookalike.samePerson': 'staff number {staffNo} is {existing} on file ({name}, {department}, learner {id}) without its leading zeros: the same person',
     'roster.fix.lookalike.samePerson': 'the roster lost the leading zeros of its "{column}" column (Excel or WPS saved it as a number): format the column as text and export again, or write {existing}; --new-people does not apply to this row',
+    'roster.lookalike.samePersonOnFile': 'staff number {staffNo} without its leading zeros is {existing} on file ({name}, {department}, learner {id}): the same person, registered from a roster that had lost its zeros',
+    'roster.fix.lookalike.samePersonOnFile': 'write the staff number on file, {existing}, in this roster (a roster does not change a staff number on file); --new-people does not apply to this row',
     'roster.lookalike.zeros': 'staff number {staffNo} is not on file, but {existing} ({name}, {department}, learner {id}) is the same number once leading zeros are ignored',
     'roster.fix.lookalike.zeros': 'if this is that person, write the staff number on file, {existing} (format the "{column}" column as text in Excel or WPS so the zeros stay); if it really is someone else, run again with --new-people',
     'roster.lookalike.name': 'staff number {staffNo} is not on file, but {name} of {department} is, as {existing} (learner {id})',
