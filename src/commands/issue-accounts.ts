@@ -20,8 +20,9 @@
  *   before the file, removed after COMMIT) names the file and its run, and
  *   the next issue-accounts on that database removes a file whose run is not
  *   in the journal, and says so.
- * - A run that issues accounts is a batch of kind 'roster'; its cadres carry
- *   it, and `undo-import` removes them while none has any record.
+ * - Each run is an entry of the journal; the cadres it creates carry its id
+ *   (`issued_by`), and `--undo RUN` removes them while none of them has any
+ *   record, if the run changed no cadre already on file.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -34,8 +35,9 @@ import { Lookalikes, planAppointment, type AppointmentPlan } from '../core/roste
 import { controlIn, forTerminal } from '../core/text.js';
 import { parseDate, parseIdentifier } from '../core/values.js';
 import { loadCadres, type CadreIndex, type CadreRow } from '../db/cadres.js';
-import { recordJournal } from '../db/journal.js';
+import { recordJournal, writeTransaction } from '../db/journal.js';
 import type { DB } from '../db/open.js';
+import { rosterRun, rosterRunCadres, undoRosterRun, type RosterRunCadre } from '../db/undo.js';
 import { CadreError, InputError, UsageError, msg, type Msg, type Problem } from '../errors.js';
 import { AtomicFile, sweepStaleTemps, writeFileAtomic } from '../io/atomic-file.js';
 import { BOM, toCsv } from '../io/csv-out.js';
@@ -87,6 +89,8 @@ export interface IssueOptions {
   interactive?: boolean;
   /** Rows that look like cadres on file really are new people. */
   newPeople?: boolean;
+  /** The run (its journal entry's number) to undo. */
+  undo?: string;
 }
 
 /** What the planner needs to know about the roster file. */
@@ -510,7 +514,7 @@ async function askOneCadre(ctx: Context): Promise<RosterEntry> {
 /** Cadres on file as this run planned against them: another issue-accounts or undo committed since when it changed. */
 function rosterVersion(db: DB): string {
   const r = db
-    .prepare("SELECT (SELECT COUNT(*) FROM cadres) AS n, (SELECT COALESCE(MAX(id), 0) FROM cadres) AS maxId, (SELECT COALESCE(MAX(id), 0) FROM journal WHERE command IN ('issue-accounts', 'undo-import')) AS j")
+    .prepare("SELECT (SELECT COUNT(*) FROM cadres) AS n, (SELECT COALESCE(MAX(id), 0) FROM cadres) AS maxId, (SELECT COALESCE(MAX(id), 0) FROM journal WHERE command IN ('issue-accounts', 'issue-accounts --undo')) AS j")
     .get() as { n: number; maxId: number; j: number };
   return `${r.n}/${r.maxId}/${r.j}`;
 }
@@ -529,8 +533,9 @@ function withLeftover(e: unknown, left: string | null, ctx: Context): unknown {
 }
 
 export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promise<number> {
-  const modes = [opts.roster !== undefined, !!opts.reset?.length, !!opts.interactive].filter(Boolean).length;
+  const modes = [opts.roster !== undefined, !!opts.reset?.length, !!opts.interactive, opts.undo !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(msg('accounts.oneMode'), msg('accounts.fix.oneMode'));
+  if (opts.undo !== undefined) return undoRun(opts.undo, ctx);
   const db = ctx.db({ create: true });
   const policy = ctx.policy();
   const outPath = path.resolve(ctx.cwd, opts.out ?? defaultCredentialsPath(ctx));
@@ -580,7 +585,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
   }
   const issuedCreds: Credential[] = [];
   const now = localTimestamp(ctx.now());
-  let batchId: number | null = null;
+  let runId = 0;
   try {
     const passwords = toIssue.map(() => generateInitialPassword());
     const hashes = await Promise.all(passwords.map((pw) => hashPassword(pw, INITIAL_HASH_PARAMS)));
@@ -591,22 +596,17 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
         if (planSignature(again.plans, again.problems) !== planSignature(plans, planProblems)) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
         updates = again.plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
       }
-      const insertCadre = db.prepare('INSERT INTO cadres (learner_id, staff_no, name, department, phone, email, left_on, created_at, updated_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const insertCadre = db.prepare('INSERT INTO cadres (learner_id, staff_no, name, department, phone, email, left_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const insertAppt = db.prepare('INSERT INTO appointments (cadre_id, rank, rank_title, appointed_on, recorded_at) VALUES (?, ?, ?, ?, ?)');
       const insertAccount = db.prepare('INSERT INTO accounts (cadre_id, password_hash, initial_hash, must_change, issued_at) VALUES (?, ?, ?, 1, ?)');
       const update = db.prepare('UPDATE cadres SET name = ?, department = ?, phone = COALESCE(?, phone), email = COALESCE(?, email), left_on = ?, updated_at = ? WHERE id = ?');
       const closeSeries = db.prepare('UPDATE appointments SET left_on = ? WHERE cadre_id = ? AND appointed_on = ?');
-      if (toIssue.length) {
-        batchId = Number(
-          db
-            .prepare("INSERT INTO batches (kind, file_name, sha256, imported_at, operator, rows_read, rows_new, rows_duplicate, rows_rejected) VALUES ('roster', ?, ?, ?, ?, ?, ?, ?, ?)")
-            .run(opts.roster ? path.basename(opts.roster) : source, read.sha256, now, ctx.operator, plans.length + rejectedCount, summary.issued, summary.already, summary.rejected).lastInsertRowid,
-        );
-      }
+      const created: number[] = [];
       toIssue.forEach((plan, i) => {
         const e = plan.entry;
         const learnerId = nextLearnerId(db, policy.learnerIdPrefix, ctx.today());
-        const id = Number(insertCadre.run(learnerId, e.staffNo, e.name, e.department, e.phone, e.email, e.leftOn, now, now, batchId).lastInsertRowid);
+        const id = Number(insertCadre.run(learnerId, e.staffNo, e.name, e.department, e.phone, e.email, e.leftOn, now, now).lastInsertRowid);
+        created.push(id);
         insertAppt.run(id, e.rank, e.rankTitle, e.appointedOn, now);
         insertAccount.run(id, hashes[i], hashes[i], now);
         issuedCreds.push({ learnerId, staffNo: e.staffNo, name: e.name, department: e.department, password: passwords[i] });
@@ -618,14 +618,13 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
         if (c.closeLatestOn !== null) closeSeries.run(c.closeLatestOn, plan.cadre.id, plan.cadre.service.appointments[plan.cadre.service.appointments.length - 1].appointedOn);
         if (c.newAppointment) insertAppt.run(plan.cadre.id, e.rank, e.rankTitle, e.appointedOn, now);
       }
-      recordJournal(db, ctx, {
+      runId = recordJournal(db, ctx, {
         command: 'issue-accounts',
         args: {
           roster: opts.roster ? path.resolve(opts.roster) : 'interactive',
           out: creds?.target ?? null,
           skipInvalid: !!opts.skipInvalid,
           newPeople: !!opts.newPeople,
-          ...(batchId !== null ? { batch: batchId } : {}),
           ...(creds ? { run: creds.run } : {}),
           ...(updates.length ? { updated: updates.map((p) => ({ id: p.cadre.learnerId, changed: p.changed, ...(p.change.leaving ? { leaving: p.change.leaving, left_before: p.change.leftBefore } : {}) })) } : {}),
         },
@@ -633,6 +632,9 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
         counts: summary,
         learnerIds: [...issuedCreds.map((c) => c.learnerId), ...updates.map((p) => p.cadre.learnerId)],
       });
+      // The cadres this run created carry it, for --undo.
+      const mark = db.prepare('UPDATE cadres SET issued_by = ? WHERE id = ?');
+      for (const id of created) mark.run(runId, id);
       // Last before COMMIT: the passwords under their final name, then the rejected rows.
       creds?.place(issuedCreds);
       rejectedFile?.commit();
@@ -648,7 +650,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     if (rejectedFile) ctx.err.write(t('import.rejectedWritten', { file: rejectedFile.target }) + '\n');
     if (rejectedCount) ctx.err.write(t('accounts.partial', { rejected: rejectedCount }) + '\n');
     if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: issuedCreds.length }) + '\n');
-    if (batchId !== null) ctx.err.write(t('accounts.batch', { batch: batchId }) + '\n');
+    if (toIssue.length) ctx.err.write(t('accounts.run', { run: runId }) + '\n');
     for (const plan of updates) {
       const name = forTerminal(plan.entry.name, NAME_MAX);
       const id = plan.cadre.learnerId;
@@ -736,6 +738,58 @@ async function resetPasswords(opts: IssueOptions, ctx: Context, db: DB, outPath:
   } catch (e) {
     throw afterCommit(e, creds.target, ctx);
   }
+  return 0;
+}
+
+/** Why a cadre of the run stays: the first reason found, as a problem line. */
+function blockOf(c: RosterRunCadre): Problem | null {
+  const who = { id: c.learnerId, name: forTerminal(c.name, NAME_MAX) };
+  if (c.records > 0) return { reason: msg('roster.undo.hasRecords', { ...who, count: c.records }) };
+  if (c.exemptions > 0) return { reason: msg('roster.undo.hasExemptions', { ...who, count: c.exemptions }) };
+  if (c.used > 0) return { reason: msg('roster.undo.used', who) };
+  if (c.changed > 0) return { reason: msg('roster.undo.changedLater', who) };
+  return null;
+}
+
+/**
+ * `--undo RUN`: removes the cadres a mistaken run created, with their
+ * appointments and accounts, while none of them has anything on file;
+ * journaled. Checked once to refuse early, and again under the write lock.
+ */
+async function undoRun(raw: string, ctx: Context): Promise<number> {
+  const text = String(raw).trim().replace(/^#/, '');
+  if (!/^\d{1,15}$/.test(text)) throw new InputError(msg('roster.undo.badRun', { run: forTerminal(String(raw), 40) }), [], msg('roster.undo.fix.list'));
+  const id = Number(text);
+  const db = ctx.db();
+  const check = (): { run: NonNullable<ReturnType<typeof rosterRun>>; cadres: RosterRunCadre[] } => {
+    const run = rosterRun(db, id);
+    if (!run) throw new InputError(msg('roster.undo.notFound', { run: id }), [], msg('roster.undo.fix.list'));
+    const file = forTerminal(path.basename(run.roster), 120);
+    if (run.undoneAt) throw new InputError(msg('roster.undo.already', { run: id, file, at: run.undoneAt }), [], msg('roster.undo.fix.list'));
+    if (run.updated.length) {
+      const shown = run.updated.slice(0, 5).join(', ') + (run.updated.length > 5 ? ` …(+${run.updated.length - 5})` : '');
+      throw new InputError(msg('roster.undo.updatedCadres', { run: id, file, count: run.updated.length, ids: shown }), [], msg('roster.undo.fix.updatedCadres'));
+    }
+    const cadres = rosterRunCadres(db, id);
+    if (!cadres.length) throw new InputError(msg('roster.undo.nothing', { run: id, file }), [], msg('roster.undo.fix.list'));
+    const blocks = cadres.map(blockOf).filter((b): b is Problem => b !== null);
+    if (blocks.length) throw new InputError(msg('roster.undo.blocked', { run: id, file, count: blocks.length, total: cadres.length }), blocks, msg('roster.undo.fix.blocked'));
+    return { run, cadres };
+  };
+  const { run } = check();
+  const result = writeTransaction(
+    db,
+    ctx,
+    (r) => ({ command: 'issue-accounts --undo', args: { undo: id, roster: run.roster, out: run.out }, counts: { removed: r.learnerIds.length }, learnerIds: r.learnerIds }),
+    () => {
+      check();
+      return undoRosterRun(db, id);
+    },
+  );
+  const ids = result.learnerIds;
+  const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` …(+${ids.length - 10})` : '');
+  ctx.err.write(ctx.tr.t('roster.undo.done', { run: id, file: forTerminal(path.basename(run.roster), 120), count: ids.length, ids: shown }) + '\n');
+  if (run.out) ctx.err.write(ctx.tr.t('roster.undo.credentials', { file: forTerminal(run.out, 200) }) + '\n');
   return 0;
 }
 

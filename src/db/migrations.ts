@@ -212,18 +212,15 @@ CREATE INDEX record_sources_by_batch ON record_sources (batch_id);
   },
   {
     version: 4,
-    name: 'leavings before a re-appointment; the roster batch that created a cadre',
+    name: 'leavings before a re-appointment; the issue-accounts run that created a cadre',
     // appointments.left_on: the day a cadre left office at the end of that appointment's series,
     // kept when a later roster re-appoints them (cadres.left_on is the latest series' leaving):
-    // the years between belong to no term. cadres.batch_id: the issue-accounts run (a batch of
-    // kind 'roster') that created the cadre, so that a mistaken run can be undone. A roster is
-    // re-run on purpose, so its batches are not unique by content like the record imports'.
+    // the years between belong to no term. cadres.issued_by: the journal entry of the
+    // issue-accounts run that created the cadre, so that a mistaken run can be undone.
     sql: `
 ALTER TABLE appointments ADD COLUMN left_on TEXT;
-ALTER TABLE cadres ADD COLUMN batch_id INTEGER REFERENCES batches(id);
-CREATE INDEX cadres_by_batch ON cadres (batch_id) WHERE batch_id IS NOT NULL;
-DROP INDEX batches_live_file;
-CREATE UNIQUE INDEX batches_live_file ON batches (kind, sha256) WHERE undone_at IS NULL AND kind <> 'roster';
+ALTER TABLE cadres ADD COLUMN issued_by INTEGER REFERENCES journal(id);
+CREATE INDEX cadres_by_run ON cadres (issued_by) WHERE issued_by IS NOT NULL;
 `,
   },
 ];

@@ -72,18 +72,53 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
 }
 
 /**
- * Undoing a roster batch (an issue-accounts run that created cadres) removes
- * the cadres it created with their appointments and accounts, only while
- * none of them has anything else: a record, an exemption, a sign-in attempt
- * or a chosen password, a later appointment or change by another roster.
- * Learner IDs are never reused: the counter stays where it is. The run's
- * journal entry (args.batch) tells which cadres on file it changed.
+ * Undoing an issue-accounts run (its journal entry's id is the run's number)
+ * removes the cadres it created with their appointments and accounts, only
+ * while none of them has anything else: a record, an exemption, a sign-in
+ * attempt or a chosen password, a later appointment or change by another
+ * roster. A run that also changed cadres already on file is not undone (it
+ * would not restore them). Learner IDs are never reused: the counter stays
+ * where it is. The undo is journaled as `issue-accounts --undo` with
+ * args.undo = the run.
  */
 
-/** The journal entry of the issue-accounts run that made roster batch `?`. */
-const RUN_OF_BATCH = "command = 'issue-accounts' AND json_valid(args) AND json_extract(args, '$.batch') = ?";
+export interface RosterRun {
+  id: number;
+  at: string;
+  /** The roster file (absolute path) or "interactive". */
+  roster: string;
+  /** The credentials file it wrote, if any. */
+  out: string | null;
+  /** Learner IDs of cadres on file it changed. */
+  updated: string[];
+  /** When it was undone, if it was. */
+  undoneAt: string | null;
+}
 
-export interface RosterBatchCadre {
+export function rosterRun(db: DB, run: number): RosterRun | null {
+  const row = db.prepare("SELECT id, at, args FROM journal WHERE id = ? AND command = 'issue-accounts'").get(run) as { id: number; at: string; args: string } | undefined;
+  if (!row) return null;
+  let args: { roster?: unknown; out?: unknown; updated?: { id?: unknown }[] } = {};
+  try {
+    args = JSON.parse(row.args) as typeof args;
+  } catch {
+    /* an entry without readable arguments: nothing it changed is known */
+  }
+  const undoneAt = db
+    .prepare("SELECT at FROM journal WHERE command = 'issue-accounts --undo' AND json_valid(args) AND json_extract(args, '$.undo') = ? ORDER BY id LIMIT 1")
+    .pluck()
+    .get(run) as string | undefined;
+  return {
+    id: row.id,
+    at: row.at,
+    roster: typeof args.roster === 'string' ? args.roster : '',
+    out: typeof args.out === 'string' ? args.out : null,
+    updated: Array.isArray(args.updated) ? args.updated.map((u) => String(u?.id ?? '')).filter(Boolean) : [],
+    undoneAt: undoneAt ?? null,
+  };
+}
+
+export interface RosterRunCadre {
   id: number;
   learnerId: string;
   name: string;
@@ -92,14 +127,14 @@ export interface RosterBatchCadre {
   exemptions: number;
   /** Sign-in attempts, plus 1 for a password the learner chose. */
   used: number;
-  /** Appointments added and changes made after the batch. */
+  /** Appointments added and changes made by later roster runs. */
   changed: number;
 }
 
-export function rosterBatchCadres(db: DB, batchId: number): RosterBatchCadre[] {
+/** The cadres the run created, with what they have on file since. */
+export function rosterRunCadres(db: DB, run: number): RosterRunCadre[] {
   const records = RECORD_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t} WHERE cadre_id = c.id)`).join(' + ');
   // A later issue-accounts run that names a cadre it did not create changed it (its learner_ids are the issued and the updated).
-  const run = (db.prepare(`SELECT id FROM journal WHERE ${RUN_OF_BATCH} ORDER BY id LIMIT 1`).pluck().get(batchId) as number | undefined) ?? 0;
   return db
     .prepare(
       `SELECT c.id, c.learner_id AS learnerId, c.name,
@@ -108,39 +143,18 @@ export function rosterBatchCadres(db: DB, batchId: number): RosterBatchCadre[] {
               (SELECT COUNT(*) FROM login_attempts WHERE cadre_id = c.id) + (SELECT COUNT(*) FROM accounts WHERE cadre_id = c.id AND changed_at IS NOT NULL) AS used,
               (SELECT COUNT(*) FROM appointments WHERE cadre_id = c.id) - 1
                 + (SELECT COUNT(*) FROM journal j WHERE j.command = 'issue-accounts' AND j.id > @run AND instr(j.learner_ids, ',' || c.learner_id || ',') > 0) AS changed
-       FROM cadres c WHERE c.batch_id = @batch ORDER BY c.learner_id`,
+       FROM cadres c WHERE c.issued_by = @run ORDER BY c.learner_id`,
     )
-    .all({ batch: batchId, run }) as RosterBatchCadre[];
+    .all({ run }) as RosterRunCadre[];
 }
 
-/** The learner IDs of cadres already on file that the batch's run changed (its journal entry says). */
-export function rosterBatchUpdates(db: DB, batchId: number): string[] {
-  const args = db
-    .prepare(`SELECT args FROM journal WHERE ${RUN_OF_BATCH} ORDER BY id LIMIT 1`)
-    .pluck()
-    .get(batchId) as string | undefined;
-  if (!args) return [];
-  const updated = (JSON.parse(args) as { updated?: { id?: unknown }[] }).updated;
-  return Array.isArray(updated) ? updated.map((u) => String(u?.id ?? '')).filter(Boolean) : [];
-}
-
-/** The credentials file the batch's run wrote, if its journal entry names one. */
-export function rosterBatchCredentials(db: DB, batchId: number): string | null {
-  const out = db
-    .prepare(`SELECT json_extract(args, '$.out') FROM journal WHERE ${RUN_OF_BATCH} ORDER BY id LIMIT 1`)
-    .pluck()
-    .get(batchId);
-  return typeof out === 'string' ? out : null;
-}
-
-/** Removes the batch's cadres (the caller checked rosterBatchCadres); inside the caller's write transaction. */
-export function undoRosterBatch(db: DB, batchId: number, undoneAt: string): { learnerIds: string[] } {
-  const learnerIds = db.prepare('SELECT learner_id FROM cadres WHERE batch_id = ? ORDER BY learner_id').pluck().all(batchId) as string[];
-  const mine = 'SELECT id FROM cadres WHERE batch_id = ?';
-  db.prepare(`DELETE FROM login_attempts WHERE cadre_id IN (${mine})`).run(batchId);
-  db.prepare(`DELETE FROM accounts WHERE cadre_id IN (${mine})`).run(batchId);
-  db.prepare(`DELETE FROM appointments WHERE cadre_id IN (${mine})`).run(batchId);
-  db.prepare('DELETE FROM cadres WHERE batch_id = ?').run(batchId);
-  db.prepare('UPDATE batches SET undone_at = ? WHERE id = ?').run(undoneAt, batchId);
+/** Removes the run's cadres (the caller checked rosterRunCadres); inside the caller's write transaction. */
+export function undoRosterRun(db: DB, run: number): { learnerIds: string[] } {
+  const learnerIds = db.prepare('SELECT learner_id FROM cadres WHERE issued_by = ? ORDER BY learner_id').pluck().all(run) as string[];
+  const mine = 'SELECT id FROM cadres WHERE issued_by = ?';
+  db.prepare(`DELETE FROM login_attempts WHERE cadre_id IN (${mine})`).run(run);
+  db.prepare(`DELETE FROM accounts WHERE cadre_id IN (${mine})`).run(run);
+  db.prepare(`DELETE FROM appointments WHERE cadre_id IN (${mine})`).run(run);
+  db.prepare('DELETE FROM cadres WHERE issued_by = ?').run(run);
   return { learnerIds };
 }

@@ -279,7 +279,9 @@ describe('the credentials file is never separated from its accounts', () => {
   });
 });
 
-describe('undo-import of a roster batch', () => {
+describe('issue-accounts --undo RUN: a mistaken run undone', () => {
+  const runOf = (stderr: string) => Number(/this run is entry (\d+) of the journal; while none of the cadres it created has any record, cadre issue-accounts --undo \1 undoes it/.exec(stderr)?.[1]);
+
   it('removes the cadres a mistaken run created while none has a record, journaled; learner IDs are not reused', async () => {
     const w = workspace();
     w.write('roster.csv', '工号,姓名,部门,职级,任职日期\n00120012,王芳,财务处,正处,2024-09-10\n');
@@ -287,24 +289,35 @@ describe('undo-import of a roster batch', () => {
     w.write('mistake.csv', '工号,姓名,部门,职级,任职日期\n00120012,王芳,财务处,正处,2024-09-10\nT5,赵五,文学院,科级,2025-09-01\nT6,钱六,文学院,科级,2025-09-01\n');
     const r = await w.cli(['issue-accounts', 'mistake.csv', '--out', 'cred-mistake.csv']);
     expect(r.code, r.stderr).toBe(0);
-    const batch = Number(/roster batch (\d+); while none of its cadres has any record, cadre undo-import \1 undoes it/.exec(r.stderr)?.[1]);
-    expect(batch).toBeGreaterThan(0);
+    const run = runOf(r.stderr);
+    expect(run).toBeGreaterThan(0);
     const made = w.creds('cred-mistake.csv');
-    const undo = await w.cli(['undo-import', String(batch)]);
+    const undo = await w.cli(['issue-accounts', '--undo', String(run)]);
     expect(undo.code, undo.stderr).toBe(0);
-    expect(undo.stdout).toContain(`Undid roster batch ${batch} (mistake.csv): 2 cadres and their accounts removed (${made.T5!.id}, ${made.T6!.id})`);
+    expect(undo.stderr).toContain(`Undid run ${run} (mistake.csv): 2 cadres and their accounts removed (${made.T5!.id}, ${made.T6!.id})`);
     expect(undo.stderr).toContain('cred-mistake.csv no longer open any account: delete that file');
     expect(w.rows<{ staff_no: string }>('SELECT staff_no FROM cadres').map((x) => x.staff_no)).toEqual(['00120012']);
     expect(w.rows('SELECT * FROM accounts')).toHaveLength(1);
     expect(w.rows('SELECT * FROM appointments')).toHaveLength(1);
-    const journal = w.rows<{ args: string; learner_ids: string }>("SELECT args, learner_ids FROM journal WHERE command = 'undo-import'");
+    const journal = w.rows<{ args: string; learner_ids: string }>("SELECT args, learner_ids FROM journal WHERE command = 'issue-accounts --undo'");
     expect(journal).toHaveLength(1);
-    expect(JSON.parse(journal[0]!.args)).toMatchObject({ batch, kind: 'roster', file: 'mistake.csv' });
+    expect(JSON.parse(journal[0]!.args)).toMatchObject({ undo: run, roster: path.join(w.dir, 'mistake.csv'), out: path.join(w.dir, 'cred-mistake.csv') });
     expect(journal[0]!.learner_ids).toBe(`,${made.T5!.id},${made.T6!.id},`);
-    const twice = await w.cli(['undo-import', String(batch)]);
+    const twice = await w.cli(['issue-accounts', '--undo', String(run)]);
     expect(twice.code).toBe(2);
-    expect(twice.stderr).toMatch(/already undone/);
-    // The same roster can be run again (a roster batch is not unique by content); new IDs.
+    expect(twice.stderr).toMatch(/was already undone/);
+    // A run that created nobody has nothing to undo.
+    expect((await w.cli(['issue-accounts', 'roster.csv'])).code).toBe(0);
+    const idle = w.rows<{ id: number }>("SELECT MAX(id) AS id FROM journal WHERE command = 'issue-accounts'")[0]!.id;
+    const nothing = await w.cli(['issue-accounts', '--undo', String(idle)]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain(`run ${idle} (roster.csv) created no cadres; there is nothing to undo`);
+    for (const bad of ['abc', '999']) {
+      const b = await w.cli(['issue-accounts', '--undo', bad]);
+      expect(b.code).toBe(2);
+      expect(b.stderr).toMatch(/not a run number|no issue-accounts run 999/);
+    }
+    // The same roster can be run again; new learner IDs.
     const redo = await w.cli(['issue-accounts', 'mistake.csv', '--out', 'cred-redo.csv']);
     expect(redo.code, redo.stderr).toBe(0);
     const again = w.creds('cred-redo.csv');
@@ -312,30 +325,32 @@ describe('undo-import of a roster batch', () => {
     expect(again.T6!.id).not.toBe(made.T6!.id);
   });
 
-  it('refuses while a cadre of the batch has a record, or when the run changed cadres already on file; nothing changed', async () => {
+  it('refuses while a cadre of the run has a record, or when the run changed cadres already on file; nothing changed', async () => {
     const w = workspace();
     w.write('roster.csv', '工号,姓名,部门,职级,任职日期\nT1,张三,文学院,科级,2024-09-10\nT2,李四,文学院,科级,2024-09-10\n');
     const first = await w.cli(['issue-accounts', 'roster.csv', '--out', 'cred.csv']);
-    const batch = /roster batch (\d+)/.exec(first.stderr)![1]!;
+    const run = String(runOf(first.stderr));
     const ids = w.creds('cred.csv');
     w.write('hours.csv', 'staff_no,course_code,completed_on\nT2,C1,2025-10-01\n');
     expect((await w.cli(['import-hours', 'hours.csv'])).code).toBe(0);
     const before = w.dbHash();
-    const r = await w.cli(['undo-import', batch]);
+    const r = await w.cli(['issue-accounts', '--undo', run]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`roster batch ${batch} (roster.csv) cannot be undone: 1 of its 2 cadres already have data`);
+    expect(r.stderr).toContain(`run ${run} (roster.csv) cannot be undone: 1 of its 2 cadres already have data`);
     expect(r.stderr).toContain(`${ids.T2!.id} 李四 has 1 records (hours, training, essays or exams)`);
     expect(w.dbHash()).toBe(before);
 
     w.write('more.csv', '工号,姓名,部门,职级,任职日期\nT1,张三,理学院,科级,2024-09-10\nT3,王五,文学院,科级,2024-09-10\n');
     const more = await w.cli(['issue-accounts', 'more.csv', '--out', 'cred-more.csv']);
-    const second = /roster batch (\d+)/.exec(more.stderr)![1]!;
-    const refused = await w.cli(['undo-import', second]);
+    const second = String(runOf(more.stderr));
+    const refused = await w.cli(['issue-accounts', '--undo', second]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`roster batch ${second} (more.csv) also changed 1 cadres already on file (${ids.T1!.id}); undoing it would not restore them`);
-    // The first batch's T1 was changed by that later roster: it stays too.
-    const firstAgain = await w.cli(['undo-import', batch]);
+    expect(refused.stderr).toContain(`run ${second} (more.csv) also changed 1 cadres already on file (${ids.T1!.id}); undoing it would not restore them`);
+    // The first run's T1 was changed by that later roster: it is reported too.
+    const firstAgain = await w.cli(['issue-accounts', '--undo', run]);
     expect(firstAgain.stderr).toContain(`${ids.T1!.id} 张三 was changed by a later roster`);
+    expect(w.dbHash()).not.toBe(before);
+    expect(w.rows('SELECT * FROM cadres')).toHaveLength(3);
   });
 });
 

@@ -3,12 +3,12 @@ import type { Section } from './index.js';
 /**
  * Messages of the roster and its accounts: look-alike rows, leavings and
  * re-appointments, the credentials file's safeguards, concurrent resets,
- * undoing a roster batch, the staff-number hint of every import.
+ * undoing a roster run, the staff-number hint of every import.
  */
 export const roster: Section = {
   zh: {
+    'cli.opt.undo': '撤销第 RUN 次 issue-accounts 运行（日志中的编号）新增的干部及其账号；仅在这些干部还没有任何记录时可以撤销',
     'cli.opt.newPeople': '确认花名册中与已登记干部相像的行（工号去掉开头的 0 后相同，或姓名和部门相同）确实是新的人员',
-    'ops.kind.roster': '花名册',
 
     'roster.controlChar': '含有控制字符或文字方向字符 {char}（“{text}”），它会让屏幕上显示的内容与实际不同',
     'roster.fix.controlChar': '删除这个字符后重新输入该单元格（多半是从网页或聊天软件复制带来的）',
@@ -38,24 +38,29 @@ export const roster: Section = {
     'accounts.rollbackLeft': '未保存任何账号，但无法删除 {file}：其中的密码不对应任何账号。原因：{error}',
     'accounts.fix.rollbackLeft': '请手动删除 {file}，然后重新运行',
     'accounts.partial': '有 {rejected} 行未处理（见上面的列表），其余的行已写入',
-    'accounts.batch': '本次为花名册批次 {batch}；在这些干部还没有任何记录之前，可以用 cadre undo-import {batch} 撤销',
+    'accounts.run': '本次运行在日志中的编号为 {run}；在新增的干部还没有任何记录之前，可以用 cadre issue-accounts --undo {run} 撤销',
     'accounts.resetRace': '在本次准备期间，{id} 的密码已被另一次重置更改；本次未做任何改动，也未写出密码文件',
     'accounts.fix.resetRace': '另一次重置写出的密码文件才是有效的；如仍需重新发放，请再运行一次 cadre issue-accounts --reset {id}',
 
-    'roster.undo.updatedCadres': '花名册批次 {id}（{file}）还更改了 {count} 名已登记的干部（{ids}）；撤销无法恢复这些更改，因此不予撤销',
+    'roster.undo.badRun': '“{run}”不是运行编号，应为数字',
+    'roster.undo.notFound': '日志中没有编号为 {run} 的 issue-accounts 运行',
+    'roster.undo.fix.list': '用 cadre log --command issue-accounts 查看各次运行的编号',
+    'roster.undo.already': '运行 {run}（{file}）已于 {at} 撤销',
+    'roster.undo.nothing': '运行 {run}（{file}）没有新增干部，无可撤销',
+    'roster.undo.updatedCadres': '运行 {run}（{file}）还更改了 {count} 名已登记的干部（{ids}）；撤销无法恢复这些更改，因此不予撤销',
     'roster.undo.fix.updatedCadres': '撤销只适用于只新增了干部的运行；请用正确的花名册再运行 cadre issue-accounts 更正，或恢复运行前的备份',
-    'roster.undo.blocked': '花名册批次 {id}（{file}）不能撤销：其 {total} 名干部中有 {count} 名已有数据',
+    'roster.undo.blocked': '运行 {run}（{file}）不能撤销：其 {total} 名干部中有 {count} 名已有数据',
     'roster.undo.fix.blocked': '撤销只适用于干部尚无任何记录的运行；这些干部请保留，用花名册更正其信息',
     'roster.undo.hasRecords': '{id} {name} 已有 {count} 条记录（学时、培训、文章或考试）',
     'roster.undo.hasExemptions': '{id} {name} 有 {count} 项免修',
     'roster.undo.used': '{id} {name} 的账号已被使用过（有登录记录或已改密码）',
     'roster.undo.changedLater': '{id} {name} 已被之后的花名册更改（新的任职或信息变更）',
-    'roster.undo.done': '已撤销花名册批次 {id}（{file}）：删除 {count} 名干部及其账号（{ids}）；这些学员编号不会再次使用',
+    'roster.undo.done': '已撤销运行 {run}（{file}）：删除 {count} 名干部及其账号（{ids}）；这些学员编号不会再次使用',
     'roster.undo.credentials': '{file} 中的初始密码已不能登录任何账号：请删除该文件',
   },
   en: {
+    'cli.opt.undo': 'undo issue-accounts run RUN (its number in the journal): remove the cadres it created and their accounts, while none of them has any record',
     'cli.opt.newPeople': 'confirm that roster rows resembling a cadre on file (the same staff number once leading zeros are ignored, or the same name and department) really are new people',
-    'ops.kind.roster': 'roster',
 
     'roster.controlChar': 'contains the control or text-direction character {char} ("{text}"), which can make the screen show something other than the data',
     'roster.fix.controlChar': 'delete the character and type the cell again (it usually comes with text copied from a web page or a chat)',
@@ -85,19 +90,24 @@ export const roster: Section = {
     'accounts.rollbackLeft': 'no account was saved, but {file} could not be removed: its passwords belong to no account. The cause: {error}',
     'accounts.fix.rollbackLeft': 'delete {file} by hand, then run the command again',
     'accounts.partial': '{rejected} rows were not applied (listed above); the other rows were written',
-    'accounts.batch': 'this run is roster batch {batch}; while none of its cadres has any record, cadre undo-import {batch} undoes it',
+    'accounts.run': 'this run is entry {run} of the journal; while none of the cadres it created has any record, cadre issue-accounts --undo {run} undoes it',
     'accounts.resetRace': 'another reset changed the password of {id} while this one was being prepared; nothing was changed by this one and no credentials file was written',
     'accounts.fix.resetRace': 'the credentials file of the other reset holds the password that works; to issue yet another one, run cadre issue-accounts --reset {id} again',
 
-    'roster.undo.updatedCadres': 'roster batch {id} ({file}) also changed {count} cadres already on file ({ids}); undoing it would not restore them, so it is not undone',
+    'roster.undo.badRun': '"{run}" is not a run number; it is a number',
+    'roster.undo.notFound': 'the journal has no issue-accounts run {run}',
+    'roster.undo.fix.list': 'cadre log --command issue-accounts lists the runs with their numbers',
+    'roster.undo.already': 'run {run} ({file}) was already undone at {at}',
+    'roster.undo.nothing': 'run {run} ({file}) created no cadres; there is nothing to undo',
+    'roster.undo.updatedCadres': 'run {run} ({file}) also changed {count} cadres already on file ({ids}); undoing it would not restore them, so it is not undone',
     'roster.undo.fix.updatedCadres': 'undo is for a run that only added cadres; correct the cadres with another issue-accounts run with the right roster, or restore the backup taken before the run',
-    'roster.undo.blocked': 'roster batch {id} ({file}) cannot be undone: {count} of its {total} cadres already have data',
+    'roster.undo.blocked': 'run {run} ({file}) cannot be undone: {count} of its {total} cadres already have data',
     'roster.undo.fix.blocked': 'undo is for a run whose cadres have nothing recorded yet; keep these cadres and correct them with the roster',
     'roster.undo.hasRecords': '{id} {name} has {count} records (hours, training, essays or exams)',
     'roster.undo.hasExemptions': '{id} {name} has {count} exemptions',
     'roster.undo.used': 'the account of {id} {name} has been used (sign-in attempts or a chosen password)',
     'roster.undo.changedLater': '{id} {name} was changed by a later roster (a new appointment or changed details)',
-    'roster.undo.done': 'Undid roster batch {id} ({file}): {count} cadres and their accounts removed ({ids}); their learner IDs are never reused',
+    'roster.undo.done': 'Undid run {run} ({file}): {count} cadres and their accounts removed ({ids}); their learner IDs are never reused',
     'roster.undo.credentials': 'the initial passwords in {file} no longer open any account: delete that file',
   },
 };
