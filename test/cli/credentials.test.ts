@@ -72,6 +72,6 @@ describe('a failure after the credentials file is in place', () => {
     expect(fs.existsSync(path.join(dir, 'big-creds.csv'))).toBe(false);
     expect(leftovers()).toEqual([]);
     expect(ctx.db().prepare('SELECT COUNT(*) FROM cadres').pluck().get()).toBe(1);
-    expect(ctx.db().prepare("SELECT COUNT(*) FROM batches WHERE kind = 'roster'").pluck().get()).toBe(1);
+    expect(ctx.db().prepare("SELECT COUNT(*) FROM journal WHERE command = 'issue-accounts'").pluck().get()).toBe(1);
   }, 30_000);
 });
