@@ -307,13 +307,16 @@ class CredentialsFile {
   place(creds: Credential[]): void {
     const rows = [['learner_id', 'staff_no', 'name', 'department', 'initial_password'], ...creds.map((c) => [c.learnerId, c.staffNo, c.name, c.department, c.password])];
     const bytes = Buffer.from(BOM + toCsv(rows), 'utf8');
-    this.file.write(bytes);
-    this.writeMarker(crypto.createHash('sha256').update(bytes).digest('hex'));
     try {
+      this.file.write(bytes);
+      this.writeMarker(crypto.createHash('sha256').update(bytes).digest('hex'));
       this.file.commit();
     } catch (e) {
       // The name was taken meanwhile (another run, another user in a shared folder): the transaction rolls back.
       if (e instanceof CadreError && e.msg.key === 'file.exists') throw new UsageError(msg('accounts.outExists', { file: this.target }), msg('accounts.fix.outExists'));
+      // A full disk, a folder gone: named by the file the user asked for, not by its temporary.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw new InputError(msg('error.fileSystem', { file: this.target, code }), [], msg('error.fix.fileSystem'));
       throw e;
     }
     const st = fs.lstatSync(this.target);
@@ -419,6 +422,8 @@ function alive(pid: number): boolean {
 function sweepBefore(db: DB, outDir: string | null, ctx: Context): void {
   for (const file of sweepPendingCredentials(db)) ctx.warn(ctx.tr.t('accounts.staleCredentials', { file }));
   if (outDir) sweepStaleTemps(outDir);
+  // A marker's own temporary, from a run killed while writing it.
+  if (!db.memory && path.dirname(path.resolve(db.name)) !== outDir) sweepStaleTemps(path.dirname(path.resolve(db.name)));
 }
 
 function defaultCredentialsPath(ctx: Context): string {
