@@ -19,7 +19,7 @@ export const roster: Section = {
     'roster.fix.lookalike.samePersonOnFile': '请在本花名册中写登记的工号 {existing}（已登记的工号不会被花名册更改）；--new-people 对这一行不适用',
     'roster.lookalike.zeros': '工号 {staffNo} 未登记，但去掉开头的 0 后与已登记的 {existing}（{name}，{department}，学员编号 {id}）相同',
     'roster.fix.lookalike.zeros': '如果是同一个人，请写登记的工号 {existing}（在 Excel 或 WPS 中把“{column}”列设为文本格式，开头的 0 才不会丢）；如果确实是另一个人，请加 --new-people 重新运行',
-    'roster.lookalike.name': '工号 {staffNo} 未登记，但已登记的 {existing}（学员编号 {id}）也叫 {name}、也在 {department}',
+    'roster.lookalike.name': '工号 {staffNo} 未登记，但已登记的 {existing}（学员编号 {id}）也叫{name}，也在{department}',
     'roster.fix.lookalike.name': '如果是同一个人，请写登记的工号 {existing}；如果是同名同部门的另一个人，请加 --new-people 重新运行',
     'roster.refusedLookalike': '{file} 未处理：{count} 行有问题，其中 {lookalikes} 行像是已登记的干部；未写入任何数据',
     'roster.fix.refusedLookalike': '逐行核对上面列出的行；确实是新人员的，加 --new-people 重新运行（或加 --skip-invalid 只处理其余的行，这些行写入 .rejected.csv）',
