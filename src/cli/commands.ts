@@ -40,6 +40,8 @@ export const COMMANDS: CommandDef[] = [
       dryRun,
       { flags: '--reset <learner_ids...>', description: 'cli.opt.reset' },
       { flags: '--interactive', description: 'cli.opt.interactive' },
+      { flags: '--new-people', description: 'cli.opt.newPeople' },
+      { flags: '--undo <run>', description: 'cli.opt.undo' },
     ],
     example: 'cadre issue-accounts roster.csv --out credentials.csv',
     load: () => import('../commands/issue-accounts.js'),

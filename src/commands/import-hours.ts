@@ -704,10 +704,10 @@ class HoursCollector implements RowCollector {
     this.apptDay = new Int32Array(apptTotal);
     let a = 0;
     let last = -1;
-    for (const [cadreId, rank, appointedOn] of db
-      .prepare('SELECT cadre_id, rank, appointed_on FROM appointments ORDER BY cadre_id, appointed_on')
+    for (const [cadreId, rank, appointedOn, apptLeft] of db
+      .prepare('SELECT cadre_id, rank, appointed_on, left_on FROM appointments ORDER BY cadre_id, appointed_on')
       .raw()
-      .iterate() as Iterable<[number, Rank, string]>) {
+      .iterate() as Iterable<[number, Rank, string, string | null]>) {
       if (a === apptTotal) break;
       const slot = cadreId <= maxId ? this.slotOfId[cadreId] : -1;
       if (slot < 0) continue;
@@ -715,7 +715,9 @@ class HoursCollector implements RowCollector {
         this.apptAt[slot] = a;
         last = slot;
       }
-      this.apptRank[a] = rank === 'division' ? 1 : rank === 'section' ? 0 : 2;
+      // A series that ended with a leaving before a re-appointment (appointments.left_on) is rare:
+      // such a cadre's rows all go through parse(), which knows the gap between the two series.
+      this.apptRank[a] = apptLeft !== null ? 2 : rank === 'division' ? 1 : rank === 'section' ? 0 : 2;
       this.apptDay[a] = exactDay(appointedOn);
       this.apptCount[slot]++;
       a++;

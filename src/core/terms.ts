@@ -10,6 +10,9 @@
  *   yearly requirement but its records count toward the first term.
  * - Terms roll over every `termYears` years until the next appointment (the
  *   term then ends the day before it) or the day the cadre left office.
+ * - A cadre who left office and was appointed again has a gap: the series
+ *   before it ends the day they left (that appointment's `leftOn`), and the
+ *   years between the leaving and the re-appointment belong to no term.
  */
 import { addDays, minDate, type IsoDate } from './dates.js';
 import type { Policy, Rank } from './policy.js';
@@ -17,6 +20,12 @@ import type { Policy, Rank } from './policy.js';
 export interface Appointment {
   rank: Rank;
   appointedOn: IsoDate;
+  /**
+   * The day the cadre left office at the end of this appointment's series,
+   * when a later appointment (a re-appointment after leaving) followed. The
+   * latest series' leaving is the record's `leftOn`.
+   */
+  leftOn?: IsoDate | null;
 }
 
 export interface ServiceRecord {
@@ -98,7 +107,8 @@ export function firstTermYear(date: IsoDate, policy: Policy): number {
 function seriesEnd(service: ServiceRecord, i: number): { end: IsoDate | null; by: 'reappointed' | 'left' | null } {
   const next = service.appointments[i + 1];
   const nextEnd = next ? addDays(next.appointedOn, -1) : null;
-  const left = service.leftOn;
+  const own = service.appointments[i].leftOn ?? null;
+  const left = own !== null && service.leftOn !== null ? minDate(own, service.leftOn) : own ?? service.leftOn;
   if (nextEnd && (!left || nextEnd <= left)) return { end: nextEnd, by: 'reappointed' };
   if (left) return { end: left, by: 'left' };
   return { end: null, by: null };
@@ -163,6 +173,8 @@ export function termOf(service: ServiceRecord, policy: Policy, date: IsoDate): T
  * termsUpTo, found without building the terms before it (an office-wide
  * audit asks this for every cadre). The latest series with a term holds it;
  * its terms before the one holding asOf's academic year are skipped.
+ * Null as well between a leaving and a later re-appointment: the cadre is
+ * out of office then.
  */
 export function currentTerm(service: ServiceRecord, policy: Policy, asOf: IsoDate): Term | null {
   const terms: Term[] = [];
@@ -171,7 +183,15 @@ export function currentTerm(service: ServiceRecord, policy: Policy, asOf: IsoDat
     const skip = Math.max(0, Math.floor((academicYearOf(asOf, policy) - first) / policy.termYears) - 1);
     seriesTerms(terms, service, policy, series, asOf, skip);
     if (!terms.length && skip > 0) seriesTerms(terms, service, policy, series, asOf, 0);
-    if (terms.length) return terms[terms.length - 1];
+    if (terms.length) {
+      // A series closed by a leaving that a re-appointment followed: out of office until then.
+      const own = service.appointments[series].leftOn ?? null;
+      if (own !== null && series < service.appointments.length - 1) {
+        const { end, by } = seriesEnd(service, series);
+        if (by === 'left' && end !== null && end < asOf) return null;
+      }
+      return terms[terms.length - 1];
+    }
   }
   return null;
 }

@@ -36,8 +36,10 @@ export function loadCadres(db: DB): CadreIndex {
     all[i] = c;
     byId.set(id, c);
   }
-  const appts = db.prepare('SELECT cadre_id, rank, appointed_on FROM appointments ORDER BY cadre_id, appointed_on').raw().all() as [number, Rank, string][];
-  for (const [cadreId, rank, appointedOn] of appts) byId.get(cadreId)?.service.appointments.push({ rank, appointedOn });
+  const appts = db.prepare('SELECT cadre_id, rank, appointed_on, left_on FROM appointments ORDER BY cadre_id, appointed_on').raw().all() as [number, Rank, string, string | null][];
+  for (const [cadreId, rank, appointedOn, apptLeftOn] of appts) {
+    byId.get(cadreId)?.service.appointments.push(apptLeftOn === null ? { rank, appointedOn } : { rank, appointedOn, leftOn: apptLeftOn });
+  }
   return {
     all,
     byId,

@@ -242,6 +242,19 @@ CREATE TABLE voucher_hours (
 CREATE INDEX voucher_hours_by_batch ON voucher_hours (batch_id);
 `,
   },
+  {
+    version: 5,
+    name: 'leavings before a re-appointment; the issue-accounts run that created a cadre',
+    // appointments.left_on: the day a cadre left office at the end of that appointment's series,
+    // kept when a later roster re-appoints them (cadres.left_on is the latest series' leaving):
+    // the years between belong to no term. cadres.issued_by: the journal entry of the
+    // issue-accounts run that created the cadre, so that a mistaken run can be undone.
+    sql: `
+ALTER TABLE appointments ADD COLUMN left_on TEXT;
+ALTER TABLE cadres ADD COLUMN issued_by INTEGER REFERENCES journal(id);
+CREATE INDEX cadres_by_run ON cadres (issued_by) WHERE issued_by IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -99,3 +99,91 @@ function takeVoucherHours(db: DB, recordId: number, to: number, from: number): v
   // Entries equal to the record's hours say nothing more (the moved-to voucher's among them).
   db.prepare('DELETE FROM voucher_hours WHERE record_id = ? AND (batch_id = ? OR quarters = ?)').run(recordId, to, given);
 }
+
+/**
+ * Undoing an issue-accounts run (its journal entry's id is the run's number)
+ * removes the cadres it created with their appointments and accounts, only
+ * while none of them has anything else: a record, an exemption, a sign-in
+ * attempt or a chosen password, a later appointment or change by another
+ * roster. A run that also changed cadres already on file is not undone (it
+ * would not restore them). Learner IDs are never reused: the counter stays
+ * where it is. The undo is journaled as `issue-accounts --undo` with
+ * args.undo = the run.
+ */
+
+export interface RosterRun {
+  id: number;
+  at: string;
+  /** The roster file (absolute path) or "interactive". */
+  roster: string;
+  /** The credentials file it wrote, if any. */
+  out: string | null;
+  /** Learner IDs of cadres on file it changed. */
+  updated: string[];
+  /** When it was undone, if it was. */
+  undoneAt: string | null;
+}
+
+export function rosterRun(db: DB, run: number): RosterRun | null {
+  const row = db.prepare("SELECT id, at, args FROM journal WHERE id = ? AND command = 'issue-accounts'").get(run) as { id: number; at: string; args: string } | undefined;
+  if (!row) return null;
+  let args: { roster?: unknown; out?: unknown; updated?: { id?: unknown }[] } = {};
+  try {
+    args = JSON.parse(row.args) as typeof args;
+  } catch {
+    /* an entry without readable arguments: nothing it changed is known */
+  }
+  const undoneAt = db
+    .prepare("SELECT at FROM journal WHERE command = 'issue-accounts --undo' AND json_valid(args) AND json_extract(args, '$.undo') = ? ORDER BY id LIMIT 1")
+    .pluck()
+    .get(run) as string | undefined;
+  return {
+    id: row.id,
+    at: row.at,
+    roster: typeof args.roster === 'string' ? args.roster : '',
+    out: typeof args.out === 'string' ? args.out : null,
+    updated: Array.isArray(args.updated) ? args.updated.map((u) => String(u?.id ?? '')).filter(Boolean) : [],
+    undoneAt: undoneAt ?? null,
+  };
+}
+
+export interface RosterRunCadre {
+  id: number;
+  learnerId: string;
+  name: string;
+  /** Hours, training, essays and exams on file. */
+  records: number;
+  exemptions: number;
+  /** Sign-in attempts, plus 1 for a password the learner chose. */
+  used: number;
+  /** Appointments added and changes made by later roster runs. */
+  changed: number;
+}
+
+/** The cadres the run created, with what they have on file since. */
+export function rosterRunCadres(db: DB, run: number): RosterRunCadre[] {
+  const records = RECORD_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t} WHERE cadre_id = c.id)`).join(' + ');
+  // A later issue-accounts run that names a cadre it did not create changed it (its learner_ids are the issued and the updated).
+  return db
+    .prepare(
+      `SELECT c.id, c.learner_id AS learnerId, c.name,
+              ${records} AS records,
+              (SELECT COUNT(*) FROM exemptions WHERE cadre_id = c.id) AS exemptions,
+              (SELECT COUNT(*) FROM login_attempts WHERE cadre_id = c.id) + (SELECT COUNT(*) FROM accounts WHERE cadre_id = c.id AND changed_at IS NOT NULL) AS used,
+              (SELECT COUNT(*) FROM appointments WHERE cadre_id = c.id) - 1
+                + (SELECT COUNT(*) FROM journal j WHERE j.command = 'issue-accounts' AND j.id > @run AND instr(j.learner_ids, ',' || c.learner_id || ',') > 0) AS changed
+       FROM cadres c WHERE c.issued_by = @run ORDER BY c.learner_id`,
+    )
+    .all({ run }) as RosterRunCadre[];
+}
+
+/** Removes the run's cadres (the caller checked rosterRunCadres); inside the caller's write transaction. */
+export function undoRosterRun(db: DB, run: number): { learnerIds: string[] } {
+  const learnerIds = db.prepare('SELECT learner_id FROM cadres WHERE issued_by = ? ORDER BY learner_id').pluck().all(run) as string[];
+  const mine = 'SELECT id FROM cadres WHERE issued_by = ?';
+  db.prepare(`DELETE FROM login_attempts WHERE cadre_id IN (${mine})`).run(run);
+  db.prepare(`DELETE FROM accounts WHERE cadre_id IN (${mine})`).run(run);
+  db.prepare(`DELETE FROM appointments WHERE cadre_id IN (${mine})`).run(run);
+  db.prepare('DELETE FROM cadres WHERE issued_by = ?').run(run);
+  return { learnerIds };
+}

@@ -1,21 +1,31 @@
 /**
  * What every import row needs: find the cadre it names, and read a date that
  * must fall inside one of that cadre's terms and not after today.
+ *
+ * A staff number not on the roster gets a hint when a cadre's staff number
+ * is the same once leading zeros are ignored (a file re-saved in Excel). The
+ * index for it is built at the first such miss, so rows that find their
+ * cadre pay nothing. A name next to the ID is compared with whitespace
+ * ignored (`张 三` = `张三`).
  */
 import type { IsoDate } from '../core/dates.js';
 import type { Policy } from '../core/policy.js';
+import { Lookalikes, personKey } from '../core/roster.js';
 import { termsUpTo, type Term } from '../core/terms.js';
 import { parseDate, parseIdentifier } from '../core/values.js';
 import type { CadreIndex, CadreRow } from '../db/cadres.js';
 import { msg, type Problem } from '../errors.js';
 import type { TableRecord } from '../io/table.js';
+import { forTerminal } from '../core/text.js';
 
 export class RowProblems {
   readonly list: Problem[] = [];
-  constructor(readonly file: string, readonly rec: TableRecord) {}
+  /** `names`: the header as written, to name a column as the user does (else by its key). */
+  constructor(readonly file: string, readonly rec: TableRecord, readonly names?: readonly string[]) {}
   add(key: string | null, reason: Problem['reason'], fix?: Problem['fix']): void {
     const column = key ? this.rec.columnOf(key) : undefined;
-    this.list.push({ file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason, ...(fix ? { fix } : {}) });
+    const columnName = column ? this.names?.[column - 1] || key || undefined : undefined;
+    this.list.push({ file: this.file, line: this.rec.line, ...(column ? { column, columnName } : {}), reason, ...(fix ? { fix } : {}) });
   }
   /** Set when the row is no error but is not imported: skipped with a warning and counted (a date after leaving office). */
   skipped: Problem | null = null;
@@ -30,6 +40,7 @@ export class RowProblems {
 
 export class RowEnv {
   private termCache = new Map<number, Term[]>();
+  private lookalikes: Lookalikes<CadreRow> | null = null;
   constructor(readonly cadres: CadreIndex, readonly policy: Policy, readonly today: IsoDate) {}
 
   /** The cadre a row names by learner_id or staff_no (both must agree when both are given). */
@@ -48,7 +59,7 @@ export class RowEnv {
       const r = parseIdentifier(rawStaff, 'staff_no');
       if (!r.ok) return p.add('staff_no', r.reason), null;
       byStaff = this.cadres.byStaffNo.get(r.value);
-      if (!byStaff && !byId) return p.add('staff_no', msg('row.unknownStaff', { staffNo: r.value }), msg('row.fix.unknownCadre')), null;
+      if (!byStaff && !byId) return p.add('staff_no', msg('row.unknownStaff', { staffNo: r.value }), this.unknownStaffFix(r.value)), null;
     }
     if (byId && byStaff && byId !== byStaff) {
       p.add('staff_no', msg('row.idMismatch', { id: byId.learnerId, staffNo: byStaff.staffNo }), msg('row.fix.idMismatch'));
@@ -60,11 +71,21 @@ export class RowEnv {
       return null;
     }
     const name = rec.cells.name;
-    if (name !== undefined && name.trim() !== '' && name.trim() !== cadre.name) {
-      p.add('name', msg('row.nameMismatch', { name: name.trim(), id: cadre.learnerId, expected: cadre.name }), msg('row.fix.nameMismatch'));
+    if (name !== undefined && name.trim() !== '' && personKey(name) !== personKey(cadre.name)) {
+      p.add('name', msg('row.nameMismatch', { name: forTerminal(name.trim(), 50), id: cadre.learnerId, expected: forTerminal(cadre.name, 50) }), msg('row.fix.nameMismatch'));
       return null;
     }
     return cadre;
+  }
+
+  /** The fix for a staff number not on the roster: the cadre it is once leading zeros are ignored, if any. */
+  unknownStaffFix(staffNo: string): ReturnType<typeof msg> {
+    this.lookalikes ??= new Lookalikes(this.cadres.all);
+    const near = this.lookalikes.byZeros(staffNo);
+    if (!near.length) return msg('row.fix.unknownCadre');
+    const c = near[0];
+    const params = { staffNo: c.staffNo, name: forTerminal(c.name, 50), department: forTerminal(c.department, 50) };
+    return near.length === 1 ? msg('roster.fix.didYouMean', params) : msg('roster.fix.didYouMeanMore', { ...params, more: near.length - 1 });
   }
 
   termsOf(cadre: CadreRow): Term[] {
@@ -85,8 +106,15 @@ export class RowEnv {
     if (!cadre) return { date, term: null };
     const term = this.termOfDate(cadre, date);
     if (!term) {
-      const first = cadre.service.appointments[0]?.appointedOn;
-      const left = cadre.service.leftOn;
+      const appts = cadre.service.appointments;
+      const first = appts[0]?.appointedOn;
+      // The leaving this date follows: the latest series' (the cadre's left_on), or that of an earlier
+      // series when the date falls between its leaving and a later re-appointment.
+      let left = cadre.service.leftOn;
+      for (let i = 0; i + 1 < appts.length; i++) {
+        const own = appts[i].leftOn;
+        if (own && date > own && date < appts[i + 1].appointedOn) left = own;
+      }
       if (first && date < first) {
         p.add(key, msg('row.dateBeforeAppointment', { date, id: cadre.learnerId, appointed: first }), msg('row.fix.dateOutside'));
       } else if (left && date > left) {

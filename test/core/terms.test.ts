@@ -125,3 +125,49 @@ describe('currentTerm is the last term termsUpTo lists, found without the ones b
     );
   });
 });
+
+describe('left office, then appointed again: the series before ends the day of leaving, the years between belong to no term', () => {
+  // Left 2021-06-30 at the end of a section-level series, appointed again (division) on 2025-10-08.
+  const back: ServiceRecord = {
+    appointments: [
+      { rank: 'section', appointedOn: '2019-10-10', leftOn: '2021-06-30' },
+      { rank: 'division', appointedOn: '2025-10-08' },
+    ],
+    leftOn: null,
+  };
+  const terms = termsUpTo(back, policy, '2026-11-25');
+  it('two series: the first cut short by the leaving, the second from the re-appointment', () => {
+    expect(terms.map((t) => [t.series, t.rank, t.startYear, t.windowStart, t.windowEnd, t.cutShort])).toEqual([
+      [0, 'section', 2019, '2019-10-10', '2021-06-30', 'left'],
+      [1, 'division', 2025, '2025-10-08', '2028-08-31', null],
+    ]);
+  });
+  it.each([
+    ['2021-06-30', 'section'],
+    ['2021-07-01', null],
+    ['2023-05-01', null],
+    ['2025-10-07', null],
+    ['2025-10-08', 'division'],
+  ])('a record of %s belongs to %s', (date, rank) => {
+    expect(termOf(back, policy, date)?.rank ?? null).toBe(rank);
+  });
+  it.each([
+    ['2020-06-01', 'section'],
+    ['2023-05-01', null],
+    ['2026-06-30', 'division'],
+  ])('in office as of %s: %s', (asOf, rank) => {
+    expect(currentTerm(back, policy, asOf)?.rank ?? null).toBe(rank);
+  });
+  it.each([
+    [2020, 'section'],
+    [2021, null],
+    [2023, null],
+    [2025, 'division'],
+  ])('the year-end view of %i shows %s', (year, rank) => {
+    expect(termHoldingYear(back, policy, year)?.rank ?? null).toBe(rank);
+  });
+  it('without the kept leaving the old series would roll on through the gap (what the leaving on the appointment prevents)', () => {
+    const lost: ServiceRecord = { appointments: back.appointments.map(({ rank, appointedOn }) => ({ rank, appointedOn })), leftOn: null };
+    expect(termOf(lost, policy, '2023-05-01')?.rank).toBe('section');
+  });
+});

@@ -147,7 +147,7 @@ export const commands: Section = {
     'record.optionProblem': '{option}：{reason}',
     'usage.missingOption': '缺少选项 {option}',
     // accounts
-    'accounts.oneMode': '请给出花名册文件，或 --reset 学员编号，或 --interactive，三者选一',
+    'accounts.oneMode': '请给出花名册文件，或 --reset 学员编号，或 --interactive，或 --undo 运行编号，只选其一',
     'accounts.fix.oneMode': '例如：cadre issue-accounts 花名册.csv',
     'accounts.outExists': '文件 {file} 已存在，不会覆盖',
     'accounts.fix.outExists': '用 --out 指定一个新文件名',
@@ -384,7 +384,7 @@ export const commands: Section = {
     'record.refused': 'not recorded: the input has errors',
     'record.optionProblem': '{option}: {reason}',
     'usage.missingOption': 'option {option} is missing',
-    'accounts.oneMode': 'give a roster file, or --reset LEARNER_ID…, or --interactive: exactly one of them',
+    'accounts.oneMode': 'give a roster file, or --reset LEARNER_ID…, or --interactive, or --undo RUN: exactly one of them',
     'accounts.fix.oneMode': 'e.g. cadre issue-accounts roster.csv',
     'accounts.outExists': 'file {file} already exists; it is never overwritten',
     'accounts.fix.outExists': 'name a new file with --out',

@@ -7,6 +7,7 @@ import { ops } from './ops.js';
 import { files } from './files.js';
 import { hours } from './hours.js';
 import { outputs } from './outputs.js';
+import { roster } from './roster.js';
 import { terminal } from './terminal.js';
 
 export interface Section {
@@ -14,4 +15,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, hours, outputs, terminal];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, hours, outputs, roster, terminal];
