@@ -249,7 +249,7 @@ async function askOneCadre(ctx: Context): Promise<RosterEntry> {
 export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promise<number> {
   const modes = [opts.roster !== undefined, !!opts.reset?.length, !!opts.interactive].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(msg('accounts.oneMode'), msg('accounts.fix.oneMode'));
-  const db = ctx.db({ create: true });
+  const db = ctx.db(opts.dryRun ? { readOnly: true, missingAsEmpty: true } : { create: !opts.reset?.length });
   const policy = ctx.policy();
   if (opts.reset?.length) return resetPasswords(opts, ctx, db);
 
