@@ -26,12 +26,21 @@ function testPause(ctx: Context): (() => Promise<void>) | undefined {
   };
 }
 
+/** `base`, or `base-2`, `base-3` … the first name nothing has: a second restore in the same second keeps both. */
+function freeName(base: string): string {
+  for (let n = 1; n < 1000; n++) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    if (!fs.existsSync(name) && !fs.existsSync(`${name}-journal`)) return name;
+  }
+  return base;
+}
+
 export async function run(args: unknown[], ctx: Context): Promise<number> {
   const [file] = args as [string, Record<string, unknown>];
   const source = path.resolve(ctx.cwd, file);
   const dbPath = ctx.dbPath;
   for (const l of removeLeftovers(path.dirname(dbPath))) ctx.warn(ctx.tr.t('db.leftoverRemoved', { file: l.file, pid: l.pid }));
-  const replaced = `${dbPath}.replaced-${fileStamp(ctx.now())}`;
+  const replaced = freeName(`${dbPath}.replaced-${fileStamp(ctx.now())}`);
   const hadDb = fs.existsSync(dbPath);
   const copy = await prepareRestore(source, dbPath);
   let done = false;

@@ -7,17 +7,20 @@
  * checked copy in place itself). Everyone else gets "database missing" and
  * nothing is made: no folder, no file, no -wal/-shm.
  *
- * Read commands (`readOnly`) open the file read-only: SQLite then refuses any
- * write, the journal mode is left as it is (a backup opened with --db stays a
- * single file), and nothing is migrated through that connection. Where the
- * folder cannot be written (a read-only share, a CD, a folder without write
- * permission) SQLite cannot make the -shm a WAL reader needs: the file is
- * then opened `immutable` (no locks, no -shm), which is sound only while no
- * one can write it, so only when no -wal/-shm lies beside it (no connection
- * has it open and nothing waits in a WAL); otherwise the command is refused
- * with what to do. A database of an older version is upgraded first (with
- * its backup, as a write command would) when it can be written; in a
- * read-only place the read command is refused and says why.
+ * Read commands and dry runs (`readOnly`) never create the file, never build
+ * a schema into an empty one, and leave its journal mode as it is (a backup
+ * opened with --db stays one self-contained file). Where the file and its
+ * folder can be written they read through an ordinary connection, which, as
+ * the last to close, folds the WAL into the file and removes the -wal/-shm (a
+ * read-only connection cannot, and would leave them behind after every
+ * read); a database of an older version is upgraded first, with its backup,
+ * as any command would. Where they cannot be written (a read-only share or
+ * mount, a folder without write permission), the file is opened read-only;
+ * if SQLite cannot make the -shm a WAL reader needs there, it is opened
+ * `immutable` (no locks, no -shm), which is sound only while no one writes
+ * it, so only when nothing lies beside it (no -wal/-shm/-journal: no
+ * connection has it open and nothing waits in a WAL); otherwise, and for a
+ * database that would need upgrading, the command is refused and says why.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -214,7 +217,7 @@ function createAndOpen(abs: string, file: string, opts: OpenOptions): Opened {
   }
 }
 
-function openForWriting(abs: string, file: string, opts: OpenOptions): DB {
+function openForWriting(abs: string, file: string, opts: OpenOptions, reading = false): DB {
   let db: DB;
   try {
     db = new Database(abs, connection(opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS, { fileMustExist: true }));
@@ -222,7 +225,12 @@ function openForWriting(abs: string, file: string, opts: OpenOptions): DB {
     throw databaseError(e, file) ?? new InputError(msg('db.cannotOpen', { file, reason: (e as Error).message }), [], msg('db.fix.path'));
   }
   try {
-    db.pragma('journal_mode = WAL');
+    if (reading) {
+      // A read leaves the journal mode as it is, and never builds a schema into an empty file.
+      if ((db.pragma('user_version', { simple: true }) as number) === 0) throw new InputError(msg('db.empty', { file }), [], msg('db.fix.missing'));
+    } else {
+      db.pragma('journal_mode = WAL');
+    }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('temp_store = FILE');
@@ -239,6 +247,18 @@ function openForWriting(abs: string, file: string, opts: OpenOptions): DB {
 }
 
 function openForReading(abs: string, file: string, opts: OpenOptions): Opened {
+  // Where the file can be written, an ordinary connection that only reads: as the last to close it
+  // folds the WAL into the file and removes the -wal/-shm, which a read-only connection cannot
+  // (it would leave them behind after every read). (query_only would refuse the TEMP tables the
+  // audit and the dry runs read through.)
+  if (writable(abs) && writable(path.dirname(abs))) {
+    try {
+      return { db: openForWriting(abs, file, opts, true), created: false, createdDirs: [], readOnly: true, immutable: false };
+    } catch (e) {
+      if (!(e instanceof InputError && e.msg.key === 'db.readOnly')) throw e;
+      // Writable by its mode, yet refused (a read-only mount seen late): read it as read-only.
+    }
+  }
   const migrations = opts.migrations ?? MIGRATIONS;
   const latest = migrations[migrations.length - 1].version;
   let db: DB | undefined;
@@ -251,11 +271,6 @@ function openForReading(abs: string, file: string, opts: OpenOptions): Opened {
     } catch (e) {
       if (db?.open) db.close();
       db = undefined;
-      if (isCode(e, 'SQLITE_READONLY') && writable(abs) && writable(path.dirname(abs))) {
-        // The WAL needs recovery (a writer was killed) and a read-only connection cannot run it:
-        // an ordinary open does, and finds no migration to run or runs it with its backup.
-        return { db: openForWriting(abs, file, opts), created: false, createdDirs: [], readOnly: false, immutable: false };
-      }
       if (!isCode(e, 'SQLITE_CANTOPEN', 'SQLITE_READONLY')) throw e;
       // No -shm can be made here. Immutable is sound only with nothing beside the file.
       if (nonEmpty(`${abs}-wal`) || fs.existsSync(`${abs}-shm`) || fs.existsSync(`${abs}-journal`)) {
@@ -268,14 +283,7 @@ function openForReading(abs: string, file: string, opts: OpenOptions): Opened {
     }
     if (version > latest) throw new InputError(msg('db.tooNew', { file, version, supported: latest }), [], msg('db.fix.tooNew'));
     if (version === 0) throw new InputError(msg('db.empty', { file }), [], msg('db.fix.missing'));
-    if (version < latest) {
-      db.close();
-      db = undefined;
-      if (!immutable && writable(abs) && writable(path.dirname(abs))) {
-        return { db: openForWriting(abs, file, opts), created: false, createdDirs: [], readOnly: false, immutable: false };
-      }
-      throw new InputError(msg('db.needsUpgrade', { file, version, latest }), [], msg('db.fix.needsUpgrade'));
-    }
+    if (version < latest) throw new InputError(msg('db.needsUpgrade', { file, version, latest }), [], msg('db.fix.needsUpgrade'));
     db.pragma('foreign_keys = ON');
     return { db, created: false, createdDirs: [], readOnly: true, immutable };
   } catch (e) {
