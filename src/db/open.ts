@@ -222,7 +222,7 @@ function openForWriting(abs: string, file: string, opts: OpenOptions, reading = 
   try {
     db = new Database(abs, connection(opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS, { fileMustExist: true }));
   } catch (e) {
-    throw databaseError(e, file) ?? new InputError(msg('db.cannotOpen', { file, reason: (e as Error).message }), [], msg('db.fix.path'));
+    throw databaseError(e, file, false) ?? new InputError(msg('db.cannotOpen', { file, reason: (e as Error).message }), [], msg('db.fix.path'));
   }
   try {
     if (reading) {
@@ -237,7 +237,7 @@ function openForWriting(abs: string, file: string, opts: OpenOptions, reading = 
     migrate(db, file, opts);
   } catch (e) {
     db.close();
-    throw databaseError(e, file) ?? e;
+    throw databaseError(e, file, false) ?? e;
   }
   if (opts.onLeftovers) {
     const removed = removeLeftovers(path.dirname(abs));
@@ -288,7 +288,7 @@ function openForReading(abs: string, file: string, opts: OpenOptions): Opened {
     return { db, created: false, createdDirs: [], readOnly: true, immutable };
   } catch (e) {
     if (db?.open) db.close();
-    throw databaseError(e, file) ?? e;
+    throw databaseError(e, file, false) ?? e;
   }
 }
 
@@ -333,9 +333,14 @@ function migrate(db: DB, file: string, opts: OpenOptions): void {
   try {
     applyMigrations(db, current, migrations);
   } catch (e) {
+    if (e instanceof CadreError) throw e;
+    const now = db.pragma('user_version', { simple: true }) as number;
     if (isDiskFull(e, path.dirname(path.resolve(file)))) {
-      const now = db.pragma('user_version', { simple: true }) as number;
       throw new InputError(msg('db.fullMigrating', { file, folder: path.dirname(path.resolve(file)), to: latest, version: now }), [], msg('db.fix.full'));
+    }
+    if (sqliteCode(e) === 'SQLITE_ERROR' || isCode(e, 'SQLITE_CONSTRAINT')) {
+      // The file's schema is not the one its version says (changed by hand): each migration is one transaction, so it stays whole at `now`.
+      throw new InputError(msg('db.migrationFailed', { file, to: latest, version: now, reason: (e as Error).message }), [], msg('db.fix.migrationFailed'));
     }
     throw e;
   }
