@@ -388,7 +388,9 @@ export function databaseError(e: unknown, file: string, changed?: boolean): Cadr
   if (isCode(e, 'SQLITE_FULL') || (isCode(e, 'SQLITE_IOERR') && diskNearlyFull(folder))) {
     return new InputError(msg(changed === false ? 'db.full' : 'db.fullPartly', { file, folder }), [], msg('db.fix.full'));
   }
-  if (isCode(e, 'SQLITE_BUSY', 'SQLITE_LOCKED')) return new InputError(msg('db.busy', { file, seconds: Math.round(BUSY_TIMEOUT_MS / 1000) }), [], msg('db.fix.busy'));
+  // Another's lock outlasted the wait (or, for a read turning into a write, could not be waited for); or refused at once (a stale snapshot, a recovery under way).
+  if (sqliteCode(e) === 'SQLITE_BUSY' || sqliteCode(e) === 'SQLITE_BUSY_TIMEOUT') return new InputError(msg('db.busy', { file }), [], msg('db.fix.busy'));
+  if (isCode(e, 'SQLITE_BUSY', 'SQLITE_LOCKED')) return new InputError(msg('db.busyNow', { file }), [], msg('db.fix.moved'));
   if (isCode(e, 'SQLITE_READONLY', 'SQLITE_CANTOPEN')) return new InputError(msg('db.readOnly', { file }), [], msg('db.fix.readOnly'));
   return undefined;
 }

@@ -475,8 +475,8 @@ function replaceContents(live: DB, source: string): void {
         }
         const fk = live.pragma('main.foreign_key_check') as unknown[];
         if (fk.length) throw new Error('restore: foreign keys do not hold after the copy');
+        // The connection holds the EXCLUSIVE lock already (locking_mode=EXCLUSIVE): IMMEDIATE takes nothing more.
       })
-      // The connection holds the EXCLUSIVE lock already (locking_mode=EXCLUSIVE): IMMEDIATE takes nothing more.
       .immediate();
   } finally {
     live.exec('DETACH DATABASE restore_src');

@@ -188,6 +188,34 @@ describe('restore while another command runs', () => {
     fs.rmSync(path.join(ws.dir, replaced[0]));
   }, 60_000);
 
+  it('a restore killed while it holds the database leaves it as it was; the next run removes what the restore left and says so', async () => {
+    const before = (await json(['exemptions'])).map((x: any) => x.reason).sort();
+    const restore = spawnCadre(['restore', backup], { cwd: ws.dir, env: { ...ws.env, CADRE_TEST_RESTORE_PAUSE_MS: '10000' } });
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      restore.child.stderr!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('[test] restore paused')) resolve();
+      });
+      restore.done.then((e) => reject(new Error(`restore ended before its pause: ${e.code} ${e.stderr}`)), reject);
+    });
+    restore.child.kill('SIGKILL');
+    const exit = await restore.done;
+    expect(exit.signal).toBe('SIGKILL');
+    const left = fs.readdirSync(ws.dir).filter((f) => f.includes(`.${restore.child.pid}.`));
+    expect(left.length).toBeGreaterThan(0);
+    expect(soundness(ws.db)).toEqual({ integrity: ['ok'], foreignKeys: [] });
+    const next = await ok(['exempt', ws.ids[0], '--requirement', 'training', '--reason', 'after the kill']);
+    for (const f of left) expect(next.stderr).toContain(`removed ${path.join(ws.dir, f)}, left behind by an interrupted run (process ${restore.child.pid})`);
+    expect(fs.readdirSync(ws.dir).filter((f) => f.includes(`.${restore.child.pid}.`))).toEqual([]);
+    expect((await json(['exemptions'])).map((x: any) => x.reason).sort()).toEqual([...before, 'after the kill'].sort());
+    // The copy of the contents it was about to replace is whole (the same contents as the database kept).
+    for (const f of fs.readdirSync(ws.dir).filter((f) => f.includes('.replaced-'))) {
+      expect(soundness(path.join(ws.dir, f)).integrity).toEqual(['ok']);
+      fs.rmSync(path.join(ws.dir, f));
+    }
+  }, 60_000);
+
   it('a restore into a folder without a database creates it and says so', async () => {
     const dir = tempDir('cadre-restore-new-');
     const r = await cadre(['restore', backup], { cwd: dir });
