@@ -189,8 +189,9 @@ function createAndOpen(abs: string, file: string, opts: OpenOptions): Opened {
   }
   let created = false;
   try {
-    // A -wal or -journal left without its database would be played into the new one: they go first.
-    for (const s of ['-wal', '-shm', '-journal']) fs.rmSync(abs + s, { force: true });
+    // Created empty: SQLite itself then sets aside a -wal or -journal left without its database (a
+    // file of no pages has neither), so none is removed by name here, where another process
+    // creating the same database at the same moment may have just made its own.
     // Created here, exclusively and 0600 from the first byte (SQLite gives the WAL the same mode).
     const fd = fs.openSync(abs, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
     try {
@@ -209,10 +210,7 @@ function createAndOpen(abs: string, file: string, opts: OpenOptions): Opened {
   try {
     return { db: openForWriting(abs, file, opts), created, createdDirs: created ? createdDirs : [], readOnly: false, immutable: false };
   } catch (e) {
-    if (created) {
-      for (const s of ['', '-wal', '-shm', '-journal']) fs.rmSync(abs + s, { force: true });
-      removeDirs(createdDirs);
-    }
+    if (created && discardCreated(abs)) removeDirs(createdDirs);
     throw e;
   }
 }
@@ -406,7 +404,9 @@ export function discardCreated(file: string): boolean {
     db = new Database(file, connection(0, { fileMustExist: true }));
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');
-    const entries = journalHead(db);
+    // No journal table yet (its first migration failed): nothing was recorded either.
+    const hasJournal = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'journal'").get();
+    const entries = hasJournal ? journalHead(db) : 0;
     db.exec('COMMIT');
     if (entries !== 0) return false;
     // Rollback-journal mode before the name goes: a process that opened the file meanwhile and
