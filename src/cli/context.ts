@@ -40,14 +40,31 @@ export interface Context {
   now(): Date;
   /** Today's date on the local calendar. */
   today(): IsoDate;
-  /** Opens (and migrates) the database once per command. */
-  db(opts?: { create?: boolean }): DB;
+  /**
+   * Opens (and migrates) the database once per command. `create`: only
+   * issue-accounts may make a missing database (it is removed again if the
+   * command then fails with nothing written to it). `readOnly`: a read
+   * command or a dry run, which never creates or writes (src/db/open.ts).
+   * `missingAsEmpty`: a missing database reads as an empty one, in memory.
+   */
+  db(opts?: DbOptions): DB;
+  /**
+   * Whether this command has committed anything to the database since it
+   * opened it (false: "nothing was changed" is true; undefined: not known).
+   */
+  dbChanged?(): boolean | undefined;
   policy(): Policy;
   prompter(): Promise<Prompter>;
   /** Prints a warning on stderr. */
   warn(text: string): void;
-  /** Closes what the command opened. */
-  dispose?(): void;
+  /** Closes what the command opened; `exitCode` is the command's (undefined: it failed). */
+  dispose?(exitCode?: number): void;
+}
+
+export interface DbOptions {
+  create?: boolean;
+  readOnly?: boolean;
+  missingAsEmpty?: boolean;
 }
 
 export function localIsoDate(d: Date): IsoDate {

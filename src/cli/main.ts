@@ -155,8 +155,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     exitCode = typeof code === 'number' ? code : 0;
   }, keepHelp, named);
   let exitCode = 0;
+  /** The command's exit code once it ran to the end (undefined: it failed). */
+  let outcome: number | undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });
+    outcome = exitCode;
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -172,10 +175,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       printError(e, tr, process.stderr, ctx?.colorErr ?? false);
       return e.exitCode;
     }
-    // A database that opened but refuses the first write (read-only file): bad input, nothing written.
-    if (String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_READONLY')) {
-      printError(new InputError(msg('db.readOnly', { file: ctx?.dbPath ?? '' }), [], msg('db.fix.readOnly')), tr, process.stderr, ctx?.colorErr ?? false);
-      return 2;
+    // SQLite refusing the database mid-command: a read-only file, a full disk, a lock held too long,
+    // a file replaced meanwhile. Each names the database and says whether anything was changed.
+    if (ctx && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_')) {
+      const { databaseError } = await import('../db/open.js');
+      const mapped = databaseError(e, ctx.dbPath, ctx.dbChanged?.());
+      if (mapped) {
+        printError(mapped, tr, process.stderr, ctx.colorErr);
+        return mapped.exitCode;
+      }
     }
     // The database's disk is full (SQLITE_FULL; or an I/O error, e.g. its -shm cannot grow, on a disk with
     // no room left): the transaction was rolled back, so nothing changed; say which disk.
@@ -198,6 +206,6 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     printUnexpected(e, tr, process.stderr, debug);
     return 70;
   } finally {
-    ctx?.dispose?.();
+    ctx?.dispose?.(outcome);
   }
 }

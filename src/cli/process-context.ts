@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parsePolicy, PolicyError, type Policy } from '../core/policy.js';
 import { InputError, msg } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
-import { openDatabase, type DB } from '../db/open.js';
+import { discardCreated, journalHead, open, removeDirs, type DB, type Opened } from '../db/open.js';
 import { autoBackupBeforeMigration } from '../db/backup.js';
 import { defaultOperator, defaultPolicyPath, localIsoDate, readJsonFile, type Context, type Prompter } from './context.js';
 import { useColor, paint } from './color.js';
@@ -38,6 +38,9 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
   const color = useColor(process.stdout, env, global.color !== false);
   const colorErr = useColor(process.stderr, env, global.color !== false);
   let db: DB | undefined;
+  let opened: Opened | undefined;
+  /** The journal's last entry when the database was opened: see dbChanged(). */
+  let head: number | undefined;
   let policy: Policy | undefined;
   const dbPath = path.resolve(cwd, global.db || env.CADRE_DB || path.join('data', 'cadre.db'));
   // CADRE_NOW (an ISO timestamp, e.g. 2026-03-01T09:00:00+08:00) fixes the clock
@@ -65,15 +68,31 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
     today: () => localIsoDate(clock()),
     db(opts) {
       if (!db) {
-        db = openDatabase(dbPath, {
+        let backup = '';
+        opened = open(dbPath, {
           create: !!opts?.create,
+          readOnly: !!opts?.readOnly,
+          missingAsEmpty: !!opts?.missingAsEmpty,
           beforeMigrate: (d, from, to) => {
-            const copy = autoBackupBeforeMigration(d, dbPath, from, to);
-            process.stderr.write(tr.t('db.migrating', { from, to, backup: copy }) + '\n');
+            backup = autoBackupBeforeMigration(d, dbPath, from, to);
+          },
+          // Said once the new schema is committed, never before.
+          afterMigrate: (from, to) => process.stderr.write(tr.t('db.migrating', { from, to, backup }) + '\n'),
+          onLeftovers: (removed) => {
+            for (const l of removed) ctx.warn(tr.t('db.leftoverRemoved', { file: l.file, pid: l.pid }));
           },
         });
+        db = opened.db;
+        head = opened.readOnly ? 0 : journalHead(db);
       }
       return db;
+    },
+    dbChanged() {
+      if (!opened) return false;
+      if (opened.readOnly) return false;
+      if (!db?.open || head === undefined) return undefined;
+      const now = journalHead(db);
+      return now === undefined ? undefined : now !== head;
     },
     policy() {
       policy ??= loadPolicy(global.policy ? path.resolve(cwd, global.policy) : defaultPolicyPath(env));
@@ -91,9 +110,15 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
     warn(text: string) {
       process.stderr.write(`${paint(colorErr, 'yellow', tr.t('warning.prefix'))}: ${text}\n`);
     },
-    dispose() {
+    dispose(exitCode) {
       if (db?.open) db.close();
       db = undefined;
+      if (opened?.created) {
+        // A database this command made and then left empty (it failed or was refused) is removed again.
+        if (exitCode !== 0 && discardCreated(dbPath)) removeDirs(opened.createdDirs);
+        else process.stderr.write(tr.t('db.created', { file: dbPath }) + '\n');
+      }
+      opened = undefined;
     },
   };
   return ctx;

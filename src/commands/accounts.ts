@@ -37,7 +37,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   if (opts.state !== undefined && !ACCOUNT_STATES.includes(opts.state as AccountState)) {
     throw new UsageError(msg('auth.badState', { state: opts.state, allowed: ACCOUNT_STATES.join('|') }));
   }
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   const policy = ctx.policy();
   const now = ctx.now();
   let list: CadreAccount[] = loadAccounts(db);

@@ -66,7 +66,7 @@ interface AuditPlan {
 }
 
 function planAudit(ctx: Context, opts: AuditOptions): AuditPlan {
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   const policy = ctx.policy();
   const { ev, year } = evaluationFor(opts, ctx);
   const index = loadCadres(db);
@@ -111,7 +111,7 @@ export const PARALLEL_FROM = 2_000;
 async function startReader(ctx: Context, opts: AuditOptions, parallelFrom: number): Promise<FactsReader | null> {
   // Cadres named one by one are few: read here (one named alone is the transcript's own path).
   if (opts.learnerIds.length > 0 && opts.learnerIds.length < parallelFrom) return null;
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   if (db.memory || os.availableParallelism() < 2) return null;
   if ((db.prepare('SELECT COUNT(*) FROM cadres').pluck().get() as number) < parallelFrom) return null;
   const { FactsReader } = await import('../db/facts-parallel.js');
@@ -134,7 +134,7 @@ async function withReader<T>(ctx: Context, opts: AuditOptions, parallelFrom: num
  * and lets it go holds one cadre at a time, however large the office.
  */
 async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCadre) => void, reader: FactsReader | null): Promise<void> {
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   const policy = ctx.policy();
   const { ev, jobs, designations } = plan;
   if (plan.single) {

@@ -2,12 +2,17 @@
 import path from 'node:path';
 import type { Context } from '../cli/context.js';
 import { writeTransaction } from '../db/journal.js';
+import { removeLeftovers } from '../db/leftovers.js';
 import { backupDatabase } from '../db/snapshot.js';
+import { ensureDir } from '../io/atomic-file.js';
 
 export async function run(args: unknown[], ctx: Context): Promise<number> {
   const [file] = args as [string, Record<string, unknown>];
   const db = ctx.db();
   const target = path.resolve(ctx.cwd, file);
+  ensureDir(path.dirname(target));
+  // A backup killed earlier left its temporary here: gone now, and said so.
+  for (const l of removeLeftovers(path.dirname(target))) ctx.warn(ctx.tr.t('db.leftoverRemoved', { file: l.file, pid: l.pid }));
   const r = await backupDatabase(db, target);
   writeTransaction(
     db,

@@ -10,7 +10,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   const [opts] = args as [{ year?: string; format?: string }];
   const format = chooseFormat(opts.format, ctx.out);
   if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   const courses = db.prepare('SELECT code, title, quarters, hours_source AS source FROM courses ORDER BY code').all() as { code: string; title: string | null; quarters: number; source: string }[];
   const designations = db.prepare('SELECT year, rank, course_code FROM designations ORDER BY year, rank').all() as { year: number; rank: Rank; course_code: string }[];
   const byCourse = new Map<string, { year: number; rank: Rank }[]>();

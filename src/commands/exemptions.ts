@@ -21,7 +21,7 @@ interface Row {
 export async function run(args: unknown[], ctx: Context): Promise<number> {
   const [opts] = args as [{ all?: boolean; learner?: string; format?: string }];
   const format = chooseFormat(opts.format, ctx.out);
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   const where: string[] = [];
   const params: unknown[] = [];
   if (!opts.all) where.push('x.revoked_at IS NULL');

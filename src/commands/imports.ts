@@ -23,7 +23,7 @@ const KINDS = ['hours', 'training', 'exams', 'essays'];
 export async function run(args: unknown[], ctx: Context): Promise<number> {
   const [opts] = args as [{ kind?: string; format?: string }];
   const format = chooseFormat(opts.format, ctx.out);
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   // Records the batch still carries: as their first source, or vouching for them.
   const carried = RECORD_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t} WHERE batch_id = b.id)`).join(' + ');
   const rows = db

@@ -541,7 +541,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
   const modes = [opts.roster !== undefined, !!opts.reset?.length, !!opts.interactive, opts.undo !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(msg('accounts.oneMode'), msg('accounts.fix.oneMode'));
   if (opts.undo !== undefined) return undoRun(opts.undo, ctx);
-  const db = ctx.db({ create: true });
+  const db = ctx.db(opts.dryRun ? { readOnly: true, missingAsEmpty: true } : { create: !opts.reset?.length });
   const policy = ctx.policy();
   const outPath = path.resolve(ctx.cwd, opts.out ?? defaultCredentialsPath(ctx));
   if (!opts.dryRun) sweepBefore(db, path.dirname(outPath), ctx);

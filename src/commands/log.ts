@@ -48,7 +48,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   const since = dateOption(opts.since, '--since', ctx);
   const until = dateOption(opts.until, '--until', ctx);
-  const db = ctx.db();
+  const db = ctx.db({ readOnly: true });
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.learner !== undefined) {

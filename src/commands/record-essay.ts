@@ -81,7 +81,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     chars = Number(opts.chars!.trim());
   }
 
-  const db = ctx.db({ create: true });
+  const db = ctx.db();
   const policy = ctx.policy();
   const index = loadCadres(db);
   const cadre = findCadre(index, learnerId);

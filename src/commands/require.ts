@@ -32,7 +32,7 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     return r.value;
   });
   const ranks: readonly Rank[] = opts.rank ? [opts.rank] : RANKS;
-  const db = ctx.db({ create: true });
+  const db = ctx.db();
   const now = localTimestamp(ctx.now());
   const registered: string[] = [];
   const kept: string[] = [];

@@ -121,7 +121,7 @@ const WARN_LISTED = 20;
 const IMPORT_CACHE_KIB = 4000;
 
 export async function runImports(files: string[], opts: ImportOptions, ctx: Context, makeKind: () => ImportKind): Promise<number> {
-  const db = ctx.db({ create: true });
+  const db = ctx.db({ readOnly: !!opts.dryRun });
   db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
   db.pragma(`temp.cache_size = -${IMPORT_CACHE_KIB}`);
   const outcomes: FileOutcome[] = [];
@@ -468,7 +468,7 @@ class Progress {
  * Returns whether the record was new.
  */
 export async function recordSingle(ctx: Context, kind: ImportKind, cells: Record<string, string>, flags: Record<string, string>, args: Record<string, unknown>): Promise<{ isNew: boolean }> {
-  const db = ctx.db({ create: true });
+  const db = ctx.db();
   const keys = Object.keys(cells);
   const rec: TableRecord = { line: 1, cells, raw: Object.values(cells), columnOf: (k) => keys.indexOf(k) + 1 };
   const env = new RowEnv(loadCadres(db), ctx.policy(), ctx.today());

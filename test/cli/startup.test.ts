@@ -22,6 +22,10 @@ describe('the bundle and its code cache', () => {
   it('a command writes its cache after its first successful run, reads it after, and a spoiled cache is replaced, the output the same each time', async () => {
     const dir = tempDir();
     const env = { CADRE_DB: path.join(dir, 'cadre.db'), CADRE_OPERATOR: 'tester' };
+    // Only issue-accounts creates a database.
+    fs.writeFileSync(path.join(dir, 'roster.csv'), 'staff_no,name,department,rank,appointed_on\nS1,Alice,Law,division,2024-09-10\n');
+    const created = await runCli(['issue-accounts', 'roster.csv', '--out', 'creds.csv'], { cwd: dir, env });
+    expect(created.code, created.stderr).toBe(0);
     const made = await runCli(['require', '--year', '2025', '--rank', 'division', 'C101', '--hours', '2', '--title', '党史'], { cwd: dir, env });
     expect(made.code, made.stderr).toBe(0);
     // `courses` lists the one course: a command no other test runs.

@@ -5,6 +5,7 @@ import { cli } from './cli.js';
 import { commands } from './commands.js';
 import { ops } from './ops.js';
 import { files } from './files.js';
+import { database } from './database.js';
 import { hours } from './hours.js';
 import { outputs } from './outputs.js';
 import { roster } from './roster.js';
@@ -15,4 +16,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, hours, outputs, roster, terminal];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, database, hours, outputs, roster, terminal];

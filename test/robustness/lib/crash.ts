@@ -283,9 +283,11 @@ function schemaOf(file: string): { version: number; schema: string } {
 }
 
 const migrateArgs = (file: string, code: string): string[] => ['--db', file, 'require', '--year', '2025', '--rank', 'division', code];
+/** The first open of a new database: only issue-accounts creates one (issue 9, item 10). */
+const createArgs = (file: string): string[] => ['--db', file, 'issue-accounts', 'first-roster.csv', '--out', `${file}.credentials.csv`];
 
 function clear(file: string): void {
-  for (const s of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + s, { force: true });
+  for (const s of ['', '-wal', '-shm', '-journal', '.credentials.csv']) fs.rmSync(file + s, { force: true });
 }
 
 /**
@@ -295,9 +297,10 @@ function clear(file: string): void {
  */
 async function watchCreate(dir: string, file: string, code: string, onCreate?: (kill: () => void) => void): Promise<{ exit: Exit; afterCreateMs: number }> {
   clear(file);
+  fs.writeFileSync(path.join(dir, 'first-roster.csv'), `staff_no,name,department,rank,appointed_on\n${code},Alice,Law,division,2024-09-10\n`);
   const name = path.basename(file);
   let createdAt = 0;
-  const run = spawnCadre(migrateArgs(file, code), { cwd: dir });
+  const run = spawnCadre(createArgs(file), { cwd: dir });
   const watcher = fs.watch(dir, (_event, f) => {
     if (createdAt || f !== name) return;
     createdAt = performance.now();
