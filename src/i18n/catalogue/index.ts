@@ -5,10 +5,11 @@ import { cli } from './cli.js';
 import { commands } from './commands.js';
 import { ops } from './ops.js';
 import { files } from './files.js';
+import { archives } from './archives.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives];
