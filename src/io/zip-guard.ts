@@ -26,7 +26,8 @@
  *   are bounded too.
  *
  * A refused file is an InputError (exit 2) naming the file, the part and the
- * limit. Every limit is in ARCHIVE_LIMITS.
+ * limit; a damaged one is "cannot read the workbook/Word file" with what is
+ * damaged as the problem. Every limit is in ARCHIVE_LIMITS.
  */
 import { open } from 'node:fs/promises';
 import { Writable } from 'node:stream';
@@ -804,7 +805,13 @@ export async function checkArchive(source: string | Buffer, kind: ArchiveKind, f
     const budget = new Budget(profile.memory);
     for (const e of entries) await measureEntry(src, e, profile, totals, budget);
   } catch (e) {
-    if (e instanceof Refusal) throw new InputError(msg(e.key, { file, ...e.params }), [], msg(`archive.fix.${kind}`));
+    if (e instanceof Refusal) {
+      // A damaged archive is said as the readers' own failures are, with what is wrong as the problem.
+      if (e.key.startsWith('archive.damaged.')) {
+        throw new InputError(msg(`archive.unreadable.${kind}`, { file }), [{ file, reason: msg(e.key, e.params) }], msg(kind === 'xlsx' ? 'io.xlsx.fix.unreadable' : 'io.essay.fix.notDocx'));
+      }
+      throw new InputError(msg(e.key, { file, ...e.params }), [], msg(`archive.fix.${kind}`));
+    }
     if (e instanceof InputError) throw e;
     throw fileError(file, e);
   } finally {
