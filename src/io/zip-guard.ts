@@ -723,7 +723,6 @@ async function measureEntry(src: ByteSource, e: Entry, profile: Profile, totals:
   const L = ARCHIVE_LIMITS;
   const rule = profile.rule(e.name);
   const limitOf = (bytes: number): string => sizeText(bytes);
-  if (e.declared > rule.maxBytes) refuse('archive.entryTooLarge', { part: e.shown, limit: limitOf(rule.maxBytes) });
   const meter = rule.xml ? new XmlMeter(rule.xml, e.shown, budget) : null;
   const perByte = rule.xml?.cost?.byte ?? 0;
   const ratioApplies = !MEDIA.test(e.name);
@@ -798,8 +797,13 @@ export async function checkArchive(source: string | Buffer, kind: ArchiveKind, f
   try {
     const { entries, directoryOffset } = await readDirectory(src);
     await readLocalHeaders(src, entries, directoryOffset, profile);
+    // What the archive admits to is refused before anything is inflated; what it hides, while inflating.
     let declared = 0;
-    for (const e of entries) declared += e.declared;
+    for (const e of entries) {
+      const max = profile.rule(e.name).maxBytes;
+      if (e.declared > max) refuse('archive.entryTooLarge', { part: e.shown, limit: sizeText(max) });
+      declared += e.declared;
+    }
     if (declared > profile.total) refuse('archive.totalTooLarge', { limit: sizeText(profile.total) });
     const totals = { out: 0 };
     const budget = new Budget(profile.memory);
