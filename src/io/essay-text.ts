@@ -42,9 +42,9 @@ export async function readEssayText(file: string): Promise<string> {
   }
   if (text.length > MAX_ESSAY_CHARS) {
     throw new InputError(
-      msg('io.essay.textTooLong', { file, chars: text.length.toLocaleString('en-US'), limit: MAX_ESSAY_CHARS.toLocaleString('en-US') }),
+      msg('archive.essayTooLong', { file, chars: text.length.toLocaleString('en-US'), limit: MAX_ESSAY_CHARS.toLocaleString('en-US') }),
       [],
-      msg('io.essay.fix.textTooLong'),
+      msg('archive.fix.essayTooLong'),
     );
   }
   return text;

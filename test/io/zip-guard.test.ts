@@ -9,6 +9,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { archives } from '../../src/i18n/catalogue/archives.js';
 import { readEssayText, MAX_ESSAY_CHARS } from '../../src/io/essay-text.js';
 import { openTable, type TableSpec } from '../../src/io/table.js';
 import { ARCHIVE_LIMITS, checkArchive } from '../../src/io/zip-guard.js';
@@ -307,7 +308,7 @@ describe('openTable and readEssayText refuse before the libraries unpack anythin
     const paragraphs = Array.from({ length: 110 }, (_, i) => paragraph(hanNoise(10_000, i + 1))).join('');
     const docx = write('long.docx', docxOf(DOCUMENT_HEAD + paragraphs + DOCUMENT_TAIL));
     await expect(checkArchive(readFileSync(docx), 'docx', docx)).resolves.toBeUndefined();
-    expect((await inputError(readEssayText(docx))).error.msg.key).toBe('io.essay.textTooLong');
+    expect((await inputError(readEssayText(docx))).error.msg.key).toBe('archive.essayTooLong');
   });
 
   it('a genuine essay .docx and .xlsx still read (JSZip-written document)', async () => {
@@ -318,5 +319,20 @@ describe('openTable and readEssayText refuse before the libraries unpack anythin
     const xlsx = path.join(tmp.dir, 'plain.xlsx');
     writeFileSync(xlsx, book);
     expect((await collect((await openTable(xlsx, spec)).records)).length).toBe(1);
+  });
+});
+
+describe('archive messages', () => {
+  const placeholders = (t: string): string[] => [...t.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const used = new Set(['xlsx', 'docx'].flatMap((kind) => [`archive.unreadable.${kind}`, `archive.fix.${kind}`]));
+  for (const file of ['src/io/zip-guard.ts', 'src/io/essay-text.ts']) {
+    for (const m of readFileSync(path.join(repoRoot, file), 'utf8').matchAll(/'(archive\.[A-Za-z0-9.]*[A-Za-z0-9])'/g)) used.add(m[1]);
+  }
+
+  it('has every key the code uses, the same keys and placeholders in zh and en, and no unused key', () => {
+    expect([...used].filter((k) => !(k in archives.zh) || !(k in archives.en))).toEqual([]);
+    expect(Object.keys(archives.zh).sort()).toEqual(Object.keys(archives.en).sort());
+    for (const key of Object.keys(archives.en)) expect(placeholders(archives.zh[key]), key).toEqual(placeholders(archives.en[key]));
+    expect(Object.keys(archives.en).filter((k) => !used.has(k))).toEqual([]);
   });
 });

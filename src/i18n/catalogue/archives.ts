@@ -32,8 +32,8 @@ export const archives: Section = {
     'archive.fix.xlsx': '请用 Excel 或 WPS 打开该工作簿，重新另存为 .xlsx，或另存为 CSV UTF-8 格式后导入；如果仍被拒绝，请重新获取导出文件',
     'archive.fix.docx': '请用 Word 或 WPS 打开该文档，重新另存为 .docx，或把正文另存为 .txt 后再试；也可以用 --chars 直接给出字数',
     // essays
-    'io.essay.textTooLong': '{file} 中的文字有 {chars} 个字符，超过 {limit} 个，不像是一篇文章',
-    'io.essay.fix.textTooLong': '请确认选择的是文章本身；如果字数确实如此，请用 --chars 直接给出字数',
+    'archive.essayTooLong': '{file} 中的文字有 {chars} 个字符，超过 {limit} 个，不像是一篇文章',
+    'archive.fix.essayTooLong': '请确认选择的是文章本身；如果字数确实如此，请用 --chars 直接给出字数',
   },
   en: {
     // sizes
@@ -65,7 +65,7 @@ export const archives: Section = {
     'archive.fix.xlsx': 'open the workbook in Excel or WPS and save it again as .xlsx, or save it as CSV UTF-8 and import that; if it is still refused, ask for the export again',
     'archive.fix.docx': 'open the document in Word or WPS and save it again as .docx, or save the text as .txt and use that; or give the count with --chars',
     // essays
-    'io.essay.textTooLong': '{file} holds {chars} characters of text, more than {limit}: that is not one essay',
-    'io.essay.fix.textTooLong': 'check that the file is the essay itself; if the count is right, give it with --chars',
+    'archive.essayTooLong': '{file} holds {chars} characters of text, more than {limit}: that is not one essay',
+    'archive.fix.essayTooLong': 'check that the file is the essay itself; if the count is right, give it with --chars',
   },
 };
