@@ -65,9 +65,14 @@ export const ARCHIVE_LIMITS = {
     heldPart: 16 * MiB,
     /** What those parts and the shared strings may cost in memory, estimated as in COSTS (two million strings fit). */
     memory: 352 * MiB,
-    /** In a worksheet or the shared strings: the longest tag, the most text that piles up in one value, and in one row. */
+    /**
+     * In a worksheet or the shared strings: the longest tag, the most text that
+     * piles up in one value (exceljs adds all text to the last value it opened,
+     * so this also bounds the text after the last cell), and in one row. An
+     * Excel cell holds at most 32,767 characters.
+     */
     xmlTag: 4 * MiB,
-    xmlText: 4 * MiB,
+    xmlText: 16 * MiB,
     rowText: 16 * MiB,
   },
   docx: {

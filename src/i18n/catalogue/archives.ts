@@ -23,7 +23,7 @@ export const archives: Section = {
     'archive.damaged.data': '部件 {part} 的数据无法解压',
     'archive.damaged.layout': '各部件的排列与部件目录不符（在第 {offset} 字节处）',
     // XML the readers keep in memory
-    'archive.xml.tag': '未读取 {file}：部件 {part} 中有一个标记的长度超过 {limit}',
+    'archive.xml.tag': '未读取 {file}：部件 {part} 中有一个标签的长度超过 {limit}',
     'archive.xml.text': '未读取 {file}：部件 {part} 中有一个值的文字超过 {limit}',
     'archive.xml.rowText': '未读取 {file}：部件 {part} 中有一行的文字超过 {limit}',
     'archive.xml.special': '未读取 {file}：部件 {part} 中含有注释、CDATA、DTD 或处理指令（<!… 或 <?…），Excel 和 WPS 保存的文件中不会有这些内容',
