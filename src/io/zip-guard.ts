@@ -80,7 +80,7 @@ export const ARCHIVE_LIMITS = {
     total: 64 * MiB,
     /** One part. */
     part: 32 * MiB,
-    /** What mammoth's reading may cost in memory, estimated as in COSTS (about 400,000 字 as Word writes them). */
+    /** What mammoth's reading may cost in memory, estimated as in COSTS (about half a million 字 as Word writes them). */
     memory: 400 * MiB,
   },
 } as const;
