@@ -7,10 +7,18 @@ import path from 'node:path';
 import mammoth from 'mammoth';
 import { InputError, msg } from '../errors.js';
 import { checkReadableFile, decodeBytes, fileError, isZip } from './encoding.js';
+import { checkArchive } from './zip-guard.js';
 
 export const ESSAY_EXTENSIONS = ['.txt', '.md', '.docx'] as const;
 /** Larger than any essay; refusing bigger files keeps a wrong path from filling memory. */
 const MAX_ESSAY_BYTES = 64 << 20;
+/**
+ * The longest text counted as one essay, in characters (UTF-16 code units, so
+ * about as many 字). The longest reports are tens of thousands of 字; a file
+ * with more than a million characters is a book, a collection or a damaged
+ * file, and its count would be taken as one essay's.
+ */
+export const MAX_ESSAY_CHARS = 1_000_000;
 
 export async function readEssayText(file: string): Promise<string> {
   const ext = path.extname(file).toLowerCase();
@@ -26,13 +34,26 @@ export async function readEssayText(file: string): Promise<string> {
   } catch (e) {
     throw fileError(file, e);
   }
-  if (ext === '.docx') return docxText(file, buf);
-  const text = decodeBytes(buf, file);
-  return ext === '.md' ? stripMarkdown(text) : text;
+  let text: string;
+  if (ext === '.docx') text = await docxText(file, buf);
+  else {
+    text = decodeBytes(buf, file);
+    if (ext === '.md') text = stripMarkdown(text);
+  }
+  if (text.length > MAX_ESSAY_CHARS) {
+    throw new InputError(
+      msg('archive.essayTooLong', { file, chars: text.length.toLocaleString('en-US'), limit: MAX_ESSAY_CHARS.toLocaleString('en-US') }),
+      [],
+      msg('archive.fix.essayTooLong'),
+    );
+  }
+  return text;
 }
 
 async function docxText(file: string, buf: Buffer): Promise<string> {
   if (!isZip(buf)) throw new InputError(msg('io.essay.notDocx', { file }), [], msg('io.essay.fix.notDocx'));
+  // mammoth bounds nothing it unpacks: the archive is measured first, from the same bytes.
+  await checkArchive(buf, 'docx', file);
   try {
     const result = await mammoth.extractRawText({ buffer: buf });
     return result.value;

@@ -16,6 +16,7 @@ import { CsvError, parse as parseCsv } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { InputError, msg, type Problem } from '../errors.js';
 import { fileError, hashFile, isOleCompound, isZip, scanFile, type TextEncoding } from './encoding.js';
+import { checkArchive } from './zip-guard.js';
 
 export interface ColumnDef {
   /** Canonical English name, used as the key of TableRecord.cells. */
@@ -739,6 +740,8 @@ export async function openTable(file: string, spec: TableSpec): Promise<OpenedTa
       const key = isOleCompound(h.head) ? 'io.file.ole' : 'io.xlsx.notZip';
       throw new InputError(msg(key, { file }), [], msg(isOleCompound(h.head) ? 'io.file.fix.ole' : 'io.xlsx.fix.notZip'));
     }
+    // exceljs bounds nothing it unpacks: the archive is measured first (src/io/zip-guard.ts).
+    await checkArchive(file, 'xlsx', file);
     base = { format: 'xlsx', encoding: 'utf-8', sha256: h.sha256, bytes: h.bytes };
     rows = () => xlsxRows(file);
   } else if (ext === '.xls') {

@@ -5,6 +5,7 @@ import { cli } from './cli.js';
 import { commands } from './commands.js';
 import { ops } from './ops.js';
 import { files } from './files.js';
+import { archives } from './archives.js';
 import { database } from './database.js';
 import { hours } from './hours.js';
 import { outputs } from './outputs.js';
@@ -16,4 +17,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, database, hours, outputs, roster, terminal];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, outputs, roster, terminal];
