@@ -4,8 +4,12 @@ import type { Context } from '../cli/context.js';
 import { writeTransaction } from '../db/journal.js';
 import { backupDatabase } from '../db/snapshot.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [file] = args as [string, Record<string, unknown>];
+export interface BackupOptions {
+  file: string;
+}
+
+export async function run(opts: BackupOptions, ctx: Context): Promise<number> {
+  const { file } = opts;
   const db = ctx.db();
   const target = path.resolve(ctx.cwd, file);
   const r = await backupDatabase(db, target);

@@ -24,7 +24,7 @@ import { termsUpTo, type Term } from '../core/terms.js';
 import { parseDate, parseHours, parseIdentifier } from '../core/values.js';
 import type { DB } from '../db/open.js';
 import { readText } from '../import/cells.js';
-import { runImports, type ImportKind, type RowCollector } from '../import/pipeline.js';
+import { runImports, type ImportKind, type ImportOptions, type RowCollector } from '../import/pipeline.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
 import type { TableHeader } from '../io/table.js';
 
@@ -955,7 +955,11 @@ function registerCourses(db: DB, courses: Map<string, CourseSeen>, hoursColumn: 
   if (untitled.length) ctx.warn(ctx.tr.t('import.coursesUntitled', { count: untitled.length, codes: untitled.slice(0, 10).join(', ') }));
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [files, opts] = args as [string[], { skipInvalid?: boolean; dryRun?: boolean }];
+export interface ImportHoursOptions extends ImportOptions {
+  files: string[];
+}
+
+export async function run(opts: ImportHoursOptions, ctx: Context): Promise<number> {
+  const { files } = opts;
   return runImports(files, opts, ctx, () => hoursImport(ctx));
 }

@@ -366,7 +366,8 @@ async function resetPasswords(opts: IssueOptions, ctx: Context, db: DB): Promise
   return 0;
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [roster, opts] = args as [string | undefined, Omit<IssueOptions, 'roster'>];
-  return runIssueAccounts({ ...opts, roster }, ctx);
+export type IssueAccountsOptions = IssueOptions;
+
+export async function run(opts: IssueAccountsOptions, ctx: Context): Promise<number> {
+  return runIssueAccounts(opts, ctx);
 }

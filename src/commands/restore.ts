@@ -9,8 +9,12 @@ import type { Context } from '../cli/context.js';
 import { recordJournal } from '../db/journal.js';
 import { fileStamp, prepareRestore, swapIn } from '../db/snapshot.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [file] = args as [string, Record<string, unknown>];
+export interface RestoreOptions {
+  file: string;
+}
+
+export async function run(opts: RestoreOptions, ctx: Context): Promise<number> {
+  const { file } = opts;
   const source = path.resolve(ctx.cwd, file);
   const dbPath = ctx.dbPath;
   const replaced = `${dbPath}.replaced-${fileStamp(ctx.now())}`;
