@@ -19,6 +19,6 @@ export async function run(opts: BackupOptions, ctx: Context): Promise<number> {
     () => ({ command: 'backup', args: { file: r.file, sha256: r.sha256 }, counts: { pages: r.pages } }),
     () => undefined,
   );
-  ctx.out.write(ctx.tr.t('ops.backup.done', { file: r.file, pages: r.pages, sha256: r.sha256.slice(0, 12) }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.backup.done', { file: r.file, pages: r.pages, sha256: r.sha256.slice(0, 12) }) + '\n');
   return 0;
 }

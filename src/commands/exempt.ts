@@ -80,6 +80,6 @@ export async function run(opts: ExemptOptions, ctx: Context): Promise<number> {
       );
     },
   );
-  ctx.out.write(ctx.tr.t('ops.exempt.done', { exemption: id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx), reason }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.exempt.done', { exemption: id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx), reason }) + '\n');
   return 0;
 }

@@ -28,8 +28,8 @@ export async function run(opts: RestoreOptions, ctx: Context): Promise<number> {
       .immediate();
     copy.close();
     const kept = swapIn(copy, dbPath, replaced, { warnUnlocked: () => ctx.warn(ctx.tr.t('ops.restore.unlocked', { file: dbPath })) });
-    ctx.out.write(ctx.tr.t('ops.restore.done', { file: source, db: dbPath }) + '\n');
-    if (kept) ctx.out.write(ctx.tr.t('ops.restore.kept', { file: kept }) + '\n');
+    ctx.err.write(ctx.tr.t('ops.restore.done', { file: source, db: dbPath }) + '\n');
+    if (kept) ctx.err.write(ctx.tr.t('ops.restore.kept', { file: kept }) + '\n');
     return 0;
   } finally {
     copy.discard();

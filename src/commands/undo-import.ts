@@ -38,6 +38,6 @@ export async function run(opts: UndoImportOptions, ctx: Context): Promise<number
     },
   );
   const c = result.counts;
-  ctx.out.write(ctx.tr.t('ops.undo.done', { id, file: batch.file_name, kind: ctx.tr.t(`ops.kind.${batch.kind}`), removed: c.removed, kept: c.kept, unvouched: c.unvouched }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.undo.done', { id, file: batch.file_name, kind: ctx.tr.t(`ops.kind.${batch.kind}`), removed: c.removed, kept: c.kept, unvouched: c.unvouched }) + '\n');
   return 0;
 }

@@ -39,6 +39,6 @@ export async function run(opts: UnexemptOptions, ctx: Context): Promise<number> 
       return row;
     },
   );
-  ctx.out.write(ctx.tr.t('ops.unexempt.done', { exemption: revoked.id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx) }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.unexempt.done', { exemption: revoked.id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx) }) + '\n');
   return 0;
 }

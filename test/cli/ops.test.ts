@@ -67,7 +67,9 @@ describe('imports and undo-import', () => {
 
   it('undoing week1 keeps the rows week2 also carried and removes the rest; the audit changes at once', async () => {
     const r = await ok(['undo-import', '1']);
-    expect(r.stdout).toMatch(/1 records removed, 2 kept/);
+    // A confirmation: on stderr, stdout stays for data.
+    expect(r.stderr).toMatch(/1 records removed, 2 kept/);
+    expect(r.stdout).toBe('');
     const a = await audit();
     expect(req(cadre(a, A), 'hours', 2025).actual).toBe(3); // C1 (week1 only) is gone, C2 stays
     expect(req(cadre(a, B), 'hours', 2025).actual).toBe(6); // C1 stays (week2 carried it), C3 is week2's own
@@ -104,7 +106,8 @@ describe('exemptions', () => {
     const before = req(cadre(await audit(), A), 'hours', 2024);
     expect(before.status).toBe('short');
     const r = await ok(['exempt', A, '--requirement', 'hours', '--year', '2024', '--reason', '病假 sick leave']);
-    expect(r.stdout).toMatch(/Exemption 1/);
+    expect(r.stderr).toMatch(/Exemption 1/);
+    expect(r.stdout).toBe('');
     const a = cadre(await audit(), A);
     const h = req(a, 'hours', 2024);
     expect(h).toMatchObject({ status: 'exempt', shortfall: 0, exempt_reason: '病假 sick leave' });
@@ -141,7 +144,9 @@ describe('exemptions', () => {
     const wrongYear = await cli(['unexempt', A, '--requirement', 'hours']);
     expect(wrongYear.code).toBe(2);
     expect(wrongYear.stderr).toMatch(/--year 2024/);
-    await ok(['unexempt', A, '--requirement', 'hours', '--year', '2024']);
+    const revoked = await ok(['unexempt', A, '--requirement', 'hours', '--year', '2024']);
+    expect(revoked.stderr).toMatch(/Revoked exemption 1/);
+    expect(revoked.stdout).toBe('');
     expect(req(cadre(await audit(), A), 'hours', 2024).status).toBe('short');
     list = await json(['exemptions']);
     expect(list.map((x: any) => x.learner_id)).toEqual([B]);
@@ -200,7 +205,8 @@ describe('backup and restore', () => {
 
   it('backup writes a checked 0600 copy, never overwrites, and is journaled', async () => {
     const r = await ok(['backup', 'backup-1.db']);
-    expect(r.stdout).toMatch(/integrity check ok/);
+    expect(r.stderr).toMatch(/integrity check ok/);
+    expect(r.stdout).toBe('');
     const file = path.join(dir, 'backup-1.db');
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
@@ -257,7 +263,9 @@ describe('backup and restore', () => {
     holder = undefined;
 
     const r = await ok(['restore', 'backup-1.db']);
-    expect(r.stdout).toMatch(/Restored/);
+    expect(r.stderr).toMatch(/Restored/);
+    expect(r.stderr).toMatch(/kept as .*cadre\.db\.replaced-/);
+    expect(r.stdout).toBe('');
     const replaced = fs.readdirSync(dir).filter((f) => f.startsWith('cadre.db.replaced-'));
     expect(replaced).toHaveLength(1);
     // The restored database is the backup (plus the journal of the restore); the replaced one keeps the later change.
@@ -289,7 +297,7 @@ describe('an all-duplicate file', () => {
     const batches = await json(['imports', '--kind', 'hours']);
     expect(batches.map((b: any) => [b.id, b.counts.new, b.counts.duplicate])).toEqual([[1, 3, 0], [2, 1, 2], [3, 1, 2], [4, 0, 3]]);
     const undo = await ok(['undo-import', '2']);
-    expect(undo.stdout).toMatch(/0 records removed, 3 kept/);
+    expect(undo.stderr).toMatch(/0 records removed, 3 kept/);
     expect(await audit()).toEqual(before);
   }, 30_000);
 });
