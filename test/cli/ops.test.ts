@@ -1,7 +1,12 @@
 /**
  * Operations through the public CLI: import batches and undo, exemptions, the
  * journal, backup and restore (refused while another process has the database
- * open). Needs dist/ built (`npx tsc -p tsconfig.json`).
+ * open).
+ *
+ * Each command line runs in this process (test/helpers/run.ts: the real
+ * program, a fresh context per run with a fixed clock, the exit code as main
+ * gives it); the restore next to another process holding the database runs
+ * the real binary (needs dist/ built: `npm run build`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,12 +15,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { cadreIn } from '../helpers/run.js';
 
 let dir: string;
 let env: Record<string, string>;
 let A: string;
 let B: string;
-const cli = (args: string[], input?: string) => runCli(args, { cwd: dir, env, input });
+const cli = (args: string[], input?: string) => cadreIn({ cwd: dir, operator: 'ops-tester' })(args, { input });
+/** The real binary: for the restore while another process has the database open. */
+const spawned = (args: string[]) => runCli(args, { cwd: dir, env });
 const write = (name: string, content: string) => fs.writeFileSync(path.join(dir, name), content);
 const dbFile = () => path.join(dir, 'cadre.db');
 
@@ -251,7 +259,7 @@ describe('backup and restore', () => {
       holder!.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       holder!.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
     });
-    const busy = await cli(['restore', 'backup-1.db']);
+    const busy = await spawned(['restore', 'backup-1.db']);
     expect(busy.code, busy.stderr).toBe(2);
     expect(busy.stderr).toMatch(/open in another process/);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
@@ -262,7 +270,8 @@ describe('backup and restore', () => {
     await exited;
     holder = undefined;
 
-    const r = await ok(['restore', 'backup-1.db']);
+    const r = await spawned(['restore', 'backup-1.db']);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Restored/);
     expect(r.stderr).toMatch(/kept as .*cadre\.db\.replaced-/);
     expect(r.stdout).toBe('');
