@@ -82,7 +82,7 @@ export type FoldedOptions = Record<string, unknown>;
 /** How a missing mandatory option is said: as the command itself said it before the registry marked it. */
 function missingOption(o: OptionDef): UsageError {
   const m = o.mandatory!;
-  return new UsageError(m.message ?? msg('usage.missingOption', { option: m.shown ?? o.flags.split(' ')[0] }), m.fix);
+  return new UsageError(m.message ?? msg('usage.missingOption', { option: m.shown ?? /--[\w-]+/.exec(o.flags)![0] }), m.fix);
 }
 
 /**
