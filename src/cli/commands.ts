@@ -1,22 +1,60 @@
 /**
  * Every command's definition: arguments, options, help keys and the module
- * that runs it (loaded only when the command is used).
+ * that runs it (loaded only when the command is used). Data only: `--help`
+ * and `--version` read it, so it imports nothing.
+ *
+ * main.ts folds what commander parsed into one options object per run:
+ * each option under its camel-case name (`--submitted-on` → `submittedOn`),
+ * each positional argument under its `name`. A command module exports
+ * `run(opts: XOptions, ctx)`, XOptions naming exactly these keys.
  */
+import type { Msg } from '../errors.js';
+import type { Context } from './context.js';
+
+/** What a command's module exports: `run(opts: XOptions, ctx)`, its exit code (or nothing for 0). */
+export interface CommandModule {
+  run(opts: never, ctx: Context): Promise<number | void>;
+}
+
+/**
+ * A message said when a mandatory option is missing: by default
+ * usage.missingOption naming the option as `shown` (its flag without the
+ * value's placeholder, unless given).
+ */
+export interface Missing {
+  shown?: string;
+  message?: Msg;
+  fix?: Msg;
+}
+
 export interface OptionDef {
   flags: string;
   description: string;
   choices?: string[];
   defaultValue?: unknown;
   conflicts?: string[];
+  /**
+   * The command cannot run without it: main.ts refuses it (exit 2, UsageError) before the command's module
+   * runs, after commander's own checks (an unknown option, a missing argument are said first).
+   */
+  mandatory?: Missing;
+}
+
+export interface ArgDef {
+  /** The key of the options object, e.g. `learnerId`. */
+  name: string;
+  /** As commander takes it: `<learner_id>`, `[roster]`, `<files...>`. */
+  spec: string;
+  description: string;
 }
 
 export interface CommandDef {
   name: string;
   description: string;
-  args?: { spec: string; description: string }[];
+  args?: ArgDef[];
   options?: OptionDef[];
   example?: string;
-  load: () => Promise<unknown>;
+  load: () => Promise<CommandModule>;
 }
 
 const format = (choices = ['table', 'csv', 'json']): OptionDef => ({ flags: '--format <format>', description: 'cli.opt.format', choices });
@@ -26,14 +64,23 @@ const dryRun: OptionDef = { flags: '--dry-run', description: 'cli.opt.dryRun' };
 const overwrite: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwrite' };
 /** With --skip-invalid: replace NAME.rejected.csv instead of writing NAME.rejected-2.csv beside it. */
 const overwriteRejected: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwriteRejected' };
-const files = { spec: '<files...>', description: 'cli.arg.files' };
-const learner = { spec: '<learner_id>', description: 'cli.arg.learnerId' };
+const files: ArgDef = { name: 'files', spec: '<files...>', description: 'cli.arg.files' };
+const learner: ArgDef = { name: 'learnerId', spec: '<learner_id>', description: 'cli.arg.learnerId' };
+const mandatory: Missing = {};
+/** The requirement IDs of src/core/audit.ts (REQUIREMENT_IDS; test/cli/program.test.ts holds them equal). */
+const REQUIREMENTS = ['total', 'training', 'report', 'hours', 'required', 'reflection'];
+const requirement: OptionDef = {
+  flags: '--requirement <id>',
+  description: 'ops.opt.requirement',
+  choices: REQUIREMENTS,
+  mandatory: { message: { key: 'ops.exempt.needRequirement' }, fix: { key: 'ops.exempt.fix.requirement', params: { ids: REQUIREMENTS.join('|') } } },
+};
 
 export const COMMANDS: CommandDef[] = [
   {
     name: 'issue-accounts',
     description: 'cmd.issueAccounts',
-    args: [{ spec: '[roster]', description: 'cli.arg.roster' }],
+    args: [{ name: 'roster', spec: '[roster]', description: 'cli.arg.roster' }],
     options: [
       { flags: '--out <file>', description: 'cli.opt.credentialsOut' },
       skipInvalid,
@@ -59,9 +106,9 @@ export const COMMANDS: CommandDef[] = [
     description: 'cmd.recordEssay',
     args: [learner],
     options: [
-      { flags: '--kind <kind>', description: 'cli.opt.kind', choices: ['reflection', 'report'] },
-      { flags: '--title <title>', description: 'cli.opt.title' },
-      { flags: '--submitted-on <date>', description: 'cli.opt.submittedOn' },
+      { flags: '--kind <kind>', description: 'cli.opt.kind', choices: ['reflection', 'report'], mandatory: { shown: '--kind reflection|report' } },
+      { flags: '--title <title>', description: 'cli.opt.title', mandatory },
+      { flags: '--submitted-on <date>', description: 'cli.opt.submittedOn', mandatory },
       { flags: '--chars <n>', description: 'cli.opt.chars', conflicts: ['file'] },
       { flags: '--file <path>', description: 'cli.opt.essayFile' },
       { flags: '--status <status>', description: 'cli.opt.status', choices: ['approved', 'pending', 'rejected'], defaultValue: 'approved' },
@@ -72,7 +119,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'review-essay',
     description: 'cmd.reviewEssay',
-    args: [{ spec: '<id>', description: 'cli.arg.essayId' }],
+    args: [{ name: 'id', spec: '<id>', description: 'cli.arg.essayId' }],
     options: [
       { flags: '--approve', description: 'cli.opt.approve', conflicts: ['reject'] },
       { flags: '--reject', description: 'cli.opt.reject' },
@@ -91,9 +138,9 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'require',
     description: 'cmd.require',
-    args: [{ spec: '<course_codes...>', description: 'cli.arg.courseCodes' }],
+    args: [{ name: 'codes', spec: '<course_codes...>', description: 'cli.arg.courseCodes' }],
     options: [
-      { flags: '--year <yyyy>', description: 'cli.opt.requireYear' },
+      { flags: '--year <yyyy>', description: 'cli.opt.requireYear', mandatory: { shown: '--year YYYY' } },
       { flags: '--rank <rank>', description: 'cli.opt.requireRank', choices: ['division', 'section'] },
       { flags: '--hours <h>', description: 'cli.opt.courseHours' },
       { flags: '--title <title>', description: 'cli.opt.courseTitle' },
@@ -121,8 +168,8 @@ export const COMMANDS: CommandDef[] = [
     description: 'cmd.recordTraining',
     args: [learner],
     options: [
-      { flags: '--topic <topic>', description: 'cli.opt.topic' },
-      { flags: '--date <date>', description: 'cli.opt.date' },
+      { flags: '--topic <topic>', description: 'cli.opt.topic', mandatory },
+      { flags: '--date <date>', description: 'cli.opt.date', mandatory },
     ],
     example: 'cadre record-training WZ250001 --topic "高校治理专题" --date 2025-10-12',
     load: () => import('../commands/record-training.js'),
@@ -140,9 +187,9 @@ export const COMMANDS: CommandDef[] = [
     description: 'cmd.recordExam',
     args: [learner],
     options: [
-      { flags: '--exam <name>', description: 'cli.opt.exam' },
-      { flags: '--date <date>', description: 'cli.opt.date' },
-      { flags: '--score <score>', description: 'cli.opt.score' },
+      { flags: '--exam <name>', description: 'cli.opt.exam', mandatory },
+      { flags: '--date <date>', description: 'cli.opt.date', mandatory },
+      { flags: '--score <score>', description: 'cli.opt.score', mandatory },
     ],
     example: 'cadre record-exam WZ250001 --exam "2025年摸底考试" --date 2025-12-20 --score 86.5',
     load: () => import('../commands/record-exam.js'),
@@ -150,7 +197,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'audit',
     description: 'cmd.audit',
-    args: [{ spec: '[learner_ids...]', description: 'cli.arg.learnerIds' }],
+    args: [{ name: 'learnerIds', spec: '[learner_ids...]', description: 'cli.arg.learnerIds' }],
     options: [
       { flags: '--as-of <date>', description: 'cli.opt.asOf' },
       { flags: '--year <yyyy>', description: 'cli.opt.auditYear' },
@@ -186,7 +233,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'accounts',
     description: 'auth.cmd.accounts',
-    args: [{ spec: '[learner_ids...]', description: 'auth.arg.learnerIds' }],
+    args: [{ name: 'learnerIds', spec: '[learner_ids...]', description: 'auth.arg.learnerIds' }],
     options: [
       { flags: '--state <state>', description: 'auth.opt.accountState', choices: ['initial', 'expired', 'changed', 'locked'] },
       format(),
@@ -204,7 +251,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'undo-import',
     description: 'ops.cmd.undoImport',
-    args: [{ spec: '<batch_id>', description: 'ops.arg.batchId' }],
+    args: [{ name: 'batchId', spec: '<batch_id>', description: 'ops.arg.batchId' }],
     example: 'cadre undo-import 12',
     load: () => import('../commands/undo-import.js'),
   },
@@ -213,9 +260,9 @@ export const COMMANDS: CommandDef[] = [
     description: 'ops.cmd.exempt',
     args: [learner],
     options: [
-      { flags: '--requirement <id>', description: 'ops.opt.requirement', choices: ['total', 'training', 'report', 'hours', 'required', 'reflection'] },
+      requirement,
       { flags: '--year <yyyy>', description: 'ops.opt.exemptYear' },
-      { flags: '--reason <text>', description: 'ops.opt.reason' },
+      { flags: '--reason <text>', description: 'ops.opt.reason', mandatory: { message: { key: 'ops.exempt.needReason' }, fix: { key: 'ops.exempt.fix.reason' } } },
     ],
     example: 'cadre exempt WZ250001 --requirement hours --year 2025 --reason "借调省委组织部"',
     load: () => import('../commands/exempt.js'),
@@ -225,7 +272,7 @@ export const COMMANDS: CommandDef[] = [
     description: 'ops.cmd.unexempt',
     args: [learner],
     options: [
-      { flags: '--requirement <id>', description: 'ops.opt.requirement', choices: ['total', 'training', 'report', 'hours', 'required', 'reflection'] },
+      requirement,
       { flags: '--year <yyyy>', description: 'ops.opt.exemptYear' },
     ],
     example: 'cadre unexempt WZ250001 --requirement hours --year 2025',
@@ -254,14 +301,14 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'backup',
     description: 'ops.cmd.backup',
-    args: [{ spec: '<file>', description: 'ops.arg.backupFile' }],
+    args: [{ name: 'file', spec: '<file>', description: 'ops.arg.backupFile' }],
     example: 'cadre backup backups/cadre-2025-12-01.db',
     load: () => import('../commands/backup.js'),
   },
   {
     name: 'restore',
     description: 'ops.cmd.restore',
-    args: [{ spec: '<file>', description: 'ops.arg.restoreFile' }],
+    args: [{ name: 'file', spec: '<file>', description: 'ops.arg.restoreFile' }],
     example: 'cadre restore backups/cadre-2025-12-01.db',
     load: () => import('../commands/restore.js'),
   },

@@ -10,12 +10,12 @@
  */
 import { Command as CommandClass, CommanderError, Option, type Command } from 'commander';
 import { forTerminal } from '../core/text.js';
-import { CadreError, InputError, msg } from '../errors.js';
+import { CadreError, InputError, UsageError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from './process-context.js';
 import { commandNameIn } from './argv.js';
-import { COMMANDS, type CommandDef } from './commands.js';
-import type { Context } from './context.js';
+import { COMMANDS, type CommandDef, type OptionDef } from './commands.js';
+import type { Context, Stream } from './context.js';
 import { VERSION } from './version.js';
 
 function langFromArgv(argv: string[]): string | undefined {
@@ -76,12 +76,55 @@ export function usageMessage(text: string, tr: Translator): string {
   return [forTerminal(hideOptionValues(firstLine)), rest, tr.t('usage.seeHelp')].filter(Boolean).join('\n');
 }
 
+/** A command's options as the module's `run` takes them: commander's options and each positional argument by its name. */
+export type FoldedOptions = Record<string, unknown>;
+
+/** How a missing mandatory option is said: as the command itself said it before the registry marked it. */
+function missingOption(o: OptionDef): UsageError {
+  const m = o.mandatory!;
+  return new UsageError(m.message ?? msg('usage.missingOption', { option: m.shown ?? /--[\w-]+/.exec(o.flags)![0] }), m.fix);
+}
+
+/**
+ * Folds what commander hands an action (each positional argument, then the
+ * options, then the command) into one options object, once for every
+ * command: `{ ...options, learnerId, files, … }`. A mandatory option that
+ * is missing is refused here (exit 2), after commander's own checks, so an
+ * unknown option or a missing argument is said first, as before.
+ */
+export function foldOptions(def: CommandDef, actionArgs: readonly unknown[]): FoldedOptions {
+  const cmd = actionArgs[actionArgs.length - 1] as Command;
+  const folded: FoldedOptions = { ...cmd.opts() };
+  (def.args ?? []).forEach((a, i) => {
+    folded[a.name] = actionArgs[i];
+  });
+  for (const o of def.options ?? []) {
+    if (!o.mandatory) continue;
+    const key = cmd.options.find((x) => x.flags === o.flags)!.attributeName();
+    if (folded[key] === undefined) throw missingOption(o);
+  }
+  return folded;
+}
+
+/** Where commander writes help and usage errors: the process's streams unless given (in-process tests). */
+export interface ProgramStreams {
+  out: Stream;
+  err: Stream;
+}
+
 /**
  * The program with every command, or (`only`) with just the command the
  * arguments name: its options, help and action are all a run of it needs,
- * and the others' are not built for nothing.
+ * and the others' are not built for nothing. `run` gets each command's
+ * folded options (foldOptions).
  */
-export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknown[], global: GlobalOptions) => Promise<void>, onOut?: (text: string) => void, only?: CommandDef): Command {
+export function buildProgram(
+  tr: Translator,
+  run: (def: CommandDef, opts: FoldedOptions, global: GlobalOptions) => Promise<void>,
+  onOut?: (text: string) => void,
+  only?: CommandDef,
+  streams: ProgramStreams = { out: process.stdout, err: process.stderr },
+): Command {
   const { t } = tr;
   const program = new CommandClass('cadre')
     .description(t('cli.description'))
@@ -97,10 +140,10 @@ export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknow
     .showSuggestionAfterError(true)
     .exitOverride();
   program.configureOutput({
-    writeErr: (s) => process.stderr.write(s),
+    writeErr: (s) => streams.err.write(s),
     writeOut: (s) => {
       onOut?.(s);
-      process.stdout.write(s);
+      streams.out.write(s);
     },
     outputError: (s, write) => write(`${usageMessage(s.trim(), tr)}\n`),
   });
@@ -117,11 +160,55 @@ export function buildProgram(tr: Translator, run: (def: CommandDef, args: unknow
     if (def.example) cmd.addHelpText('after', `\n${t('cli.example')}\n  ${def.example}\n`);
     cmd.exitOverride();
     cmd.action(async (...args: unknown[]) => {
-      await run(def, args.slice(0, -1), program.opts() as GlobalOptions);
+      await run(def, foldOptions(def, args), program.opts() as GlobalOptions);
     });
   }
   program.addHelpText('after', `\n${t('cli.helpFooter')}\n`);
   return program;
+}
+
+/**
+ * The one error → exit code mapper: says on `err` why a run failed (in the
+ * user's language) and returns its exit code. 2 for bad input or usage
+ * (nothing was changed), 1 for a reported failure, 70 for the unexpected.
+ * `dbPath` is the database the run used, when it got that far.
+ */
+export async function failureExit(e: unknown, tr: Translator, err: Stream, colorErr: boolean, dbPath: string | undefined, debug: boolean, dbChanged?: () => boolean | undefined): Promise<number> {
+  const { printError, printUnexpected } = await import('./report-error.js');
+  if (e instanceof CadreError) {
+    printError(e, tr, err, colorErr);
+    return e.exitCode;
+  }
+  // SQLite refusing the database mid-command: a read-only file, a full disk, a lock held too long,
+  // a file replaced meanwhile. Each names the database and says whether anything was changed.
+  if (dbPath !== undefined && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_')) {
+    const { databaseError } = await import('../db/open.js');
+    const mapped = databaseError(e, dbPath, dbChanged?.());
+    if (mapped) {
+      printError(mapped, tr, err, colorErr);
+      return mapped.exitCode;
+    }
+  }
+  // The database's disk is full (SQLITE_FULL; or an I/O error, e.g. its -shm cannot grow, on a disk with
+  // no room left): the transaction was rolled back, so nothing changed; say which disk.
+  const sqliteCode = String((e as { code?: unknown }).code ?? '');
+  const { diskOf, noRoomOn } = await import('../io/atomic-file.js');
+  if (dbPath !== undefined && (sqliteCode.startsWith('SQLITE_FULL') || (sqliteCode.startsWith('SQLITE_IOERR') && noRoomOn(dbPath)))) {
+    const disk = diskOf(dbPath);
+    printError(new InputError(msg('outputs.dbFull', { file: dbPath, disk }), [], msg('outputs.fix.dbFull', { disk })), tr, err, colorErr);
+    return 2;
+  }
+  // A file the command had to write or read could not be (a missing folder, no permission, a full
+  // disk): every write happens in one transaction, so nothing changed; say which file (a temporary's
+  // target, not the temporary) and why, and for a full disk which disk.
+  const { fileSystemError } = await import('../io/atomic-file.js');
+  const fsError = fileSystemError(e);
+  if (fsError) {
+    printError(fsError, tr, err, colorErr);
+    return 2;
+  }
+  printUnexpected(e, tr, err, debug);
+  return 70;
 }
 
 export interface MainOptions {
@@ -145,13 +232,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   let debug = argv.includes('--debug');
   let helpText = '';
   const keepHelp = options.helpCache ? (s: string) => void (helpText += s) : undefined;
-  const program = buildProgram(tr, async (def, args, global) => {
+  const program = buildProgram(tr, async (def, opts, global) => {
     debug = !!global.debug;
     const { createProcessContext } = await import('./process-context.js');
     ctx = createProcessContext(global, tr);
     if (ctx.color || ctx.colorErr) await (await import('./color.js')).loadColor();
-    const mod = (await def.load()) as { run: (args: unknown[], ctx: Context) => Promise<number | void> };
-    const code = await mod.run(args, ctx);
+    const mod = await def.load();
+    const code = await mod.run(opts as never, ctx);
     exitCode = typeof code === 'number' ? code : 0;
   }, keepHelp, named);
   let exitCode = 0;
@@ -170,42 +257,21 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
     }
-    const { printError, printUnexpected } = await import('./report-error.js');
-    if (e instanceof CadreError) {
-      printError(e, tr, process.stderr, ctx?.colorErr ?? false);
-      return e.exitCode;
-    }
-    // SQLite refusing the database mid-command: a read-only file, a full disk, a lock held too long,
-    // a file replaced meanwhile. Each names the database and says whether anything was changed.
-    if (ctx && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_')) {
-      const { databaseError } = await import('../db/open.js');
-      const mapped = databaseError(e, ctx.dbPath, ctx.dbChanged?.());
-      if (mapped) {
-        printError(mapped, tr, process.stderr, ctx.colorErr);
-        return mapped.exitCode;
-      }
-    }
-    // The database's disk is full (SQLITE_FULL; or an I/O error, e.g. its -shm cannot grow, on a disk with
-    // no room left): the transaction was rolled back, so nothing changed; say which disk.
-    const sqliteCode = String((e as { code?: unknown }).code ?? '');
-    const { diskOf, noRoomOn } = await import('../io/atomic-file.js');
-    if (ctx && (sqliteCode.startsWith('SQLITE_FULL') || (sqliteCode.startsWith('SQLITE_IOERR') && noRoomOn(ctx.dbPath)))) {
-      const disk = diskOf(ctx.dbPath);
-      printError(new InputError(msg('outputs.dbFull', { file: ctx.dbPath, disk }), [], msg('outputs.fix.dbFull', { disk })), tr, process.stderr, ctx.colorErr);
-      return 2;
-    }
-    // A file the command had to write or read could not be (a missing folder, no permission, a full
-    // disk): every write happens in one transaction, so nothing changed; say which file (a temporary's
-    // target, not the temporary) and why, and for a full disk which disk.
-    const { fileSystemError } = await import('../io/atomic-file.js');
-    const fsError = fileSystemError(e);
-    if (fsError) {
-      printError(fsError, tr, process.stderr, ctx?.colorErr ?? false);
-      return 2;
-    }
-    printUnexpected(e, tr, process.stderr, debug);
-    return 70;
+    const c = ctx as Context | undefined;
+    return await failureExit(e, tr, process.stderr, c?.colorErr ?? (await stderrColor(program)), c?.dbPath, debug, c?.dbChanged ? () => c.dbChanged!() : undefined);
   } finally {
     ctx?.dispose?.(outcome);
   }
+}
+
+/**
+ * Colour on stderr for an error said before the command's context was made
+ * (a mandatory option missing): decided as the context would have, with
+ * chalk loaded only when it is on.
+ */
+async function stderrColor(program: Command): Promise<boolean> {
+  const { useColor, loadColor } = await import('./color.js');
+  const on = useColor(process.stderr, process.env, program.opts().color !== false);
+  if (on) await loadColor();
+  return on;
 }

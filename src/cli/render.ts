@@ -15,6 +15,10 @@ export type Format = 'table' | 'csv' | 'json' | 'xlsx';
 export interface Column<R> {
   key: keyof R & string;
   header: string;
+  /** On a terminal table only, the cell as shown there (a hash shortened, a long text cut, an ID in words); CSV and xlsx carry the value. */
+  short?: (row: R) => string;
+  /** Left out of the terminal table (CSV and xlsx carry it). */
+  tableless?: boolean;
 }
 
 /** --format, else table on a terminal and CSV on a pipe. */
@@ -46,7 +50,7 @@ export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boo
   });
   for (const r of rows) {
     table.push(columns.map((c) => {
-      const text = forTerminal(String((r[c.key] as unknown) ?? ''), MAX_CELL_CHARS);
+      const text = forTerminal(c.short ? c.short(r) : String((r[c.key] as unknown) ?? ''), MAX_CELL_CHARS);
       return color && paintCell ? paintCell(c.key, text, r) : text;
     }));
   }
@@ -57,6 +61,45 @@ export function renderCsv<R>(columns: Column<R>[], rows: R[], withBom: boolean, 
   const head: Cell[] = columns.map((c) => (headerKeys ? c.key : c.header));
   const body: Cell[][] = rows.map((r) => columns.map((c) => r[c.key] as unknown as Cell));
   return (withBom ? BOM : '') + toCsv([head, ...body]);
+}
+
+/**
+ * One listing, built once and rendered in the format asked for (present).
+ * `rows` with `columns` make the table and the CSV; `json` the items of
+ * --format json, which keep their own keys and types (numbers, nulls,
+ * nested counts), built only when asked for.
+ */
+export interface View<R> {
+  columns: Column<R>[];
+  rows: R[];
+  json: () => readonly unknown[];
+  /** What the table says when there is no row (CSV still has its header, JSON is `[]`). */
+  empty: string;
+  /** Colours a table cell; called only with colour on. */
+  paint?: (key: string, text: string, row: R) => string;
+}
+
+export interface PresentOptions {
+  format: Format;
+  /** --out, checked before the work by outFile(); else stdout. */
+  out?: OutFile;
+}
+
+/**
+ * Renders a listing: a table (on a terminal: escaped, coloured unless
+ * written to a file, each column's short form), CSV (the BOM only in a
+ * file), or JSON (indented on a terminal, else one item per line), to --out
+ * or stdout. Every listing command goes through here; none switches on
+ * the format itself. xlsx is the audit's own (src/report/audit-xlsx.ts).
+ */
+export async function present<R>(ctx: Context, view: View<R>, { format, out }: PresentOptions): Promise<void> {
+  if (format === 'json') return emit(ctx, jsonArray(view.json(), !out && !!ctx.out.isTTY), out);
+  if (format === 'csv') return emit(ctx, renderCsv(view.columns, view.rows, !!out), out);
+  if (format === 'table') {
+    const columns = view.columns.filter((c) => !c.tableless);
+    return emit(ctx, view.rows.length ? await renderTable(columns, view.rows, !out && ctx.color, view.paint) : view.empty + '\n', out);
+  }
+  throw new UsageError(msg('render.badFormat', { format, allowed: 'table|csv|json' }));
 }
 
 /** How the user asks for an existing output file to be replaced. */

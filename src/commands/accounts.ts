@@ -6,7 +6,7 @@
 import { ACCOUNT_STATES, accountState, expiresAt, loadAccounts, localMinute, lockedUntil, normalizeLearnerId, type AccountState, type CadreAccount } from '../auth/account.js';
 import { localTimestamp, type Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
-import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, present, type Format } from '../cli/render.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Row {
@@ -31,8 +31,14 @@ function paintState(key: string, text: string, row: Row): string {
   return paint(true, 'green', text);
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [ids, opts] = args as [string[], { state?: string; format?: string }];
+export interface AccountsOptions {
+  learnerIds: string[];
+  state?: AccountState;
+  format?: Format;
+}
+
+export async function run(opts: AccountsOptions, ctx: Context): Promise<number> {
+  const ids = opts.learnerIds;
   const format = chooseFormat(opts.format, ctx.out);
   if (opts.state !== undefined && !ACCOUNT_STATES.includes(opts.state as AccountState)) {
     throw new UsageError(msg('auth.badState', { state: opts.state, allowed: ACCOUNT_STATES.join('|') }));
@@ -50,28 +56,6 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
   const shown = list
     .map((c) => ({ c, state: c.account ? accountState(c.account, policy, now) : ('none' as const) }))
     .filter((x) => opts.state === undefined || x.state === opts.state);
-
-  if (format === 'json') {
-    const out = shown.map(({ c, state }) => {
-      const a = c.account;
-      const exp = a ? expiresAt(a, policy) : null;
-      const until = a ? lockedUntil(a, now) : null;
-      return {
-        learner_id: c.learnerId,
-        staff_no: c.staffNo,
-        name: c.name,
-        department: c.department,
-        state,
-        must_change: a ? a.mustChange : null,
-        issued_at: a?.issuedAt ?? null,
-        changed_at: a?.changedAt ?? null,
-        expires_at: exp ? localTimestamp(exp) : null,
-        locked_until: until ? localTimestamp(until) : null,
-      };
-    });
-    emit(ctx, jsonArray(out, !!ctx.out.isTTY));
-    return 0;
-  }
 
   const { t } = ctx.tr;
   const rows: Row[] = shown.map(({ c, state }) => {
@@ -96,8 +80,25 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       detail,
     };
   });
+  const json = () =>
+    shown.map(({ c, state }) => {
+      const a = c.account;
+      const exp = a ? expiresAt(a, policy) : null;
+      const until = a ? lockedUntil(a, now) : null;
+      return {
+        learner_id: c.learnerId,
+        staff_no: c.staffNo,
+        name: c.name,
+        department: c.department,
+        state,
+        must_change: a ? a.mustChange : null,
+        issued_at: a?.issuedAt ?? null,
+        changed_at: a?.changedAt ?? null,
+        expires_at: exp ? localTimestamp(exp) : null,
+        locked_until: until ? localTimestamp(until) : null,
+      };
+    });
   const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`) }));
-  if (format === 'csv') emit(ctx, renderCsv(columns, rows, false));
-  else emit(ctx, rows.length ? await renderTable(columns, rows, ctx.color, paintState) : t('auth.noAccounts') + '\n');
+  await present(ctx, { columns, rows, json, empty: t('auth.noAccounts'), paint: paintState }, { format });
   return 0;
 }

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
-import { chooseFormat, emit, jsonArray, jsonArrayWriter, openOutput, outFile, renderCsv, renderTable, type Column, type Format } from '../cli/render.js';
+import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../cli/render.js';
 import { auditTerm, type CadreFacts, type Designation, type Evaluation } from '../core/audit.js';
 import { addDays, minDate, type IsoDate } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
@@ -195,6 +195,14 @@ export function auditColumns(ctx: Context): Column<AuditRow>[] {
   return AUDIT_COLUMNS.map((key) => ({ key, header: ctx.tr.t(`col.${key}`) }));
 }
 
+/**
+ * The audit's listings (a table of many cadres, CSV, one learner's JSON) go
+ * through present() like every listing. Three outputs are its own: an
+ * office's JSON is streamed a cadre at a time (openOutput and
+ * jsonArrayWriter: a province's audit never sits whole in memory, nor its
+ * text), one learner's table is the transcript, and xlsx or --split-by are
+ * workbooks or one file per department (src/report/audit-xlsx.ts).
+ */
 export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number> {
   const allowed: Format[] = ['table', 'csv', 'json', 'xlsx'];
   // Files for people default to Excel: --split-by writes workbooks unless --format csv, and so does --out NAME.xlsx.
@@ -244,21 +252,19 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         // Split files carry the view's year (year-end view) or as-of date in their names: a later run never meets last year's files.
         const period = plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('outputs.fileAsOf', { date: ev.cutoff });
         await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period });
-      } else if (format === 'json') {
-        emit(ctx, jsonArray(shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a))), !opts.out && !!ctx.out.isTTY), out);
-      } else if (format === 'csv') {
-        emit(ctx, renderCsv(auditColumns(ctx), shown.map((a) => auditRow(a, ctx.tr)), !!opts.out), out);
-      } else if (single) {
+      } else if (single && format === 'table') {
         emit(ctx, await renderTranscript(shown[0], ev, ctx), out);
       } else {
         const rows = shown.map((a) => auditRow(a, ctx.tr));
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
         const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
-        const columns = auditColumns(ctx).filter((c) => keep.includes(c.key));
+        const columns = auditColumns(ctx).map((c) => ({ ...c, tableless: !keep.includes(c.key) }));
         const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
         const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
         const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
-        emit(ctx, shown.length ? await renderTable(columns, rows, !opts.out && ctx.color, paintStatus) : ctx.tr.t('audit.none') + '\n', out);
+        // JSON here is one learner's (with the transcript) or none: an office's is streamed above.
+        const json = () => shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a)));
+        await present(ctx, { columns, rows, json, empty: ctx.tr.t('audit.none'), paint: paintStatus }, { format, out });
       }
     }
     const { counts } = tally;
@@ -270,7 +276,6 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   });
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [learnerIds, opts] = args as [string[], Omit<AuditOptions, 'learnerIds'>];
-  return runAudit({ ...opts, learnerIds: learnerIds ?? [] }, ctx);
+export async function run(opts: AuditOptions, ctx: Context): Promise<number> {
+  return runAudit(opts, ctx);
 }

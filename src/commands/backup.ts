@@ -6,8 +6,12 @@ import { removeLeftovers } from '../db/leftovers.js';
 import { backupDatabase } from '../db/snapshot.js';
 import { ensureDir } from '../io/atomic-file.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [file] = args as [string, Record<string, unknown>];
+export interface BackupOptions {
+  file: string;
+}
+
+export async function run(opts: BackupOptions, ctx: Context): Promise<number> {
+  const { file } = opts;
   const db = ctx.db();
   const target = path.resolve(ctx.cwd, file);
   ensureDir(path.dirname(target));
@@ -20,6 +24,6 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     () => ({ command: 'backup', args: { file: r.file, sha256: r.sha256 }, counts: { pages: r.pages } }),
     () => undefined,
   );
-  ctx.out.write(ctx.tr.t('ops.backup.done', { file: r.file, pages: r.pages, sha256: r.sha256.slice(0, 12) }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.backup.done', { file: r.file, pages: r.pages, sha256: r.sha256.slice(0, 12) }) + '\n');
   return 0;
 }

@@ -1,13 +1,17 @@
 /** `cadre courses`: the catalogue with its designations. */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, present, type Format } from '../cli/render.js';
 import { formatQuarters, quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { UsageError, msg } from '../errors.js';
 import { rankText, yearText } from '../report/audit-view.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [opts] = args as [{ year?: string; format?: string }];
+export interface CoursesOptions {
+  year?: string;
+  format?: Format;
+}
+
+export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
   const db = ctx.db({ readOnly: true });
@@ -21,10 +25,6 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     byCourse.set(d.course_code, list);
   }
   const shown = opts.year !== undefined ? courses.filter((c) => byCourse.has(c.code)) : courses;
-  if (format === 'json') {
-    emit(ctx, jsonArray(shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), hours_source: c.source, required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) })), !!ctx.out.isTTY));
-    return 0;
-  }
   const rows = shown.map((c) => ({
     code: c.code,
     title: c.title ?? '',
@@ -32,7 +32,8 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     hoursSource: ctx.tr.t(`courses.source.${c.source}`),
     required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
   }));
+  const json = () => shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), hours_source: c.source, required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) }));
   const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`) }));
-  emit(ctx, format === 'csv' ? renderCsv(columns, rows, false) : rows.length ? await renderTable(columns, rows, ctx.color) : ctx.tr.t('courses.none') + '\n');
+  await present(ctx, { columns, rows, json, empty: ctx.tr.t('courses.none') }, { format });
   return 0;
 }

@@ -43,8 +43,15 @@ export function scopeText(t: ExemptionTarget | { requirement: string; year: numb
   return ctx.tr.t(yearly ? 'ops.exempt.year' : 'ops.exempt.termOfYear', { year: ctx.tr.t('year.label', { from: t.year, to: t.year + 1 }) });
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [learnerId, opts] = args as [string, { requirement?: string; year?: string; reason?: string }];
+export interface ExemptOptions {
+  learnerId: string;
+  requirement: string;
+  year?: string;
+  reason: string;
+}
+
+export async function run(opts: ExemptOptions, ctx: Context): Promise<number> {
+  const { learnerId } = opts;
   const db = ctx.db();
   const target = parseTarget(db, learnerId, opts);
   const reason = (opts.reason ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
@@ -73,6 +80,6 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       );
     },
   );
-  ctx.out.write(ctx.tr.t('ops.exempt.done', { exemption: id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx), reason }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.exempt.done', { exemption: id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx), reason }) + '\n');
   return 0;
 }

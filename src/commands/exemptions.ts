@@ -1,6 +1,6 @@
 /** `cadre exemptions [--all] [--learner ID]`: every exemption in force (with --all, revoked ones too). */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, present, type Format } from '../cli/render.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { InputError, msg } from '../errors.js';
 import { scopeText } from './exempt.js';
@@ -18,8 +18,13 @@ interface Row {
   revoked_at: string | null;
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [opts] = args as [{ all?: boolean; learner?: string; format?: string }];
+export interface ExemptionsOptions {
+  all?: boolean;
+  learner?: string;
+  format?: Format;
+}
+
+export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   const db = ctx.db({ readOnly: true });
   const where: string[] = [];
@@ -38,21 +43,17 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
        ORDER BY c.learner_id, x.id`,
     )
     .all(...params) as Row[];
-  if (format === 'json') {
-    emit(ctx, jsonArray(rows, !!ctx.out.isTTY));
-    return 0;
-  }
   const { t } = ctx.tr;
   const view = rows.map((r) => ({
     ...r,
-    requirement: format === 'csv' ? r.requirement : t(`req.${r.requirement}`),
     scope: scopeText(r, ctx),
     year: r.year ?? '',
     revoked_at: r.revoked_at ?? '',
   }));
+  type ViewRow = (typeof view)[number];
   const keys = ['id', 'learner_id', 'name', 'department', 'requirement', 'year', 'scope', 'reason', 'granted_by', 'granted_at', ...(opts.all ? (['revoked_at'] as const) : [])] as const;
-  const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`) }));
-  if (format === 'csv') emit(ctx, renderCsv(columns, view, false));
-  else emit(ctx, view.length ? await renderTable(columns, view, ctx.color) : t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') + '\n');
+  // The requirement is its ID in CSV (for programs) and in words on a terminal.
+  const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`), ...(key === 'requirement' ? { short: (r: ViewRow) => t(`req.${r.requirement}`) } : {}) }));
+  await present(ctx, { columns, rows: view, json: () => rows, empty: t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') }, { format });
   return 0;
 }

@@ -10,7 +10,7 @@ import { countZi } from '../core/wordcount.js';
 import { CadreError, msg } from '../errors.js';
 import { readText } from '../import/cells.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
-import { runImports, type ImportKind } from '../import/pipeline.js';
+import { runImports, type ImportKind, type ImportOptions } from '../import/pipeline.js';
 import { countNewExact, recordVouchers } from '../import/stage-sql.js';
 import { rankText } from '../report/audit-view.js';
 import { minCharsFor, type EssayKind, type EssayStatus } from './record-essay.js';
@@ -97,8 +97,12 @@ export function essaysImport(ctx: Context, csvFile: string): ImportKind {
   };
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [files, opts] = args as [string[], { skipInvalid?: boolean; dryRun?: boolean }];
+export interface ImportEssaysOptions extends ImportOptions {
+  files: string[];
+}
+
+export async function run(opts: ImportEssaysOptions, ctx: Context): Promise<number> {
+  const { files } = opts;
   let current = 0;
   return runImports(files, opts, ctx, () => essaysImport(ctx, files[current++]));
 }

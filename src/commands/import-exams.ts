@@ -6,7 +6,7 @@ import { parseScore } from '../core/values.js';
 import { msg } from '../errors.js';
 import { readText } from '../import/cells.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
-import { runImports, type ImportKind } from '../import/pipeline.js';
+import { runImports, type ImportKind, type ImportOptions } from '../import/pipeline.js';
 import { countNewExact, recordVouchers } from '../import/stage-sql.js';
 
 export const EXAMS_SPEC = {
@@ -64,7 +64,11 @@ export function examsImport(ctx: Context): ImportKind {
   };
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [files, opts] = args as [string[], { skipInvalid?: boolean; dryRun?: boolean }];
+export interface ImportExamsOptions extends ImportOptions {
+  files: string[];
+}
+
+export async function run(opts: ImportExamsOptions, ctx: Context): Promise<number> {
+  const { files } = opts;
   return runImports(files, opts, ctx, () => examsImport(ctx));
 }

@@ -26,7 +26,7 @@ import { termsUpTo, type Term } from '../core/terms.js';
 import { parseDate, parseHours, parseIdentifier } from '../core/values.js';
 import type { DB } from '../db/open.js';
 import { readText } from '../import/cells.js';
-import { runImports, type ImportKind, type RowCollector } from '../import/pipeline.js';
+import { runImports, type ImportKind, type ImportOptions, type RowCollector } from '../import/pipeline.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
 import type { TableHeader } from '../io/table.js';
 
@@ -1136,7 +1136,12 @@ function keepOtherHours(db: DB, found: OtherHours, batchId: number, replace: boo
   }
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [files, opts] = args as [string[], { skipInvalid?: boolean; dryRun?: boolean; replaceHours?: boolean }];
+export interface ImportHoursOptions extends ImportOptions {
+  files: string[];
+  replaceHours?: boolean;
+}
+
+export async function run(opts: ImportHoursOptions, ctx: Context): Promise<number> {
+  const { files } = opts;
   return runImports(files, opts, ctx, () => hoursImport(ctx, { replaceHours: !!opts.replaceHours }));
 }

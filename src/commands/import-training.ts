@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.js';
 import { topicKey } from '../core/audit.js';
 import { readText } from '../import/cells.js';
 import { CADRE_COLUMNS } from '../import/columns.js';
-import { runImports, type ImportKind } from '../import/pipeline.js';
+import { runImports, type ImportKind, type ImportOptions } from '../import/pipeline.js';
 import { countNewInTerm, recordVouchers } from '../import/stage-sql.js';
 
 export const TRAINING_SPEC = {
@@ -45,7 +45,11 @@ export function trainingImport(ctx: Context): ImportKind {
   };
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [files, opts] = args as [string[], { skipInvalid?: boolean; dryRun?: boolean }];
+export interface ImportTrainingOptions extends ImportOptions {
+  files: string[];
+}
+
+export async function run(opts: ImportTrainingOptions, ctx: Context): Promise<number> {
+  const { files } = opts;
   return runImports(files, opts, ctx, () => trainingImport(ctx));
 }

@@ -1,6 +1,6 @@
 /** `cadre imports`: the import batches, newest last, with what each still carries. */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, present, type Format } from '../cli/render.js';
 import { RECORD_TABLES } from '../db/undo.js';
 
 interface BatchRow {
@@ -20,8 +20,12 @@ interface BatchRow {
 
 const KINDS = ['hours', 'training', 'exams', 'essays'];
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [opts] = args as [{ kind?: string; format?: string }];
+export interface ImportsOptions {
+  kind?: string;
+  format?: Format;
+}
+
+export async function run(opts: ImportsOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   const db = ctx.db({ readOnly: true });
   // Records the batch still carries: as their first source, or vouching for them.
@@ -33,8 +37,8 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
        FROM batches b WHERE b.kind IN (${KINDS.map(() => '?').join(',')}) ${opts.kind ? 'AND b.kind = ?' : ''} ORDER BY b.id`,
     )
     .all(...KINDS, ...(opts.kind ? [opts.kind] : [])) as BatchRow[];
-  if (format === 'json') {
-    const items = rows.map((r) => ({
+  const json = () =>
+    rows.map((r) => ({
       id: r.id,
       kind: r.kind,
       file: r.file_name,
@@ -45,15 +49,12 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       records: r.records,
       undone_at: r.undone_at,
     }));
-    emit(ctx, jsonArray(items, !!ctx.out.isTTY));
-    return 0;
-  }
   const { t } = ctx.tr;
   const view = rows.map((r) => ({
     id: r.id,
     kind: t(`ops.kind.${r.kind}`),
     file: r.file_name,
-    sha256: format === 'csv' ? r.sha256 : r.sha256.slice(0, 12),
+    sha256: r.sha256,
     imported_at: r.imported_at,
     operator: r.operator,
     read: r.rows_read,
@@ -64,8 +65,8 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     undone_at: r.undone_at ?? '',
   }));
   const keys = ['id', 'kind', 'file', 'sha256', 'imported_at', 'operator', 'read', 'new', 'duplicate', 'rejected', 'records', 'undone_at'] as const;
-  const columns = keys.map((key) => ({ key, header: t(`ops.imports.col.${key}`) }));
-  if (format === 'csv') emit(ctx, renderCsv(columns, view, false));
-  else emit(ctx, view.length ? await renderTable(columns, view, ctx.color) : t('ops.imports.none') + '\n');
+  // On a terminal the hash is shortened to its first 12 digits; CSV carries it whole.
+  const columns = keys.map((key) => ({ key, header: t(`ops.imports.col.${key}`), ...(key === 'sha256' ? { short: (r: (typeof view)[number]) => r.sha256.slice(0, 12) } : {}) }));
+  await present(ctx, { columns, rows: view, json, empty: t('ops.imports.none') }, { format });
   return 0;
 }

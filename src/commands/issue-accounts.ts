@@ -798,7 +798,8 @@ async function undoRun(raw: string, ctx: Context): Promise<number> {
   return 0;
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [roster, opts] = args as [string | undefined, Omit<IssueOptions, 'roster'>];
-  return runIssueAccounts({ ...opts, roster }, ctx);
+export type IssueAccountsOptions = IssueOptions;
+
+export async function run(opts: IssueAccountsOptions, ctx: Context): Promise<number> {
+  return runIssueAccounts(opts, ctx);
 }

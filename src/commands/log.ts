@@ -4,7 +4,7 @@
  * imports (and undos) of batches that carry one of the cadre's records.
  */
 import type { Context } from '../cli/context.js';
-import { chooseFormat, emit, jsonArray, renderCsv, renderTable } from '../cli/render.js';
+import { chooseFormat, present, type Format } from '../cli/render.js';
 import { parseDate } from '../core/values.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { RECORD_TABLES } from '../db/undo.js';
@@ -43,8 +43,15 @@ function countsText(text: string | null): string {
   return Object.entries(c as Record<string, unknown>).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [opts] = args as [{ learner?: string; command?: string; since?: string; until?: string; format?: string }];
+export interface LogOptions {
+  learner?: string;
+  command?: string;
+  since?: string;
+  until?: string;
+  format?: Format;
+}
+
+export async function run(opts: LogOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   const since = dateOption(opts.since, '--since', ctx);
   const until = dateOption(opts.until, '--until', ctx);
@@ -81,8 +88,8 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     .prepare(`SELECT id, at, operator, command, args, input_sha256, counts, learner_ids FROM journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
     .all(...params) as Entry[];
   const learners = (r: Entry) => (r.learner_ids ? r.learner_ids.split(',').filter(Boolean) : []);
-  if (format === 'json') {
-    const items = rows.map((r) => ({
+  const json = () =>
+    rows.map((r) => ({
       id: r.id,
       at: r.at,
       operator: r.operator,
@@ -92,26 +99,26 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       counts: parseJson(r.counts),
       learner_ids: learners(r),
     }));
-    emit(ctx, jsonArray(items, !!ctx.out.isTTY));
-    return 0;
-  }
-  const table = format === 'table';
-  const view = rows.map((r) => {
-    const ids = learners(r);
-    return {
-      id: r.id,
-      at: r.at,
-      operator: r.operator,
-      command: r.command,
-      args: table && r.args.length > 80 ? `${r.args.slice(0, 79)}…` : r.args,
-      input_sha256: table && r.input_sha256 ? r.input_sha256.slice(0, 12) : r.input_sha256 ?? '',
-      counts: countsText(r.counts),
-      learner_ids: table && ids.length > 5 ? `${ids.slice(0, 5).join(' ')} …(+${ids.length - 5})` : ids.join(' '),
-    };
-  });
+  const view = rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    operator: r.operator,
+    command: r.command,
+    args: r.args,
+    input_sha256: r.input_sha256 ?? '',
+    counts: countsText(r.counts),
+    learner_ids: learners(r).join(' '),
+    ids: learners(r),
+  }));
+  type ViewRow = (typeof view)[number];
+  // On a terminal: long arguments cut, the hash shortened, at most five learners named; CSV carries them whole.
+  const short: Partial<Record<keyof ViewRow, (r: ViewRow) => string>> = {
+    args: (r) => (r.args.length > 80 ? `${r.args.slice(0, 79)}…` : r.args),
+    input_sha256: (r) => r.input_sha256.slice(0, 12),
+    learner_ids: (r) => (r.ids.length > 5 ? `${r.ids.slice(0, 5).join(' ')} …(+${r.ids.length - 5})` : r.learner_ids),
+  };
   const keys = ['id', 'at', 'operator', 'command', 'args', 'input_sha256', 'counts', 'learner_ids'] as const;
-  const columns = keys.map((key) => ({ key, header: ctx.tr.t(`ops.log.col.${key}`) }));
-  if (format === 'csv') emit(ctx, renderCsv(columns, view, false));
-  else emit(ctx, view.length ? await renderTable(columns, view, ctx.color) : ctx.tr.t('ops.log.none') + '\n');
+  const columns = keys.map((key) => ({ key, header: ctx.tr.t(`ops.log.col.${key}`), short: short[key] }));
+  await present(ctx, { columns, rows: view, json, empty: ctx.tr.t('ops.log.none') }, { format });
   return 0;
 }

@@ -36,8 +36,13 @@ async function enter(ctx: Context, learnerId: string, fromStdin: boolean): Promi
   return { current, next };
 }
 
-export async function run(args: unknown[], ctx: Context, kdf?: Derive): Promise<number> {
-  const [learnerIdRaw, opts] = args as [string, { passwordStdin?: boolean }];
+export interface PasswdOptions {
+  learnerId: string;
+  passwordStdin?: boolean;
+}
+
+export async function run(opts: PasswdOptions, ctx: Context, kdf?: Derive): Promise<number> {
+  const learnerIdRaw = opts.learnerId;
   if (!opts.passwordStdin && !(ctx.stdin as { isTTY?: boolean }).isTTY) {
     throw new UsageError(msg('auth.noTerminal'), msg('auth.fix.passwdStdin', { id: learnerIdRaw }));
   }

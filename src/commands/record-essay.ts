@@ -47,18 +47,20 @@ export function insertEssay(db: DB, e: EssayInput, enteredBy: string, batch: { i
   return { id: Number(info.lastInsertRowid), existed: false };
 }
 
-interface Options {
-  kind?: EssayKind;
-  title?: string;
-  submittedOn?: string;
+export interface RecordEssayOptions {
+  learnerId: string;
+  kind: EssayKind;
+  title: string;
+  submittedOn: string;
   chars?: string;
   file?: string;
   status: EssayStatus;
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [learnerId, opts] = args as [string, Options];
+export async function run(opts: RecordEssayOptions, ctx: Context): Promise<number> {
+  const { learnerId } = opts;
   const { t } = ctx.tr;
+  // Mandatory (the registry); an empty value is missing too.
   if (!opts.kind) throw new UsageError(msg('usage.missingOption', { option: '--kind reflection|report' }));
   if (!opts.title) throw new UsageError(msg('usage.missingOption', { option: '--title' }));
   if (!opts.submittedOn) throw new UsageError(msg('usage.missingOption', { option: '--submitted-on' }));

@@ -4,8 +4,16 @@ import { UsageError, msg } from '../errors.js';
 import { recordSingle } from '../import/pipeline.js';
 import { examsImport } from './import-exams.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [learnerId, opts] = args as [string, { exam?: string; date?: string; score?: string }];
+export interface RecordExamOptions {
+  learnerId: string;
+  exam: string;
+  date: string;
+  score: string;
+}
+
+export async function run(opts: RecordExamOptions, ctx: Context): Promise<number> {
+  const { learnerId } = opts;
+  // Mandatory (the registry), checked again for a caller in-process.
   for (const [v, flag] of [[opts.exam, '--exam'], [opts.date, '--date'], [opts.score, '--score']] as const) {
     if (v === undefined) throw new UsageError(msg('usage.missingOption', { option: flag }));
   }

@@ -4,8 +4,15 @@ import { UsageError, msg } from '../errors.js';
 import { recordSingle } from '../import/pipeline.js';
 import { trainingImport } from './import-training.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [learnerId, opts] = args as [string, { topic?: string; date?: string }];
+export interface RecordTrainingOptions {
+  learnerId: string;
+  topic: string;
+  date: string;
+}
+
+export async function run(opts: RecordTrainingOptions, ctx: Context): Promise<number> {
+  const { learnerId } = opts;
+  // Mandatory (the registry); an empty value is missing too.
   if (!opts.topic) throw new UsageError(msg('usage.missingOption', { option: '--topic' }));
   if (!opts.date) throw new UsageError(msg('usage.missingOption', { option: '--date' }));
   const kind = { ...trainingImport(ctx), command: 'record-training' };

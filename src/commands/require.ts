@@ -13,8 +13,17 @@ import { InputError, UsageError, msg } from '../errors.js';
 import { readText } from '../import/cells.js';
 import { rankText, yearText } from '../report/audit-view.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [codes, opts] = args as [string[], { year?: string; rank?: Rank; hours?: string; title?: string }];
+export interface RequireOptions {
+  codes: string[];
+  year: string;
+  rank?: Rank;
+  hours?: string;
+  title?: string;
+}
+
+export async function run(opts: RequireOptions, ctx: Context): Promise<number> {
+  const { codes } = opts;
+  // Mandatory (the registry); an empty value is missing too.
   if (!opts.year) throw new UsageError(msg('usage.missingOption', { option: '--year YYYY' }));
   if (!/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
   if (opts.title !== undefined && codes.length !== 1) throw new UsageError(msg('require.titleOneCode'));

@@ -35,8 +35,12 @@ function freeName(base: string): string {
   return base;
 }
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [file] = args as [string, Record<string, unknown>];
+export interface RestoreOptions {
+  file: string;
+}
+
+export async function run(opts: RestoreOptions, ctx: Context): Promise<number> {
+  const { file } = opts;
   const source = path.resolve(ctx.cwd, file);
   const dbPath = ctx.dbPath;
   for (const l of removeLeftovers(path.dirname(dbPath))) ctx.warn(ctx.tr.t('db.leftoverRemoved', { file: l.file, pid: l.pid }));
@@ -59,9 +63,9 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     const put = await putInPlace(copy, dbPath, replaced, { warnUnlocked: () => ctx.warn(ctx.tr.t('ops.restore.unlocked', { file: dbPath })), pause: testPause(ctx) });
     done = true;
     if (put.created) ctx.err.write(ctx.tr.t('db.created', { file: dbPath }) + '\n');
-    ctx.out.write(ctx.tr.t('ops.restore.done', { file: source, db: dbPath }) + '\n');
+    ctx.err.write(ctx.tr.t('ops.restore.done', { file: source, db: dbPath }) + '\n');
     if (copy.version !== copy.migratedTo) ctx.err.write(ctx.tr.t('ops.restore.upgraded', { from: copy.version, to: copy.migratedTo }) + '\n');
-    if (put.replaced) ctx.out.write(ctx.tr.t('ops.restore.kept', { file: put.replaced }) + '\n');
+    if (put.replaced) ctx.err.write(ctx.tr.t('ops.restore.kept', { file: put.replaced }) + '\n');
     return 0;
   } finally {
     copy.discard();

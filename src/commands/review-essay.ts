@@ -3,8 +3,14 @@ import { localTimestamp, type Context } from '../cli/context.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [rawId, opts] = args as [string, { approve?: boolean; reject?: boolean }];
+export interface ReviewEssayOptions {
+  id: string;
+  approve?: boolean;
+  reject?: boolean;
+}
+
+export async function run(opts: ReviewEssayOptions, ctx: Context): Promise<number> {
+  const rawId = opts.id;
   if (!opts.approve === !opts.reject) throw new UsageError(msg('review.oneOf'), msg('review.fix.oneOf'));
   if (!/^\d+$/.test(rawId)) throw new InputError(msg('review.badId', { id: rawId }), [], msg('review.fix.badId'));
   const status = opts.approve ? 'approved' : 'rejected';

@@ -4,8 +4,12 @@ import { writeTransaction } from '../db/journal.js';
 import { undoBatch } from '../db/undo.js';
 import { InputError, msg } from '../errors.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [rawId] = args as [string, Record<string, unknown>];
+export interface UndoImportOptions {
+  batchId: string;
+}
+
+export async function run(opts: UndoImportOptions, ctx: Context): Promise<number> {
+  const rawId = opts.batchId;
   const text = String(rawId).trim().replace(/^#/, '');
   if (!/^\d+$/.test(text)) throw new InputError(msg('ops.undo.badId', { id: rawId }), [], msg('ops.undo.fix.list'));
   const id = Number(text);
@@ -34,6 +38,6 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
     },
   );
   const c = result.counts;
-  ctx.out.write(ctx.tr.t('ops.undo.done', { id, file: batch.file_name, kind: ctx.tr.t(`ops.kind.${batch.kind}`), removed: c.removed, kept: c.kept, unvouched: c.unvouched }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.undo.done', { id, file: batch.file_name, kind: ctx.tr.t(`ops.kind.${batch.kind}`), removed: c.removed, kept: c.kept, unvouched: c.unvouched }) + '\n');
   return 0;
 }

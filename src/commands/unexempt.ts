@@ -4,8 +4,14 @@ import { writeTransaction } from '../db/journal.js';
 import { InputError, msg } from '../errors.js';
 import { parseTarget, scopeText } from './exempt.js';
 
-export async function run(args: unknown[], ctx: Context): Promise<number> {
-  const [learnerId, opts] = args as [string, { requirement?: string; year?: string }];
+export interface UnexemptOptions {
+  learnerId: string;
+  requirement: string;
+  year?: string;
+}
+
+export async function run(opts: UnexemptOptions, ctx: Context): Promise<number> {
+  const { learnerId } = opts;
   const db = ctx.db();
   const target = parseTarget(db, learnerId, opts);
   const { cadre, requirement, year } = target;
@@ -33,6 +39,6 @@ export async function run(args: unknown[], ctx: Context): Promise<number> {
       return row;
     },
   );
-  ctx.out.write(ctx.tr.t('ops.unexempt.done', { exemption: revoked.id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx) }) + '\n');
+  ctx.err.write(ctx.tr.t('ops.unexempt.done', { exemption: revoked.id, name: cadre.name, id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx) }) + '\n');
   return 0;
 }

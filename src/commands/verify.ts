@@ -16,8 +16,13 @@ import { attemptLogin, expiresAt, findAccount, localMinute, normalizeLearnerId, 
 import type { Context } from '../cli/context.js';
 import { UsageError, msg } from '../errors.js';
 
-export async function run(args: unknown[], ctx: Context, kdf?: Derive): Promise<number> {
-  const [learnerIdRaw, opts] = args as [string, { passwordStdin?: boolean }];
+export interface VerifyOptions {
+  learnerId: string;
+  passwordStdin?: boolean;
+}
+
+export async function run(opts: VerifyOptions, ctx: Context, kdf?: Derive): Promise<number> {
+  const learnerIdRaw = opts.learnerId;
   if (!opts.passwordStdin && !(ctx.stdin as { isTTY?: boolean }).isTTY) {
     throw new UsageError(msg('auth.noTerminal'), msg('auth.fix.verifyStdin', { id: learnerIdRaw }));
   }

@@ -127,7 +127,7 @@ describe('20 wrong tries at once', () => {
         const ctx = testContext({ cwd: ws.dir, now: later(1) });
         ctx.stdin = Readable.from([`wrong-${i}\n`]);
         try {
-          return await verifyRun([id, { passwordStdin: true }], ctx, counting);
+          return await verifyRun({ learnerId: id, passwordStdin: true }, ctx, counting);
         } catch (e) {
           if (!(e instanceof CadreError)) throw e;
           return ctx.tr.m(e.msg);

@@ -1,18 +1,31 @@
 /**
  * Accounts through the public CLI: `passwd`, `verify`, `accounts`.
- * Each test has its own folder and database; the clock is fixed with
- * CADRE_NOW and the time zone with TZ, so expiry and lockout windows are
+ * Each test has its own folder and database; the clock is fixed (the
+ * context's now) and the time zone with TZ, so expiry and lockout windows are
  * crossed without waiting. Hashing at the chosen-password parameters takes
  * about 0.4 s, so those steps are few.
+ *
+ * Each command line runs in this process (test/helpers/run.ts: the real
+ * program, a fresh context per run, the exit code as main gives it). The
+ * same commands under parallel processes are in test/auth/attempts.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { auth } from '../../src/i18n/catalogue/auth.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { cadreIn, type RunResult as CliResult } from '../helpers/run.js';
+
+// Local times are shown in the office's zone; this file's process is its own (vitest runs each file in one).
+const zoneBefore = process.env.TZ;
+process.env.TZ = 'Asia/Shanghai';
+afterAll(() => {
+  if (zoneBefore === undefined) delete process.env.TZ;
+  else process.env.TZ = zoneBefore;
+});
 
 const T0 = '2026-01-10T09:00:00+08:00';
 const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -27,12 +40,8 @@ interface Cred {
 let dir: string;
 let creds: Cred[];
 
-function cli(args: string[], opts: { now?: string; input?: string; lang?: string } = {}): Promise<CliResult> {
-  return runCli(['--db', path.join(dir, 'cadre.db'), ...args], {
-    cwd: dir,
-    input: opts.input,
-    env: { TZ: 'Asia/Shanghai', CADRE_NOW: opts.now ?? T0, CADRE_LANG: opts.lang ?? 'en', CADRE_OPERATOR: 'tester' },
-  });
+function cli(args: string[], opts: { now?: string; input?: string; lang?: 'en' | 'zh' } = {}): Promise<CliResult> {
+  return cadreIn({ cwd: dir, operator: 'tester' })(args, { input: opts.input ?? '', now: opts.now ?? T0, lang: opts.lang ?? 'en' });
 }
 
 function readCreds(file: string): Cred[] {
@@ -238,6 +247,20 @@ describe('cadre verify', () => {
     const row = dbRows(`SELECT password_hash FROM accounts a JOIN cadres c ON c.id = a.cadre_id WHERE c.learner_id = '${a.learnerId}'`)[0]!;
     expect(row.password_hash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
     expect(JSON.parse(String(dbRows("SELECT counts FROM journal WHERE command = 'verify'")[0]!.counts))).toMatchObject({ ok: 1, rehashed: 1 });
+  }, 30_000);
+});
+
+describe('the real binary', () => {
+  it('reads the clock from CADRE_NOW and shows local times in the zone of TZ', async () => {
+    const listAt = (now: string) =>
+      runCli(['accounts', '--format', 'json'], { cwd: dir, env: { TZ: 'Asia/Shanghai', CADRE_NOW: now, CADRE_DB: path.join(dir, 'cadre.db') } });
+    const r = await listAt(T0);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).map((x: { state: string; expires_at: string }) => [x.state, x.expires_at])).toEqual([
+      ['initial', '2026-02-09T09:00:00+08:00'],
+      ['initial', '2026-02-09T09:00:00+08:00'],
+    ]);
+    expect(JSON.parse((await listAt(days(31))).stdout).map((x: { state: string }) => x.state)).toEqual(['expired', 'expired']);
   }, 30_000);
 });
 

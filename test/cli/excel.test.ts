@@ -1,13 +1,16 @@
-/** Excel where the office lives: xlsx out (header, frozen panes, widths, escaped text) and xlsx in. */
+/**
+ * Excel where the office lives: xlsx out (header, frozen panes, widths, escaped text) and xlsx in.
+ * Each command line runs in this process (test/helpers/run.ts: the real program, a fresh context per run).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { cadreIn } from '../helpers/run.js';
 
 let dir: string;
-let env: Record<string, string>;
-const cli = (args: string[]) => runCli(args, { cwd: dir, env });
+const cli = (args: string[]) => cadreIn({ cwd: dir })(args);
 const ids: Record<string, string> = {};
 
 async function writeXlsx(file: string, rows: (string | number | Date)[][]): Promise<void> {
@@ -25,7 +28,6 @@ async function readXlsx(file: string) {
 
 beforeAll(async () => {
   dir = tempDir();
-  env = { CADRE_DB: path.join(dir, 'cadre.db') };
   await writeXlsx('roster.xlsx', [
     ['工号', '姓名', '部门', '职级', '任职日期'],
     ['X1', '=HYPERLINK("http://evil")', '数学学院', '正处', new Date(Date.UTC(2025, 8, 1))],

@@ -1,7 +1,12 @@
 /**
  * Operations through the public CLI: import batches and undo, exemptions, the
  * journal, backup and restore (refused while another process has the database
- * open). Needs dist/ built (`npx tsc -p tsconfig.json`).
+ * open).
+ *
+ * Each command line runs in this process (test/helpers/run.ts: the real
+ * program, a fresh context per run with a fixed clock, the exit code as main
+ * gives it); the restore next to another process holding the database runs
+ * the real binary (needs dist/ built: `npm run build`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,12 +15,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { cadreIn } from '../helpers/run.js';
 
 let dir: string;
 let env: Record<string, string>;
 let A: string;
 let B: string;
-const cli = (args: string[], input?: string) => runCli(args, { cwd: dir, env, input });
+const cli = (args: string[], input?: string) => cadreIn({ cwd: dir, operator: 'ops-tester' })(args, { input });
+/** The real binary: for the restore while another process has the database open. */
+const spawned = (args: string[]) => runCli(args, { cwd: dir, env });
 const write = (name: string, content: string) => fs.writeFileSync(path.join(dir, name), content);
 const dbFile = () => path.join(dir, 'cadre.db');
 
@@ -67,7 +75,9 @@ describe('imports and undo-import', () => {
 
   it('undoing week1 keeps the rows week2 also carried and removes the rest; the audit changes at once', async () => {
     const r = await ok(['undo-import', '1']);
-    expect(r.stdout).toMatch(/1 records removed, 2 kept/);
+    // A confirmation: on stderr, stdout stays for data.
+    expect(r.stderr).toMatch(/1 records removed, 2 kept/);
+    expect(r.stdout).toBe('');
     const a = await audit();
     expect(req(cadre(a, A), 'hours', 2025).actual).toBe(3); // C1 (week1 only) is gone, C2 stays
     expect(req(cadre(a, B), 'hours', 2025).actual).toBe(6); // C1 stays (week2 carried it), C3 is week2's own
@@ -104,7 +114,8 @@ describe('exemptions', () => {
     const before = req(cadre(await audit(), A), 'hours', 2024);
     expect(before.status).toBe('short');
     const r = await ok(['exempt', A, '--requirement', 'hours', '--year', '2024', '--reason', '病假 sick leave']);
-    expect(r.stdout).toMatch(/Exemption 1/);
+    expect(r.stderr).toMatch(/Exemption 1/);
+    expect(r.stdout).toBe('');
     const a = cadre(await audit(), A);
     const h = req(a, 'hours', 2024);
     expect(h).toMatchObject({ status: 'exempt', shortfall: 0, exempt_reason: '病假 sick leave' });
@@ -141,7 +152,9 @@ describe('exemptions', () => {
     const wrongYear = await cli(['unexempt', A, '--requirement', 'hours']);
     expect(wrongYear.code).toBe(2);
     expect(wrongYear.stderr).toMatch(/--year 2024/);
-    await ok(['unexempt', A, '--requirement', 'hours', '--year', '2024']);
+    const revoked = await ok(['unexempt', A, '--requirement', 'hours', '--year', '2024']);
+    expect(revoked.stderr).toMatch(/Revoked exemption 1/);
+    expect(revoked.stdout).toBe('');
     expect(req(cadre(await audit(), A), 'hours', 2024).status).toBe('short');
     list = await json(['exemptions']);
     expect(list.map((x: any) => x.learner_id)).toEqual([B]);
@@ -200,7 +213,8 @@ describe('backup and restore', () => {
 
   it('backup writes a checked 0600 copy, never overwrites, and is journaled', async () => {
     const r = await ok(['backup', 'backup-1.db']);
-    expect(r.stdout).toMatch(/integrity check ok/);
+    expect(r.stderr).toMatch(/integrity check ok/);
+    expect(r.stdout).toBe('');
     const file = path.join(dir, 'backup-1.db');
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
@@ -245,7 +259,7 @@ describe('backup and restore', () => {
       holder!.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       holder!.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
     });
-    const busy = await cli(['restore', 'backup-1.db']);
+    const busy = await spawned(['restore', 'backup-1.db']);
     expect(busy.code, busy.stderr).toBe(2);
     expect(busy.stderr).toMatch(/open in another process/);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
@@ -256,8 +270,11 @@ describe('backup and restore', () => {
     await exited;
     holder = undefined;
 
-    const r = await ok(['restore', 'backup-1.db']);
-    expect(r.stdout).toMatch(/Restored/);
+    const r = await spawned(['restore', 'backup-1.db']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Restored/);
+    expect(r.stderr).toMatch(/kept as .*cadre\.db\.replaced-/);
+    expect(r.stdout).toBe('');
     const replaced = fs.readdirSync(dir).filter((f) => f.startsWith('cadre.db.replaced-'));
     expect(replaced).toHaveLength(1);
     // The restored database is the backup (plus the journal of the restore); the replaced one keeps the later change.
@@ -289,7 +306,7 @@ describe('an all-duplicate file', () => {
     const batches = await json(['imports', '--kind', 'hours']);
     expect(batches.map((b: any) => [b.id, b.counts.new, b.counts.duplicate])).toEqual([[1, 3, 0], [2, 1, 2], [3, 1, 2], [4, 0, 3]]);
     const undo = await ok(['undo-import', '2']);
-    expect(undo.stdout).toMatch(/0 records removed, 3 kept/);
+    expect(undo.stderr).toMatch(/0 records removed, 3 kept/);
     expect(await audit()).toEqual(before);
   }, 30_000);
 });

@@ -2,6 +2,11 @@
  * The office's year through the public CLI: roster, overlapping weekly files in
  * several encodings and date forms, bad files, essays at and just under the
  * limits, training, a promotion, and the audit JSON.
+ *
+ * Each command line is run in this process (test/helpers/run.ts: the real
+ * program, a fresh context per run with a fixed clock, the exit code as main
+ * gives it); the language read from the environment at start is checked
+ * with the real binary.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +14,7 @@ import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { cadreIn } from '../helpers/run.js';
 // @ts-expect-error a plain .mjs helper shared with the fixture generators
 import { legacyEncoder } from '../fixtures/legacy-encoder.mjs';
 
@@ -17,7 +23,7 @@ const gbk: (text: string) => Buffer = legacyEncoder('gbk');
 let dir: string;
 let env: Record<string, string>;
 const ids: Record<string, string> = {};
-const cli = (args: string[], input?: string) => runCli(args, { cwd: dir, env, input });
+const cli = (args: string[], input?: string) => cadreIn({ cwd: dir, operator: 'tester' })(args, { input });
 const write = (name: string, content: string | Buffer) => fs.writeFileSync(path.join(dir, name), content);
 const dbHash = () => {
   const db = new Database(path.join(dir, 'cadre.db'));

@@ -1,5 +1,6 @@
 /** An in-process Context for command tests: buffers for streams, a fixed clock, a fake prompter. */
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { Context, Prompter } from '../../src/cli/context.js';
 import { localIsoDate } from '../../src/cli/context.js';
 import { loadPolicy } from '../../src/cli/process-context.js';
@@ -12,7 +13,19 @@ export interface TestContext extends Context {
   stderr: string[];
 }
 
-export function testContext(opts: { cwd: string; now?: string; lang?: Lang; answers?: Record<string, string> }): TestContext {
+export interface TestContextOptions {
+  cwd: string;
+  /** The fixed clock (default 2026-11-25T10:00:00, local time). */
+  now?: string;
+  lang?: Lang;
+  /** Prompt answers, by the start of the prompt's message. */
+  answers?: Record<string, string>;
+  /** What stdin holds (a pipe, as `--password-stdin` reads it); else the test process's stdin. */
+  input?: string;
+  operator?: string;
+}
+
+export function testContext(opts: TestContextOptions): TestContext {
   const stdout: string[] = [];
   const stderr: string[] = [];
   let db: DB | undefined;
@@ -41,14 +54,14 @@ export function testContext(opts: { cwd: string; now?: string; lang?: Lang; answ
     stderr,
     out: { write: (s: string | Uint8Array) => stdout.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     err: { write: (s: string | Uint8Array) => stderr.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
-    stdin: process.stdin,
+    stdin: opts.input === undefined ? process.stdin : Readable.from([Buffer.from(opts.input)]),
     env: {},
     cwd: opts.cwd,
     tr,
     color: false,
     colorErr: false,
     debug: false,
-    operator: 'tester',
+    operator: opts.operator ?? 'tester',
     dbPath: path.join(opts.cwd, 'cadre.db'),
     now,
     today: () => localIsoDate(now()),
@@ -58,7 +71,7 @@ export function testContext(opts: { cwd: string; now?: string; lang?: Lang; answ
     },
     policy: () => policy,
     prompter: async () => prompter,
-    warn: (s: string) => stderr.push(`warning: ${s}\n`),
+    warn: (s: string) => stderr.push(`${tr.t('warning.prefix')}: ${s}\n`),
     dispose() {
       db?.close();
       db = undefined;

@@ -111,7 +111,7 @@ describe('verify takes the same time in every case (loose check)', () => {
         ctx.stdin = Readable.from(['not-the-password\n']);
         const t0 = performance.now();
         try {
-          await verifyRun([c.id, { passwordStdin: true }], ctx);
+          await verifyRun({ learnerId: c.id, passwordStdin: true }, ctx);
           throw new Error(`${what}: verify succeeded`);
         } catch (e) {
           if (!(e instanceof CadreError)) throw e;
