@@ -10,7 +10,7 @@
  */
 import { Command as CommandClass, CommanderError, Option, type Command } from 'commander';
 import { forTerminal } from '../core/text.js';
-import { CadreError, InputError, msg } from '../errors.js';
+import { CadreError } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from './process-context.js';
 import { commandNameIn } from './argv.js';
@@ -175,8 +175,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       printError(e, tr, process.stderr, ctx?.colorErr ?? false);
       return e.exitCode;
     }
-    // SQLite refusing the database mid-command: a read-only file, a full disk, a lock held too long,
-    // a file replaced meanwhile. Each names the database and says whether anything was changed.
+    // SQLite refusing the database mid-command: a read-only file, a full disk (SQLITE_FULL; or an I/O
+    // error, e.g. its -shm cannot grow, on a disk with no room left), a lock held too long, a file
+    // replaced meanwhile. Each names the database (a full one, the disk) and says whether anything
+    // was changed: the failed transaction was rolled back, earlier ones of the command are kept.
     if (ctx && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_')) {
       const { databaseError } = await import('../db/open.js');
       const mapped = databaseError(e, ctx.dbPath, ctx.dbChanged?.());
@@ -184,15 +186,6 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         printError(mapped, tr, process.stderr, ctx.colorErr);
         return mapped.exitCode;
       }
-    }
-    // The database's disk is full (SQLITE_FULL; or an I/O error, e.g. its -shm cannot grow, on a disk with
-    // no room left): the transaction was rolled back, so nothing changed; say which disk.
-    const sqliteCode = String((e as { code?: unknown }).code ?? '');
-    const { diskOf, noRoomOn } = await import('../io/atomic-file.js');
-    if (ctx && (sqliteCode.startsWith('SQLITE_FULL') || (sqliteCode.startsWith('SQLITE_IOERR') && noRoomOn(ctx.dbPath)))) {
-      const disk = diskOf(ctx.dbPath);
-      printError(new InputError(msg('outputs.dbFull', { file: ctx.dbPath, disk }), [], msg('outputs.fix.dbFull', { disk })), tr, process.stderr, ctx.colorErr);
-      return 2;
     }
     // A file the command had to write or read could not be (a missing folder, no permission, a full
     // disk): every write happens in one transaction, so nothing changed; say which file (a temporary's
