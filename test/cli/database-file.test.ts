@@ -131,6 +131,32 @@ describe('the schema upgrade', () => {
     after.close();
   }, 30_000);
 
+  it('an upgrade that stops between two versions says how far it got, never "nothing else changed"', async () => {
+    const dir = tempDir('cadre-upgrade-half-');
+    const file = path.join(dir, 'cadre.db');
+    versionTwo(file, 3);
+    // A table in the way of migration 4 (a hand edit): migration 3 commits, 4 fails inside its own transaction.
+    const db = new Database(file);
+    db.exec('CREATE TABLE voucher_hours (x)');
+    db.close();
+    const r = await cadre(['courses'], { cwd: dir, env: { CADRE_DB: file } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`the database ${file} was upgraded from version 2 to 3, but cannot be upgraded to version ${LATEST_VERSION} (table voucher_hours already exists); it stays at version 3`);
+    expect(r.stderr).not.toMatch(/nothing else changed|stays at version 2/);
+    expect(r.stderr).not.toMatch(NO_CRASH);
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(3);
+    expect(after.prepare('SELECT COUNT(*) FROM hours').pluck().get()).toBe(3);
+    after.close();
+    // The backup taken first is of version 2, as its name says.
+    const bak = fs.readdirSync(dir).filter((f) => f.endsWith('.bak'));
+    expect(bak).toHaveLength(1);
+    expect(bak[0]).toContain(`.v2-before-v${LATEST_VERSION}.`);
+    const copy = new Database(path.join(dir, bak[0]), { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(2);
+    copy.close();
+  }, 30_000);
+
   it('every file written while a database is upgraded is 0600 from the moment it appears, under umask 000', async () => {
     const dir = tempDir('cadre-umask-');
     const file = path.join(dir, 'cadre.db');

@@ -10,10 +10,11 @@ import { hours } from './hours.js';
 import { outputs } from './outputs.js';
 import { roster } from './roster.js';
 import { terminal } from './terminal.js';
+import { integrate } from './integrate.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, database, hours, outputs, roster, terminal];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, database, hours, outputs, roster, terminal, integrate];
