@@ -179,8 +179,10 @@ export async function failureExit(e: unknown, tr: Translator, err: Stream, color
     printError(e, tr, err, colorErr);
     return e.exitCode;
   }
-  // SQLite refusing the database mid-command: a read-only file, a full disk, a lock held too long,
-  // a file replaced meanwhile. Each names the database and says whether anything was changed.
+  // SQLite refusing the database mid-command: a read-only file, a full disk (SQLITE_FULL; or an I/O
+  // error, e.g. its -shm cannot grow, on a disk with no room left), a lock held too long, a file
+  // replaced meanwhile. Each names the database (a full one, the disk) and says whether anything
+  // was changed: the failed transaction was rolled back, earlier ones of the command are kept.
   if (dbPath !== undefined && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_')) {
     const { databaseError } = await import('../db/open.js');
     const mapped = databaseError(e, dbPath, dbChanged?.());
@@ -188,15 +190,6 @@ export async function failureExit(e: unknown, tr: Translator, err: Stream, color
       printError(mapped, tr, err, colorErr);
       return mapped.exitCode;
     }
-  }
-  // The database's disk is full (SQLITE_FULL; or an I/O error, e.g. its -shm cannot grow, on a disk with
-  // no room left): the transaction was rolled back, so nothing changed; say which disk.
-  const sqliteCode = String((e as { code?: unknown }).code ?? '');
-  const { diskOf, noRoomOn } = await import('../io/atomic-file.js');
-  if (dbPath !== undefined && (sqliteCode.startsWith('SQLITE_FULL') || (sqliteCode.startsWith('SQLITE_IOERR') && noRoomOn(dbPath)))) {
-    const disk = diskOf(dbPath);
-    printError(new InputError(msg('outputs.dbFull', { file: dbPath, disk }), [], msg('outputs.fix.dbFull', { disk })), tr, err, colorErr);
-    return 2;
   }
   // A file the command had to write or read could not be (a missing folder, no permission, a full
   // disk): every write happens in one transaction, so nothing changed; say which file (a temporary's

@@ -332,13 +332,18 @@ function migrate(db: DB, file: string, opts: OpenOptions): void {
     applyMigrations(db, current, migrations);
   } catch (e) {
     if (e instanceof CadreError) throw e;
+    // Each migration is one transaction: the file stays whole at `now`, which is past `current`
+    // when the upgrade spans several versions and stopped between two (those before are committed).
     const now = db.pragma('user_version', { simple: true }) as number;
+    const partly = now !== current;
     if (isDiskFull(e, path.dirname(path.resolve(file)))) {
-      throw new InputError(msg('db.fullMigrating', { file, folder: path.dirname(path.resolve(file)), to: latest, version: now }), [], msg('db.fix.full'));
+      const params = { file, folder: path.dirname(path.resolve(file)), from: current, to: latest, version: now };
+      throw new InputError(msg(partly ? 'db.fullMigratingPartly' : 'db.fullMigrating', params), [], msg('db.fix.full'));
     }
     if (sqliteCode(e) === 'SQLITE_ERROR' || isCode(e, 'SQLITE_CONSTRAINT')) {
-      // The file's schema is not the one its version says (changed by hand): each migration is one transaction, so it stays whole at `now`.
-      throw new InputError(msg('db.migrationFailed', { file, to: latest, version: now, reason: (e as Error).message }), [], msg('db.fix.migrationFailed'));
+      // The file's schema is not the one its version says (changed by hand).
+      const params = { file, from: current, to: latest, version: now, reason: (e as Error).message };
+      throw new InputError(msg(partly ? 'db.migrationFailedPartly' : 'db.migrationFailed', params), [], msg('db.fix.migrationFailed'));
     }
     throw e;
   }

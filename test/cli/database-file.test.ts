@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/db/migrations.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
 import { openDatabase } from '../../src/db/open.js';
 import { binPath, cadre, checkpoint, isRoot, makeWorkspace, NO_CRASH, NOBODY, removeScratch, soundness, spawnCadre, tempDir, type Workspace } from '../robustness/lib/cadre.js';
 
@@ -124,11 +124,37 @@ describe('the schema upgrade', () => {
     const r = await cadre(['courses'], { cwd: dir, env: { CADRE_DB: file } });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).not.toMatch(/schema upgraded/);
-    expect(r.stderr).toMatch(/cannot be upgraded to version 3/);
+    expect(r.stderr).toContain(`cannot be upgraded to version ${LATEST_VERSION} (table record_sources_v3 already exists); it stays at version 2`);
     expect(r.stderr).not.toMatch(NO_CRASH);
     const after = new Database(file, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(2);
     after.close();
+  }, 30_000);
+
+  it('an upgrade that stops between two versions says how far it got, never "nothing else changed"', async () => {
+    const dir = tempDir('cadre-upgrade-half-');
+    const file = path.join(dir, 'cadre.db');
+    versionTwo(file, 3);
+    // A table in the way of migration 4 (a hand edit): migration 3 commits, 4 fails inside its own transaction.
+    const db = new Database(file);
+    db.exec('CREATE TABLE voucher_hours (x)');
+    db.close();
+    const r = await cadre(['courses'], { cwd: dir, env: { CADRE_DB: file } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`the database ${file} was upgraded from version 2 to 3, but cannot be upgraded to version ${LATEST_VERSION} (table voucher_hours already exists); it stays at version 3`);
+    expect(r.stderr).not.toMatch(/nothing else changed|stays at version 2/);
+    expect(r.stderr).not.toMatch(NO_CRASH);
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(3);
+    expect(after.prepare('SELECT COUNT(*) FROM hours').pluck().get()).toBe(3);
+    after.close();
+    // The backup taken first is of version 2, as its name says.
+    const bak = fs.readdirSync(dir).filter((f) => f.endsWith('.bak'));
+    expect(bak).toHaveLength(1);
+    expect(bak[0]).toContain(`.v2-before-v${LATEST_VERSION}.`);
+    const copy = new Database(path.join(dir, bak[0]), { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(2);
+    copy.close();
   }, 30_000);
 
   it('every file written while a database is upgraded is 0600 from the moment it appears, under umask 000', async () => {
@@ -153,7 +179,7 @@ describe('the schema upgrade', () => {
     });
     watcher.close();
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/upgraded from version 2 to 3; backup taken first: .*\.bak/);
+    expect(r.stderr).toMatch(new RegExp(`upgraded from version 2 to ${LATEST_VERSION}; backup taken first: .*\\.v2-before-v${LATEST_VERSION}\\..*\\.bak`));
     const bak = fs.readdirSync(dir).filter((f) => f.endsWith('.bak'));
     expect(bak).toHaveLength(1);
     expect(fs.statSync(path.join(dir, bak[0])).mode & 0o777).toBe(0o600);
@@ -284,7 +310,7 @@ describe('a database in a read-only folder', () => {
     const before = fs.readFileSync(path.join(ro, 'old.db'));
     const r = await cadre(['courses'], { cwd: os.tmpdir(), env: { CADRE_DB: path.join(ro, 'old.db') }, ...as });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/must be upgraded to 3 before it can be read/);
+    expect(r.stderr).toContain(`has schema version 2 and must be upgraded to ${LATEST_VERSION} before it can be read`);
     expect(fs.readFileSync(path.join(ro, 'old.db')).equals(before)).toBe(true);
   }, 30_000);
 });

@@ -323,7 +323,7 @@ describe.runIf(tinyDiskAvailable)('a full disk (a tiny tmpfs)', () => {
         const filler = fillDisk(dbDisk, leaveKiB);
         const r = await small(['import-hours', 'many.csv']);
         expect(r.code, `${leaveKiB} KiB left: ${r.stderr}`).toBe(2);
-        expect(r.stderr).toContain(`the disk of the database ${db} (${dbDisk}) is full: nothing was written, the database is unchanged`);
+        expect(r.stderr).toContain(`the disk holding ${dbDisk} is full: this command's changes to the database ${db} could not be written and were rolled back; nothing was changed`);
         fs.rmSync(filler);
         const after = await small(['imports', '--format', 'json']);
         expect(after.code, after.stderr).toBe(0);

@@ -19,6 +19,8 @@ const NOW = '2026-11-25T10:00:00+08:00';
 
 interface Ws {
   dir: string;
+  /** The database file (CADRE_DB). */
+  db: string;
   cli(args: string[], input?: string): Promise<CliResult>;
   write(name: string, content: string): string;
   rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
@@ -33,6 +35,7 @@ function workspace(): Ws {
   const env = { CADRE_DB: db, CADRE_OPERATOR: 'tester', CADRE_NOW: NOW, TZ: 'Asia/Shanghai' };
   return {
     dir,
+    db,
     cli: (args, input) => runCli(args, { cwd: dir, env, input }),
     write(name, content) {
       const p = path.join(dir, name);
@@ -248,7 +251,19 @@ describe('the credentials file is never separated from its accounts', () => {
     const r = await w.cli(['issue-accounts', 'roster.csv', '--out', 'cred.csv', '--skip-invalid']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/roster\.rejected\.csv is a folder/);
-    expect(w.rows('SELECT * FROM cadres')).toEqual([]);
+    // The first roster: the database it would have created is not left behind, so it holds no cadre.
+    expect(fs.existsSync(w.db)).toBe(false);
+    expect(fs.existsSync(path.join(w.dir, 'cred.csv'))).toBe(false);
+    expect(leftovers(w.dir)).toEqual([]);
+    // A database on file already: the refused run leaves it as it was.
+    w.write('first.csv', '工号,姓名,部门,职级,任职日期\nT9,王五,理学院,科级,2024-09-10\n');
+    expect((await w.cli(['issue-accounts', 'first.csv', '--out', 'first-cred.csv'])).code).toBe(0);
+    const before = w.dbHash();
+    const again = await w.cli(['issue-accounts', 'roster.csv', '--out', 'cred.csv', '--skip-invalid']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/roster\.rejected\.csv is a folder/);
+    expect(w.rows<{ staff_no: string }>('SELECT staff_no FROM cadres').map((x) => x.staff_no)).toEqual(['T9']);
+    expect(w.dbHash()).toBe(before);
     expect(fs.existsSync(path.join(w.dir, 'cred.csv'))).toBe(false);
     expect(leftovers(w.dir)).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { autoBackupBeforeMigration } from '../../src/db/backup.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
 import { openDatabase } from '../../src/db/open.js';
+import { createTranslator } from '../../src/i18n/index.js';
 import { tempDir } from '../helpers/cli.js';
 
 const next = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'test: a new table', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' }];
@@ -99,6 +100,36 @@ describe('migrations', () => {
       expect(fs.statSync(c).mode & 0o777).toBe(0o600);
     }
     db.close();
+  });
+  it('an upgrade over several versions that stops between two says how far it got: a failed statement, and no room', () => {
+    const en = createTranslator('en');
+    const base = MIGRATIONS.slice(0, 2);
+    // Version 4 cannot be applied to this file: a hand-made table in its way; or no room for its rows
+    // (max_page_count holds the file at its size, as a full disk would: SQLITE_FULL).
+    const cases: [string, string, RegExp][] = [
+      ['CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;', 'db.migrationFailedPartly', /was upgraded from version 2 to 3, but cannot be upgraded to version 4 \(table extra already exists\); it stays at version 3:/],
+      ['PRAGMA max_page_count = 1; CREATE TABLE filler (x TEXT) STRICT; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO filler SELECT printf(\'%.1000c\', \'x\') FROM n;', 'db.fullMigratingPartly', /was upgraded from version 2 to 3, but could not be upgraded to version 4 \(it stays at version 3, its data unchanged\)/],
+    ];
+    for (const [sql4, key, text] of cases) {
+      const file = path.join(tempDir(), 'cadre.db');
+      const v2 = openDatabase(file, { create: true, migrations: base });
+      v2.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;');
+      v2.close();
+      const steps = [...base, { version: 3, name: 'test: a new index', sql: 'CREATE INDEX cadres_by_name ON cadres (name);' }, { version: 4, name: 'test: cannot apply', sql: sql4 }];
+      let error: any;
+      try {
+        openDatabase(file, { create: false, migrations: steps }).close();
+      } catch (e) {
+        error = e;
+      }
+      expect(error?.msg?.key, String(error)).toBe(key);
+      expect(error.exitCode).toBe(2);
+      expect(en.m(error.msg)).toMatch(text);
+      const after = new Database(file, { readonly: true });
+      expect(after.pragma('user_version', { simple: true })).toBe(3);
+      expect(after.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('cadres_by_name', 'filler')").pluck().get()).toBe(1);
+      after.close();
+    }
   });
   it('a database newer than the code is refused with a clear message and left alone', () => {
     const file = path.join(tempDir(), 'cadre.db');

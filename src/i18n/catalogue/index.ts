@@ -8,6 +8,7 @@ import { files } from './files.js';
 import { archives } from './archives.js';
 import { database } from './database.js';
 import { hours } from './hours.js';
+import { integrate } from './integrate.js';
 import { outputs } from './outputs.js';
 import { roster } from './roster.js';
 import { terminal } from './terminal.js';
@@ -17,4 +18,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, outputs, roster, terminal];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal];
