@@ -105,17 +105,19 @@ describe('present', () => {
 describe('a listing command in-process: run(opts, ctx)', () => {
   it('courses in every format from the same rows', async () => {
     const ctx = testContext({ cwd: tempDir() });
+    // Only issue-accounts and restore create a database: make an empty one as they would.
+    ctx.db({ create: true });
     const made = await runCommand({ run: requireCourses }, { codes: ['C101', 'C102'], year: '2025', rank: 'division', hours: '2' }, ctx);
     expect(made.code, made.stderr).toBe(0);
     // A confirmation: stderr only.
     expect(made.stdout).toBe('');
     expect(made.stderr).toMatch(/2 required-course designations added \(2025-2026, division\)/);
     const csv = await runCommand({ run: courses }, { format: 'csv' }, ctx);
-    expect(csv).toEqual({ code: 0, stdout: 'code,title,hours,required\r\nC101,,2,2025-2026 division\r\nC102,,2,2025-2026 division\r\n', stderr: '' });
+    expect(csv).toEqual({ code: 0, stdout: 'code,title,hours,hours from,required\r\nC101,,2,require --hours,2025-2026 division\r\nC102,,2,require --hours,2025-2026 division\r\n', stderr: '' });
     const json = await runCommand({ run: courses }, { format: 'json', year: '2025' }, ctx);
     expect(JSON.parse(json.stdout)).toEqual([
-      { code: 'C101', title: null, hours: 2, required: [{ year: 2025, rank: 'division' }] },
-      { code: 'C102', title: null, hours: 2, required: [{ year: 2025, rank: 'division' }] },
+      { code: 'C101', title: null, hours: 2, hours_source: 'require', required: [{ year: 2025, rank: 'division' }] },
+      { code: 'C102', title: null, hours: 2, hours_source: 'require', required: [{ year: 2025, rank: 'division' }] },
     ]);
     const none = await runCommand({ run: courses }, { format: 'table', year: '2031' }, ctx);
     expect(none.stdout).toBe('The catalogue is empty.\n');

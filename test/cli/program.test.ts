@@ -53,6 +53,9 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['issue-accounts', 'roster.csv', '--out', 'c.csv', '--skip-invalid', '--dry-run'], { roster: 'roster.csv', out: 'c.csv', skipInvalid: true, dryRun: true }],
   [['issue-accounts', '--reset', 'WZ1', 'WZ2', '--out', 'c.csv'], { roster: undefined, reset: ['WZ1', 'WZ2'], out: 'c.csv' }],
   [['issue-accounts', '--interactive'], { roster: undefined, interactive: true }],
+  [['issue-accounts', 'roster.csv', '--new-people'], { roster: 'roster.csv', newPeople: true }],
+  [['issue-accounts', '--undo', '3'], { roster: undefined, undo: '3' }],
+  [['import-hours', 'a.csv', '--replace-hours'], { files: ['a.csv'], replaceHours: true }],
   // the four imports: one or more files
   ...(['import-hours', 'import-training', 'import-exams', 'import-essays'] as const).flatMap((c): [string[], Record<string, unknown>][] => [
     [[c, 'a.csv'], { files: ['a.csv'] }],

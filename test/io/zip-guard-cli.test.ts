@@ -81,6 +81,10 @@ beforeAll(async () => {
   const text = deflatedPieces([{ data: DOCUMENT_HEAD }, { data: paragraph('学习心得体会认真学习'.repeat(100)).repeat(100), times: 1030 }, { data: DOCUMENT_TAIL }]);
   writeFileSync(path.join(dir, 'bomb.docx'), docxOf(text));
   writeFileSync(path.join(dir, 'essays.csv'), 'learner_id,kind,title,submitted_on,file\nWZ250001,reflection,心得,2025-10-01,bomb.docx\n');
+  // Imports need a database (only issue-accounts creates one): a roster of one cadre.
+  writeFileSync(path.join(dir, 'roster.csv'), '工号,姓名,部门,职级,任职日期\n00120001,张伟,计算机学院,正处,2024-07-01\n');
+  const made = await cadre(['issue-accounts', 'roster.csv', '--out', 'cred.csv']);
+  expect(made.code, made.stderr).toBe(0);
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
