@@ -51,3 +51,14 @@ export function loadCadres(db: DB): CadreIndex {
 export function findCadre(index: CadreIndex, learnerId: string): CadreRow | undefined {
   return index.byLearnerId.get(learnerId.trim().toUpperCase());
 }
+
+/** Reads the learner ID of a cadre by internal id; one statement for many reads. */
+export function learnerIdReader(db: DB): (cadreId: number) => string {
+  const learnerOf = db.prepare('SELECT learner_id FROM cadres WHERE id = ?').pluck();
+  return (cadreId) => learnerOf.get(cadreId) as string;
+}
+
+/** How many cadres are on file. */
+export function countCadres(db: DB): number {
+  return db.prepare('SELECT COUNT(*) FROM cadres').pluck().get() as number;
+}
