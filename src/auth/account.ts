@@ -1,7 +1,7 @@
 /**
- * Accounts as the office sees them: their state (on the initial password,
- * expired, changed, locked), and the login-attempt rules shared by `verify`
- * and `passwd`.
+ * The login-attempt rules shared by `verify` and `passwd`. An account's state
+ * (on the initial password, expired, changed, locked) is read by the pure
+ * rules of src/core/accounts.ts; its rows are src/db/accounts.ts's.
  *
  * Lockout (policy.lockout): a wrong password is recorded in login_attempts;
  * when `attempts` wrong ones fall within the last `window_minutes`, the
@@ -27,89 +27,20 @@
  * database) and compared as instants after parsing, never as strings.
  */
 import { localTimestamp, type Context } from '../cli/context.js';
+import { countFailures, expiresAt, isExpired, lockedUntil, normalizeLearnerId, type Account } from '../core/accounts.js';
 import type { Policy } from '../core/policy.js';
+import { accountByCadreId, accountByLearnerId, deleteAttempt, failureStamps, insertAttempt as insertAttemptRow, markAttemptOk, setLockedUntil } from '../db/accounts.js';
 import { recordJournal, writeTransaction } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, msg, type Msg } from '../errors.js';
 import { CHOSEN_HASH_PARAMS, INITIAL_HASH_PARAMS, verifyEvenly, type Derive, type HashParams } from './password.js';
 
-export type AccountState = 'initial' | 'expired' | 'changed' | 'locked';
-export const ACCOUNT_STATES: readonly AccountState[] = ['initial', 'expired', 'changed', 'locked'];
-
-export interface Account {
-  cadreId: number;
-  learnerId: string;
-  staffNo: string;
-  name: string;
-  department: string;
-  passwordHash: string;
-  initialHash: string | null;
-  mustChange: boolean;
-  issuedAt: string;
-  changedAt: string | null;
-  lockedUntil: string | null;
-}
-
-interface AccountSqlRow {
-  cadre_id: number;
-  learner_id: string;
-  staff_no: string;
-  name: string;
-  department: string;
-  password_hash: string | null;
-  initial_hash: string | null;
-  must_change: number | null;
-  issued_at: string | null;
-  changed_at: string | null;
-  locked_until: string | null;
-}
-
-const SELECT = `SELECT c.id AS cadre_id, c.learner_id, c.staff_no, c.name, c.department,
-  a.password_hash, a.initial_hash, a.must_change, a.issued_at, a.changed_at, a.locked_until
-  FROM cadres c LEFT JOIN accounts a ON a.cadre_id = c.id`;
-
-function toAccount(r: AccountSqlRow): Account | null {
-  if (r.password_hash === null || r.issued_at === null) return null;
-  return {
-    cadreId: r.cadre_id,
-    learnerId: r.learner_id,
-    staffNo: r.staff_no,
-    name: r.name,
-    department: r.department,
-    passwordHash: r.password_hash,
-    initialHash: r.initial_hash,
-    mustChange: r.must_change === 1,
-    issuedAt: r.issued_at,
-    changedAt: r.changed_at,
-    lockedUntil: r.locked_until,
-  };
-}
-
-export interface CadreAccount {
-  learnerId: string;
-  staffNo: string;
-  name: string;
-  department: string;
-  /** null: the cadre has no account row (should not happen; issue-accounts creates both). */
-  account: Account | null;
-}
-
-/** Every cadre with its account, ordered by learner ID. */
-export function loadAccounts(db: DB): CadreAccount[] {
-  const rows = db.prepare(`${SELECT} ORDER BY c.learner_id`).all() as AccountSqlRow[];
-  return rows.map((r) => ({ learnerId: r.learner_id, staffNo: r.staff_no, name: r.name, department: r.department, account: toAccount(r) }));
-}
-
-export function normalizeLearnerId(raw: string): string {
-  return raw.trim().toUpperCase();
-}
-
 /** The account of one learner, or the error (exit 2) that says there is none: the learner or the account does not exist. */
 export function findAccount(db: DB, learnerIdRaw: string): Account | InputError {
   const id = normalizeLearnerId(learnerIdRaw);
-  const row = db.prepare(`${SELECT} WHERE c.learner_id = ?`).get(id) as AccountSqlRow | undefined;
-  if (!row) return new InputError(msg('auth.unknownLearner', { id: learnerIdRaw }), [], msg('auth.fix.unknownLearner'));
-  return toAccount(row) ?? new InputError(msg('auth.noAccount', { id }), [], msg('auth.fix.noAccount', { id }));
+  const acc = accountByLearnerId(db, id);
+  if (acc === undefined) return new InputError(msg('auth.unknownLearner', { id: learnerIdRaw }), [], msg('auth.fix.unknownLearner'));
+  return acc ?? new InputError(msg('auth.noAccount', { id }), [], msg('auth.fix.noAccount', { id }));
 }
 
 /** The account of one learner; exit 2 when the learner or the account does not exist. */
@@ -120,38 +51,6 @@ export function loadAccount(db: DB, learnerIdRaw: string): Account {
 }
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
-
-function instant(stamp: string | null): number | null {
-  if (!stamp) return null;
-  const t = Date.parse(stamp);
-  return Number.isNaN(t) ? null : t;
-}
-
-/** When the initial password stops working; null once it has been changed. */
-export function expiresAt(acc: Account, policy: Policy): Date | null {
-  if (!acc.mustChange) return null;
-  const issued = instant(acc.issuedAt);
-  return issued === null ? null : new Date(issued + policy.initialPasswordDays * DAY);
-}
-
-export function isExpired(acc: Account, policy: Policy, now: Date): boolean {
-  const exp = expiresAt(acc, policy);
-  return exp !== null && exp.getTime() < now.getTime();
-}
-
-/** The end of a lock still running at `now`, else null. */
-export function lockedUntil(acc: Pick<Account, 'lockedUntil'>, now: Date): Date | null {
-  const until = instant(acc.lockedUntil);
-  return until !== null && until > now.getTime() ? new Date(until) : null;
-}
-
-/** One state per account: expired, else locked, else initial or changed. */
-export function accountState(acc: Account, policy: Policy, now: Date): AccountState {
-  if (isExpired(acc, policy, now)) return 'expired';
-  if (lockedUntil(acc, now)) return 'locked';
-  return acc.mustChange ? 'initial' : 'changed';
-}
 
 /** The scrypt parameters a hash of this account's kind should have. */
 export function targetParams(acc: Pick<Account, 'mustChange'>): HashParams {
@@ -170,26 +69,10 @@ export function localMinute(d: Date, up = false): string {
 
 /** Wrong attempts that count toward a lock at `now` (this one included when already inserted). */
 export function countedFailures(db: DB, acc: Account, policy: Policy, now: Date): number {
-  const lastOk = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM login_attempts WHERE cadre_id = ? AND ok = 1').get(acc.cadreId) as { id: number };
-  const rows = db
-    .prepare('SELECT at FROM login_attempts WHERE cadre_id = ? AND ok = 0 AND id > ? ORDER BY id DESC LIMIT 10000')
-    .all(acc.cadreId, lastOk.id) as { at: string }[];
-  const windowStart = now.getTime() - policy.lockout.windowMinutes * MINUTE;
-  // Stamps have whole seconds: an attempt in the same second as a reset point counts.
-  const since = Math.max(...[acc.lockedUntil, acc.issuedAt, acc.changedAt].map((s) => Math.floor((instant(s) ?? 0) / 1000) * 1000));
-  let n = 0;
-  for (const r of rows) {
-    const at = instant(r.at);
-    if (at === null) continue;
-    if (at > windowStart && at >= since) n++;
-  }
-  return n;
+  return countFailures(failureStamps(db, acc.cadreId), acc, policy, now);
 }
 
-function reread(db: DB, cadreId: number): Account {
-  const row = db.prepare(`${SELECT} WHERE c.id = ?`).get(cadreId) as AccountSqlRow;
-  return toAccount(row)!;
-}
+const reread = accountByCadreId;
 
 export interface AttemptJournal {
   command: string;
@@ -197,7 +80,7 @@ export interface AttemptJournal {
 }
 
 function insertAttempt(db: DB, acc: Account, ok: boolean, now: Date): number {
-  return Number(db.prepare('INSERT INTO login_attempts (cadre_id, at, ok) VALUES (?, ?, ?)').run(acc.cadreId, localTimestamp(now), ok ? 1 : 0).lastInsertRowid);
+  return insertAttemptRow(db, acc.cadreId, localTimestamp(now), ok);
 }
 
 const resetFix = (id: string): Msg => msg('auth.fix.reset', { id });
@@ -259,7 +142,7 @@ function reserveAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJour
       let until = expired ? null : lockedUntil(current, now);
       if (!expired && !until && countedFailures(db, current, policy, now) >= attempts) {
         until = new Date(now.getTime() + lockMinutes * MINUTE);
-        db.prepare('UPDATE accounts SET locked_until = ? WHERE cadre_id = ?').run(localTimestamp(until), current.cadreId);
+        setLockedUntil(db, current.cadreId, localTimestamp(until));
       }
       const attemptId = insertAttempt(db, current, false, now);
       if (!expired && !until) return { acc: current, attemptId };
@@ -311,7 +194,7 @@ export async function attemptLogin(ctx: Context, db: DB, found: Account | CadreE
   return {
     acc: r.acc,
     succeed: (j, update) => succeedAttempt(ctx, db, r, j, update),
-    release: () => void db.transaction(() => db.prepare('DELETE FROM login_attempts WHERE id = ?').run(r.attemptId)).immediate(),
+    release: () => void db.transaction(() => deleteAttempt(db, r.attemptId)).immediate(),
   };
 }
 
@@ -336,7 +219,7 @@ function failAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal
       const failures = countedFailures(db, current, policy, now);
       if (failures < attempts) return { failures, until: null, already: false };
       const until = new Date(now.getTime() + lockMinutes * MINUTE);
-      db.prepare('UPDATE accounts SET locked_until = ? WHERE cadre_id = ?').run(localTimestamp(until), acc.cadreId);
+      setLockedUntil(db, acc.cadreId, localTimestamp(until));
       return { failures, until, already: false };
     },
   );
@@ -358,12 +241,12 @@ function succeedAttempt(ctx: Context, db: DB, r: Reservation, journal: AttemptJo
       const current = reread(db, acc.cadreId);
       if (current.passwordHash !== acc.passwordHash) {
         // Checked against a password no longer the account's: the try is neither right nor wrong.
-        db.prepare('DELETE FROM login_attempts WHERE id = ?').run(attemptId);
+        deleteAttempt(db, attemptId);
         return 'changed' as const;
       }
       // A lock began meanwhile (other tries): this one stays recorded as refused.
       if (lockedUntil(current, now)) return 'locked' as const;
-      db.prepare('UPDATE login_attempts SET ok = 1 WHERE id = ?').run(attemptId);
+      markAttemptOk(db, attemptId);
       update?.();
       return 'ok' as const;
     },

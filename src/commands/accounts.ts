@@ -3,7 +3,9 @@
  * each cadre's account state (on the initial password, expired, changed,
  * locked until …) with the dates of issue and change.
  */
-import { ACCOUNT_STATES, accountState, expiresAt, loadAccounts, localMinute, lockedUntil, normalizeLearnerId, type AccountState, type CadreAccount } from '../auth/account.js';
+import { localMinute } from '../auth/account.js';
+import { ACCOUNT_STATES, accountState, expiresAt, lockedUntil, normalizeLearnerId, type AccountState } from '../core/accounts.js';
+import { loadAccounts, type CadreAccount } from '../db/accounts.js';
 import { localTimestamp, type Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
 import { chooseFormat, present, type Format } from '../cli/render.js';

@@ -1,22 +1,16 @@
 /**
  * `cadre audit`: read → compute → render. Each cadre's term is chosen and
- * audited by the pure engine (src/core); this module only gathers the facts
- * and prints the result.
+ * audited by the pure engine (src/core), the facts gathered by
+ * src/report/audit-run.ts; this module only prints the result.
  */
-import os from 'node:os';
 import type { Context } from '../cli/context.js';
 import { paint } from '../cli/color.js';
 import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../cli/render.js';
-import { auditTerm, type CadreFacts, type Designation, type Evaluation } from '../core/audit.js';
-import { addDays, minDate, type IsoDate } from '../core/dates.js';
+import { addDays } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
-import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate, type Term } from '../core/terms.js';
-import { parseDate } from '../core/values.js';
-import { loadCadres, type CadreRow } from '../db/cadres.js';
-import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
-import type { FactsReader } from '../db/facts-parallel.js';
-import { InputError, ReportedFailure, UsageError, msg } from '../errors.js';
+import { ReportedFailure, UsageError, msg } from '../errors.js';
+import { forEachAudit, planAudit, PARALLEL_FROM, withReader } from '../report/audit-run.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 
@@ -34,133 +28,6 @@ export interface AuditOptions {
   outDir?: string;
   /** Replace an existing --out file, or existing files of --split-by in --out-dir. */
   overwrite?: boolean;
-}
-
-export function evaluationFor(opts: AuditOptions, ctx: Context): { ev: Evaluation; year: number | null } {
-  const policy = ctx.policy();
-  if (opts.year !== undefined && opts.asOf !== undefined) throw new UsageError(msg('audit.yearAndAsOf'), msg('audit.fix.yearAndAsOf'));
-  if (opts.year !== undefined) {
-    if (!/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
-    const year = Number(opts.year);
-    return { ev: { asOf: yearStartDate(year + 1, policy), cutoff: yearEndDate(year, policy), lastYear: year }, year };
-  }
-  let asOf: IsoDate = ctx.today();
-  if (opts.asOf !== undefined) {
-    const r = parseDate(opts.asOf);
-    if (!r.ok) throw new InputError(msg('audit.badAsOf', { value: opts.asOf, reason: ctx.tr.m(r.reason) }));
-    asOf = r.value;
-  }
-  return { ev: { asOf, cutoff: asOf, lastYear: academicYearOf(asOf, policy) }, year: null };
-}
-
-/** Who is audited, as of when: the cadres chosen and each one's term, in learner-ID order. */
-interface AuditPlan {
-  ev: Evaluation;
-  year: number | null;
-  jobs: { cadre: CadreRow; term: Term }[];
-  /** Asked for by ID, but with no term in view (not yet appointed, or left office). */
-  notInView: string[];
-  designations: Designation[];
-  /** One learner asked for by ID: the transcript's path, with every record and its source. */
-  single: boolean;
-}
-
-function planAudit(ctx: Context, opts: AuditOptions): AuditPlan {
-  const db = ctx.db({ readOnly: true });
-  const policy = ctx.policy();
-  const { ev, year } = evaluationFor(opts, ctx);
-  const index = loadCadres(db);
-  let chosen: CadreRow[] = index.all;
-  if (opts.learnerIds.length) {
-    const unknown: string[] = [];
-    const picked = new Set<CadreRow>();
-    for (const raw of opts.learnerIds) {
-      const c = index.byLearnerId.get(raw.trim().toUpperCase());
-      if (c) picked.add(c);
-      else unknown.push(raw);
-    }
-    if (unknown.length) throw new InputError(msg('audit.unknownLearners', { ids: unknown.join(', ') }), [], msg('audit.fix.unknownLearners'));
-    // Named twice, audited once; in learner-ID order like the rest.
-    chosen = [...picked].sort((a, b) => (a.learnerId < b.learnerId ? -1 : a.learnerId > b.learnerId ? 1 : 0));
-  }
-  if (opts.department !== undefined) chosen = chosen.filter((c) => c.department === opts.department);
-  const notInView: string[] = [];
-  const jobs: AuditPlan['jobs'] = [];
-  for (const cadre of chosen) {
-    const term =
-      year !== null
-        ? termHoldingYear(cadre.service, policy, year)
-        : cadre.leftOn !== null && cadre.leftOn < ev.asOf
-          ? null
-          : currentTerm(cadre.service, policy, ev.asOf);
-    if (!term) notInView.push(cadre.learnerId);
-    else if (!opts.rank || term.rank === opts.rank) jobs.push({ cadre, term });
-  }
-  return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1 };
-}
-
-/** From this many cadres on, an office-wide audit reads its facts on a second thread (facts-parallel.ts); fewer do not repay the thread's start. */
-export const PARALLEL_FROM = 2_000;
-
-/**
- * The worker that will read an office-wide audit's facts, started before
- * the audit is planned (its start overlaps the planning), when the office
- * is large enough, the database a file and the machine has a second core;
- * else null, and the facts are read on this thread.
- */
-async function startReader(ctx: Context, opts: AuditOptions, parallelFrom: number): Promise<FactsReader | null> {
-  // Cadres named one by one are few: read here (one named alone is the transcript's own path).
-  if (opts.learnerIds.length > 0 && opts.learnerIds.length < parallelFrom) return null;
-  const db = ctx.db({ readOnly: true });
-  if (db.memory || os.availableParallelism() < 2) return null;
-  if ((db.prepare('SELECT COUNT(*) FROM cadres').pluck().get() as number) < parallelFrom) return null;
-  const { FactsReader } = await import('../db/facts-parallel.js');
-  return new FactsReader(db.name);
-}
-
-/** Runs `fn` with the reader startReader gives (or null), stopped however `fn` ends. */
-async function withReader<T>(ctx: Context, opts: AuditOptions, parallelFrom: number, fn: (reader: FactsReader | null) => Promise<T>): Promise<T> {
-  const reader = await startReader(ctx, opts, parallelFrom);
-  try {
-    return await fn(reader);
-  } finally {
-    reader?.stop();
-  }
-}
-
-/**
- * Audits every cadre of the plan and hands each result to `visit`, in the
- * plan's (learner-ID) order, as soon as it is made: a caller that writes it
- * and lets it go holds one cadre at a time, however large the office.
- */
-async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: AuditedCadre) => void, reader: FactsReader | null): Promise<void> {
-  const db = ctx.db({ readOnly: true });
-  const policy = ctx.policy();
-  const { ev, jobs, designations } = plan;
-  if (plan.single) {
-    const facts = loadFacts(db, jobs.map((j) => j.cadre.id), ev.cutoff, true);
-    for (const { cadre, term } of jobs) visit({ cadre, audit: auditTerm(term, facts.get(cadre.id) ?? { hours: [], essays: [], training: [], exams: [], exemptions: [] }, designations, policy, ev) });
-    return;
-  }
-  // Many cadres: only the records each audited term can count are read (its window, up to the
-  // cutoff), and no per-record lists are built: these views show figures, not transcripts.
-  const windows = jobs.map(({ cadre, term }) => ({ cadreId: cadre.id, from: term.windowStart, to: minDate(term.windowEnd, ev.cutoff) }));
-  const audit = (pos: number, facts: CadreFacts) => {
-    const { cadre, term } = jobs[pos];
-    visit({ cadre, audit: auditTerm(term, facts, designations, policy, ev, false) });
-  };
-  if (reader) await reader.read(windows, ev.cutoff, audit);
-  else auditWindows(db, windows, ev.cutoff, audit);
-}
-
-/** Audits the chosen cadres, all held at once, in learner-ID order. */
-export async function computeAudits(ctx: Context, opts: AuditOptions, parallelFrom = PARALLEL_FROM): Promise<{ audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] }> {
-  return withReader(ctx, opts, parallelFrom, async (reader) => {
-    const plan = planAudit(ctx, opts);
-    const audited: AuditedCadre[] = [];
-    await forEachAudit(ctx, plan, (a) => audited.push(a), reader);
-    return { audited, ev: plan.ev, year: plan.year, notInView: plan.notInView };
-  });
 }
 
 /** What is said on stderr after any audit: the status counts and the years designated below the policy. */

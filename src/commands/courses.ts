@@ -3,6 +3,7 @@ import type { Context } from '../cli/context.js';
 import { chooseFormat, present, type Format } from '../cli/render.js';
 import { formatQuarters, quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
+import { listCourses, listDesignations } from '../db/courses.js';
 import { UsageError, msg } from '../errors.js';
 import { rankText, yearText } from '../report/audit-view.js';
 
@@ -15,8 +16,8 @@ export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
   const db = ctx.db({ readOnly: true });
-  const courses = db.prepare('SELECT code, title, quarters, hours_source AS source FROM courses ORDER BY code').all() as { code: string; title: string | null; quarters: number; source: string }[];
-  const designations = db.prepare('SELECT year, rank, course_code FROM designations ORDER BY year, rank').all() as { year: number; rank: Rank; course_code: string }[];
+  const courses = listCourses(db);
+  const designations = listDesignations(db);
   const byCourse = new Map<string, { year: number; rank: Rank }[]>();
   for (const d of designations) {
     if (opts.year !== undefined && d.year !== Number(opts.year)) continue;

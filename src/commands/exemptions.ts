@@ -2,21 +2,9 @@
 import type { Context } from '../cli/context.js';
 import { chooseFormat, present, type Format } from '../cli/render.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
+import { listExemptions } from '../db/exemptions.js';
 import { InputError, msg } from '../errors.js';
-import { scopeText } from './exempt.js';
-
-interface Row {
-  id: number;
-  learner_id: string;
-  name: string;
-  department: string;
-  requirement: string;
-  year: number | null;
-  reason: string;
-  granted_by: string;
-  granted_at: string;
-  revoked_at: string | null;
-}
+import { scopeText } from './shared/exemption-target.js';
 
 export interface ExemptionsOptions {
   all?: boolean;
@@ -27,22 +15,13 @@ export interface ExemptionsOptions {
 export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   const db = ctx.db({ readOnly: true });
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (!opts.all) where.push('x.revoked_at IS NULL');
+  let cadreId: number | undefined;
   if (opts.learner !== undefined) {
     const cadre = findCadre(loadCadres(db), opts.learner);
     if (!cadre) throw new InputError(msg('ops.unknownLearner', { id: opts.learner }), [], msg('ops.fix.unknownLearner'));
-    where.push('x.cadre_id = ?');
-    params.push(cadre.id);
+    cadreId = cadre.id;
   }
-  const rows = db
-    .prepare(
-      `SELECT x.id, c.learner_id, c.name, c.department, x.requirement, x.year, x.reason, x.granted_by, x.granted_at, x.revoked_at
-       FROM exemptions x JOIN cadres c ON c.id = x.cadre_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY c.learner_id, x.id`,
-    )
-    .all(...params) as Row[];
+  const rows = listExemptions(db, { all: opts.all, cadreId });
   const { t } = ctx.tr;
   const view = rows.map((r) => ({
     ...r,

@@ -1,49 +1,7 @@
-/** `cadre import-training FILE…` and the kind shared with `record-training`. */
+/** `cadre import-training FILE…`: the kind is src/import/kinds/training.ts. */
 import type { Context } from '../cli/context.js';
-import { topicKey } from '../core/audit.js';
-import { readText } from '../import/cells.js';
-import { CADRE_COLUMNS } from '../import/columns.js';
-import { runImports, type ImportKind, type ImportOptions } from '../import/pipeline.js';
-import { countNewInTerm, recordVouchers } from '../import/stage-sql.js';
-
-export const TRAINING_SPEC = {
-  columns: [
-    ...CADRE_COLUMNS,
-    { key: 'topic', aliases: ['专题', '培训专题', '专题名称', '培训主题', 'training topic'] },
-    { key: 'attended_on', aliases: ['日期', '培训日期', '参训日期', 'date', 'attended'] },
-  ],
-  required: ['topic', 'attended_on'],
-  oneOf: [['learner_id', 'staff_no']],
-};
-
-export function trainingImport(ctx: Context): ImportKind {
-  const touched = new Set<string>();
-  return {
-    kind: 'training',
-    command: 'import-training',
-    spec: TRAINING_SPEC,
-    stageDdl: 'CREATE TEMP TABLE stage (cadre_id INTEGER, topic TEXT, topic_key TEXT, attended_on TEXT, line INTEGER, term_start TEXT, term_end TEXT)',
-    stageInsert: 'INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?)',
-    parse(rec, env, p) {
-      const cadre = env.cadre(rec, p);
-      const topic = readText(rec.cells.topic, 200);
-      if (!topic.ok) p.add('topic', topic.reason);
-      const dated = env.datedInTerm(rec, 'attended_on', cadre, p);
-      if (!p.ok || !cadre || !topic.ok || !dated?.term) return null;
-      if (touched.size <= 100) touched.add(cadre.learnerId);
-      return [cadre.id, topic.value, topicKey(topic.value), dated.date, rec.line, dated.term.windowStart, dated.term.windowEnd];
-    },
-    countNew: (db) => countNewInTerm(db, 'training', ['cadre_id', 'topic_key'], 'attended_on'),
-    commit(db, batchId) {
-      db.prepare(
-        `INSERT OR IGNORE INTO training (cadre_id, topic, topic_key, attended_on, batch_id, line, entered_by)
-         SELECT cadre_id, topic, topic_key, attended_on, ?, line, ? FROM temp.stage ORDER BY cadre_id, topic_key, attended_on, line`,
-      ).run(batchId, ctx.operator);
-      recordVouchers(db, 'training', 'training', ['cadre_id', 'topic_key', 'attended_on'], batchId);
-    },
-    touched: () => (touched.size <= 100 ? [...touched] : []),
-  };
-}
+import { trainingImport } from '../import/kinds/training.js';
+import { runImports, type ImportOptions } from '../import/pipeline.js';
 
 export interface ImportTrainingOptions extends ImportOptions {
   files: string[];

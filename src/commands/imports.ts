@@ -1,22 +1,7 @@
 /** `cadre imports`: the import batches, newest last, with what each still carries. */
 import type { Context } from '../cli/context.js';
 import { chooseFormat, present, type Format } from '../cli/render.js';
-import { RECORD_TABLES } from '../db/undo.js';
-
-interface BatchRow {
-  id: number;
-  kind: string;
-  file_name: string;
-  sha256: string;
-  imported_at: string;
-  operator: string;
-  rows_read: number;
-  rows_new: number;
-  rows_duplicate: number;
-  rows_rejected: number;
-  undone_at: string | null;
-  records: number;
-}
+import { listBatches } from '../db/batches.js';
 
 const KINDS = ['hours', 'training', 'exams', 'essays'];
 
@@ -28,15 +13,7 @@ export interface ImportsOptions {
 export async function run(opts: ImportsOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out);
   const db = ctx.db({ readOnly: true });
-  // Records the batch still carries: as their first source, or vouching for them.
-  const carried = RECORD_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t} WHERE batch_id = b.id)`).join(' + ');
-  const rows = db
-    .prepare(
-      `SELECT b.id, b.kind, b.file_name, b.sha256, b.imported_at, b.operator, b.rows_read, b.rows_new, b.rows_duplicate, b.rows_rejected, b.undone_at,
-              ${carried} + (SELECT COUNT(*) FROM record_sources s WHERE s.batch_id = b.id) AS records
-       FROM batches b WHERE b.kind IN (${KINDS.map(() => '?').join(',')}) ${opts.kind ? 'AND b.kind = ?' : ''} ORDER BY b.id`,
-    )
-    .all(...KINDS, ...(opts.kind ? [opts.kind] : [])) as BatchRow[];
+  const rows = listBatches(db, KINDS, opts.kind);
   const json = () =>
     rows.map((r) => ({
       id: r.id,

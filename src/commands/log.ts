@@ -7,19 +7,10 @@ import type { Context } from '../cli/context.js';
 import { chooseFormat, present, type Format } from '../cli/render.js';
 import { parseDate } from '../core/values.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
-import { RECORD_TABLES } from '../db/undo.js';
+import { journalEntries, type JournalRow } from '../db/journal-read.js';
 import { InputError, msg } from '../errors.js';
 
-interface Entry {
-  id: number;
-  at: string;
-  operator: string;
-  command: string;
-  args: string;
-  input_sha256: string | null;
-  counts: string | null;
-  learner_ids: string | null;
-}
+type Entry = JournalRow;
 
 function dateOption(value: string | undefined, option: string, ctx: Context): string | undefined {
   if (value === undefined) return undefined;
@@ -56,37 +47,12 @@ export async function run(opts: LogOptions, ctx: Context): Promise<number> {
   const since = dateOption(opts.since, '--since', ctx);
   const until = dateOption(opts.until, '--until', ctx);
   const db = ctx.db({ readOnly: true });
-  const where: string[] = [];
-  const params: unknown[] = [];
+  let cadre: { id: number; learnerId: string } | undefined;
   if (opts.learner !== undefined) {
-    const cadre = findCadre(loadCadres(db), opts.learner);
+    cadre = findCadre(loadCadres(db), opts.learner);
     if (!cadre) throw new InputError(msg('ops.unknownLearner', { id: opts.learner }), [], msg('ops.fix.unknownLearner'));
-    // Batches that carry one of the cadre's records, first-hand or vouching.
-    const carried = RECORD_TABLES.flatMap((t) => [
-      `SELECT batch_id FROM ${t} WHERE cadre_id = @cadre AND batch_id IS NOT NULL`,
-      `SELECT s.batch_id FROM record_sources s JOIN ${t} r ON r.id = s.record_id WHERE s.kind = '${t}' AND r.cadre_id = @cadre`,
-    ]).join(' UNION ');
-    const batches = db.prepare(carried).pluck().all({ cadre: cadre.id }) as number[];
-    const byBatch = batches.length ? ` OR (json_valid(args) AND json_type(args, '$.batch') = 'integer' AND json_extract(args, '$.batch') IN (${batches.map(() => '?').join(',')}))` : '';
-    where.push(`(instr(learner_ids, ?) > 0${byBatch})`);
-    params.push(`,${cadre.learnerId},`, ...batches);
   }
-  if (opts.command !== undefined) {
-    where.push('(command = ? OR command LIKE ? ESCAPE \'\\\')');
-    const name = opts.command.trim();
-    params.push(name, `${name.replace(/[\\%_]/g, (c) => `\\${c}`)} %`);
-  }
-  if (since) {
-    where.push('substr(at, 1, 10) >= ?');
-    params.push(since);
-  }
-  if (until) {
-    where.push('substr(at, 1, 10) <= ?');
-    params.push(until);
-  }
-  const rows = db
-    .prepare(`SELECT id, at, operator, command, args, input_sha256, counts, learner_ids FROM journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
-    .all(...params) as Entry[];
+  const rows: Entry[] = journalEntries(db, { cadre, command: opts.command, since, until });
   const learners = (r: Entry) => (r.learner_ids ? r.learner_ids.split(',').filter(Boolean) : []);
   const json = () =>
     rows.map((r) => ({

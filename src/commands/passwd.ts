@@ -14,6 +14,7 @@
 import { CHOSEN_HASH_PARAMS, checkNewPassword, hashPassword, type Derive } from '../auth/password.js';
 import { attemptLogin, loadAccount, readStdinLines, refuseUnusable } from '../auth/account.js';
 import { localTimestamp, type Context } from '../cli/context.js';
+import { setChosenPassword } from '../db/accounts.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Entered {
@@ -67,7 +68,7 @@ export async function run(opts: PasswdOptions, ctx: Context, kdf?: Derive): Prom
 
   const hash = await hashPassword(next, CHOSEN_HASH_PARAMS);
   granted.succeed({ ...journal, counts: { changed: 1 } }, () => {
-    db.prepare('UPDATE accounts SET password_hash = ?, must_change = 0, changed_at = ?, locked_until = NULL WHERE cadre_id = ?').run(hash, localTimestamp(ctx.now()), acc.cadreId);
+    setChosenPassword(db, acc.cadreId, hash, localTimestamp(ctx.now()));
   });
   ctx.err.write(ctx.tr.t('auth.passwd.done', { id: acc.learnerId }) + '\n');
   return 0;

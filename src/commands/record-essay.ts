@@ -3,49 +3,17 @@
  * --file the tool counts 字数 itself; an essay below the minimum for the
  * cadre's rank at the submission date is refused, saying both numbers.
  */
-import fs from 'node:fs';
-import crypto from 'node:crypto';
 import type { Context } from '../cli/context.js';
-import type { IsoDate } from '../core/dates.js';
-import type { Policy } from '../core/policy.js';
-import type { Term } from '../core/terms.js';
+import { minCharsFor, readChars, type EssayKind, type EssayStatus } from '../core/essays.js';
 import { parseDate } from '../core/values.js';
-import { countZi } from '../core/wordcount.js';
-import { findCadre, loadCadres, type CadreRow } from '../db/cadres.js';
+import { findCadre, loadCadres } from '../db/cadres.js';
+import { insertEssay, type EssayInput } from '../db/essays.js';
 import { writeTransaction } from '../db/journal.js';
-import type { DB } from '../db/open.js';
 import { InputError, UsageError, msg } from '../errors.js';
 import { readText } from '../import/cells.js';
+import { countEssayFile } from '../import/kinds/essays.js';
 import { RowEnv } from '../import/row-context.js';
 import { rankText } from '../report/audit-view.js';
-
-export type EssayKind = 'reflection' | 'report';
-export type EssayStatus = 'approved' | 'pending' | 'rejected';
-
-export interface EssayInput {
-  cadre: CadreRow;
-  kind: EssayKind;
-  title: string;
-  submittedOn: IsoDate;
-  chars: number;
-  status: EssayStatus;
-  fileSha256: string | null;
-}
-
-export function minCharsFor(term: Term, kind: EssayKind, policy: Policy): number {
-  const rule = policy.ranks[term.rank];
-  return kind === 'reflection' ? rule.reflection.minChars : rule.report.minChars;
-}
-
-/** Inserts an essay; returns its id and whether it was already on file. */
-export function insertEssay(db: DB, e: EssayInput, enteredBy: string, batch: { id: number; line: number } | null): { id: number; existed: boolean } {
-  const found = db.prepare('SELECT id FROM essays WHERE cadre_id = ? AND kind = ? AND title = ? AND submitted_on = ?').get(e.cadre.id, e.kind, e.title, e.submittedOn) as { id: number } | undefined;
-  if (found) return { id: found.id, existed: true };
-  const info = db
-    .prepare('INSERT INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(e.cadre.id, e.kind, e.title, e.submittedOn, e.chars, e.status, e.fileSha256, batch?.id ?? null, batch?.line ?? null, enteredBy);
-  return { id: Number(info.lastInsertRowid), existed: false };
-}
 
 export interface RecordEssayOptions {
   learnerId: string;
@@ -73,14 +41,12 @@ export async function run(opts: RecordEssayOptions, ctx: Context): Promise<numbe
   let chars: number;
   let fileSha256: string | null = null;
   if (opts.file !== undefined) {
-    const { readEssayText } = await import('../io/essay-text.js');
-    const text = await readEssayText(opts.file);
-    chars = countZi(text);
-    fileSha256 = crypto.createHash('sha256').update(fs.readFileSync(opts.file)).digest('hex');
+    ({ chars, sha256: fileSha256 } = await countEssayFile(opts.file));
     ctx.err.write(t('essay.counted', { file: opts.file, chars }) + '\n');
   } else {
-    if (!/^\d{1,7}$/.test(opts.chars!.trim())) throw new InputError(msg('essay.badChars', { value: opts.chars! }), [], msg('essay.fix.badChars'));
-    chars = Number(opts.chars!.trim());
+    const given = readChars(opts.chars!);
+    if (given === null) throw new InputError(msg('essay.badChars', { value: opts.chars! }), [], msg('essay.fix.badChars'));
+    chars = given;
   }
 
   const db = ctx.db();

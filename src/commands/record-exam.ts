@@ -1,8 +1,8 @@
 /** `cadre record-exam LEARNER_ID --exam E --date D --score S`. */
 import type { Context } from '../cli/context.js';
 import { UsageError, msg } from '../errors.js';
+import { examsImport } from '../import/kinds/exams.js';
 import { recordSingle } from '../import/pipeline.js';
-import { examsImport } from './import-exams.js';
 
 export interface RecordExamOptions {
   learnerId: string;

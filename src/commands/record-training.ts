@@ -1,8 +1,8 @@
 /** `cadre record-training LEARNER_ID --topic T --date D`. */
 import type { Context } from '../cli/context.js';
 import { UsageError, msg } from '../errors.js';
+import { trainingImport } from '../import/kinds/training.js';
 import { recordSingle } from '../import/pipeline.js';
-import { trainingImport } from './import-training.js';
 
 export interface RecordTrainingOptions {
   learnerId: string;

@@ -8,6 +8,7 @@
 import { localTimestamp, type Context } from '../cli/context.js';
 import { RANKS, type Rank } from '../core/policy.js';
 import { parseHours } from '../core/values.js';
+import { designateCourses } from '../db/courses.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';
 import { readText } from '../import/cells.js';
@@ -43,38 +44,16 @@ export async function run(opts: RequireOptions, ctx: Context): Promise<number> {
   const ranks: readonly Rank[] = opts.rank ? [opts.rank] : RANKS;
   const db = ctx.db();
   const now = localTimestamp(ctx.now());
-  const registered: string[] = [];
-  const kept: string[] = [];
-  const replaced: string[] = [];
-  let added = 0;
-  writeTransaction(
+  const r = writeTransaction(
     db,
     ctx,
-    () => ({ command: 'require', args: { year, rank: opts.rank ?? 'both', codes: clean, hours: opts.hours ?? null, title: opts.title ?? null }, counts: { designated: added, registered: registered.length } }),
-    () => {
-      const exists = db.prepare('SELECT 1 FROM courses WHERE code = ?');
-      const addCourse = db.prepare('INSERT INTO courses (code, title, quarters, created_at, hours_source) VALUES (?, ?, ?, ?, ?)');
-      const setTitle = db.prepare('UPDATE courses SET title = ? WHERE code = ?');
-      const hoursOf = db.prepare('SELECT quarters, hours_source AS source FROM courses WHERE code = ?');
-      const setHours = db.prepare("UPDATE courses SET quarters = ?, hours_source = 'require' WHERE code = ?");
-      const designate = db.prepare('INSERT OR IGNORE INTO designations (year, rank, course_code, designated_at) VALUES (?, ?, ?, ?)');
-      for (const code of clean) {
-        if (!exists.get(code)) {
-          addCourse.run(code, opts.title ?? null, quarters, now, opts.hours !== undefined ? 'require' : 'placeholder');
-          registered.push(code);
-        } else {
-          if (opts.title !== undefined) setTitle.run(opts.title, code);
-          // --hours sets the hours of new codes and of placeholders; a course whose hours were given keeps them.
-          const current = hoursOf.get(code) as { quarters: number; source: string };
-          if (opts.hours !== undefined && current.source === 'placeholder') {
-            setHours.run(quarters, code);
-            replaced.push(`${code} (${current.quarters / 4} → ${quarters / 4})`);
-          } else if (opts.hours !== undefined && current.quarters !== quarters) kept.push(`${code} (${current.quarters / 4})`);
-        }
-        for (const rank of ranks) added += designate.run(year, rank, code, now).changes;
-      }
-    },
+    (d) => ({ command: 'require', args: { year, rank: opts.rank ?? 'both', codes: clean, hours: opts.hours ?? null, title: opts.title ?? null }, counts: { designated: d.added, registered: d.registered.length } }),
+    () => designateCourses(db, { year, ranks, codes: clean, quarters, hoursGiven: opts.hours !== undefined, title: opts.title ?? null, at: now }),
   );
+  const { added, registered } = r;
+  // --hours sets the hours of new codes and of placeholders; a course whose hours were given keeps them.
+  const kept = r.kept.map((k) => `${k.code} (${k.quarters / 4})`);
+  const replaced = r.replaced.map((k) => `${k.code} (${k.from / 4} → ${k.to / 4})`);
   if (kept.length) ctx.warn(ctx.tr.t('require.keptHours', { courses: kept.join(', ') }));
   if (replaced.length) ctx.warn(ctx.tr.t('require.placeholderReplaced', { courses: replaced.join(', ') }));
   if (registered.length) {

@@ -1,5 +1,6 @@
 /** `cadre review-essay ID --approve|--reject`. */
 import { localTimestamp, type Context } from '../cli/context.js';
+import { essayForReview, setEssayStatus } from '../db/essays.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
@@ -15,15 +16,13 @@ export async function run(opts: ReviewEssayOptions, ctx: Context): Promise<numbe
   if (!/^\d+$/.test(rawId)) throw new InputError(msg('review.badId', { id: rawId }), [], msg('review.fix.badId'));
   const status = opts.approve ? 'approved' : 'rejected';
   const db = ctx.db();
-  const essay = db.prepare('SELECT e.id, e.status, e.title, c.learner_id FROM essays e JOIN cadres c ON c.id = e.cadre_id WHERE e.id = ?').get(Number(rawId)) as
-    | { id: number; status: string; title: string; learner_id: string }
-    | undefined;
+  const essay = essayForReview(db, Number(rawId));
   if (!essay) throw new InputError(msg('review.notFound', { id: rawId }), [], msg('review.fix.badId'));
   writeTransaction(
     db,
     ctx,
     () => ({ command: 'review-essay', args: { id: essay.id, status, was: essay.status }, counts: { changed: 1 }, learnerIds: [essay.learner_id] }),
-    () => db.prepare('UPDATE essays SET status = ?, reviewed_at = ? WHERE id = ?').run(status, localTimestamp(ctx.now()), essay.id),
+    () => setEssayStatus(db, essay.id, status, localTimestamp(ctx.now())),
   );
   ctx.err.write(ctx.tr.t('review.done', { id: essay.id, title: essay.title, from: ctx.tr.t(`essayStatus.${essay.status}`), to: ctx.tr.t(`essayStatus.${status}`) }) + '\n');
   return 0;

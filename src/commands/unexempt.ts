@@ -1,8 +1,9 @@
 /** `cadre unexempt LEARNER_ID --requirement ID [--year YYYY]`: revokes an exemption in force. */
 import { localTimestamp, type Context } from '../cli/context.js';
+import { exemptionInForce, revokeExemption, yearsInForce } from '../db/exemptions.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, msg } from '../errors.js';
-import { parseTarget, scopeText } from './exempt.js';
+import { parseTarget, scopeText } from './shared/exemption-target.js';
 
 export interface UnexemptOptions {
   learnerId: string;
@@ -20,14 +21,9 @@ export async function run(opts: UnexemptOptions, ctx: Context): Promise<number> 
     ctx,
     (r) => ({ command: 'unexempt', args: { learner: cadre.learnerId, requirement, year, exemption: r.id }, counts: { revoked: 1 }, learnerIds: [cadre.learnerId] }),
     () => {
-      const row = db
-        .prepare('SELECT id, reason FROM exemptions WHERE cadre_id = ? AND requirement = ? AND year IS ? AND revoked_at IS NULL')
-        .get(cadre.id, requirement, year) as { id: number; reason: string } | undefined;
+      const row = exemptionInForce(db, cadre.id, requirement, year);
       if (!row) {
-        const others = db
-          .prepare('SELECT year FROM exemptions WHERE cadre_id = ? AND requirement = ? AND revoked_at IS NULL ORDER BY year')
-          .pluck()
-          .all(cadre.id, requirement) as (number | null)[];
+        const others = yearsInForce(db, cadre.id, requirement);
         const inForce = others.map((y) => (y === null ? ctx.tr.t('ops.exempt.noYear') : `--year ${y}`)).join(', ');
         throw new InputError(
           msg('ops.unexempt.none', { id: cadre.learnerId, requirement: ctx.tr.t(`req.${requirement}`), scope: scopeText(target, ctx) }),
@@ -35,7 +31,7 @@ export async function run(opts: UnexemptOptions, ctx: Context): Promise<number> 
           inForce ? msg('ops.unexempt.fix.others', { list: inForce }) : msg('ops.unexempt.fix.list'),
         );
       }
-      db.prepare('UPDATE exemptions SET revoked_at = ? WHERE id = ?').run(localTimestamp(ctx.now()), row.id);
+      revokeExemption(db, row.id, localTimestamp(ctx.now()));
       return row;
     },
   );

@@ -12,7 +12,9 @@
  * learner exists or what state the account is in.
  */
 import { hashPassword, needsRehash, type Derive } from '../auth/password.js';
-import { attemptLogin, expiresAt, findAccount, localMinute, normalizeLearnerId, readStdinLines, targetParams } from '../auth/account.js';
+import { attemptLogin, findAccount, localMinute, readStdinLines, targetParams } from '../auth/account.js';
+import { expiresAt, normalizeLearnerId } from '../core/accounts.js';
+import { setPasswordHash } from '../db/accounts.js';
 import type { Context } from '../cli/context.js';
 import { UsageError, msg } from '../errors.js';
 
@@ -45,7 +47,7 @@ export async function run(opts: VerifyOptions, ctx: Context, kdf?: Derive): Prom
   const params = targetParams(acc);
   const rehash = needsRehash(acc.passwordHash, params) ? await hashPassword(password, params) : null;
   granted.succeed({ ...journal, counts: { rehashed: rehash ? 1 : 0 } }, () => {
-    if (rehash) db.prepare('UPDATE accounts SET password_hash = ? WHERE cadre_id = ?').run(rehash, acc.cadreId);
+    if (rehash) setPasswordHash(db, acc.cadreId, rehash);
   });
   const exp = expiresAt(acc, ctx.policy());
   ctx.err.write(

@@ -1,4 +1,4 @@
-/** Reading cadres and their appointments. */
+/** Cadres, their appointments and first accounts: reading them, and writing what a roster run plans. */
 import type { IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';
 import type { ServiceRecord } from '../core/terms.js';
@@ -50,4 +50,94 @@ export function loadCadres(db: DB): CadreIndex {
 
 export function findCadre(index: CadreIndex, learnerId: string): CadreRow | undefined {
   return index.byLearnerId.get(learnerId.trim().toUpperCase());
+}
+
+/** Reads the learner ID of a cadre by internal id; one statement for many reads. */
+export function learnerIdReader(db: DB): (cadreId: number) => string {
+  const learnerOf = db.prepare('SELECT learner_id FROM cadres WHERE id = ?').pluck();
+  return (cadreId) => learnerOf.get(cadreId) as string;
+}
+
+/** How many cadres are on file. */
+export function countCadres(db: DB): number {
+  return db.prepare('SELECT COUNT(*) FROM cadres').pluck().get() as number;
+}
+
+/** A learner ID: the policy's prefix, the year (two digits) and the next number of the counter (never reused). */
+function nextLearnerId(db: DB, prefix: string, today: IsoDate): string {
+  const row = db.prepare("INSERT INTO counters (name, value) VALUES ('learner_id', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value").get() as { value: number };
+  return `${prefix}${today.slice(2, 4)}${String(row.value).padStart(4, '0')}`;
+}
+
+export interface NewCadre {
+  staffNo: string;
+  name: string;
+  department: string;
+  phone: string | null;
+  email: string | null;
+  leftOn: IsoDate | null;
+  rank: Rank;
+  rankTitle: string;
+  appointedOn: IsoDate;
+  /** The hash of the initial password. */
+  passwordHash: string;
+}
+
+/**
+ * Inside the caller's write transaction: each cadre with a new learner ID
+ * (of the year `today()` gives as it is made), its first appointment and its
+ * account (on the initial password). Returns their ids and learner IDs, in
+ * order.
+ */
+export function insertCadres(db: DB, cadres: readonly NewCadre[], learnerIdPrefix: string, today: () => IsoDate, now: string): { id: number; learnerId: string }[] {
+  const insertCadre = db.prepare('INSERT INTO cadres (learner_id, staff_no, name, department, phone, email, left_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertAppt = db.prepare('INSERT INTO appointments (cadre_id, rank, rank_title, appointed_on, recorded_at) VALUES (?, ?, ?, ?, ?)');
+  const insertAccount = db.prepare('INSERT INTO accounts (cadre_id, password_hash, initial_hash, must_change, issued_at) VALUES (?, ?, ?, 1, ?)');
+  return cadres.map((e) => {
+    const learnerId = nextLearnerId(db, learnerIdPrefix, today());
+    const id = Number(insertCadre.run(learnerId, e.staffNo, e.name, e.department, e.phone, e.email, e.leftOn, now, now).lastInsertRowid);
+    insertAppt.run(id, e.rank, e.rankTitle, e.appointedOn, now);
+    insertAccount.run(id, e.passwordHash, e.passwordHash, now);
+    return { id, learnerId };
+  });
+}
+
+export interface CadreUpdate {
+  cadreId: number;
+  name: string;
+  department: string;
+  /** null: kept as on file. */
+  phone: string | null;
+  email: string | null;
+  leftOn: IsoDate | null;
+  /** The series that ended by a leaving before a re-appointment: its appointment's date, and the day it ended. */
+  closeSeries: { appointedOn: IsoDate; leftOn: IsoDate } | null;
+  /** A later appointment, opening a new series. */
+  newAppointment: { rank: Rank; rankTitle: string; appointedOn: IsoDate } | null;
+}
+
+/** Inside the caller's write transaction: the changes a roster run makes to cadres on file. */
+export function updateCadres(db: DB, updates: readonly CadreUpdate[], now: string): void {
+  const insertAppt = db.prepare('INSERT INTO appointments (cadre_id, rank, rank_title, appointed_on, recorded_at) VALUES (?, ?, ?, ?, ?)');
+  const update = db.prepare('UPDATE cadres SET name = ?, department = ?, phone = COALESCE(?, phone), email = COALESCE(?, email), left_on = ?, updated_at = ? WHERE id = ?');
+  const closeSeries = db.prepare('UPDATE appointments SET left_on = ? WHERE cadre_id = ? AND appointed_on = ?');
+  for (const u of updates) {
+    update.run(u.name, u.department, u.phone, u.email, u.leftOn, now, u.cadreId);
+    if (u.closeSeries) closeSeries.run(u.closeSeries.leftOn, u.cadreId, u.closeSeries.appointedOn);
+    if (u.newAppointment) insertAppt.run(u.cadreId, u.newAppointment.rank, u.newAppointment.rankTitle, u.newAppointment.appointedOn, now);
+  }
+}
+
+/** The cadres a roster run created carry it (its journal entry), for `issue-accounts --undo`. */
+export function markIssuedBy(db: DB, runId: number, cadreIds: readonly number[]): void {
+  const mark = db.prepare('UPDATE cadres SET issued_by = ? WHERE id = ?');
+  for (const id of cadreIds) mark.run(runId, id);
+}
+
+/** Cadres on file as a roster run planned against them: another issue-accounts or undo committed since when it changed. */
+export function rosterVersion(db: DB): string {
+  const r = db
+    .prepare("SELECT (SELECT COUNT(*) FROM cadres) AS n, (SELECT COALESCE(MAX(id), 0) FROM cadres) AS maxId, (SELECT COALESCE(MAX(id), 0) FROM journal WHERE command IN ('issue-accounts', 'issue-accounts --undo')) AS j")
+    .get() as { n: number; maxId: number; j: number };
+  return `${r.n}/${r.maxId}/${r.j}`;
 }

@@ -185,7 +185,7 @@ function baseDatabase() {
   const inputs = [
     files.roster,
     path.join(root, 'data', 'policy.json'),
-    ...['db/migrations.js', 'db/open.js', 'db/cadres.js', 'db/journal.js', 'commands/issue-accounts.js', 'auth/password.js', 'auth/account.js'].map((f) => path.join(root, 'dist', f)),
+    ...['db/migrations.js', 'db/open.js', 'db/cadres.js', 'db/accounts.js', 'db/journal.js', 'core/roster.js', 'import/kinds/roster.js', 'import/credentials.js', 'commands/issue-accounts.js', 'auth/password.js', 'auth/account.js'].map((f) => path.join(root, 'dist', f)),
   ];
   const key = sha256Of(inputs);
   const base = path.join(dir, `base-20000-${key}.db`);

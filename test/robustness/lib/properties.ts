@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { computeAudits } from '../../../src/commands/audit.js';
+import { computeAudits } from '../../../src/report/audit-run.js';
 import { HOURS_SPEC, hoursImport } from '../../../src/commands/import-hours.js';
 import { auditTerm, type CadreFacts, type Designation, type EssayFact, type HourFact, type TrainingFact } from '../../../src/core/audit.js';
 import { currentTerm } from '../../../src/core/terms.js';

@@ -1,0 +1,44 @@
+/** Essays (心得体会, 调研报告/论文) and their review. */
+import type { IsoDate } from '../core/dates.js';
+import type { EssayKind, EssayStatus } from '../core/essays.js';
+import type { CadreRow } from './cadres.js';
+import type { DB } from './open.js';
+
+export interface EssayInput {
+  cadre: CadreRow;
+  kind: EssayKind;
+  title: string;
+  submittedOn: IsoDate;
+  chars: number;
+  status: EssayStatus;
+  fileSha256: string | null;
+}
+
+/** Inserts an essay; returns its id and whether it was already on file. */
+export function insertEssay(db: DB, e: EssayInput, enteredBy: string, batch: { id: number; line: number } | null): { id: number; existed: boolean } {
+  const found = db.prepare('SELECT id FROM essays WHERE cadre_id = ? AND kind = ? AND title = ? AND submitted_on = ?').get(e.cadre.id, e.kind, e.title, e.submittedOn) as { id: number } | undefined;
+  if (found) return { id: found.id, existed: true };
+  const info = db
+    .prepare('INSERT INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(e.cadre.id, e.kind, e.title, e.submittedOn, e.chars, e.status, e.fileSha256, batch?.id ?? null, batch?.line ?? null, enteredBy);
+  return { id: Number(info.lastInsertRowid), existed: false };
+}
+
+/** Moves the staged rows (temp.stage of the essays import) into `essays`; duplicates are left out. */
+export function commitStagedEssays(db: DB, batchId: number | null, enteredBy: string): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by)
+     SELECT cadre_id, kind, title, submitted_on, chars, status, file_sha256, ?, line, ? FROM temp.stage ORDER BY line`,
+  ).run(batchId, enteredBy);
+}
+
+/** An essay with the learner ID of its cadre, for review; undefined when there is none with that id. */
+export function essayForReview(db: DB, id: number): { id: number; status: EssayStatus; title: string; learner_id: string } | undefined {
+  return db.prepare('SELECT e.id, e.status, e.title, c.learner_id FROM essays e JOIN cadres c ON c.id = e.cadre_id WHERE e.id = ?').get(id) as
+    | { id: number; status: EssayStatus; title: string; learner_id: string }
+    | undefined;
+}
+
+export function setEssayStatus(db: DB, id: number, status: EssayStatus, reviewedAt: string): void {
+  db.prepare('UPDATE essays SET status = ?, reviewed_at = ? WHERE id = ?').run(status, reviewedAt, id);
+}

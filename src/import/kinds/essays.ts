@@ -1,0 +1,102 @@
+/**
+ * Essays: the kind of `import-essays` (the fields of record-essay as
+ * columns), and the counting of an essay's file that `record-essay` shares.
+ * A `file` column (relative to the CSV's folder) makes the tool count 字数
+ * itself.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../../cli/context.js';
+import { minCharsFor, readChars, type EssayKind, type EssayStatus } from '../../core/essays.js';
+import { countZi } from '../../core/wordcount.js';
+import { commitStagedEssays } from '../../db/essays.js';
+import { CadreError, msg } from '../../errors.js';
+import { rankText } from '../../report/audit-view.js';
+import { readText } from '../cells.js';
+import { CADRE_COLUMNS } from '../columns.js';
+import type { ImportKind } from '../pipeline.js';
+import { countNewExact, recordVouchers } from '../stage-sql.js';
+
+export const ESSAYS_SPEC = {
+  columns: [
+    ...CADRE_COLUMNS,
+    { key: 'kind', aliases: ['类型', '成果类型', '类别', 'type'] },
+    { key: 'title', aliases: ['题目', '标题', '名称'] },
+    { key: 'submitted_on', aliases: ['提交日期', '日期', '提交时间', 'date', 'submitted'] },
+    { key: 'chars', aliases: ['字数', 'characters', 'length'] },
+    { key: 'file', aliases: ['文件', '文件路径', 'path'] },
+    { key: 'status', aliases: ['状态', '审核状态', '审核结果'] },
+  ],
+  required: ['kind', 'title', 'submitted_on'],
+  oneOf: [['chars', 'file'], ['learner_id', 'staff_no']],
+};
+
+const KIND_WORDS: Record<string, EssayKind> = {
+  reflection: 'reflection', 心得体会: 'reflection', 心得: 'reflection', 学习心得: 'reflection', 体会: 'reflection',
+  report: 'report', 调研报告: 'report', 论文: 'report', 报告: 'report', '调研报告/论文': 'report', 'research report': 'report', paper: 'report',
+};
+const STATUS_WORDS: Record<string, EssayStatus> = {
+  approved: 'approved', 通过: 'approved', 已通过: 'approved', 合格: 'approved', 审核通过: 'approved',
+  pending: 'pending', 待审: 'pending', 待审核: 'pending', 审核中: 'pending',
+  rejected: 'rejected', 未通过: 'rejected', 不通过: 'rejected', 退回: 'rejected', 不合格: 'rejected',
+};
+
+/** An essay's file: its 字数 as counted, and the SHA-256 of its bytes. Throws the reader's CadreError for a file it cannot read. */
+export async function countEssayFile(file: string): Promise<{ chars: number; sha256: string }> {
+  const { readEssayText } = await import('../../io/essay-text.js');
+  const chars = countZi(await readEssayText(file));
+  return { chars, sha256: crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') };
+}
+
+export function essaysImport(ctx: Context, csvFile: string): ImportKind {
+  const touched = new Set<string>();
+  const policy = ctx.policy();
+  return {
+    kind: 'essays',
+    command: 'import-essays',
+    spec: ESSAYS_SPEC,
+    stageDdl: 'CREATE TEMP TABLE stage (cadre_id INTEGER, kind TEXT, title TEXT, submitted_on TEXT, chars INTEGER, status TEXT, file_sha256 TEXT, line INTEGER)',
+    stageInsert: 'INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    async parse(rec, env, p) {
+      const cadre = env.cadre(rec, p);
+      const kind = KIND_WORDS[(rec.cells.kind ?? '').trim().toLowerCase()];
+      if (!kind) p.add('kind', msg('essay.badKind', { value: rec.cells.kind ?? '' }), msg('essay.fix.badKind'));
+      const title = readText(rec.cells.title, 200);
+      if (!title.ok) p.add('title', title.reason);
+      const rawStatus = (rec.cells.status ?? '').trim().toLowerCase();
+      const status: EssayStatus | undefined = rawStatus === '' ? 'approved' : STATUS_WORDS[rawStatus];
+      if (!status) p.add('status', msg('essay.badStatus', { value: rec.cells.status ?? '' }), msg('essay.fix.badStatus'));
+      const dated = env.datedInTerm(rec, 'submitted_on', cadre, p);
+      let chars: number | null = null;
+      let sha: string | null = null;
+      const fileCell = (rec.cells.file ?? '').trim();
+      if (fileCell !== '') {
+        try {
+          ({ chars, sha256: sha } = await countEssayFile(path.resolve(path.dirname(csvFile), fileCell)));
+        } catch (e) {
+          if (!(e instanceof CadreError)) throw e;
+          p.add('file', msg('essay.fileProblem', { file: fileCell, reason: ctx.tr.m(e.msg) }));
+        }
+      } else {
+        const raw = (rec.cells.chars ?? '').trim();
+        chars = readChars(raw);
+        if (chars === null) p.add('chars', msg('essay.badChars', { value: raw }), msg('essay.fix.badChars'));
+      }
+      if (!p.ok || !cadre || !kind || !title.ok || !status || !dated?.term || chars === null) return null;
+      const min = minCharsFor(dated.term, kind, policy);
+      if (chars < min) {
+        p.add(fileCell ? 'file' : 'chars', msg('essay.tooShort', { kind: ctx.tr.t(`essay.${kind}`), chars, min, missing: min - chars, rank: rankText(dated.term.rank, ctx.tr) }), msg('essay.fix.tooShort'));
+        return null;
+      }
+      if (touched.size <= 100) touched.add(cadre.learnerId);
+      return [cadre.id, kind, title.value, dated.date, chars, status, sha, rec.line];
+    },
+    countNew: (db) => countNewExact(db, 'essays', ['cadre_id', 'kind', 'title', 'submitted_on']),
+    commit(db, batchId) {
+      commitStagedEssays(db, batchId, ctx.operator);
+      recordVouchers(db, 'essays', 'essays', ['cadre_id', 'kind', 'title', 'submitted_on'], batchId);
+    },
+    touched: () => (touched.size <= 100 ? [...touched] : []),
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * The HR roster (`issue-accounts`): its columns, the rules of a row, reading
+ * the file (or one cadre asked for interactively), and the write a planned
+ * roster makes. What each entry does to the cadres on file is planned by
+ * the pure `planRoster` (src/core/roster.ts).
+ */
+import crypto from 'node:crypto';
+import type { Context } from '../../cli/context.js';
+import { formatProblem } from '../../cli/report-error.js';
+import type { IsoDate } from '../../core/dates.js';
+import { readRank } from '../../core/policy.js';
+import { DEPARTMENT_MAX, NAME_MAX, type RosterCadre, type RosterEntry, type RosterPlan, type RosterShape } from '../../core/roster.js';
+import { controlIn, forTerminal } from '../../core/text.js';
+import { parseDate, parseIdentifier } from '../../core/values.js';
+import { insertCadres, updateCadres } from '../../db/cadres.js';
+import type { DB } from '../../db/open.js';
+import { InputError, msg, type Msg, type Problem } from '../../errors.js';
+import { BOM, toCsv } from '../../io/csv-out.js';
+import { openTable, type TableRecord } from '../../io/table.js';
+import type { Credential } from '../credentials.js';
+import { RowProblems } from '../row-context.js';
+
+export const ROSTER_SPEC = {
+  columns: [
+    { key: 'staff_no', aliases: ['工号', '职工号', '教工号', 'staff no', 'staff number'] },
+    { key: 'name', aliases: ['姓名'] },
+    { key: 'department', aliases: ['部门', '学院', '单位', '所在单位', '部门/学院', 'dept'] },
+    { key: 'rank', aliases: ['职级', '级别', '职务级别'] },
+    { key: 'appointed_on', aliases: ['任职日期', '任职时间', '任命日期', 'appointed'] },
+    { key: 'phone', aliases: ['电话', '手机', '联系电话', '手机号'] },
+    { key: 'email', aliases: ['邮箱', '电子邮箱', 'e-mail'] },
+    { key: 'left_on', aliases: ['离任日期', '离任时间', 'left'] },
+  ],
+  required: ['staff_no', 'name', 'department', 'rank', 'appointed_on'],
+};
+
+// Invisible characters that are not whitespace; controls and direction marks are controlIn's.
+const INVISIBLE = /[\u200b-\u200d\u2060]/u;
+
+/**
+ * A name or a department: trimmed of whitespace of every kind (a full-width
+ * space pads two-character names in many rosters), never empty, no control,
+ * direction or invisible character (the one found is named).
+ */
+function readPersonText(raw: string | undefined, max: number): { ok: true; value: string } | { ok: false; reason: Msg } {
+  const value = (raw ?? '').replace(/^\s+|\s+$/gu, '');
+  if (value === '') return { ok: false, reason: msg('cell.empty') };
+  const control = controlIn(value);
+  if (control) return { ok: false, reason: msg('roster.controlChar', { char: control, text: forTerminal(value, 60) }) };
+  const bad = INVISIBLE.exec(value);
+  if (bad) return { ok: false, reason: msg('cell.invisible', { code: bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0'), position: [...value.slice(0, bad.index)].length + 1 }) };
+  if ([...value].length > max) return { ok: false, reason: msg('cell.tooLong', { max }) };
+  return { ok: true, value };
+}
+
+/** Optional free text (phone, email): control and direction characters refused like a name's. */
+function readOptional(raw: string | undefined, max: number, key: string, p: RowProblems): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const r = readPersonText(raw, max);
+  if (!r.ok) return p.add(key, r.reason), null;
+  return r.value;
+}
+
+/** Validates one roster row into an entry, adding problems otherwise. */
+export function readRosterRow(rec: TableRecord, p: RowProblems, ctx: Context): RosterEntry | null {
+  const policy = ctx.policy();
+  const today = ctx.today();
+  const staff = parseIdentifier(rec.cells.staff_no ?? '', 'staff_no');
+  if (!staff.ok) p.add('staff_no', staff.reason);
+  const name = readPersonText(rec.cells.name, NAME_MAX);
+  if (!name.ok) p.add('name', name.reason, name.reason.key === 'roster.controlChar' ? msg('roster.fix.controlChar') : undefined);
+  const dept = readPersonText(rec.cells.department, DEPARTMENT_MAX);
+  if (!dept.ok) p.add('department', dept.reason, dept.reason.key === 'roster.controlChar' ? msg('roster.fix.controlChar') : undefined);
+  const rankRaw = (rec.cells.rank ?? '').trim();
+  const rank = readRank(rankRaw, policy);
+  if (!rank.ok) {
+    const shown = forTerminal(rankRaw, 40);
+    p.add('rank', rank.refused ? msg('roster.rankAbove', { rank: shown }) : msg('roster.rankUnknown', { rank: shown }), rank.refused ? msg('roster.fix.rankAbove') : msg('roster.fix.rankUnknown'));
+  }
+  const appointed = parseDate(rec.cells.appointed_on ?? '');
+  if (!appointed.ok) p.add('appointed_on', appointed.reason);
+  else if (appointed.value > today) p.add('appointed_on', msg('row.dateFuture', { date: appointed.value, today }), msg('roster.fix.appointedFuture'));
+  const phone = readOptional(rec.cells.phone, 40, 'phone', p);
+  const email = readOptional(rec.cells.email, 120, 'email', p);
+  if (email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) p.add('email', msg('roster.badEmail', { email: forTerminal(email, 120) }));
+  let leftOn: IsoDate | null = null;
+  const leftRaw = rec.cells.left_on;
+  if (leftRaw !== undefined && leftRaw.trim() !== '') {
+    const l = parseDate(leftRaw);
+    if (!l.ok) p.add('left_on', l.reason);
+    else if (appointed.ok && l.value < appointed.value) p.add('left_on', msg('roster.leftBeforeAppointed', { left: l.value, appointed: appointed.value }));
+    else leftOn = l.value;
+  }
+  if (!p.ok || !staff.ok || !name.ok || !dept.ok || !rank.ok || !appointed.ok) return null;
+  return { line: rec.line, staffNo: staff.value, name: name.value, department: dept.value, rank: rank.rank, rankTitle: rankRaw, appointedOn: appointed.value, phone, email, leftOn };
+}
+
+/** A roster as read: its valid entries, the rows refused (with --skip-invalid) and what the planner needs to know of the file. */
+export interface RosterRead {
+  entries: RosterEntry[];
+  problems: Problem[];
+  sha256: string;
+  names: string[];
+  rejected: { rec: TableRecord; problems: Problem[] }[];
+  /** The record of each accepted entry, by line (for the rejected-rows file when planning refuses it). */
+  records: Map<number, TableRecord>;
+  shape: RosterShape;
+  columnOf: (key: string) => number | undefined;
+}
+
+/** Reads and checks the roster file; refuses it (exit 2) for a row in error, unless `skipInvalid`. */
+export async function readRoster(file: string, ctx: Context, skipInvalid: boolean, newPeople: boolean): Promise<RosterRead> {
+  const { header, records } = await openTable(file, ROSTER_SPEC);
+  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: header.unknown.join(', ') }));
+  const entries: RosterEntry[] = [];
+  const problems: Problem[] = [];
+  const rejected: { rec: TableRecord; problems: Problem[] }[] = [];
+  const byLine = new Map<number, TableRecord>();
+  const seen = new Map<string, number>();
+  const columnOf = (key: string): number | undefined => {
+    const i = header.keys.indexOf(key);
+    return i < 0 ? undefined : i + 1;
+  };
+  for await (const rec of records) {
+    const p = new RowProblems(file, rec, header.names);
+    if (rec.problem) p.list.push(rec.problem);
+    const entry = rec.problem ? null : readRosterRow(rec, p, ctx);
+    if (entry) {
+      const first = seen.get(entry.staffNo);
+      if (first !== undefined) p.add('staff_no', msg('roster.duplicateStaff', { staffNo: entry.staffNo, line: first }), msg('roster.fix.duplicateStaff'));
+      else seen.set(entry.staffNo, entry.line);
+    }
+    if (entry && p.ok) {
+      entries.push(entry);
+      byLine.set(entry.line, rec);
+    } else {
+      problems.push(...p.list);
+      rejected.push({ rec, problems: p.list });
+    }
+  }
+  if (problems.length && !skipInvalid) throw new InputError(msg('roster.refused', { file, count: rejected.length }), problems, msg('import.fix.refused'));
+  const shape: RosterShape = {
+    file,
+    header: (key) => {
+      const i = columnOf(key);
+      return (i !== undefined && header.names[i - 1]) || key;
+    },
+    leftColumn: columnOf('left_on') !== undefined,
+    newPeople,
+  };
+  return { entries, problems, sha256: header.sha256, names: header.names, rejected, records: byLine, shape, columnOf };
+}
+
+async function askOneCadre(ctx: Context): Promise<RosterEntry> {
+  const prompt = await ctx.prompter();
+  const { t } = ctx.tr;
+  const validate = (key: string) => (v: string) => {
+    if (key === 'staff_no') {
+      const r = parseIdentifier(v, 'staff_no');
+      if (!r.ok) return ctx.tr.m(r.reason);
+    } else if (key === 'appointed_on') {
+      const r = parseDate(v);
+      if (!r.ok) return ctx.tr.m(r.reason);
+    } else {
+      const r = readPersonText(v, key === 'name' ? NAME_MAX : DEPARTMENT_MAX);
+      if (!r.ok) return ctx.tr.m(r.reason);
+    }
+    return true;
+  };
+  const cells: Record<string, string> = {};
+  cells.staff_no = await prompt.input({ message: t('prompt.staffNo'), validate: validate('staff_no') });
+  cells.name = await prompt.input({ message: t('prompt.name'), validate: validate('name') });
+  cells.department = await prompt.input({ message: t('prompt.department'), validate: validate('department') });
+  cells.rank = await prompt.select({ message: t('prompt.rank'), choices: [{ name: t('rank.division'), value: 'division' }, { name: t('rank.section'), value: 'section' }] });
+  cells.appointed_on = await prompt.input({ message: t('prompt.appointedOn'), validate: validate('appointed_on') });
+  cells.phone = await prompt.input({ message: t('prompt.phone') });
+  cells.email = await prompt.input({ message: t('prompt.email') });
+  const rec: TableRecord = { line: 1, cells, raw: Object.values(cells), columnOf: (k) => Object.keys(cells).indexOf(k) + 1 };
+  const p = new RowProblems(t('prompt.source'), rec);
+  const entry = readRosterRow(rec, p, ctx);
+  if (!entry) throw new InputError(msg('roster.refused', { file: t('prompt.source'), count: 1 }), p.list);
+  return entry;
+}
+
+/** One cadre asked for on the terminal, as a roster of one row. */
+export async function interactiveRead(ctx: Context, source: string, newPeople: boolean): Promise<RosterRead> {
+  const entry = await askOneCadre(ctx);
+  const keys = ['staff_no', 'name', 'department', 'rank', 'appointed_on', 'phone', 'email'];
+  return {
+    entries: [entry],
+    problems: [],
+    sha256: crypto.createHash('sha256').update(JSON.stringify(entry)).digest('hex'),
+    names: [],
+    rejected: [],
+    records: new Map(),
+    shape: { file: source, header: (key) => key, leftColumn: false, newPeople },
+    columnOf: (key) => (keys.includes(key) ? keys.indexOf(key) + 1 : undefined),
+  };
+}
+
+/** The rejected-rows file's text: each row as read, with its line and reasons. */
+export function rejectedRows(names: string[], rejected: { rec: TableRecord; problems: Problem[] }[], ctx: Context): string {
+  const rows = [['line', ...names, 'reason'], ...rejected.map((r) => [String(r.rec.line), ...names.map((_, i) => r.rec.raw?.[i] ?? ''), r.problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ')])];
+  return BOM + toCsv(rows);
+}
+
+/**
+ * Inside the caller's write transaction: the cadres to issue, with their
+ * accounts on the initial passwords given (hashed in the same order), and
+ * the changes to cadres on file. Returns the ids of the cadres created and
+ * the credentials to hand out.
+ */
+export function writeRoster<C extends RosterCadre>(
+  db: DB,
+  plans: { issue: Extract<RosterPlan<C>, { action: 'issue' }>[]; update: Extract<RosterPlan<C>, { action: 'update' }>[] },
+  passwords: readonly string[],
+  hashes: readonly string[],
+  at: { learnerIdPrefix: string; today: () => IsoDate; now: string },
+): { created: number[]; credentials: Credential[] } {
+  const issued = insertCadres(db, plans.issue.map(({ entry: e }, i) => ({ ...e, passwordHash: hashes[i] })), at.learnerIdPrefix, at.today, at.now);
+  updateCadres(
+    db,
+    plans.update.map(({ entry: e, cadre, change: c }) => {
+      const appts = cadre.service.appointments;
+      return {
+        cadreId: cadre.id,
+        name: e.name,
+        department: e.department,
+        phone: e.phone,
+        email: e.email,
+        leftOn: c.leftOn,
+        closeSeries: c.closeLatestOn !== null ? { appointedOn: appts[appts.length - 1].appointedOn, leftOn: c.closeLatestOn } : null,
+        newAppointment: c.newAppointment ? { rank: e.rank, rankTitle: e.rankTitle, appointedOn: e.appointedOn } : null,
+      };
+    }),
+    at.now,
+  );
+  const credentials = plans.issue.map(({ entry: e }, i) => ({ learnerId: issued[i].learnerId, staffNo: e.staffNo, name: e.name, department: e.department, password: passwords[i] }));
+  return { created: issued.map((c) => c.id), credentials };
+}
