@@ -73,7 +73,7 @@ function writeCodeCache(cacheFile, data) {
 async function loadMain(build, launch) {
   if (!build) {
     // Every command needs the process context (SQLite, the policy): its files load while the program does.
-    import('../dist/cli/process-context.js').catch(() => undefined);
+    import('../dist/shell/process-context.js').catch(() => undefined);
     const { main } = await import('../dist/cli/main.js');
     return { main, after() {} };
   }

@@ -4,7 +4,13 @@
  * Messages are catalogue keys with parameters so they render in zh or en;
  * the translator escapes every parameter for the terminal (src/i18n/index.ts).
  */
-import type { Param } from './i18n/index.js';
+/**
+ * A message parameter: a string (escaped for the terminal when the message is
+ * put together), a number, or text the translator already made safe. Only
+ * src/i18n makes that text (its class `Echoed`, checked there at run time);
+ * this shape is all the ground floor needs to know of it.
+ */
+export type Param = string | number | { readonly text: string; readonly echoed: true };
 
 export interface Msg {
   key: string;

@@ -26,7 +26,8 @@
  * Times are stored as local timestamps with their offset (as the rest of the
  * database) and compared as instants after parsing, never as strings.
  */
-import { localTimestamp, type Context } from '../cli/context.js';
+import type { Actor } from '../db/journal.js';
+import { localMinute, localTimestamp } from '../local-time.js';
 import { countFailures, expiresAt, isExpired, lockedUntil, normalizeLearnerId, type Account } from '../core/accounts.js';
 import type { Policy } from '../core/policy.js';
 import { accountByCadreId, accountByLearnerId, deleteAttempt, failureStamps, insertAttempt as insertAttemptRow, markAttemptOk, setLockedUntil } from '../db/accounts.js';
@@ -34,6 +35,11 @@ import { recordJournal, writeTransaction } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, msg, type Msg } from '../errors.js';
 import { CHOSEN_HASH_PARAMS, INITIAL_HASH_PARAMS, verifyEvenly, type Derive, type HashParams } from './password.js';
+
+/** What a sign-in needs of the command's context: who and when (for the journal), and the policy. */
+export interface LoginContext extends Actor {
+  policy(): Policy;
+}
 
 /** The account of one learner, or the error (exit 2) that says there is none: the learner or the account does not exist. */
 export function findAccount(db: DB, learnerIdRaw: string): Account | InputError {
@@ -55,16 +61,6 @@ const MINUTE = 60_000;
 /** The scrypt parameters a hash of this account's kind should have. */
 export function targetParams(acc: Pick<Account, 'mustChange'>): HashParams {
   return acc.mustChange ? INITIAL_HASH_PARAMS : CHOSEN_HASH_PARAMS;
-}
-
-/**
- * Local time to the minute for messages: 2026-03-01 09:15. `up` rounds a
- * part minute up (the end of a lock: trying again at the time shown works);
- * otherwise down (an expiry: acting before the time shown works).
- */
-export function localMinute(d: Date, up = false): string {
-  const t = up ? Math.ceil(d.getTime() / MINUTE) * MINUTE : d.getTime();
-  return localTimestamp(new Date(t)).slice(0, 16).replace('T', ' ');
 }
 
 /** Wrong attempts that count toward a lock at `now` (this one included when already inserted). */
@@ -99,7 +95,7 @@ function lockedError(acc: Account, until: Date): CadreError {
  * (passwd), recording the attempt (which does not count toward a lock).
  * `attemptLogin` refuses them again, atomically, when a password is at hand.
  */
-export function refuseUnusable(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): void {
+export function refuseUnusable(ctx: LoginContext, db: DB, acc: Account, journal: AttemptJournal): void {
   const policy = ctx.policy();
   const now = ctx.now();
   const expired = isExpired(acc, policy, now);
@@ -131,7 +127,7 @@ interface Reservation {
  * it now. A refusal is recorded and journaled here; an allowed try is
  * journaled when its outcome is known (`failAttempt`, `Granted.succeed`).
  */
-function reserveAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): Reservation | CadreError {
+function reserveAttempt(ctx: LoginContext, db: DB, acc: Account, journal: AttemptJournal): Reservation | CadreError {
   const policy = ctx.policy();
   const now = ctx.now();
   const { attempts, lockMinutes } = policy.lockout;
@@ -180,7 +176,7 @@ export interface Granted {
  * real hash is never checked for a try that is refused. Throws the refusal
  * (exit 2 for no such account, exit 1 otherwise) once that work is done.
  */
-export async function attemptLogin(ctx: Context, db: DB, found: Account | CadreError, password: string, journal: AttemptJournal, kdf?: Derive): Promise<Granted> {
+export async function attemptLogin(ctx: LoginContext, db: DB, found: Account | CadreError, password: string, journal: AttemptJournal, kdf?: Derive): Promise<Granted> {
   if (found instanceof CadreError) {
     await verifyEvenly(password, null, kdf);
     throw found;
@@ -203,7 +199,7 @@ export async function attemptLogin(ctx: Context, db: DB, found: Account | CadreE
  * `reserveAttempt`), locks the account when it was the last one allowed,
  * and throws the exit-1 error that says which.
  */
-function failAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal): never {
+function failAttempt(ctx: LoginContext, db: DB, acc: Account, journal: AttemptJournal): never {
   const policy = ctx.policy();
   const now = ctx.now();
   const { attempts, windowMinutes, lockMinutes } = policy.lockout;
@@ -230,7 +226,7 @@ function failAttempt(ctx: Context, db: DB, acc: Account, journal: AttemptJournal
   throw new CadreError(1, msg('auth.wrongPassword', { id: acc.learnerId, left: attempts - result.failures, window: windowMinutes, minutes: lockMinutes }), [], msg('auth.fix.wrongPassword', { id: acc.learnerId }));
 }
 
-function succeedAttempt(ctx: Context, db: DB, r: Reservation, journal: AttemptJournal & { counts?: Record<string, number> }, update?: () => void): void {
+function succeedAttempt(ctx: LoginContext, db: DB, r: Reservation, journal: AttemptJournal & { counts?: Record<string, number> }, update?: () => void): void {
   const { acc, attemptId } = r;
   const now = ctx.now();
   const outcome = writeTransaction(

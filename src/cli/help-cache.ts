@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const dist = new URL('..', import.meta.url);
 
 /** What the text depends on besides the language and width: this build's files that make it. */
-const SOURCES = ['cli/main.js', 'cli/commands.js', 'i18n/index.js', 'i18n/catalogue/cli.js'];
+const SOURCES = ['cli/main.js', 'cli/program.js', 'i18n/index.js', 'i18n/catalogue/cli.js'];
 
 /** The cache file for a bare `cadre --help` in this environment, or null when there is none to use. */
 export function helpCachePath(env: NodeJS.ProcessEnv, stdout: { isTTY?: boolean; columns?: number }): string | null {

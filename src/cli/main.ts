@@ -12,10 +12,10 @@ import { Command as CommandClass, CommanderError, Option, type Command } from 'c
 import { forTerminal } from '../core/text.js';
 import { CadreError, InputError, UsageError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
-import type { GlobalOptions } from './process-context.js';
+import type { GlobalOptions } from '../shell/process-context.js';
 import { commandNameIn } from './argv.js';
-import { COMMANDS, type CommandDef, type OptionDef } from './commands.js';
-import type { Context, Stream } from './context.js';
+import { COMMANDS, type CommandDef, type OptionDef } from './program.js';
+import type { Context, Stream } from '../shell/context.js';
 import { VERSION } from './version.js';
 
 function langFromArgv(argv: string[]): string | undefined {
@@ -174,7 +174,7 @@ export function buildProgram(
  * `dbPath` is the database the run used, when it got that far.
  */
 export async function failureExit(e: unknown, tr: Translator, err: Stream, colorErr: boolean, dbPath: string | undefined, debug: boolean, dbChanged?: () => boolean | undefined): Promise<number> {
-  const { printError, printUnexpected } = await import('./report-error.js');
+  const { printError, printUnexpected } = await import('../shell/report-error.js');
   if (e instanceof CadreError) {
     printError(e, tr, err, colorErr);
     return e.exitCode;
@@ -227,9 +227,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const keepHelp = options.helpCache ? (s: string) => void (helpText += s) : undefined;
   const program = buildProgram(tr, async (def, opts, global) => {
     debug = !!global.debug;
-    const { createProcessContext } = await import('./process-context.js');
+    const { createProcessContext } = await import('../shell/process-context.js');
     ctx = createProcessContext(global, tr);
-    if (ctx.color || ctx.colorErr) await (await import('./color.js')).loadColor();
+    if (ctx.color || ctx.colorErr) await (await import('../shell/color.js')).loadColor();
     const mod = await def.load();
     const code = await mod.run(opts as never, ctx);
     exitCode = typeof code === 'number' ? code : 0;
@@ -263,7 +263,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
  * chalk loaded only when it is on.
  */
 async function stderrColor(program: Command): Promise<boolean> {
-  const { useColor, loadColor } = await import('./color.js');
+  const { useColor, loadColor } = await import('../shell/color.js');
   const on = useColor(process.stderr, process.env, program.opts().color !== false);
   if (on) await loadColor();
   return on;

@@ -3,12 +3,13 @@
  * each cadre's account state (on the initial password, expired, changed,
  * locked until …) with the dates of issue and change.
  */
-import { localMinute } from '../auth/account.js';
+import { localMinute } from '../local-time.js';
 import { ACCOUNT_STATES, accountState, expiresAt, lockedUntil, normalizeLearnerId, type AccountState } from '../core/accounts.js';
 import { loadAccounts, type CadreAccount } from '../db/accounts.js';
-import { localTimestamp, type Context } from '../cli/context.js';
-import { paint } from '../cli/color.js';
-import { chooseFormat, present, type Format } from '../cli/render.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
+import { paint } from '../shell/color.js';
+import { chooseFormat, present, type Format } from '../shell/render.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Row {

@@ -3,9 +3,9 @@
  * audited by the pure engine (src/core), the facts gathered by
  * src/report/audit-run.ts; this module only prints the result.
  */
-import type { Context } from '../cli/context.js';
-import { paint } from '../cli/color.js';
-import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../cli/render.js';
+import type { Context } from '../shell/context.js';
+import { paint } from '../shell/color.js';
+import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../shell/render.js';
 import { addDays } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';

@@ -1,6 +1,6 @@
 /** `cadre backup FILE`: an online, checked copy of the database (never overwriting a file). */
 import path from 'node:path';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { writeTransaction } from '../db/journal.js';
 import { removeLeftovers } from '../db/leftovers.js';
 import { backupDatabase } from '../db/snapshot.js';

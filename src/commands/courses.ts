@@ -1,6 +1,6 @@
 /** `cadre courses`: the catalogue with its designations. */
-import type { Context } from '../cli/context.js';
-import { chooseFormat, present, type Format } from '../cli/render.js';
+import type { Context } from '../shell/context.js';
+import { chooseFormat, present, type Format } from '../shell/render.js';
 import { formatQuarters, quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { listCourses, listDesignations } from '../db/courses.js';

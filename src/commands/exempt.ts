@@ -7,7 +7,8 @@
  * YYYY; without it, every term. An exemption already in force for the same
  * requirement and year (or for every year) is refused.
  */
-import { localTimestamp, type Context } from '../cli/context.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { coveringExemption, insertExemption } from '../db/exemptions.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';

@@ -1,6 +1,6 @@
 /** `cadre exemptions [--all] [--learner ID]`: every exemption in force (with --all, revoked ones too). */
-import type { Context } from '../cli/context.js';
-import { chooseFormat, present, type Format } from '../cli/render.js';
+import type { Context } from '../shell/context.js';
+import { chooseFormat, present, type Format } from '../shell/render.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { listExemptions } from '../db/exemptions.js';
 import { InputError, msg } from '../errors.js';

@@ -1,5 +1,5 @@
 /** `cadre import-essays FILE…`: the kind is src/import/kinds/essays.ts. */
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { essaysImport } from '../import/kinds/essays.js';
 import { runImports, type ImportOptions } from '../import/pipeline.js';
 

@@ -1,5 +1,5 @@
 /** `cadre import-exams FILE…`: the kind is src/import/kinds/exams.ts. */
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { examsImport } from '../import/kinds/exams.js';
 import { runImports, type ImportOptions } from '../import/pipeline.js';
 

@@ -16,8 +16,8 @@
  *   write into `hours` appends to its indexes instead of inserting at random
  *   places, and new/duplicate counts come from one pass over the sorted rows.
  */
-import type { Context } from '../cli/context.js';
-import { localTimestamp } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { dayNumber, fromDayNumber } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import { forTerminal } from '../core/text.js';

@@ -1,5 +1,5 @@
 /** `cadre import-training FILE…`: the kind is src/import/kinds/training.ts. */
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { trainingImport } from '../import/kinds/training.js';
 import { runImports, type ImportOptions } from '../import/pipeline.js';
 

@@ -1,6 +1,6 @@
 /** `cadre imports`: the import batches, newest last, with what each still carries. */
-import type { Context } from '../cli/context.js';
-import { chooseFormat, present, type Format } from '../cli/render.js';
+import type { Context } from '../shell/context.js';
+import { chooseFormat, present, type Format } from '../shell/render.js';
 import { listBatches } from '../db/batches.js';
 
 const KINDS = ['hours', 'training', 'exams', 'essays'];

@@ -18,8 +18,9 @@
  */
 import path from 'node:path';
 import { generateInitialPassword, hashPassword, INITIAL_HASH_PARAMS } from '../auth/password.js';
-import { localTimestamp, type Context } from '../cli/context.js';
-import { formatProblem } from '../cli/report-error.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
+import { formatProblem } from '../shell/report-error.js';
 import { NAME_MAX, planRoster, planSignature, type RosterPlan } from '../core/roster.js';
 import { forTerminal } from '../core/text.js';
 import { passwordHashReader, resetAccounts } from '../db/accounts.js';

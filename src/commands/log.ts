@@ -3,8 +3,8 @@
  * command and date. --learner matches entries that name the cadre, and
  * imports (and undos) of batches that carry one of the cadre's records.
  */
-import type { Context } from '../cli/context.js';
-import { chooseFormat, present, type Format } from '../cli/render.js';
+import type { Context } from '../shell/context.js';
+import { chooseFormat, present, type Format } from '../shell/render.js';
 import { parseDate } from '../core/values.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { journalEntries, type JournalRow } from '../db/journal-read.js';

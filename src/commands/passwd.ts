@@ -13,7 +13,8 @@
  */
 import { CHOSEN_HASH_PARAMS, checkNewPassword, hashPassword, type Derive } from '../auth/password.js';
 import { attemptLogin, loadAccount, readStdinLines, refuseUnusable } from '../auth/account.js';
-import { localTimestamp, type Context } from '../cli/context.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { setChosenPassword } from '../db/accounts.js';
 import { InputError, UsageError, msg } from '../errors.js';
 

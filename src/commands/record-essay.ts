@@ -3,7 +3,7 @@
  * --file the tool counts 字数 itself; an essay below the minimum for the
  * cadre's rank at the submission date is refused, saying both numbers.
  */
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { minCharsFor, readChars, type EssayKind, type EssayStatus } from '../core/essays.js';
 import { parseDate } from '../core/values.js';
 import { findCadre, loadCadres } from '../db/cadres.js';

@@ -1,5 +1,5 @@
 /** `cadre record-exam LEARNER_ID --exam E --date D --score S`. */
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { UsageError, msg } from '../errors.js';
 import { examsImport } from '../import/kinds/exams.js';
 import { recordSingle } from '../import/pipeline.js';

@@ -1,5 +1,5 @@
 /** `cadre record-training LEARNER_ID --topic T --date D`. */
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { UsageError, msg } from '../errors.js';
 import { trainingImport } from '../import/kinds/training.js';
 import { recordSingle } from '../import/pipeline.js';

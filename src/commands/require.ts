@@ -5,7 +5,8 @@
  * the course's hours replaces. `--hours` also replaces a placeholder on file;
  * hours set otherwise are kept.
  */
-import { localTimestamp, type Context } from '../cli/context.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { RANKS, type Rank } from '../core/policy.js';
 import { parseHours } from '../core/values.js';
 import { designateCourses } from '../db/courses.js';

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { recordJournal } from '../db/journal.js';
 import { removeLeftovers } from '../db/leftovers.js';
 import { removeDirs } from '../db/open.js';

@@ -1,5 +1,6 @@
 /** `cadre review-essay ID --approve|--reject`. */
-import { localTimestamp, type Context } from '../cli/context.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { essayForReview, setEssayStatus } from '../db/essays.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';

@@ -1,5 +1,6 @@
 /** `cadre undo-import BATCH_ID`: removes one import batch in one write transaction. */
-import { localTimestamp, type Context } from '../cli/context.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { batchById, batchUndoneAt } from '../db/batches.js';
 import { learnerIdReader } from '../db/cadres.js';
 import { writeTransaction } from '../db/journal.js';

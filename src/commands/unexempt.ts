@@ -1,5 +1,6 @@
 /** `cadre unexempt LEARNER_ID --requirement ID [--year YYYY]`: revokes an exemption in force. */
-import { localTimestamp, type Context } from '../cli/context.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { exemptionInForce, revokeExemption, yearsInForce } from '../db/exemptions.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, msg } from '../errors.js';

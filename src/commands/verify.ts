@@ -12,10 +12,11 @@
  * learner exists or what state the account is in.
  */
 import { hashPassword, needsRehash, type Derive } from '../auth/password.js';
-import { attemptLogin, findAccount, localMinute, readStdinLines, targetParams } from '../auth/account.js';
+import { attemptLogin, findAccount, readStdinLines, targetParams } from '../auth/account.js';
+import { localMinute } from '../local-time.js';
 import { expiresAt, normalizeLearnerId } from '../core/accounts.js';
 import { setPasswordHash } from '../db/accounts.js';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { UsageError, msg } from '../errors.js';
 
 export interface VerifyOptions {

@@ -3,8 +3,14 @@
  * transaction that does the work and records it in the journal (operator,
  * time, command, arguments without secrets, input hash, counts).
  */
-import { localTimestamp, type Context } from '../cli/context.js';
+import { localTimestamp } from '../local-time.js';
 import type { DB } from './open.js';
+
+/** Who writes, and when: the journal needs no more of the command's context. */
+export interface Actor {
+  operator: string;
+  now(): Date;
+}
 
 export interface JournalEntry {
   command: string;
@@ -27,11 +33,11 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
-export function recordJournal(db: DB, ctx: Pick<Context, 'operator' | 'now'>, entry: JournalEntry): number {
+export function recordJournal(db: DB, actor: Actor, entry: JournalEntry): number {
   const ids = entry.learnerIds && entry.learnerIds.length ? `,${[...new Set(entry.learnerIds)].join(',')},` : null;
   const info = db
     .prepare('INSERT INTO journal (at, operator, command, args, input_sha256, counts, learner_ids) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(localTimestamp(ctx.now()), ctx.operator, entry.command, JSON.stringify(redact(entry.args)), entry.inputSha256 ?? null, entry.counts ? JSON.stringify(entry.counts) : null, ids);
+    .run(localTimestamp(actor.now()), actor.operator, entry.command, JSON.stringify(redact(entry.args)), entry.inputSha256 ?? null, entry.counts ? JSON.stringify(entry.counts) : null, ids);
   return Number(info.lastInsertRowid);
 }
 
@@ -39,11 +45,11 @@ export function recordJournal(db: DB, ctx: Pick<Context, 'operator' | 'now'>, en
  * Runs `work` and journals it in one BEGIN IMMEDIATE transaction. `work` must
  * be synchronous (better-sqlite3 transactions cannot span an await).
  */
-export function writeTransaction<T>(db: DB, ctx: Pick<Context, 'operator' | 'now'>, journal: (result: T) => JournalEntry, work: () => T): T {
+export function writeTransaction<T>(db: DB, actor: Actor, journal: (result: T) => JournalEntry, work: () => T): T {
   return db
     .transaction(() => {
       const result = work();
-      recordJournal(db, ctx, journal(result));
+      recordJournal(db, actor, journal(result));
       return result;
     })
     .immediate();

@@ -12,7 +12,7 @@
  * are `Echoed`, which only this module can make, so no caller can mark text
  * from an input as safe.
  */
-import type { Msg } from '../errors.js';
+import type { Msg, Param } from '../errors.js';
 import { forTerminal } from '../core/text.js';
 import { sections } from './catalogue/index.js';
 
@@ -23,6 +23,7 @@ const MADE_HERE = Symbol('echoed');
 /** Text already safe to print: made only by `echoList` and the translator (`echo`, `em`). */
 export class Echoed {
   readonly text: string;
+  readonly echoed = true as const;
   constructor(token: symbol, text: string) {
     if (token !== MADE_HERE) throw new TypeError('Echoed is made by echoList or a translator');
     this.text = text;
@@ -35,7 +36,7 @@ export class Echoed {
   }
 }
 
-export type Param = string | number | Echoed;
+export type { Param };
 export type Params = Record<string, Param>;
 type Table = Record<string, string>;
 

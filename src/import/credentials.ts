@@ -17,7 +17,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { localTimestamp, type Context } from '../cli/context.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
 import { credentialsRunChecker } from '../db/journal-read.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, UsageError, msg } from '../errors.js';

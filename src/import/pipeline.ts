@@ -9,9 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import { localTimestamp, type Context } from '../cli/context.js';
-import { formatProblem } from '../cli/report-error.js';
-import { paint } from '../cli/color.js';
+import { type Context } from '../shell/context.js';
+import { localTimestamp } from '../local-time.js';
+import { formatProblem } from '../shell/report-error.js';
+import { paint } from '../shell/color.js';
 import { loadCadres } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
@@ -19,7 +20,7 @@ import { CadreError, InputError, msg, type Problem } from '../errors.js';
 import { AtomicFile, PRIVATE_MODE, existsError } from '../io/atomic-file.js';
 import { echoList } from '../i18n/index.js';
 import { BOM, toCsv } from '../io/csv-out.js';
-import { OVERWRITE_OPTION, sweepTemps } from '../cli/render.js';
+import { OVERWRITE_OPTION, sweepTemps } from '../shell/render.js';
 import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
 

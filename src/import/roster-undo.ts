@@ -5,7 +5,7 @@
  * lock. The rows are src/db/undo.ts's.
  */
 import path from 'node:path';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { NAME_MAX } from '../core/roster.js';
 import { forTerminal } from '../core/text.js';
 import { writeTransaction } from '../db/journal.js';

@@ -5,7 +5,7 @@
  * (src/core/audit.ts). `cadre audit` renders what this gives.
  */
 import os from 'node:os';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../shell/context.js';
 import { auditTerm, type CadreFacts, type Designation, type Evaluation } from '../core/audit.js';
 import { minDate, type IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';

@@ -6,9 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Context } from '../cli/context.js';
-import type { Column, Format, OutFile } from '../cli/render.js';
-import { OVERWRITE_OPTION, outOptions, renderCsv, sweepTemps } from '../cli/render.js';
+import type { Context } from '../shell/context.js';
+import type { Column, Format, OutFile } from '../shell/render.js';
+import { OVERWRITE_OPTION, outOptions, renderCsv, sweepTemps } from '../shell/render.js';
 import { fileNamesFor } from '../core/file-names.js';
 import { forTerminal } from '../core/text.js';
 import { InputError, UsageError, msg, type Problem } from '../errors.js';

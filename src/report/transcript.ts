@@ -2,8 +2,8 @@
  * The transcript (学习档案) of one cadre: every requirement, every record with
  * whether it counted (and why not), where it came from, and every gap.
  */
-import type { Context } from '../cli/context.js';
-import { renderTable } from '../cli/render.js';
+import type { Context } from '../shell/context.js';
+import { renderTable } from '../shell/render.js';
 import type { Counted, Evaluation } from '../core/audit.js';
 import { formatQuarters, formatTenths, quartersToHours, tenthsToNumber } from '../core/decimal.js';
 import type { SourceRef } from '../db/facts.js';

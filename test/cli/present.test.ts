@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outFile, present, type Column, type View } from '../../src/cli/render.js';
+import { outFile, present, type Column, type View } from '../../src/shell/render.js';
 import { run as courses } from '../../src/commands/courses.js';
 import { run as requireCourses } from '../../src/commands/require.js';
 import { CadreError } from '../../src/errors.js';

@@ -1,6 +1,6 @@
 /**
  * The registry and the fold: every command's command line, parsed by the
- * real program (src/cli/commands.ts through main.ts's buildProgram), gives
+ * real program (src/cli/program.ts through main.ts's buildProgram), gives
  * the options object its module's `run(opts, ctx)` is called with. The
  * modules are replaced by the run callback, which only records what it is
  * given: no database, no process. Covered: every option of every command,
@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { commandNameIn } from '../../src/cli/argv.js';
-import { COMMANDS, type CommandDef } from '../../src/cli/commands.js';
+import { COMMANDS, type CommandDef } from '../../src/cli/program.js';
 import { buildProgram, failureExit, foldOptions, type FoldedOptions } from '../../src/cli/main.js';
 import { REQUIREMENT_IDS } from '../../src/core/audit.js';
 import { CadreError } from '../../src/errors.js';

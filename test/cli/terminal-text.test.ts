@@ -6,9 +6,9 @@
  * value typed with an unknown option.
  */
 import { describe, expect, it } from 'vitest';
-import { formatPlace, formatProblem } from '../../src/cli/report-error.js';
+import { formatPlace, formatProblem } from '../../src/shell/report-error.js';
 import { hideOptionValues, optionNameOf, usageMessage } from '../../src/cli/main.js';
-import { renderTable } from '../../src/cli/render.js';
+import { renderTable } from '../../src/shell/render.js';
 import { controlIn, MAX_ECHO_CHARS } from '../../src/core/text.js';
 import { msg } from '../../src/errors.js';
 import { createTranslator, echoList, Echoed, MAX_LISTED_ITEMS } from '../../src/i18n/index.js';

@@ -1,9 +1,9 @@
 /** An in-process Context for command tests: buffers for streams, a fixed clock, a fake prompter. */
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { Context, Prompter } from '../../src/cli/context.js';
-import { localIsoDate } from '../../src/cli/context.js';
-import { loadPolicy } from '../../src/cli/process-context.js';
+import type { Context, Prompter } from '../../src/shell/context.js';
+import { localIsoDate } from '../../src/local-time.js';
+import { loadPolicy } from '../../src/shell/process-context.js';
 import { openDatabase, type DB } from '../../src/db/open.js';
 import { createTranslator, type Lang } from '../../src/i18n/index.js';
 import { repoRoot } from './cli.js';

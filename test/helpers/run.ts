@@ -14,8 +14,8 @@
  * environment read at start.
  */
 import { CommanderError } from 'commander';
-import type { CommandModule } from '../../src/cli/commands.js';
-import type { Context } from '../../src/cli/context.js';
+import type { CommandModule } from '../../src/cli/program.js';
+import type { Context } from '../../src/shell/context.js';
 import { buildProgram, failureExit } from '../../src/cli/main.js';
 import { testContext, type TestContext, type TestContextOptions } from './context.js';
 

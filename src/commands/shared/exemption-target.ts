@@ -1,5 +1,5 @@
 /** What `exempt` and `unexempt` both read: the cadre, requirement and year an exemption is about, and how its scope is said. */
-import type { Context } from '../../cli/context.js';
+import type { Context } from '../../shell/context.js';
 import { REQUIREMENT_IDS, YEARLY_REQUIREMENTS, type RequirementId } from '../../core/audit.js';
 import { findCadre, loadCadres, type CadreRow } from '../../db/cadres.js';
 import type { DB } from '../../db/open.js';

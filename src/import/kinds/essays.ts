@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Context } from '../../cli/context.js';
+import type { Context } from '../../shell/context.js';
 import { minCharsFor, readChars, type EssayKind, type EssayStatus } from '../../core/essays.js';
 import { countZi } from '../../core/wordcount.js';
 import { commitStagedEssays } from '../../db/essays.js';

@@ -1,5 +1,5 @@
 /** Exam results (摸底考试): the kind of `import-exams` and `record-exam`. */
-import type { Context } from '../../cli/context.js';
+import type { Context } from '../../shell/context.js';
 import { formatTenths } from '../../core/decimal.js';
 import { parseScore } from '../../core/values.js';
 import { commitStagedExams, examScoreReader } from '../../db/exams.js';

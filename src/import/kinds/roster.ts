@@ -5,8 +5,8 @@
  * the pure `planRoster` (src/core/roster.ts).
  */
 import crypto from 'node:crypto';
-import type { Context } from '../../cli/context.js';
-import { formatProblem } from '../../cli/report-error.js';
+import type { Context } from '../../shell/context.js';
+import { formatProblem } from '../../shell/report-error.js';
 import type { IsoDate } from '../../core/dates.js';
 import { readRank } from '../../core/policy.js';
 import { DEPARTMENT_MAX, NAME_MAX, type RosterCadre, type RosterEntry, type RosterPlan, type RosterShape } from '../../core/roster.js';

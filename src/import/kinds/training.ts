@@ -1,5 +1,5 @@
 /** Training attendance (专题培训): the kind of `import-training` and `record-training`. */
-import type { Context } from '../../cli/context.js';
+import type { Context } from '../../shell/context.js';
 import { topicKey } from '../../core/audit.js';
 import { commitStagedTraining } from '../../db/training.js';
 import { readText } from '../cells.js';

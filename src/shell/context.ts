@@ -67,23 +67,6 @@ export interface DbOptions {
   missingAsEmpty?: boolean;
 }
 
-export function localIsoDate(d: Date): IsoDate {
-  const y = d.getFullYear();
-  const m = String(d.getMonth() + 1).padStart(2, '0');
-  const day = String(d.getDate()).padStart(2, '0');
-  return `${y}-${m}-${day}`;
-}
-
-/** Local time with its offset, e.g. 2026-11-25T10:31:50+08:00. */
-export function localTimestamp(d: Date): string {
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const hh = String(Math.floor(Math.abs(off) / 60)).padStart(2, '0');
-  const mm = String(Math.abs(off) % 60).padStart(2, '0');
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${localIsoDate(d)}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${sign}${hh}:${mm}`;
-}
-
 export function defaultOperator(env: NodeJS.ProcessEnv): string {
   try {
     return os.userInfo().username || env.USER || 'unknown';

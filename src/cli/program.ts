@@ -9,7 +9,7 @@
  * `run(opts: XOptions, ctx)`, XOptions naming exactly these keys.
  */
 import type { Msg } from '../errors.js';
-import type { Context } from './context.js';
+import type { Context } from '../shell/context.js';
 
 /** What a command's module exports: `run(opts: XOptions, ctx)`, its exit code (or nothing for 0). */
 export interface CommandModule {
@@ -60,7 +60,7 @@ export interface CommandDef {
 const format = (choices = ['table', 'csv', 'json']): OptionDef => ({ flags: '--format <format>', description: 'cli.opt.format', choices });
 const skipInvalid: OptionDef = { flags: '--skip-invalid', description: 'cli.opt.skipInvalid' };
 const dryRun: OptionDef = { flags: '--dry-run', description: 'cli.opt.dryRun' };
-/** An output file that exists is refused unless this is given (src/cli/render.ts). */
+/** An output file that exists is refused unless this is given (src/shell/render.ts). */
 const overwrite: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwrite' };
 /** With --skip-invalid: replace NAME.rejected.csv instead of writing NAME.rejected-2.csv beside it. */
 const overwriteRejected: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwriteRejected' };

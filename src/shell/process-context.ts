@@ -5,7 +5,8 @@ import { InputError, msg } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { discardCreated, journalHead, open, removeDirs, type DB, type Opened } from '../db/open.js';
 import { autoBackupBeforeMigration } from '../db/backup.js';
-import { defaultOperator, defaultPolicyPath, localIsoDate, readJsonFile, type Context, type Prompter } from './context.js';
+import { defaultOperator, defaultPolicyPath, readJsonFile, type Context, type Prompter } from './context.js';
+import { localIsoDate } from '../local-time.js';
 import { useColor, paint } from './color.js';
 
 export interface GlobalOptions {
