@@ -487,12 +487,12 @@ export function registerProperties(runs: PropertyRuns): void {
     const space = fc.array(fc.constantFrom(' ', '\t', '\n', '\r\n', '\u3000', '\u00A0', '\u200B', '\uFEFF', '\u2003'), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
     test.prop([text, space, text], params(runs.pure * 10))(`countZi(a + space + b) = countZi(a) + countZi(b) (${runs.pure * 10} runs)`, (a, s, b) => {
       expect(countZi(a + s + b)).toBe(countZi(a) + countZi(b));
-    });
+    }, timeout(runs.pure * 10, 1));
     test.prop([text, text], params(runs.pure * 10))(`without whitespace between them the parts can only merge one run (${runs.pure * 10} runs)`, (a, b) => {
       const sum = countZi(a) + countZi(b);
       expect(countZi(a + b)).toBeLessThanOrEqual(sum);
       expect(countZi(a + b)).toBeGreaterThanOrEqual(sum - 1);
-    });
+    }, timeout(runs.pure * 10, 1));
   });
 
   describe('credits never depend on the order of the rows', () => {
