@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { io } from '../../src/i18n/catalogue/io.js';
 import { repoRoot } from './helpers.js';
 
-const sources = ['src/core/values.ts', 'src/io/encoding.ts', 'src/io/table.ts', 'src/io/essay-text.ts'];
+const sources = [
+  'src/core/values.ts',
+  'src/io/encoding.ts',
+  'src/io/table.ts',
+  ...['header', 'csv', 'fast-csv', 'xlsx', 'types'].map((f) => `src/io/table/${f}.ts`),
+  'src/io/essay-text.ts',
+];
 /** Keys built at run time from a fixed list. */
 const dynamic = [
   ...['unclosedQuote', 'bareQuote', 'afterQuote', 'fieldTooLong', 'malformed'].flatMap((k) => [`io.csv.${k}`, `io.csv.fix.${k}`]),

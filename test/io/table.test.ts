@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTable, type TableRecord, type TableSpec } from '../../src/io/table.js';
-import { collect, fixture, fixtures, inputError, scratch } from './helpers.js';
+import { collect, fixture, fixtures, inputError, repoRoot, scratch } from './helpers.js';
 
 const hoursSpec: TableSpec = {
   columns: [
@@ -260,5 +261,47 @@ describe('openTable: refusals', () => {
 
   it('refuses a file of blank lines as having no header', async () => {
     expect((await inputError(read(write('blank.csv', '\n\r\n\n')))).text).toMatch(/no header row/);
+  });
+});
+
+describe('the modules of src/io', () => {
+  const ioDir = path.join(repoRoot, 'src/io');
+  /** Each module of src/io (path relative to it) and the modules of src/io it imports, statically or with import(). */
+  const graph = new Map<string, string[]>();
+  for (const entry of readdirSync(ioDir, { recursive: true, encoding: 'utf8' })) {
+    if (!entry.endsWith('.ts')) continue;
+    const file = entry.split(path.sep).join('/');
+    const text = readFileSync(path.join(ioDir, file), 'utf8');
+    const targets: string[] = [];
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)'(\.{1,2}\/[^']+)'/gm)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1].replace(/\.js$/, '.ts')));
+      if (!target.startsWith('../')) targets.push(target);
+    }
+    graph.set(file, targets);
+  }
+
+  it('holds the table readers below the façade', () => {
+    expect(graph.get('table.ts')).toEqual(
+      expect.arrayContaining(['table/csv.ts', 'table/fast-csv.ts', 'table/header.ts', 'table/types.ts', 'table/xlsx.ts']),
+    );
+    for (const [file, targets] of graph) if (file.startsWith('table/')) expect(targets, file).not.toContain('table.ts');
+  });
+
+  it('has no import cycle', () => {
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, trail: string[]): void => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push([...trail.slice(trail.indexOf(file)), file].join(' -> '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(graph.size).toBeGreaterThan(6);
+    expect(cycles).toEqual([]);
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * The first sheet of an .xlsx workbook, row by row through exceljs' streaming
+ * reader, each cell as the text Excel shows. The archive is measured before
+ * (src/io/zip-guard.ts, called by openTable).
+ */
+import { InputError, msg } from '../../errors.js';
+import type { RawRow } from './types.js';
+
+/** A row that shows nothing: every cell empty or only spaces. */
+const isBlank = (fields: string[]): boolean => fields.every((f) => f === '' || f.trim() === '');
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+function isoDate(d: Date): string {
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+/** A number as Excel shows it: integers exactly, other values without binary float noise. */
+export function numberText(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return String(n);
+  return String(Number(n.toPrecision(10)));
+}
+
+/** Whether a number format shows a date (after removing [colour]/[$-locale] parts and quoted text). */
+function isDateFormat(fmt: string | undefined): boolean {
+  if (!fmt) return false;
+  const f = fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '').replace(/\\./g, '');
+  return /[ymdhs]/i.test(f) && !/^general$/i.test(f.trim());
+}
+
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+function cellText(value: unknown, numFmt: string | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    return isDateFormat(numFmt) ? isoDate(new Date(EXCEL_EPOCH_MS + Math.round(value * 86_400_000))) : numberText(value);
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return isoDate(value);
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v.richText)) return (v.richText as { text?: string }[]).map((r) => r.text ?? '').join('');
+    if ('result' in v || 'formula' in v || 'sharedFormula' in v) return cellText(v.result, numFmt);
+    if ('text' in v) return cellText(v.text, numFmt);
+    if (typeof v.error === 'string') return v.error;
+  }
+  return String(value);
+}
+
+export async function* xlsxRows(file: string): AsyncGenerator<RawRow[]> {
+  // exceljs is large: loaded only for workbooks.
+  const { default: ExcelJS } = await import('exceljs');
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'emit',
+  });
+  let sheets;
+  try {
+    sheets = reader[Symbol.asyncIterator]();
+    const first = await sheets.next();
+    if (first.done) return;
+    for await (const row of first.value) {
+      const fields: string[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        fields[col - 1] = cellText(cell.value, cell.numFmt);
+      });
+      for (let i = 0; i < fields.length; i++) if (fields[i] === undefined) fields[i] = '';
+      if (isBlank(fields)) continue;
+      yield [{ line: row.number, fields }];
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new InputError(msg('io.xlsx.unreadable', { file, detail }), [], msg('io.xlsx.fix.unreadable'));
+  } finally {
+    await sheets?.return?.(undefined).catch(() => undefined);
+  }
+}
