@@ -593,6 +593,8 @@ class HoursCollector implements RowCollector {
   private readonly apptCount: Int32Array;
   private readonly apptRank: Uint8Array;
   private readonly apptDay: Int32Array;
+  /** The day the appointment's series ended with a leaving before a re-appointment (-1: none). */
+  private readonly apptLeft: Int32Array;
   private readonly slotOfId: Int32Array;
   private readonly staffBytes: ByteIntern;
   private readonly idBytes: ByteIntern;
@@ -702,6 +704,7 @@ class HoursCollector implements RowCollector {
     const apptTotal = db.prepare('SELECT COUNT(*) FROM appointments').pluck().get() as number;
     this.apptRank = new Uint8Array(apptTotal);
     this.apptDay = new Int32Array(apptTotal);
+    this.apptLeft = new Int32Array(apptTotal);
     let a = 0;
     let last = -1;
     for (const [cadreId, rank, appointedOn, apptLeft] of db
@@ -715,10 +718,11 @@ class HoursCollector implements RowCollector {
         this.apptAt[slot] = a;
         last = slot;
       }
-      // A series that ended with a leaving before a re-appointment (appointments.left_on) is rare:
-      // such a cadre's rows all go through parse(), which knows the gap between the two series.
-      this.apptRank[a] = apptLeft !== null ? 2 : rank === 'division' ? 1 : rank === 'section' ? 0 : 2;
+      this.apptRank[a] = rank === 'division' ? 1 : rank === 'section' ? 0 : 2;
       this.apptDay[a] = exactDay(appointedOn);
+      // A series that ended with a leaving before a re-appointment: its terms end that day, and the gap
+      // before the next series belongs to no term (termsUpTo knows it from the appointment's leftOn).
+      this.apptLeft[a] = apptLeft === null ? -1 : exactDay(apptLeft);
       this.apptCount[slot]++;
       a++;
     }
@@ -869,8 +873,10 @@ class HoursCollector implements RowCollector {
     const appointments = [];
     let odd = this.slotLeft[slot] === ODD_DAY;
     for (let a = this.apptAt[slot]; a < this.apptAt[slot] + this.apptCount[slot]; a++) {
-      odd ||= this.apptDay[a] === ODD_DAY || this.apptRank[a] === 2;
-      appointments.push({ rank: (this.apptRank[a] === 1 ? 'division' : 'section') as Rank, appointedOn: fromDayNumber(this.apptDay[a]) });
+      odd ||= this.apptDay[a] === ODD_DAY || this.apptRank[a] === 2 || this.apptLeft[a] === ODD_DAY;
+      const rank = (this.apptRank[a] === 1 ? 'division' : 'section') as Rank;
+      const appointedOn = fromDayNumber(this.apptDay[a]);
+      appointments.push(this.apptLeft[a] < 0 ? { rank, appointedOn } : { rank, appointedOn, leftOn: fromDayNumber(this.apptLeft[a]) });
     }
     const left = this.slotLeft[slot];
     // An odd record gets no terms here: its rows all go through parse().
