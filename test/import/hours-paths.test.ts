@@ -20,7 +20,8 @@ import path from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { hoursImport } from '../../src/commands/import-hours.js';
+import { hoursFast } from '../../src/import/hours-fast/index.js';
+import { hoursImport } from '../../src/import/kinds/hours.js';
 import { CadreError } from '../../src/errors.js';
 import { runImports } from '../../src/import/pipeline.js';
 import { testContext } from '../helpers/context.js';
@@ -224,7 +225,7 @@ async function importInto(db: string, file: string, opts: { skipInvalid: boolean
   const ctx = testContext({ cwd: path.dirname(db), now: NOW });
   let code: number;
   try {
-    code = await runImports([file], opts, ctx, () => hoursImport(ctx, { replaceHours: opts.replaceHours, fast }));
+    code = await runImports([file], opts, ctx, () => hoursImport(ctx, { replaceHours: opts.replaceHours, fast: fast ? hoursFast : null }));
   } catch (e) {
     if (!(e instanceof CadreError)) throw e;
     code = e.exitCode;
