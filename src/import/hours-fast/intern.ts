@@ -2,7 +2,7 @@
  * Byte-level structures of the hours fast path: cells found by their bytes,
  * and exact checks remembered per distinct cell text.
  */
-import { detached, grown } from '../kinds/hours-stage.js';
+import { detached, grown } from '../kinds/hours-rows.js';
 
 /** Distinct cell texts remembered per column; past this, cells are checked one by one. */
 export const MEMO_LIMIT = 1 << 17;

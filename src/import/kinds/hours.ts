@@ -24,7 +24,8 @@ import { CADRE_COLUMNS } from '../columns.js';
 import type { ImportKind, RowCollector } from '../pipeline.js';
 import { registerCourses, type CourseSeen } from './hours-courses.js';
 import { keepOtherHours, OtherHours, reportOtherHours } from './hours-other.js';
-import { detached, HoursStage, SORTED_ROWS, type HoursSink, type Staged } from './hours-stage.js';
+import { detached } from './hours-rows.js';
+import { HoursStage, SORTED_ROWS, type HoursSink, type Staged } from './hours-stage.js';
 
 export { SORTED_ROWS } from './hours-stage.js';
 
