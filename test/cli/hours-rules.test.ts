@@ -306,3 +306,35 @@ describe('full-width digits in hours', () => {
     expect(r.stderr).toMatch(/fw-bad\.csv, line 2, column 4 \(hours\): "２，５" uses a comma as the decimal mark/);
   });
 });
+
+describe('a cadre who left office and was appointed again', () => {
+  let o: Office;
+  let T4: string;
+  beforeAll(async () => {
+    o = await office();
+    o.write('t4.csv', '工号,姓名,部门,职级,任职日期,离任日期\nT4,丁,文学院,科级,2019-10-10,2021-06-30\n');
+    const first = await o.cli(['issue-accounts', 't4.csv', '--out', 'cred-t4.csv']);
+    expect(first.code, first.stderr).toBe(0);
+    T4 = fs.readFileSync(path.join(o.dir, 'cred-t4.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)[1]!.split(',')[0]!;
+    o.write('t4-again.csv', '工号,姓名,部门,职级,任职日期,离任日期\nT4,丁,文学院,处级,2025-10-08,\n');
+    const again = await o.cli(['issue-accounts', 't4-again.csv']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('appointed again on 2025-10-08');
+  }, 60_000);
+
+  it.each([
+    ['UTF-8, plain rows (the byte-level path)', 're.csv', (t: string) => Buffer.from(t, 'utf8')],
+    ['GBK (the general path)', 're-gbk.csv', (t: string) => gbk(t)],
+  ])('imports the rows of both series and skips those of the gap as after leaving office: %s', async (_, name, encode) => {
+    const p = name.replace(/\W/g, '').toUpperCase();
+    o.write(name, encode(`staff_no,姓名,course_code,completed_on,hours\nT4,丁,${p}1,2020-03-02,1\nT4,丁,${p}2,2023-05-01,1\nT4,丁,${p}3,2026-01-05,2\n`));
+    const r = await o.cli(['import-hours', name]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${name}, line 3, column 4 (completed_on): learner ${T4} left office on 2021-06-30; this row, dated 2023-05-01, is not imported`);
+    expect(r.stderr).toMatch(/rows read 3: new 2, duplicates 0, rejected 0, after leaving office: 1/);
+    expect(o.query('SELECT course_code AS code, completed_on AS date, quarters FROM hours WHERE course_code LIKE ? ORDER BY code', `${p}%`)).toEqual([
+      { code: `${p}1`, date: '2020-03-02', quarters: 4 },
+      { code: `${p}3`, date: '2026-01-05', quarters: 8 },
+    ]);
+  });
+});

@@ -1,11 +1,18 @@
 /**
  * import-hours has two ways to check a row: the byte-level fast path of
- * HoursCollector (plain UTF-8 rows, each cell's exact check remembered) and
- * parse(), which every row it declines goes through. The rules must not
- * depend on which one took a row: the whole import of a random file, run
- * in-process with the fast path and without it (`fast: false`, every row
- * through parse()), must leave the same database, print the same warnings
- * and summary, write the same rejected rows and exit the same way.
+ * src/import/hours-fast (plain UTF-8 rows, each cell's HOURS_CELLS rule
+ * remembered) and parse(), which every row it declines goes through. The
+ * rules must not depend on which one took a row: the whole import of a
+ * random file, run in-process with the fast path and without it (no
+ * accelerator, every row through parse()), must leave the same database,
+ * print the same warnings and summary, write the same rejected rows and exit
+ * the same way.
+ *
+ * On random rosters (both ranks, promotions, leavings, re-appointments after
+ * a gap, names with a space inside), row by row: every row the fast path
+ * takes is the record parse() gives for it, so one parse() rejects or skips
+ * it never takes; a header with a column the fast path does not carry gets
+ * no fast path at all; a column the tool does not know changes nothing.
  *
  * The rows mix what real exports hold: full-width digits and spaces in hours
  * and dates, rows dated after a cadre left office, before the appointment or
@@ -19,8 +26,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { hoursImport } from '../../src/commands/import-hours.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hoursFast } from '../../src/import/hours-fast/index.js';
+import { HOURS_CELLS, HOURS_SPEC, hoursImport, type HoursAccelerator } from '../../src/import/kinds/hours.js';
+import type { HoursSink } from '../../src/import/kinds/hours-stage.js';
+import { RowEnv, RowProblems } from '../../src/import/row-context.js';
+import { loadCadres } from '../../src/db/cadres.js';
+import { fromDayNumber } from '../../src/core/dates.js';
+import { openTable } from '../../src/io/table.js';
 import { CadreError } from '../../src/errors.js';
 import { runImports } from '../../src/import/pipeline.js';
 import { testContext } from '../helpers/context.js';
@@ -182,7 +195,8 @@ const layoutArb: fc.Arbitrary<Layout> = fc.record({
 
 const quote = (cell: string, all: boolean): string => (all || /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
-function fileText(rows: Row[], layout: Layout): string {
+/** `extra`: a column the tool does not know (both paths ignore it), put at that position. */
+function fileText(rows: Row[], layout: Layout, extra?: number): string {
   const cols: [string, (r: Row) => string][] = [];
   const c = (r: Row) => cadres[r.cadre];
   const learner = (r: Row) => (r.idForm === 1 ? c(r).learnerId.toLowerCase() : r.idForm === 2 ? 'WZ999999' : c(r).learnerId);
@@ -195,6 +209,10 @@ function fileText(rows: Row[], layout: Layout): string {
   if (layout.title) cols.push(['course_title', (r) => TITLES[r.title]]);
   if (layout.name) cols.push(['name', (r) => (r.nameForm === 1 ? '别人' : r.nameForm === 2 ? '' : c(r).name)]);
   const order = cols.map((_, i) => i).sort((a, b) => layout.order[a] - layout.order[b] || a - b);
+  if (extra !== undefined) {
+    cols.push(['备注', (r) => (r.title % 2 ? '' : `第${r.day}天`)]);
+    order.splice(extra % (order.length + 1), 0, cols.length - 1);
+  }
   const lines = [order.map((i) => cols[i][0]).join(',')];
   for (const r of rows) lines.push(order.map((i) => quote(cols[i][1](r), layout.quoteAll)).join(','));
   return lines.join('\n') + '\n';
@@ -219,12 +237,13 @@ const TABLES = {
 };
 
 /** Imports `file` into the database `db` (a cadre.db: the context opens the one in its folder). */
-async function importInto(db: string, file: string, opts: { skipInvalid: boolean; dryRun: boolean; replaceHours: boolean }, fast: boolean): Promise<Outcome> {
+/** `fast`: true for the accelerator as the command plugs it in, false for none, or a stand-in for it. */
+async function importInto(db: string, file: string, opts: { skipInvalid: boolean; dryRun: boolean; replaceHours: boolean }, fast: boolean | HoursAccelerator): Promise<Outcome> {
   if (path.basename(db) !== 'cadre.db') throw new Error('the context opens cadre.db in its folder');
   const ctx = testContext({ cwd: path.dirname(db), now: NOW });
   let code: number;
   try {
-    code = await runImports([file], opts, ctx, () => hoursImport(ctx, { replaceHours: opts.replaceHours, fast }));
+    code = await runImports([file], opts, ctx, () => hoursImport(ctx, { replaceHours: opts.replaceHours, fast: fast === true ? hoursFast : fast === false ? null : fast }));
   } catch (e) {
     if (!(e instanceof CadreError)) throw e;
     code = e.exitCode;
@@ -290,4 +309,208 @@ describe('the fast path and parse() make the same import', () => {
     },
     Math.max(60_000, RUNS * 400),
   );
+});
+
+// ---------------------------------------------------------------- random rosters, row by row
+
+/**
+ * A cadre's service record, as days from FIRST: appointments (rank, day), a
+ * leaving that ends the series before the next appointment (a gap until the
+ * re-appointment), and the latest series' leaving.
+ */
+interface Service {
+  appointments: { division: boolean; day: number; gap: number | null }[];
+  left: number | null;
+  /** The roster's name with a space inside (the file's name then matches with whitespace ignored only). */
+  spacedName: boolean;
+}
+
+const serviceArb: fc.Arbitrary<Service> = fc
+  .record({
+    days: fc.uniqueArray(fc.oneof({ arbitrary: fc.integer({ min: -1300, max: 700 }), weight: 4 }, { arbitrary: fc.integer({ min: 700, max: 1200 }), weight: 1 }), { minLength: 1, maxLength: 3 }),
+    ranks: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    gaps: fc.array(fc.option(fc.double({ min: 0, max: 0.999, noNaN: true }), { freq: 2 }), { minLength: 3, maxLength: 3 }),
+    left: fc.option(fc.integer({ min: 0, max: 1500 }), { freq: 2 }),
+    spacedName: fc.boolean(),
+  })
+  .map(({ days, ranks, gaps, left, spacedName }) => {
+    const sorted = [...days].sort((a, b) => a - b);
+    const appointments = sorted.map((day, i) => {
+      const next = sorted[i + 1];
+      // A leaving inside the series, before the next appointment.
+      const gap = next !== undefined && gaps[i] !== null ? day + Math.floor(gaps[i]! * (next - day)) : null;
+      return { division: ranks[i]!, day, gap };
+    });
+    return { appointments, left: left === null ? null : sorted[sorted.length - 1]! + left, spacedName };
+  });
+
+const iso = (day: number) => new Date(FIRST + day * DAY).toISOString().slice(0, 10);
+
+/** Puts the service records on the roster of the database `file` (the template's cadres, in order). */
+function setRoster(file: string, services: Service[]): void {
+  const db = new Database(file);
+  try {
+    db.transaction(() => {
+      cadres.forEach((c, i) => {
+        const s = services[i]!;
+        const id = (db.prepare('SELECT id FROM cadres WHERE learner_id = ?').get(c.learnerId) as { id: number }).id;
+        const name = s.spacedName ? `${c.name.slice(0, 1)} ${c.name.slice(1)}` : c.name;
+        db.prepare('UPDATE cadres SET name = ?, left_on = ? WHERE id = ?').run(name, s.left === null ? null : iso(s.left), id);
+        db.prepare('DELETE FROM appointments WHERE cadre_id = ?').run(id);
+        for (const a of s.appointments) {
+          db.prepare('INSERT INTO appointments (cadre_id, rank, rank_title, appointed_on, recorded_at, left_on) VALUES (?, ?, ?, ?, ?, ?)').run(
+            id,
+            a.division ? 'division' : 'section',
+            a.division ? '处级' : '科级',
+            iso(a.day),
+            '2026-01-01 00:00:00',
+            a.gap === null ? null : iso(a.gap),
+          );
+        }
+      });
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+/** What the fast path took of one line: the record parse() returns, and the title. */
+interface Taken {
+  cadreId: number;
+  code: string;
+  date: string;
+  quarters: number;
+  title: string | null;
+}
+
+/** The accelerator as the command plugs it in, carrying `carries`, with every file it opens and row it takes recorded. */
+function recording(carries: readonly string[]): { accelerator: HoursAccelerator; opens: number; taken: Map<number, Taken> } {
+  const log = {
+    opens: 0,
+    taken: new Map<number, Taken>(),
+    accelerator: {
+      carries,
+      open(db, header, sink, limits) {
+        log.opens++;
+        const spy: HoursSink = {
+          slots: sink.slots,
+          todayNum: sink.todayNum,
+          slotOf: (id) => sink.slotOf(id),
+          cadreOf: (slot) => sink.cadreOf(slot),
+          codeId: (code) => sink.codeId(code),
+          codeText: (code) => sink.codeText(code),
+          dayId: (date) => sink.dayId(date),
+          dayNum: (day) => sink.dayNum(day),
+          termOf: (slot, num) => sink.termOf(slot, num),
+          take(cadreId, code, day, quarters, title, line) {
+            log.taken.set(line, { cadreId, code: sink.codeText(code), date: fromDayNumber(sink.dayNum(day)), quarters, title });
+            sink.take(cadreId, code, day, quarters, title, line);
+          },
+        };
+        return hoursFast.open(db, header, spy, limits);
+      },
+    } satisfies HoursAccelerator,
+  };
+  return log;
+}
+
+/** Every row of `file` through parse() alone, on the roster of the database in `dir`: each line's record, or why not. */
+async function parseEach(dir: string, file: string): Promise<Map<number, Taken | 'rejected' | 'skipped'>> {
+  const ctx = testContext({ cwd: dir, now: NOW });
+  try {
+    const kind = hoursImport(ctx);
+    const env = new RowEnv(loadCadres(ctx.db({ readOnly: true })), ctx.policy(), ctx.today());
+    const { records } = await openTable(file, HOURS_SPEC);
+    const out = new Map<number, Taken | 'rejected' | 'skipped'>();
+    for await (const rec of records) {
+      const p = new RowProblems(file, rec);
+      if (rec.problem) p.list.push(rec.problem);
+      const values = rec.problem ? null : ((await kind.parse(rec, env, p, ctx)) as [number, string, string, number] | null);
+      if (values && p.ok) {
+        // The title as parse() reads it (it goes to the catalogue, not into the record).
+        const raw = rec.cells.course_title;
+        const t = raw === undefined ? null : HOURS_CELLS.course_title(raw);
+        out.set(rec.line, { cadreId: values[0], code: values[1], date: values[2], quarters: values[3], title: t && t.ok ? t.value : null });
+      } else out.set(rec.line, p.ok && p.skipped ? 'skipped' : 'rejected');
+    }
+    return out;
+  } finally {
+    ctx.dispose?.();
+  }
+}
+
+const RUNS_ROSTER = Number(process.env.HOURS_PATHS_RUNS ?? 100);
+const seen = { runs: 0, taken: 0, notTaken: 0, rejected: 0, skipped: 0, declined: 0, extra: 0, gaps: 0 };
+
+describe('random rosters, row by row: a row the fast path takes is the record parse() gives; one parse() rejects or skips it never takes', () => {
+  test.prop(
+    [
+      fc.array(serviceArb, { minLength: 4, maxLength: 4 }),
+      fc.array(rowArb, { minLength: 1, maxLength: 40, size: 'medium' }),
+      layoutArb,
+      // Now and then a column the tool does not know; now and then a fast path that does not carry one the header has.
+      fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary: fc.nat(), weight: 1 }),
+      fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.nat(), weight: 1 }),
+      fc.option(fc.array(rowArb, { minLength: 1, maxLength: 15 }), { nil: null, freq: 3 }),
+      fc.record({ skipInvalid: fc.boolean(), dryRun: fc.boolean(), replaceHours: fc.boolean() }),
+    ],
+    { seed: 20261202, numRuns: RUNS_ROSTER },
+  )(
+    `the same import either way, a header with a column it does not carry declined, one it does not know ignored alike (${RUNS_ROSTER} runs)`,
+    async (services, rows, layout, extra, narrow, before, opts) => {
+      const k = n++;
+      const base = path.join(dir, `roster-${k}`);
+      for (const side of ['start', 'fast', 'slow']) fs.mkdirSync(path.join(base, side), { recursive: true });
+      const start = path.join(base, 'start', 'cadre.db');
+      copyDb(template, start);
+      setRoster(start, services);
+      if (before) {
+        const earlier = path.join(base, 'start', 'earlier.csv');
+        fs.writeFileSync(earlier, fileText(before, layout));
+        await importInto(start, earlier, { skipInvalid: true, dryRun: false, replaceHours: false }, true);
+        checkpoint(start);
+      }
+      const file = path.join(base, 'week.csv');
+      fs.writeFileSync(file, fileText(rows, layout, extra ?? undefined));
+      // `narrow`: the fast path carries every column but one the header has (a rule it would not apply).
+      const header = fs.readFileSync(file, 'utf8').split('\n')[0]!.split(',');
+      const inHeader = HOURS_SPEC.columns.map((c) => c.key).filter((key) => header.includes(key));
+      const dropped = narrow === null ? null : inHeader[narrow % inHeader.length]!;
+      const log = recording(hoursFast.carries.filter((key) => key !== dropped));
+      copyDb(start, path.join(base, 'fast', 'cadre.db'));
+      copyDb(start, path.join(base, 'slow', 'cadre.db'));
+      const fast = await importInto(path.join(base, 'fast', 'cadre.db'), file, opts, log.accelerator);
+      const slow = await importInto(path.join(base, 'slow', 'cadre.db'), file, opts, false);
+      const parsed = await parseEach(path.join(base, 'start'), file);
+      fs.rmSync(base, { recursive: true, force: true });
+
+      expect(fast.code).toBe(slow.code);
+      expect(fast.stderr).toBe(slow.stderr);
+      expect(fast.rejected).toBe(slow.rejected);
+      expect(fast.tables).toEqual(slow.tables);
+      // A file already imported is never read; any other opens the fast path, unless the header has a column it does not carry.
+      const read = !/already imported/.test(fast.stderr);
+      expect(log.opens).toBe(read && dropped === null ? 1 : 0);
+      if (dropped !== null) expect(log.taken.size).toBe(0);
+      for (const [line, taken] of log.taken) expect({ line, record: parsed.get(line) }).toEqual({ line, record: taken });
+
+      seen.runs++;
+      seen.taken += log.taken.size;
+      if (dropped !== null && read) seen.declined++;
+      if (extra !== null && dropped === null && log.taken.size > 0) seen.extra++;
+      if (services.some((s) => s.appointments.some((a) => a.gap !== null))) seen.gaps++;
+      for (const [line, r] of parsed) {
+        if (r === 'rejected') seen.rejected++;
+        else if (r === 'skipped') seen.skipped++;
+        else if (!log.taken.has(line) && dropped === null && read) seen.notTaken++;
+      }
+    },
+    Math.max(60_000, RUNS_ROSTER * 600),
+  );
+
+  it('and the property was not vacuous: rows taken, rows left to parse(), rejected and skipped rows, declined headers, unknown columns, gaps', () => {
+    expect(seen.runs).toBe(RUNS_ROSTER);
+    for (const [what, count] of Object.entries(seen)) expect({ what, some: count > 0 }).toEqual({ what, some: true });
+  });
 });

@@ -16,7 +16,8 @@ import { fc, test } from '@fast-check/vitest';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { computeAudits } from '../../../src/report/audit-run.js';
-import { HOURS_SPEC, hoursImport } from '../../../src/commands/import-hours.js';
+import { hoursFast } from '../../../src/import/hours-fast/index.js';
+import { HOURS_SPEC, hoursImport } from '../../../src/import/kinds/hours.js';
 import { auditTerm, type CadreFacts, type Designation, type EssayFact, type HourFact, type TrainingFact } from '../../../src/core/audit.js';
 import { currentTerm } from '../../../src/core/terms.js';
 import { countZi } from '../../../src/core/wordcount.js';
@@ -248,7 +249,7 @@ async function importAndAudit(w: World, dir: string, file: string, parallelFrom?
   copyDb(w.template, path.join(dir, 'cadre.db'));
   const ctx = testContext({ cwd: dir, now: '2026-11-25T10:00:00' });
   try {
-    const code = await runImports([file], {}, ctx, () => hoursImport(ctx));
+    const code = await runImports([file], {}, ctx, () => hoursImport(ctx, { fast: hoursFast }));
     // parallelFrom 1: the facts read on a worker thread, as a large office's are.
     const audits = (await computeAudits(ctx, { learnerIds: [] }, parallelFrom)).audited.map((a) => auditJson(a));
     const transcripts: Record<string, unknown>[] = [];
@@ -440,7 +441,7 @@ export function registerProperties(runs: PropertyRuns): void {
           const batchesBefore = batches();
           let code: number;
           try {
-            code = await runImports([file], {}, ctx, () => hoursImport(ctx));
+            code = await runImports([file], {}, ctx, () => hoursImport(ctx, { fast: hoursFast }));
           } catch (e) {
             // A command may also refuse by throwing a CadreError (exit 2); anything else is a crash.
             if (!(e instanceof CadreError)) throw e;

@@ -1,0 +1,150 @@
+/**
+ * The TEMP tables an hours import stages a file's valid rows in, and the
+ * statements that read them against `hours` (src/import/kinds/hours.ts says
+ * when each runs).
+ *
+ * The stage: one row per valid file row, in (cadre, course, date, line)
+ * order when the file fitted in one sorted run. `cd` packs the course and
+ * date indexes (code × 2^17 + date: dates run 1900 … 2099, fewer than 2^17
+ * days), `tf` the term index and flags (term × 4 + flags), to bind fewer
+ * values. Flag LEAD: the first row of its (cadre, course, term) group;
+ * KEY_FIRST: the first of its (cadre, course, date) key, the one that goes in.
+ * `sorted` below: the stage is one sorted run, so its flags hold.
+ */
+import type { DB } from './open.js';
+
+export const LEAD = 1;
+export const KEY_FIRST = 2;
+export const DAY_BITS = 17;
+/** Rows per multi-row INSERT into the stage. */
+export const STAGE_BATCH = 256;
+
+const STAGE_DDL = [
+  'CREATE TEMP TABLE stage (cadre_id INTEGER, line INTEGER, cd INTEGER, quarters INTEGER, tf INTEGER)',
+  'CREATE TEMP TABLE stage_codes (i INTEGER PRIMARY KEY, code TEXT)',
+  'CREATE TEMP TABLE stage_days (i INTEGER PRIMARY KEY, day TEXT)',
+  'CREATE TEMP TABLE stage_terms (i INTEGER PRIMARY KEY, term_start TEXT, term_end TEXT)',
+];
+const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms'].map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; ');
+
+/** The stage's tables, in one string (ImportKind.stageDdl). */
+export const HOURS_STAGE_DDL = STAGE_DDL.join('; ');
+
+/** The stage with its dictionaries resolved (stage first, so rows come in stage order). */
+const STAGED_ROWS = `temp.stage s CROSS JOIN temp.stage_codes c ON c.i = s.cd >> ${DAY_BITS} CROSS JOIN temp.stage_days d ON d.i = s.cd & ${(1 << DAY_BITS) - 1}`;
+const STAGED = `${STAGED_ROWS} CROSS JOIN temp.stage_terms t ON t.i = s.tf >> 2`;
+/**
+ * The record on file with a staged row's key, found in the covering index of hours by cadre and date:
+ * it holds the record's id and hours, so comparing the hours visits no table page (the unique index
+ * of the key does not hold them, and SQLite would pick it).
+ */
+const ON_FILE = 'JOIN hours h INDEXED BY hours_by_cadre_day ON h.cadre_id = s.cadre_id AND h.course_code = c.code AND h.completed_on = d.day';
+
+/** A new, empty stage (one an earlier file left is dropped). */
+export function createHoursStage(db: DB): void {
+  db.exec(DROP_STAGE);
+  for (const ddl of STAGE_DDL) db.exec(ddl);
+}
+
+/** Writes into the stage; `rows` takes STAGE_BATCH rows of 5 values (cadre_id, line, cd, quarters, tf), `row` one. */
+export interface HoursStageWriter {
+  rows(values: number[]): void;
+  row(values: number[]): void;
+  code(i: number, code: string): void;
+  day(i: number, day: string): void;
+  term(i: number, start: string, end: string): void;
+}
+
+export function hoursStageWriter(db: DB): HoursStageWriter {
+  const cols = '(?, ?, ?, ?, ?)';
+  const one = db.prepare(`INSERT INTO temp.stage VALUES ${cols}`);
+  const many = db.prepare(`INSERT INTO temp.stage VALUES ${new Array(STAGE_BATCH).fill(cols).join(', ')}`);
+  // The dictionaries as they stand (they only grow; earlier runs' entries stay the same).
+  const codes = db.prepare('INSERT OR REPLACE INTO temp.stage_codes VALUES (?, ?)');
+  const days = db.prepare('INSERT OR REPLACE INTO temp.stage_days VALUES (?, ?)');
+  const terms = db.prepare('INSERT OR REPLACE INTO temp.stage_terms VALUES (?, ?, ?)');
+  return {
+    rows: (values) => void many.run(values),
+    row: (values) => void one.run(values),
+    code: (i, code) => void codes.run(i, code),
+    day: (i, day) => void days.run(i, day),
+    term: (i, start, end) => void terms.run(i, start, end),
+  };
+}
+
+/** Staged (cadre, course, term) groups whose term holds no record of the course on file. */
+export function countNewStagedGroups(db: DB, sorted: boolean): number {
+  return db
+    .prepare(
+      sorted
+        ? `SELECT COUNT(*) FROM ${STAGED} WHERE s.tf & ${LEAD}
+             AND NOT EXISTS (SELECT 1 FROM hours h WHERE h.cadre_id = s.cadre_id AND h.course_code = c.code
+                             AND h.completed_on BETWEEN t.term_start AND t.term_end)`
+        : `SELECT COUNT(*) FROM (SELECT s.cadre_id, c.code, t.term_start, t.term_end FROM ${STAGED} GROUP BY s.cadre_id, c.code, s.tf >> 2) g
+           WHERE NOT EXISTS (SELECT 1 FROM hours h WHERE h.cadre_id = g.cadre_id AND h.course_code = g.code
+                             AND h.completed_on BETWEEN g.term_start AND g.term_end)`,
+    )
+    .pluck()
+    .get() as number;
+}
+
+/** Records on file whose key a staged row has with other hours: [record id, line, the row's hours, the record's], by line. */
+export function stagedOtherHours(db: DB, sorted: boolean): Iterable<[number, number, number, number]> {
+  return db
+    .prepare(
+      sorted
+        ? `SELECT h.id, s.line, s.quarters, h.quarters FROM ${STAGED_ROWS}
+           ${ON_FILE}
+           WHERE s.tf & ${KEY_FIRST} AND h.quarters <> s.quarters ORDER BY s.line`
+        : `SELECT h.id, MIN(s.line), MAX(s.quarters), h.quarters FROM ${STAGED_ROWS}
+           ${ON_FILE}
+           GROUP BY h.id HAVING MAX(s.quarters) <> h.quarters ORDER BY MIN(s.line)`,
+    )
+    .raw()
+    .iterate() as Iterable<[number, number, number, number]>;
+}
+
+/**
+ * Records already on file with a staged row's key: batch `batchId` vouches
+ * for them too, with the first line that carried each. Each one whose hours
+ * the row does not give is passed to `other` as it goes by (the only rows
+ * that cost a call): it is never dropped silently. Returns how many records
+ * were vouched for.
+ */
+export function vouchForStagedHours(db: DB, batchId: number, sorted: boolean, other: (id: number, line: number, quarters: number, stored: number) => void): number {
+  db.function('cadre_other_hours', (id: number, line: number, quarters: number, stored: number) => {
+    other(id, line, quarters, stored);
+    return line;
+  });
+  return db
+    .prepare(
+      sorted
+        ? `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
+           SELECT 'hours', h.id, ?, CASE WHEN h.quarters = s.quarters THEN s.line ELSE cadre_other_hours(h.id, s.line, s.quarters, h.quarters) END
+           FROM ${STAGED_ROWS}
+           ${ON_FILE}
+           WHERE s.tf & ${KEY_FIRST}`
+        : `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
+           SELECT 'hours', h.id, ?, CASE WHEN h.quarters = MAX(s.quarters) THEN MIN(s.line) ELSE cadre_other_hours(h.id, MIN(s.line), MAX(s.quarters), h.quarters) END
+           FROM ${STAGED_ROWS}
+           ${ON_FILE}
+           GROUP BY h.id`,
+    )
+    .run(batchId).changes;
+}
+
+/** Inserts the kept row of every staged key not on file (in key order: the indexes of hours are appended to). */
+export function insertStagedHours(db: DB, batchId: number | null, enteredBy: string, sorted: boolean): void {
+  db.prepare(
+    sorted
+      ? `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
+         SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} WHERE s.tf & ${KEY_FIRST} ORDER BY s.rowid`
+      : `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
+         SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} ORDER BY s.cadre_id, c.code, d.day, s.quarters DESC, s.line`,
+  ).run(batchId, enteredBy);
+}
+
+/** Up to `limit` staged course codes the catalogue does not have. */
+export function stagedCodesNotInCatalogue(db: DB, limit: number): string[] {
+  return db.prepare('SELECT c.code FROM temp.stage_codes c WHERE NOT EXISTS (SELECT 1 FROM courses WHERE code = c.code) LIMIT ?').pluck().all(limit) as string[];
+}
