@@ -238,12 +238,12 @@ const TABLES = {
 
 /** Imports `file` into the database `db` (a cadre.db: the context opens the one in its folder). */
 /** `fast`: true for the accelerator as the command plugs it in, false for none, or a stand-in for it. */
-async function importInto(db: string, file: string, opts: { skipInvalid: boolean; dryRun: boolean; replaceHours: boolean }, fast: boolean | HoursAccelerator): Promise<Outcome> {
+async function importInto(db: string, file: string, opts: { skipInvalid: boolean; dryRun: boolean; replaceHours: boolean }, fast: boolean | HoursAccelerator, sortedRows?: number): Promise<Outcome> {
   if (path.basename(db) !== 'cadre.db') throw new Error('the context opens cadre.db in its folder');
   const ctx = testContext({ cwd: path.dirname(db), now: NOW });
   let code: number;
   try {
-    code = await runImports([file], opts, ctx, () => hoursImport(ctx, { replaceHours: opts.replaceHours, fast: fast === true ? hoursFast : fast === false ? null : fast }));
+    code = await runImports([file], opts, ctx, () => hoursImport(ctx, { replaceHours: opts.replaceHours, fast: fast === true ? hoursFast : fast === false ? null : fast, sortedRows }));
   } catch (e) {
     if (!(e instanceof CadreError)) throw e;
     code = e.exitCode;
@@ -441,7 +441,7 @@ async function parseEach(dir: string, file: string): Promise<Map<number, Taken |
 }
 
 const RUNS_ROSTER = Number(process.env.HOURS_PATHS_RUNS ?? 100);
-const seen = { runs: 0, taken: 0, notTaken: 0, rejected: 0, skipped: 0, declined: 0, extra: 0, gaps: 0 };
+const seen = { runs: 0, taken: 0, notTaken: 0, rejected: 0, skipped: 0, declined: 0, extra: 0, gaps: 0, sortedRuns: 0 };
 
 describe('random rosters, row by row: a row the fast path takes is the record parse() gives; one parse() rejects or skips it never takes', () => {
   test.prop(
@@ -454,11 +454,13 @@ describe('random rosters, row by row: a row the fast path takes is the record pa
       fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.nat(), weight: 1 }),
       fc.option(fc.array(rowArb, { minLength: 1, maxLength: 15 }), { nil: null, freq: 3 }),
       fc.record({ skipInvalid: fc.boolean(), dryRun: fc.boolean(), replaceHours: fc.boolean() }),
+      // Now and then the rows staged in several sorted runs (as a file of more than 2 million rows is).
+      fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 8 }), weight: 1 }),
     ],
     { seed: 20261202, numRuns: RUNS_ROSTER },
   )(
     `the same import either way, a header with a column it does not carry declined, one it does not know ignored alike (${RUNS_ROSTER} runs)`,
-    async (services, rows, layout, extra, narrow, before, opts) => {
+    async (services, rows, layout, extra, narrow, before, opts, sortedRows) => {
       const k = n++;
       const base = path.join(dir, `roster-${k}`);
       for (const side of ['start', 'fast', 'slow']) fs.mkdirSync(path.join(base, side), { recursive: true });
@@ -480,8 +482,8 @@ describe('random rosters, row by row: a row the fast path takes is the record pa
       const log = recording(hoursFast.carries.filter((key) => key !== dropped));
       copyDb(start, path.join(base, 'fast', 'cadre.db'));
       copyDb(start, path.join(base, 'slow', 'cadre.db'));
-      const fast = await importInto(path.join(base, 'fast', 'cadre.db'), file, opts, log.accelerator);
-      const slow = await importInto(path.join(base, 'slow', 'cadre.db'), file, opts, false);
+      const fast = await importInto(path.join(base, 'fast', 'cadre.db'), file, opts, log.accelerator, sortedRows);
+      const slow = await importInto(path.join(base, 'slow', 'cadre.db'), file, opts, false, sortedRows);
       const parsed = await parseEach(path.join(base, 'start'), file);
       fs.rmSync(base, { recursive: true, force: true });
 
@@ -500,6 +502,7 @@ describe('random rosters, row by row: a row the fast path takes is the record pa
       if (dropped !== null && read) seen.declined++;
       if (extra !== null && dropped === null && log.taken.size > 0) seen.extra++;
       if (services.some((s) => s.appointments.some((a) => a.gap !== null))) seen.gaps++;
+      if (sortedRows !== undefined && rows.length > sortedRows && fast.tables.hours.length > 0) seen.sortedRuns++;
       for (const [line, r] of parsed) {
         if (r === 'rejected') seen.rejected++;
         else if (r === 'skipped') seen.skipped++;
@@ -509,7 +512,7 @@ describe('random rosters, row by row: a row the fast path takes is the record pa
     Math.max(60_000, RUNS_ROSTER * 600),
   );
 
-  it('and the property was not vacuous: rows taken, rows left to parse(), rejected and skipped rows, declined headers, unknown columns, gaps', () => {
+  it('and the property was not vacuous: rows taken, rows left to parse(), rejected and skipped rows, declined headers, unknown columns, gaps, several sorted runs', () => {
     expect(seen.runs).toBe(RUNS_ROSTER);
     for (const [what, count] of Object.entries(seen)) expect({ what, some: count > 0 }).toEqual({ what, some: true });
   });
