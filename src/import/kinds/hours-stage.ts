@@ -297,6 +297,8 @@ export class HoursStage implements HoursSink {
     const db = this.db;
     const stage = hoursStageWriter(db);
     const params: number[] = new Array(STAGE_BATCH * 5);
+    // Only the TEMP stage is written (temp.stage and its dictionaries, through hoursStageWriter): a
+    // deferred transaction, which takes no lock on the database while a large file is staged.
     const write = db.transaction(() => {
       let k = 0;
       let pCadre = -1;
