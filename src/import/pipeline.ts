@@ -223,7 +223,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
         counts.read++;
         if (collector && row.fields.length === width && collector.fast(row.fields, row.line)) continue;
         const rec = table.toRecord(row);
-        const p = new RowProblems(file, rec);
+        const p = new RowProblems(file, rec, header.names);
         let values: unknown[] | null = null;
         if (rec.problem) p.list.push(rec.problem);
         else values = await kind.parse(rec, env(), p, ctx);

@@ -31,7 +31,7 @@ export class RowProblems {
   skipped: Problem | null = null;
   skip(key: string | null, reason: Problem['reason']): void {
     const column = key ? this.rec.columnOf(key) : undefined;
-    this.skipped ??= { file: this.file, line: this.rec.line, ...(column ? { column, columnName: key ?? undefined } : {}), reason };
+    this.skipped ??= { file: this.file, line: this.rec.line, ...(column ? { column, columnName: this.names?.[column - 1] || key || undefined } : {}), reason };
   }
   get ok(): boolean {
     return this.list.length === 0;

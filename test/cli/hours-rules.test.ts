@@ -97,8 +97,16 @@ describe('a row dated after the cadre left office', () => {
     o.write('week28-gbk.csv', gbk(`学员编号,课程编号,完成日期,学时\r\n${T2},K4,2026-07-03,1\r\n${T2},K5,2026-06-01,1\r\n`));
     const r = await o.cli(['import-hours', 'week28-gbk.csv'], 'zh');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`week28-gbk.csv 第 2 行 第 3 列（completed_on）: 学员 ${T2} 已于 2026-06-30 离任，本行日期 2026-07-03 在离任之后，未导入`);
+    expect(r.stderr).toContain(`week28-gbk.csv 第 2 行 第 3 列（完成日期）: 学员 ${T2} 已于 2026-06-30 离任，本行日期 2026-07-03 在离任之后，未导入`);
     expect(r.stderr).toMatch(/读取 2 行：新增 1，重复 0，拒绝 0，离任后未导入 1/);
+  });
+
+  it('a refused row names the column by the header the office wrote (学时, not hours)', async () => {
+    const { T1 } = o.ids;
+    o.write('zh-bad.csv', `学员编号,课程编号,完成日期,学时\n${T1},K8,2025-10-01,3小时\n`);
+    const r = await o.cli(['import-hours', 'zh-bad.csv'], 'zh');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('zh-bad.csv 第 2 行 第 4 列（学时）: “3小时”带有单位“小时”');
   });
 
   it('a row after leaving with a bad cell is still an error of the file: refused, nothing written', async () => {
