@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../io/atomic-file.js';
 
 export interface Leftover {
   file: string;
@@ -20,13 +21,7 @@ export interface Leftover {
 const PATTERNS = [/^\..+\.(\d+)\.[0-9a-f]+\.cadre-tmp(?:-journal|-wal|-shm)?$/, /^.+\.restore-(\d+)\.tmp(?:-journal|-wal|-shm)?$/];
 
 function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid === process.pid || processAlive(pid);
 }
 
 /** The pid in the name of a temporary of this tool, if it is one. */

@@ -22,7 +22,7 @@ import { localTimestamp } from '../local-time.js';
 import { credentialsRunChecker } from '../db/journal-read.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, UsageError, msg } from '../errors.js';
-import { AtomicFile, sweepStaleTemps, writeFileAtomic } from '../io/atomic-file.js';
+import { AtomicFile, processAlive, sweepStaleTemps, writeFileAtomic } from '../io/atomic-file.js';
 import { BOM, toCsv } from '../io/csv-out.js';
 
 export interface Credential {
@@ -174,7 +174,7 @@ export function sweepPendingCredentials(db: DB): string[] {
     const m = PENDING.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
+    if (pid === process.pid || processAlive(pid)) continue;
     const file = path.join(dir, name);
     try {
       const marker = JSON.parse(fs.readFileSync(file, 'utf8')) as PendingMarker;
@@ -200,15 +200,6 @@ function sameContent(file: string, sha256: string): boolean {
     return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') === sha256;
   } catch {
     return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -506,7 +506,7 @@ export function sweepStaleTemps(dir: string): string[] {
     if (!name.endsWith(TEMP_SUFFIX) || !name.startsWith('.')) continue;
     const m = /\.(\d+)\.([0-9a-f]+)\.cadre-tmp$/.exec(name);
     const pid = Number(m?.[1]);
-    if (!m || !m[2].startsWith(HOST_TAG) || !pid || pid === process.pid || alive(pid)) continue;
+    if (!m || !m[2].startsWith(HOST_TAG) || !pid || pid === process.pid || processAlive(pid)) continue;
     try {
       fs.rmSync(path.join(dir, name), { force: true });
       removed.push(name);
@@ -517,7 +517,8 @@ export function sweepStaleTemps(dir: string): string[] {
   return removed;
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` is still running on this machine (one that exists but is not ours counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
