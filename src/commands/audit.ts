@@ -10,7 +10,7 @@ import { addDays } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { ReportedFailure, UsageError, msg } from '../errors.js';
-import { forEachAudit, planAudit, PARALLEL_FROM, withReader } from '../report/audit-run.js';
+import { forEachAudit, planAudit, withReader } from '../report/audit-run.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 
@@ -79,8 +79,8 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   if (format === 'xlsx' && !opts.splitBy && !opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
   // The output file is checked before the audit is made: an existing one is refused at once, not after the work.
   const out = opts.splitBy ? undefined : outFile(ctx, opts.out, !!opts.overwrite);
-  // A large office's facts are read on a second thread, started now so that its start overlaps the planning.
-  return withReader(ctx, opts, PARALLEL_FROM, async (reader) => {
+  // The facts' reader starts now, so that its start overlaps the planning.
+  return withReader(ctx, opts, async (reader) => {
     const plan = planAudit(ctx, opts);
     const { ev } = plan;
     // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.

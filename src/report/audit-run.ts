@@ -109,7 +109,12 @@ async function startReader(ctx: Context, opts: AuditScope, parallelFrom: number)
 }
 
 /** Runs `fn` with the reader startReader gives (or null), stopped however `fn` ends. */
-export async function withReader<T>(ctx: Context, opts: AuditScope, parallelFrom: number, fn: (reader: FactsReader | null) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with the source of the audit's facts: where they are read (this
+ * thread, or a worker for a large office) is decided here and in db/facts,
+ * never by the caller, who only hands the reader back to forEachAudit.
+ */
+export async function withReader<T>(ctx: Context, opts: AuditScope, fn: (reader: FactsReader | null) => Promise<T>, parallelFrom = PARALLEL_FROM): Promise<T> {
   const reader = await startReader(ctx, opts, parallelFrom);
   try {
     return await fn(reader);
@@ -145,11 +150,11 @@ export async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: Aud
 
 /** Audits the chosen cadres, all held at once, in learner-ID order. */
 export async function computeAudits(ctx: Context, opts: AuditScope, parallelFrom = PARALLEL_FROM): Promise<{ audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] }> {
-  return withReader(ctx, opts, parallelFrom, async (reader) => {
+  return withReader(ctx, opts, async (reader) => {
     const plan = planAudit(ctx, opts);
     const audited: AuditedCadre[] = [];
     await forEachAudit(ctx, plan, (a) => audited.push(a), reader);
     return { audited, ev: plan.ev, year: plan.year, notInView: plan.notInView };
-  });
+  }, parallelFrom);
 }
 

@@ -62,7 +62,7 @@ describe('xlsx in', () => {
     await writeXlsx('bad.xlsx', [['学员编号', '课程编号', '完成日期', '学时'], [ids.X1, 'C2', '2025-02-30', 1]]);
     const r = await cli(['import-hours', 'bad.xlsx']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.xlsx, line 2, column 3 \(completed_on\)/);
+    expect(r.stderr).toMatch(/bad\.xlsx, line 2, column 3 \(完成日期\)/);
   });
 });
 
