@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
 import { openDatabase } from '../../src/db/open.js';
-import { binPath, cadre, checkpoint, isRoot, makeWorkspace, NO_CRASH, NOBODY, removeScratch, soundness, spawnCadre, tempDir, type Workspace } from '../robustness/lib/cadre.js';
+import { binPath, cadre, checkpoint, isRoot, makeWorkspace, NO_CRASH, NOBODY, otherUserCanRun, removeScratch, soundness, spawnCadre, tempDir, type Workspace } from '../robustness/lib/cadre.js';
 
 afterAll(removeScratch);
 
@@ -261,7 +261,7 @@ describe('backups', () => {
   }, 30_000);
 });
 
-describe('a database in a read-only folder', () => {
+describe.runIf(otherUserCanRun())('a database in a read-only folder', () => {
   let dir: string;
   let ro: string;
   let as: { uid?: number; gid?: number };

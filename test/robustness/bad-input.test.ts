@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cadre, checkpoint, copyDb, dbHash, isRoot, keepForRemoval, NO_CRASH, NOBODY, removeScratch, repoRoot, sha256, tempDir } from './lib/cadre.js';
+import { cadre, checkpoint, copyDb, dbHash, isRoot, keepForRemoval, NO_CRASH, NOBODY, otherUserCanRun, removeScratch, repoRoot, sha256, tempDir } from './lib/cadre.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/bad');
 const fixture = (name: string): string => path.join(fixtures, name);
@@ -198,8 +198,9 @@ describe.concurrent('paths that are not readable files, databases that cannot be
   // As root every file is readable and writable, so the child runs as nobody; as any other user, as that user.
   const other = isRoot() ? NOBODY : undefined;
   const asOther = other === undefined ? {} : { uid: other, gid: other };
+  const canRunAsOther = otherUserCanRun();
 
-  it('an input file without read permission', async () => {
+  it.runIf(canRunAsOther)('an input file without read permission', async () => {
     const { dir, db } = caseDir(other);
     const input = path.join(dir, 'locked.csv');
     fs.copyFileSync(fixture('cr-only.csv'), input);
@@ -212,7 +213,7 @@ describe.concurrent('paths that are not readable files, databases that cannot be
     expect(dbHash(db)).toBe(baseHash);
   });
 
-  it.each([
+  it.runIf(canRunAsOther).each([
     ['import-hours', fixture('cr-only.csv')],
     ['record-essay', 'WZ260001', '--kind', 'reflection', '--title', 'T', '--submitted-on', '2025-10-01', '--chars', '4000'],
   ])('a read-only database (%s)', async (...args) => {

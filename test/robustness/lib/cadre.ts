@@ -7,7 +7,7 @@
  * The clock is fixed (CADRE_NOW) so learner IDs (WZ26xxxx) and "not after
  * today" do not depend on the day the tests run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -210,3 +210,17 @@ export const prng: (seed: number) => () => number = mulberry32;
 
 export const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 export const NOBODY = 65534;
+
+/**
+ * Whether the tool can run as another user here: as root, tests that need file
+ * modes enforced run it as `nobody`, who must be able to read the repository
+ * (a clone under a 0700 folder cannot be). Where not, those tests are skipped
+ * with the reason printed.
+ */
+export function otherUserCanRun(): boolean {
+  if (!isRoot()) return true;
+  const r = spawnSync(process.execPath, [binPath, '--version'], { uid: NOBODY, gid: NOBODY, stdio: 'ignore', timeout: 30_000 });
+  const ok = r.status === 0;
+  if (!ok) console.warn(`skipped: the tests that run cadre as another user (nobody) need ${repoRoot} readable by nobody, and it is not (a folder above it is private)`);
+  return ok;
+}
