@@ -5,61 +5,70 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sample = path.join(root, 'data', 'sample');
-const out = path.join(root, 'demo-out');
+// CADRE_DEMO_OUT: where the demo's database and files go (the tests use a temporary folder); demo-out/ by default.
+const out = path.resolve(process.env.CADRE_DEMO_OUT || path.join(root, 'demo-out'));
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 const lang = process.env.CADRE_LANG || 'zh';
+// The headings come from the tool's own catalogue, in the language the demo runs in.
+const { createTranslator } = await import(pathToFileURL(path.join(root, 'dist', 'i18n', 'index.js')).href);
+const { t } = createTranslator(lang === 'en' ? 'en' : 'zh');
 const env = { ...process.env, CADRE_DB: path.join(out, 'cadre.db'), CADRE_LANG: lang, CADRE_OPERATOR: 'demo' };
+
+// Bold commands and coloured headings on a terminal only (NO_COLOR respected), plain text in a pipe or a file.
+const styled = process.stdout.isTTY && !process.env.NO_COLOR;
+const bold = (s) => (styled ? `\u001b[1m${s}\u001b[22m` : s);
+const cyan = (s) => (styled ? `\u001b[36m${s}\u001b[39m` : s);
 
 function cadre(args, { expect = 0 } = {}) {
   const shown = args.map((a) => (/[\s]/.test(a) ? JSON.stringify(a) : a)).join(' ');
-  process.stdout.write(`\n\u001b[1m$ cadre ${shown}\u001b[22m\n`);
+  process.stdout.write(`\n${bold(`$ cadre ${shown}`)}\n`);
   const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cadre.js'), ...args], { cwd: sample, env, stdio: 'inherit' });
   if (r.status !== expect) {
-    process.stderr.write(`demo: "cadre ${shown}" exited ${r.status}, expected ${expect}\n`);
+    process.stderr.write(`${t('demo.failed', { command: shown, code: String(r.status), expected: String(expect) })}\n`);
     process.exit(1);
   }
 }
 
-const section = (title) => process.stdout.write(`\n\u001b[36m== ${title} ==\u001b[39m\n`);
+const section = (title) => process.stdout.write(`\n${cyan(`== ${title} ==`)}\n`);
 
-section('1. Accounts from the HR roster (re-running is safe; a promotion opens a new term)');
+section(t('demo.accounts'));
 cadre(['issue-accounts', 'roster.csv', '--out', path.join(out, 'credentials.csv')]);
 cadre(['issue-accounts', 'roster.csv']);
 cadre(['issue-accounts', 'roster-2026.csv']);
 
-section('2. Required courses of 2025-2026');
+section(t('demo.required'));
 cadre(['require', '--year', '2025', '--rank', 'division', 'C001', 'C002', 'C003', 'C004', 'C005', '--hours', '2']);
 cadre(['require', '--year', '2025', '--rank', 'section', 'C006']);
 cadre(['require', '--year', '2025', '--rank', 'section', 'C001', 'C002']);
 
-section('3. Weekly study-hour exports: UTF-8, GBK with Chinese headers, UTF-8 BOM with Excel dates');
+section(t('demo.hours'));
 cadre(['import-hours', 'hours-2025-w38.csv', '学时-2025-w45.csv', 'hours-2026-w10.csv']);
 cadre(['import-hours', 'hours-2025-w38.csv']);
 cadre(['import-hours', 'hours-bad.csv'], { expect: 2 });
 cadre(['courses', '--format', 'table']);
 
-section('4. Essays (the tool counts 字数 in .txt/.md/.docx), topic training, exams');
+section(t('demo.essays'));
 cadre(['import-essays', 'essays.csv']);
 cadre(['record-essay', learnerIdOf('S002'), '--kind', 'reflection', '--title', '学习心得', '--submitted-on', '2026-02-10', '--file', 'essays/王芳-心得.md'], { expect: 2 });
 cadre(['import-training', 'training.csv']);
 cadre(['import-exams', 'exams.csv']);
 
-section('5. Audit as of 30 June 2026');
+section(t('demo.audit'));
 cadre(['audit', '--as-of', '2026-06-30', '--format', 'table']);
 
-section('6. Year-end shortfall list for 2025-2026, to send to departments');
+section(t('demo.shortfall'));
 cadre(['audit', '--year', '2025', '--shortfall', '--format', 'table']);
 cadre(['audit', '--year', '2025', '--shortfall', '--format', 'csv', '--out', path.join(out, 'shortfall-2025.csv')]);
 
-section('7. One transcript (学习档案)');
+section(t('demo.transcript'));
 cadre(['audit', '--as-of', '2026-06-30', '--format', 'table', learnerIdOf('S006')]);
 
-process.stdout.write(`\nDemo database and files: ${out}\n`);
+process.stdout.write(`\n${t('demo.where', { dir: out })}\n`);
 
 /** The learner ID issued to a staff number, from the credentials file. */
 function learnerIdOf(staffNo) {
