@@ -204,6 +204,18 @@ export async function failureExit(e: unknown, tr: Translator, err: Stream, color
   return 70;
 }
 
+/**
+ * Runs a command's module with its folded options in `ctx` (main, and the
+ * in-process test runner, both come through here). `--amend` first gives the
+ * context its permit: the run may change records of a closed year, each
+ * change recorded with the reason (src/shell/amend.ts).
+ */
+export async function dispatch(def: CommandDef, opts: FoldedOptions, ctx: Context): Promise<number | void> {
+  if (opts.amend) (await import('../shell/amend.js')).amendWith(ctx, def.name, opts);
+  const mod = await def.load();
+  return mod.run(opts as never, ctx);
+}
+
 export interface MainOptions {
   /** For a bare `cadre --help`: where to keep the help text (see help-cache.ts). */
   helpCache?: string | null;
@@ -230,8 +242,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     const { createProcessContext } = await import('../shell/process-context.js');
     ctx = createProcessContext(global, tr);
     if (ctx.color || ctx.colorErr) await (await import('../shell/color.js')).loadColor();
-    const mod = await def.load();
-    const code = await mod.run(opts as never, ctx);
+    const code = await dispatch(def, opts, ctx);
     exitCode = typeof code === 'number' ? code : 0;
   }, keepHelp, named);
   let exitCode = 0;

@@ -312,4 +312,42 @@ export const COMMANDS: CommandDef[] = [
     example: 'cadre restore backups/cadre-2025-12-01.db',
     load: () => import('../commands/restore.js'),
   },
+  {
+    name: 'close-year',
+    description: 'close.cmd.closeYear',
+    args: [{ name: 'year', spec: '<year>', description: 'close.arg.year' }],
+    example: 'cadre close-year 2025',
+    load: () => import('../commands/close-year.js'),
+  },
+  {
+    name: 'closes',
+    description: 'close.cmd.closes',
+    options: [format()],
+    example: 'cadre closes',
+    load: () => import('../commands/closes.js'),
+  },
+  {
+    name: 'close-diff',
+    description: 'close.cmd.closeDiff',
+    args: [{ name: 'year', spec: '<year>', description: 'close.arg.year' }],
+    options: [format()],
+    example: 'cadre close-diff 2025',
+    load: () => import('../commands/close-diff.js'),
+  },
 ];
+
+/**
+ * The commands that can change a record a closed year counted (src/db/closes.ts refuses it):
+ * each takes --amend, with the amendment's reason in --reason (exempt's own --reason serves
+ * both). main.ts hands them to the context before the command opens the database.
+ */
+export const AMENDING_COMMANDS = [
+  'issue-accounts', 'import-hours', 'record-essay', 'review-essay', 'import-essays', 'require', 'import-training',
+  'record-training', 'import-exams', 'record-exam', 'undo-import', 'exempt', 'unexempt',
+];
+for (const def of COMMANDS) {
+  if (!AMENDING_COMMANDS.includes(def.name)) continue;
+  const options = def.options ?? [];
+  const hasReason = options.some((o) => o.flags.startsWith('--reason '));
+  def.options = [...options, { flags: '--amend', description: 'close.opt.amend' }, ...(hasReason ? [] : [{ flags: '--reason <text>', description: 'close.opt.reason' }])];
+}

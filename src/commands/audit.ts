@@ -13,6 +13,7 @@ import { ReportedFailure, UsageError, msg } from '../errors.js';
 import { forEachAudit, planAudit, withReader } from '../report/audit-run.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
+import { closedAuditView } from '../report/year-close.js';
 
 export interface AuditOptions {
   learnerIds: string[];
@@ -79,9 +80,13 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   if (format === 'xlsx' && !opts.splitBy && !opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
   // The output file is checked before the audit is made: an existing one is refused at once, not after the work.
   const out = opts.splitBy ? undefined : outFile(ctx, opts.out, !!opts.overwrite);
+  // A closed year shows what was closed (src/report/year-close.ts), read from the database as it was frozen.
+  const closed = closedAuditView(ctx, opts);
   // The facts' reader starts now, so that its start overlaps the planning.
-  return withReader(ctx, opts, async (reader) => {
-    const plan = planAudit(ctx, opts);
+  const source = closed ? <T>(fn: (reader: null) => Promise<T>) => fn(null) : <T>(fn: (reader: Parameters<typeof forEachAudit>[3]) => Promise<T>) => withReader(ctx, opts, fn);
+  return source(async (reader) => {
+    const plan = closed ? closed.plan : planAudit(ctx, opts);
+    const each = async (visit: (a: AuditedCadre) => void) => (closed ? closed.each(visit) : forEachAudit(ctx, plan, visit, reader));
     const { ev } = plan;
     // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
     if (opts.learnerIds.length && plan.notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: plan.notInView.join(', '), asOf: ev.cutoff }));
@@ -97,9 +102,9 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       const output = openOutput(ctx, out);
       try {
         const list = jsonArrayWriter(output, !opts.out && !!ctx.out.isTTY);
-        await forEachAudit(ctx, plan, (a) => {
+        await each((a) => {
           if (wanted(a)) list.addCompact(() => auditJsonText(a), () => auditJson(a));
-        }, reader);
+        });
         list.end();
         output.close();
       } catch (e) {
@@ -109,9 +114,9 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       tally.warnUnderDesignated(ctx);
     } else {
       const shown: AuditedCadre[] = [];
-      await forEachAudit(ctx, plan, (a) => {
+      await each((a) => {
         if (wanted(a)) shown.push(a);
-      }, reader);
+      });
       tally.warnUnderDesignated(ctx);
       const single = plan.single && shown.length === 1;
       if (opts.splitBy || format === 'xlsx') {

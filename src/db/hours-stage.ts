@@ -30,6 +30,9 @@ const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms'].map((t)
 /** The stage's tables, in one string (ImportKind.stageDdl). */
 export const HOURS_STAGE_DDL = STAGE_DDL.join('; ');
 
+/** Each staged row with its date (`d.day`): for the lines a refused import names (src/db/closes.ts). */
+export const STAGED_WITH_DAY = `temp.stage s CROSS JOIN temp.stage_days d ON d.i = s.cd & ${(1 << DAY_BITS) - 1}`;
+
 /** The stage with its dictionaries resolved (stage first, so rows come in stage order). */
 const STAGED_ROWS = `temp.stage s CROSS JOIN temp.stage_codes c ON c.i = s.cd >> ${DAY_BITS} CROSS JOIN temp.stage_days d ON d.i = s.cd & ${(1 << DAY_BITS) - 1}`;
 const STAGED = `${STAGED_ROWS} CROSS JOIN temp.stage_terms t ON t.i = s.tf >> 2`;

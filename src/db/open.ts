@@ -22,6 +22,7 @@
  * connection has it open and nothing waits in a WAL); otherwise, and for a
  * database that would need upgrading, the command is refused and says why.
  */
+import { installCloseGuard, isClosedYearRefusal } from './closes.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -233,6 +234,8 @@ function openForWriting(abs: string, file: string, opts: OpenOptions, reading = 
     db.pragma('foreign_keys = ON');
     db.pragma('temp_store = FILE');
     migrate(db, file, opts);
+    // A write connection keeps closed years as they were (src/db/closes.ts); a read needs no guard.
+    if (!reading) guardClosedYears(db);
   } catch (e) {
     db.close();
     throw databaseError(e, file, false) ?? e;
@@ -295,6 +298,11 @@ function openForReading(abs: string, file: string, opts: OpenOptions): Opened {
  * has opened (and migrated): for a worker thread that only reads. `file` is
  * that connection's name (a path, or the `file:` URI of an immutable open).
  */
+/** The closed-year guard, on a database whose schema has the closes (a test's own migrations may not). */
+function guardClosedYears(db: DB): void {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'year_closes'").get()) installCloseGuard(db);
+}
+
 export function openReader(file: string): DB {
   return new Database(file, connection(BUSY_TIMEOUT_MS, { readonly: true, fileMustExist: true }));
 }
@@ -384,6 +392,8 @@ export function journalHead(db: DB): number | undefined {
  */
 export function databaseError(e: unknown, file: string, changed?: boolean): CadreError | undefined {
   if (e instanceof CadreError) return e;
+  // The closed-year guard refused a change (src/db/closes.ts): the transaction was rolled back.
+  if (isClosedYearRefusal(e)) return new InputError(msg('close.refused'), [], msg('close.fix.refused'));
   const abs = path.resolve(file);
   const folder = path.dirname(abs);
   if (isCode(e, 'SQLITE_NOTADB', 'SQLITE_CORRUPT')) return new InputError(msg('db.notSqlite', { file }), [], msg('db.fix.notSqlite'));

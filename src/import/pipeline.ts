@@ -15,6 +15,7 @@ import { formatProblem } from '../shell/report-error.js';
 import { paint } from '../shell/color.js';
 import { loadCadres } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
+import { closedStageCount, closedStageRows, isClosedYearRefusal } from '../db/closes.js';
 import type { DB } from '../db/open.js';
 import { CadreError, InputError, msg, type Problem } from '../errors.js';
 import { AtomicFile, PRIVATE_MODE, existsError } from '../io/atomic-file.js';
@@ -322,6 +323,8 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     }).immediate();
   } catch (e) {
     rejected?.discard();
+    // Rows dated in a closed year, refused by the guard: named by line, nothing written.
+    if (isClosedYearRefusal(e)) throw closedYearRows(db, file, ctx);
     if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes('batches')) {
       ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: '?', at: '?' }));
       return { file, status: 'already', counts };
@@ -468,6 +471,15 @@ class Progress {
  * validation as a file row, then one write transaction with its journal entry.
  * Returns whether the record was new.
  */
+/** The refusal of an import whose rows fall in a closed year: its lines (the first 20) and the fix. */
+function closedYearRows(db: DB, file: string, ctx: Context): InputError {
+  const rows = closedStageRows(db);
+  const count = closedStageCount(db);
+  const years = [...new Set(rows.map((r) => r.year))].map((y) => ctx.tr.t('year.label', { from: y, to: y + 1 }));
+  const problems = rows.map((r) => ({ file, line: r.line, reason: msg('close.rowInClosedYear', { date: r.date, year: ctx.tr.t('year.label', { from: r.year, to: r.year + 1 }) }) }));
+  return new InputError(msg(rows.length ? 'close.refusedRows' : 'close.refused', { file, count, years: years.join(', ') }), problems, msg('close.fix.refused'));
+}
+
 export async function recordSingle(ctx: Context, kind: ImportKind, cells: Record<string, string>, flags: Record<string, string>, args: Record<string, unknown>): Promise<{ isNew: boolean }> {
   const db = ctx.db();
   const keys = Object.keys(cells);

@@ -14,9 +14,8 @@
  * environment read at start.
  */
 import { CommanderError } from 'commander';
-import type { CommandModule } from '../../src/cli/program.js';
 import type { Context } from '../../src/shell/context.js';
-import { buildProgram, failureExit } from '../../src/cli/main.js';
+import { buildProgram, dispatch, failureExit } from '../../src/cli/main.js';
 import { testContext, type TestContext, type TestContextOptions } from './context.js';
 
 export interface RunResult {
@@ -74,8 +73,7 @@ export function runArgs(argv: string[], ctx: TestContext): Promise<RunResult> {
       async (def, opts, global) => {
         const given = Object.entries(global).filter(([k, v]) => v !== undefined && !(k === 'color' && v === true));
         if (given.length) throw new Error(`runArgs: give ${given.map(([k]) => k).join(', ')} through testContext, not the command line`);
-        const mod: CommandModule = await def.load();
-        code = await mod.run(opts as never, ctx);
+        code = await dispatch(def, opts, ctx);
       },
       undefined,
       undefined,

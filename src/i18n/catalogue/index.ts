@@ -13,10 +13,11 @@ import { outputs } from './outputs.js';
 import { roster } from './roster.js';
 import { terminal } from './terminal.js';
 import { demo } from './demo.js';
+import { close } from './close.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close];
