@@ -9,7 +9,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../helpers/cli.js';
-import { cadreIn } from '../helpers/run.js';
+import { cadreIn, runCommand } from '../helpers/run.js';
+import { testContext } from '../helpers/context.js';
+import { closeYear } from '../../src/report/year-close.js';
+import { recordJournal } from '../../src/db/journal.js';
 
 const sample = path.join(repoRoot, 'data', 'sample');
 const AFTER = '2026-12-01T10:00:00';
@@ -159,5 +162,32 @@ describe('a closed year\'s records', () => {
     const r = await cadre(['record-exam', 'WZ999999', '--exam', 'x', '--date', '2026-05-01', '--score', '90', '--amend', '--reason', 'r'], { now: AFTER });
     expect(r.code).toBe(2);
     expect(tableCounts().year_amendments).toBe(0);
+  });
+});
+
+describe('closing while another command writes', () => {
+  it('is refused when anything was written between its audit and its write, and closes nothing', async () => {
+    const ctx = testContext({ cwd: dir, now: AFTER, operator: 'office' });
+    const r = await runCommand({ run: async (_o: unknown, c) => void (await closeYear(c, 2025, () => recordJournal(c.db(), c, { command: 'other', args: {} }))) }, {}, ctx);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('while 2025-2026 was being closed');
+    expect(JSON.parse((await ok(['closes', '--format', 'json'])).stdout)).toEqual([]);
+    await ok(['close-year', '2025']);
+  });
+});
+
+describe('a review of a closed year\'s essay', () => {
+  it('is refused without --amend and recorded with it', async () => {
+    await ok(['import-essays', 'essays.csv'], '2026-07-10T09:00:00');
+    await ok(['close-year', '2025']);
+    const essays = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    const id = essays.prepare("SELECT id FROM essays WHERE status = 'approved' ORDER BY id LIMIT 1").pluck().get() as number;
+    essays.close();
+    const r = await cadre(['review-essay', String(id), '--reject'], { now: AFTER });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('closed academic year');
+    await ok(['review-essay', String(id), '--reject', '--amend', '--reason', '复查发现抄袭']);
+    const list = JSON.parse((await ok(['closes', '--format', 'json'])).stdout) as any[];
+    expect(list[1]).toMatchObject({ command: 'review-essay', reason: '复查发现抄袭', changes: 1 });
   });
 });

@@ -115,6 +115,20 @@ const TABLE: [string[], Record<string, unknown>][] = [
   // backup, restore
   [['backup', 'b.db'], { file: 'b.db' }],
   [['restore', 'b.db'], { file: 'b.db' }],
+  // close-year, closes, close-diff; --amend (with --reason) on every command that can change a closed year's records
+  [['close-year', '2025'], { year: '2025' }],
+  [['closes', '--format', 'json'], { format: 'json' }],
+  [['close-diff', '2025-2026', '--format', 'csv'], { year: '2025-2026', format: 'csv' }],
+  [['issue-accounts', 'roster.csv', '--amend', '--reason', '补录'], { roster: 'roster.csv', amend: true, reason: '补录' }],
+  ...(['import-hours', 'import-training', 'import-exams', 'import-essays'] as const).map((c): [string[], Record<string, unknown>] => [[c, 'a.csv', '--amend', '--reason', '补录'], { files: ['a.csv'], amend: true, reason: '补录' }]),
+  [['record-essay', 'WZ1', '--kind', 'reflection', '--title', 'T', '--submitted-on', 'd', '--amend', '--reason', 'r'], { learnerId: 'WZ1', kind: 'reflection', title: 'T', submittedOn: 'd', status: 'approved', amend: true, reason: 'r' }],
+  [['review-essay', '12', '--approve', '--amend', '--reason', 'r'], { id: '12', approve: true, amend: true, reason: 'r' }],
+  [['require', '--year', '2025', 'C1', '--amend', '--reason', 'r'], { codes: ['C1'], year: '2025', amend: true, reason: 'r' }],
+  [['record-training', 'WZ1', '--topic', 't', '--date', 'd', '--amend', '--reason', 'r'], { learnerId: 'WZ1', topic: 't', date: 'd', amend: true, reason: 'r' }],
+  [['record-exam', 'WZ1', '--exam', 'e', '--date', 'd', '--score', '1', '--amend', '--reason', 'r'], { learnerId: 'WZ1', exam: 'e', date: 'd', score: '1', amend: true, reason: 'r' }],
+  [['undo-import', '12', '--amend', '--reason', 'r'], { batchId: '12', amend: true, reason: 'r' }],
+  [['exempt', 'WZ1', '--requirement', 'hours', '--reason', 'r', '--amend'], { learnerId: 'WZ1', requirement: 'hours', reason: 'r', amend: true }],
+  [['unexempt', 'WZ1', '--requirement', 'hours', '--amend', '--reason', 'r'], { learnerId: 'WZ1', requirement: 'hours', amend: true, reason: 'r' }],
   // global options are the context's, not the command's
   [['--db', 'x.db', '--lang', 'zh', '--operator', 'op', '--no-color', 'backup', 'b.db'], { file: 'b.db' }],
 ];
