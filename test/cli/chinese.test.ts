@@ -38,7 +38,7 @@ async function helpOf(argv: string[], lang: Lang, columns = 80): Promise<{ code:
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-const EVERY_HELP: string[][] = [['--help'], ...COMMANDS.map((c) => [c.name, '--help']), ['help', 'help']];
+const EVERY_HELP: string[][] = [['--help'], ...COMMANDS.map((c) => [c.name, '--help']), ['help', '--help']];
 
 /** English that commander would print and a Chinese help must not. */
 const ENGLISH = ['Usage', 'Options', 'Arguments', 'Commands', 'Example', 'default:', 'choices:', 'Did you mean', 'display help', 'output the version', '[options]', '[command]', 'preset:'];
