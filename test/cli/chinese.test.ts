@@ -198,6 +198,24 @@ describe('files written in Chinese', () => {
     expect(fs.readFileSync(path.join(en, 'c.csv'), 'utf8').split('\r\n')[0]).toBe('\uFEFFlearner_id,staff_no,name,department,initial_password');
   });
 
+  it('every listing written as CSV in Chinese is headed in Chinese', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'roster.csv'), ROSTER);
+    const cli = cadreIn({ cwd: dir, lang: 'zh' });
+    expect((await cli(['issue-accounts', 'roster.csv', '--out', 'c.csv'])).code).toBe(0);
+    const id = fs.readFileSync(path.join(dir, 'c.csv'), 'utf8').split('\r\n')[1]!.split(',')[0]!;
+    fs.writeFileSync(path.join(dir, 'h.csv'), '工号,课程编号,完成日期,学时\r\nS001,C1,2026-03-05,2\r\n');
+    expect((await cli(['import-hours', 'h.csv'])).code).toBe(0);
+    expect((await cli(['exempt', id, '--requirement', 'hours', '--year', '2025', '--reason', '借调'])).code).toBe(0);
+    for (const argv of [['audit'], ['audit', '--shortfall'], ['accounts'], ['courses'], ['imports'], ['log'], ['exemptions', '--all']]) {
+      const r = await cli([...argv, '--format', 'csv']);
+      expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+      const header = r.stdout.split('\r\n')[0]!.replace('SHA-256', '');
+      expect(header, argv.join(' ')).toMatch(/[\u4e00-\u9fff]/);
+      expect(header.match(/[A-Za-z_]{2,}/g), `${argv.join(' ')}: ${header}`).toBeNull();
+    }
+  });
+
   it('a .rejected.csv written in Chinese has 行号 and 原因, and imports again once fixed, with no column called unknown', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'roster.csv'), ROSTER);
