@@ -111,7 +111,7 @@ async function loadMain(build, launch) {
 }
 
 async function run() {
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === '-V')) {
     // Nothing else to load for the version: the package's (a test holds the program's VERSION to it).
     process.stdout.write(`${JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
     return;

@@ -14,16 +14,27 @@ import { fileURLToPath } from 'node:url';
 
 const dist = new URL('..', import.meta.url);
 
-/** What the text depends on besides the language and width: this build's files that make it. */
-const SOURCES = ['cli/main.js', 'cli/program.js', 'i18n/index.js', 'i18n/catalogue/cli.js'];
+/** What the text depends on besides the language and width: this build's files that make it (and every catalogue section, below). */
+const SOURCES = ['cli/main.js', 'cli/program.js', 'cli/help.js', 'i18n/index.js'];
+
+/** The catalogue's section files: the help's words come from several of them. */
+function catalogueFiles(): string[] {
+  return fs
+    .readdirSync(new URL('i18n/catalogue/', dist))
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((f) => `i18n/catalogue/${f}`);
+}
 
 /** The cache file for a bare `cadre --help` in this environment, or null when there is none to use. */
 export function helpCachePath(env: NodeJS.ProcessEnv, stdout: { isTTY?: boolean; columns?: number }): string | null {
   try {
-    const stamps = SOURCES.map((f) => fs.statSync(new URL(f, dist)).mtimeMs).join(',');
+    const stamps = [...SOURCES, ...catalogueFiles()].map((f) => `${f}@${fs.statSync(new URL(f, dist)).mtimeMs}`).join(',');
+    // The width the help is wrapped at (src/cli/help.ts helpWidth): the terminal's, else $COLUMNS.
     const key = [
       stamps,
       stdout.isTTY ? stdout.columns ?? '' : '-',
+      env.COLUMNS ?? '',
       env.CADRE_LANG ?? '',
       env.LC_ALL ?? '',
       env.LC_MESSAGES ?? '',

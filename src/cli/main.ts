@@ -9,6 +9,7 @@
  * command runs or fails.
  */
 import { Command as CommandClass, CommanderError, Option, type Command } from 'commander';
+import { CadreHelp, helpWidth, translatePlaceholders, type HelpExtras } from './help.js';
 import { forTerminal } from '../core/text.js';
 import { CadreError, InputError, UsageError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
@@ -54,11 +55,20 @@ export function hideOptionValues(text: string): string {
   return text.replace(/'(-{1,2}[^\s='"]+)=[^']*'/g, "'$1=…'").replace(/(^|[\s"(])(-{1,2}[^\s='"]+)=[^\s'")]*/g, '$1$2=…');
 }
 
+/** Commander's "(Did you mean …?)" line, in the user's language; another line as it is. */
+function suggestionLine(line: string, tr: Translator): string {
+  const one = /^\(Did you mean (\S+)\?\)$/.exec(line);
+  if (one) return tr.t('usage.didYouMean', { a: one[1]! });
+  const many = /^\(Did you mean one of (.+)\?\)$/.exec(line);
+  if (many) return tr.t('usage.didYouMeanOneOf', { a: many[1]!.split(', ').join(tr.lang === 'zh' ? '、' : ', ') });
+  return line;
+}
+
 export function usageMessage(text: string, tr: Translator): string {
   const lines = text.split('\n');
   const firstLine = lines[0] ?? '';
   // Commander's further lines ("(Did you mean …?)") may quote what was typed: escaped, values dropped.
-  const rest = lines.slice(1).map((l) => forTerminal(hideOptionValues(l))).join('\n');
+  const rest = lines.slice(1).map((l) => suggestionLine(forTerminal(hideOptionValues(l)), tr)).join('\n');
   for (const [re, key] of USAGE_PATTERNS) {
     const m = re.exec(firstLine);
     if (m) {
@@ -69,6 +79,9 @@ export function usageMessage(text: string, tr: Translator): string {
         a = o.name;
         if (o.hidden) k = 'usage.unknownOptionValue';
       }
+      // An argument or an option as the help names it: `<学员编号>`, `--kind <类型>`.
+      if (key === 'usage.missingArgument') a = translatePlaceholders(`<${a}>`, tr).slice(1, -1);
+      if (key === 'usage.optionArgumentMissing' || key === 'usage.invalidChoice') a = translatePlaceholders(a, tr);
       const line = `${tr.t('error.prefix')}: ${tr.t(k, { a, b: m[2] ?? '', c: m[3] ?? '' })}`;
       return [line, rest, tr.t('usage.seeHelp')].filter(Boolean).join('\n');
     }
@@ -126,9 +139,20 @@ export function buildProgram(
   streams: ProgramStreams = { out: process.stdout, err: process.stderr },
 ): Command {
   const { t } = tr;
-  const program = new CommandClass('cadre')
+  /** Each command's examples and closing text, for its help (src/cli/help.ts). */
+  const extras = new WeakMap<Command, HelpExtras>();
+  /** Commander's Command with the help in the user's language, for the program and each command. */
+  class CadreCommand extends CommandClass {
+    override createCommand(name?: string): Command {
+      return new CadreCommand(name);
+    }
+    override createHelp(): CadreHelp {
+      return Object.assign(new CadreHelp(tr, (c) => extras.get(c)), this.configureHelp());
+    }
+  }
+  const program = new CadreCommand('cadre')
     .description(t('cli.description'))
-    .version(VERSION, '-V, --version', t('cli.opt.version'))
+    .version(VERSION, '-v, --version', t('cli.opt.version'))
     .helpOption('-h, --help', t('cli.opt.help'))
     .addHelpCommand(false)
     .option('--db <path>', t('cli.opt.db'))
@@ -139,6 +163,12 @@ export function buildProgram(
     .option('--debug', t('cli.opt.debug'))
     .showSuggestionAfterError(true)
     .exitOverride();
+  // `-V` as before `-v` was given to the version: still understood, not shown.
+  program.addOption(new Option('-V').hideHelp());
+  program.on('option:V', () => {
+    streams.out.write(`${VERSION}\n`);
+    throw new CommanderError(0, 'commander.version', VERSION);
+  });
   program.configureOutput({
     writeErr: (s) => streams.err.write(s),
     writeOut: (s) => {
@@ -146,6 +176,12 @@ export function buildProgram(
       streams.out.write(s);
     },
     outputError: (s, write) => write(`${usageMessage(s.trim(), tr)}\n`),
+    getOutHelpWidth: () => helpWidth(streams.out as { isTTY?: boolean; columns?: number }, process.env),
+    getErrHelpWidth: () => helpWidth(streams.err as { isTTY?: boolean; columns?: number }, process.env),
+  });
+  extras.set(program, {
+    examples: TOP_EXAMPLES.map((n) => ({ what: t(`help.example.${n}.what`), command: t(`help.example.${n}.command`) })),
+    footer: t('cli.helpFooter'),
   });
   for (const def of only ? [only] : COMMANDS) {
     const cmd = program.command(def.name).description(t(def.description)).helpOption('-h, --help', t('cli.opt.help'));
@@ -157,15 +193,32 @@ export function buildProgram(
       if (o.conflicts) opt.conflicts(o.conflicts);
       cmd.addOption(opt);
     }
-    if (def.example) cmd.addHelpText('after', `\n${t('cli.example')}\n  ${def.example}\n`);
+    if (def.example) extras.set(cmd, { examples: [{ command: def.example }] });
     cmd.exitOverride();
     cmd.action(async (...args: unknown[]) => {
       await run(def, foldOptions(def, args), program.opts() as GlobalOptions);
     });
   }
-  program.addHelpText('after', `\n${t('cli.helpFooter')}\n`);
+  // `cadre help audit` is `cadre audit --help`; `cadre help` the program's help. A name that is no command is refused as one.
+  const help = program
+    .command('help')
+    .description(t('help.cmd.help'))
+    .argument('[command]', t('help.arg.command'))
+    .helpOption('-h, --help', t('cli.opt.help'))
+    .exitOverride()
+    .action(async (name: string | undefined) => {
+      if (name === undefined || name === 'help') return void program.outputHelp();
+      const sub = program.commands.find((c) => c.name() === name && c !== help);
+      if (sub) return void sub.outputHelp();
+      // Not a command: refused as `cadre NAME` is, with commander's own suggestion.
+      await program.parseAsync([name], { from: 'user' });
+    });
+  extras.set(help, { examples: [{ command: 'cadre help audit' }] });
   return program;
 }
+
+/** The examples of the program's own help (help.example.N.what / .command). */
+const TOP_EXAMPLES = [1, 2, 3, 4, 5, 6];
 
 /**
  * The one error → exit code mapper: says on `err` why a run failed (in the

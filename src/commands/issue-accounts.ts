@@ -73,7 +73,7 @@ async function resetPasswords(opts: IssueOptions, ctx: Context, db: DB, outPath:
       });
       resetAccounts(db, targets.map((c, i) => ({ cadreId: c.id, hash: hashes[i] })), now);
       recordJournal(db, ctx, { command: 'issue-accounts --reset', args: { reset: targets.map((c) => c.learnerId), out: creds.target, run: creds.run }, counts: { reset: targets.length }, learnerIds: targets.map((c) => c.learnerId) });
-      creds.place(targets.map((c, i) => ({ learnerId: c.learnerId, staffNo: c.staffNo, name: c.name, department: c.department, password: passwords[i] })));
+      creds.place(targets.map((c, i) => ({ learnerId: c.learnerId, staffNo: c.staffNo, name: c.name, department: c.department, password: passwords[i] })), ctx.tr);
     }).immediate();
   } catch (e) {
     throw withLeftover(e, creds.rollback(), ctx);
@@ -180,7 +180,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
       // The cadres this run created carry it, for --undo.
       markIssuedBy(db, runId, created);
       // Last before COMMIT: the passwords under their final name, then the rejected rows.
-      creds?.place(issuedCreds);
+      creds?.place(issuedCreds, ctx.tr);
       rejectedFile?.commit();
     }).immediate();
   } catch (e) {

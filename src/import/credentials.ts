@@ -24,6 +24,7 @@ import type { DB } from '../db/open.js';
 import { CadreError, InputError, UsageError, msg } from '../errors.js';
 import { AtomicFile, processAlive, sweepStaleTemps, writeFileAtomic } from '../io/atomic-file.js';
 import { BOM, toCsv } from '../io/csv-out.js';
+import type { Translator } from '../i18n/index.js';
 
 export interface Credential {
   learnerId: string;
@@ -32,6 +33,9 @@ export interface Credential {
   department: string;
   password: string;
 }
+
+/** The credentials file's columns, headed in the language of the run: 学员编号,工号,姓名,部门,初始密码 or learner_id,…,initial_password. */
+export const CREDENTIAL_COLUMNS = ['learner_id', 'staff_no', 'name', 'department', 'initial_password'] as const;
 
 /**
  * An AtomicFile whose refusals name the target, not its temporary: one that
@@ -98,8 +102,8 @@ export class CredentialsFile {
   }
 
   /** Inside the transaction, after the accounts: the rows, then the file under its final name. */
-  place(creds: Credential[]): void {
-    const rows = [['learner_id', 'staff_no', 'name', 'department', 'initial_password'], ...creds.map((c) => [c.learnerId, c.staffNo, c.name, c.department, c.password])];
+  place(creds: Credential[], tr: Translator): void {
+    const rows = [CREDENTIAL_COLUMNS.map((k) => tr.t(`credentials.col.${k}`)), ...creds.map((c) => [c.learnerId, c.staffNo, c.name, c.department, c.password])];
     const bytes = Buffer.from(BOM + toCsv(rows), 'utf8');
     try {
       this.file.write(bytes);

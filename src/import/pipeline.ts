@@ -24,6 +24,7 @@ import { BOM, toCsv } from '../io/csv-out.js';
 import { OVERWRITE_OPTION, sweepTemps } from '../shell/render.js';
 import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
+import { rejectedHeader, unknownToTell } from './columns.js';
 
 export type BatchKind = 'hours' | 'training' | 'exams' | 'essays';
 
@@ -191,7 +192,8 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: already.id, at: already.imported_at }));
     return { file, status: 'already', counts, batchId: already.id };
   }
-  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(header.unknown) }));
+  const unknown = unknownToTell(header.unknown);
+  if (unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(unknown) }));
 
   // The roster as objects, for parse(): a collector may not need it at all.
   let rowEnv: RowEnv | null = null;
@@ -374,7 +376,7 @@ class RejectedWriter {
   add(rec: TableRecord, problems: Problem[], ctx: Context): void {
     if (this.file === null) {
       this.open();
-      this.file!.write(BOM + toCsv([['line', ...this.names, 'reason']]));
+      this.file!.write(BOM + toCsv([rejectedHeader(this.names, this.ctx.tr)]));
     }
     const reason = problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ');
     const cells = this.names.map((_, i) => rec.raw?.[i] ?? '');

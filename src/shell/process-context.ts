@@ -5,6 +5,7 @@ import { InputError, msg } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { discardCreated, journalHead, open, removeDirs, type DB, type Opened } from '../db/open.js';
 import { autoBackupBeforeMigration } from '../db/backup.js';
+import { promptTheme, yesNo } from './prompt-theme.js';
 import { defaultOperator, defaultPolicyPath, readJsonFile, type Context, type Prompter } from './context.js';
 import { localIsoDate } from '../local-time.js';
 import { useColor, paint } from './color.js';
@@ -101,11 +102,13 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
     },
     async prompter(): Promise<Prompter> {
       const p = await import('@inquirer/prompts');
+      // Key hints and yes/no in the user's language (prompt-theme.ts).
+      const theme = promptTheme(tr);
       return {
-        input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate }),
-        select: (o) => p.select({ message: o.message, choices: o.choices }),
-        password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate }),
-        confirm: (o) => p.confirm({ message: o.message, default: o.default }),
+        input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate, theme }),
+        select: (o) => p.select({ message: o.message, choices: o.choices, theme }),
+        password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate, theme }),
+        confirm: (o) => p.confirm({ message: o.message, default: o.default, theme, transformer: yesNo(tr) }),
       };
     },
     warn(text: string) {

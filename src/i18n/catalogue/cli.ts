@@ -15,7 +15,7 @@ export const cli: Section = {
     'cli.opt.policy': '学分政策文件（默认 data/policy.json）',
     'cli.opt.debug': '出错时显示详细堆栈',
     'cli.opt.format': '输出格式',
-    'cli.opt.skipInvalid': '只导入有效行，无效行连同原因写入 NAME.rejected.csv',
+    'cli.opt.skipInvalid': '只导入有效行，无效行连同原因写入“原文件名.rejected.csv”',
     'cli.opt.dryRun': '只检查并报告，不写入',
     'cli.opt.credentialsOut': '初始密码文件（默认 credentials-<时间>.csv；不会覆盖已有文件）',
     'cli.opt.reset': '为这些学员重新发放初始密码',

@@ -14,10 +14,11 @@ import { roster } from './roster.js';
 import { terminal } from './terminal.js';
 import { demo } from './demo.js';
 import { close } from './close.js';
+import { zh } from './zh.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, zh];

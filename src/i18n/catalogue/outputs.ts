@@ -4,7 +4,7 @@ import type { Section } from './index.js';
 export const outputs: Section = {
   zh: {
     'outputs.opt.overwrite': '目标文件已存在时替换它（默认不覆盖，报错退出）',
-    'outputs.opt.overwriteRejected': '替换同一文件上次留下的 NAME.rejected.csv（默认保留旧文件，另写 NAME.rejected-2.csv）',
+    'outputs.opt.overwriteRejected': '替换同一文件上次留下的“原文件名.rejected.csv”（默认保留旧文件，另写“原文件名.rejected-2.csv”）',
     'outputs.diskFull': '{file} 未能写入：{disk} 所在的磁盘已满，没有留下不完整的文件',
     'outputs.fix.diskFull': '在 {disk} 上腾出空间后重新运行，或把输出写到另一个磁盘上的文件夹',
     'outputs.writeFailed': '{file} 未能写入（{code}）',

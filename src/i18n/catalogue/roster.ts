@@ -7,7 +7,7 @@ import type { Section } from './index.js';
  */
 export const roster: Section = {
   zh: {
-    'cli.opt.undo': '撤销第 RUN 次 issue-accounts 运行（日志中的编号）新增的干部及其账号；仅在这些干部还没有任何记录时可以撤销',
+    'cli.opt.undo': '撤销 issue-accounts 的一次运行（<运行编号> 即日志中的编号）新增的干部及其账号；仅在这些干部还没有任何记录时可以撤销',
     'cli.opt.newPeople': '确认花名册中与已登记干部相像的行（工号去掉开头的 0 后相同，或姓名和部门相同）确实是新的人员',
 
     'roster.controlChar': '含有控制字符或文字方向字符 {char}（“{text}”），它会让屏幕上显示的内容与实际不同',

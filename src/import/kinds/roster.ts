@@ -19,6 +19,7 @@ import { BOM, toCsv } from '../../io/csv-out.js';
 import { openTable, type TableRecord } from '../../io/table.js';
 import type { Credential } from '../credentials.js';
 import { RowProblems } from '../row-context.js';
+import { rejectedHeader, unknownToTell } from '../columns.js';
 
 export const ROSTER_SPEC = {
   columns: [
@@ -111,7 +112,8 @@ export interface RosterRead {
 /** Reads and checks the roster file; refuses it (exit 2) for a row in error, unless `skipInvalid`. */
 export async function readRoster(file: string, ctx: Context, skipInvalid: boolean, newPeople: boolean): Promise<RosterRead> {
   const { header, records } = await openTable(file, ROSTER_SPEC);
-  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: header.unknown.join(', ') }));
+  const unknown = unknownToTell(header.unknown);
+  if (unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: unknown.join(', ') }));
   const entries: RosterEntry[] = [];
   const problems: Problem[] = [];
   const rejected: { rec: TableRecord; problems: Problem[] }[] = [];
@@ -200,7 +202,7 @@ export async function interactiveRead(ctx: Context, source: string, newPeople: b
 
 /** The rejected-rows file's text: each row as read, with its line and reasons. */
 export function rejectedRows(names: string[], rejected: { rec: TableRecord; problems: Problem[] }[], ctx: Context): string {
-  const rows = [['line', ...names, 'reason'], ...rejected.map((r) => [String(r.rec.line), ...names.map((_, i) => r.rec.raw?.[i] ?? ''), r.problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ')])];
+  const rows = [rejectedHeader(names, ctx.tr), ...rejected.map((r) => [String(r.rec.line), ...names.map((_, i) => r.rec.raw?.[i] ?? ''), r.problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ')])];
   return BOM + toCsv(rows);
 }
 
