@@ -89,7 +89,7 @@ export async function transcriptWorkbook(ctx: Context, a: AuditedCadre, ev: Eval
     ],
   };
   const requirements: SheetSpec = {
-    name: t('transcript.requirements'),
+    name: t('listings.tx.sheet.requirements'),
     headers: [t('transcript.col.requirement'), t('transcript.col.period'), t('listings.tx.col.unit'), t('transcript.col.required'), t('transcript.col.actual'), t('transcript.col.shortfall'), t('transcript.col.status'), t('listings.tx.col.exemptReason')],
     rows: audit.requirements.map((r) => [
       t(`req.${r.id}`),
@@ -103,22 +103,22 @@ export async function transcriptWorkbook(ctx: Context, a: AuditedCadre, ev: Eval
     ]),
   };
   const hours: SheetSpec = {
-    name: t('transcript.hours'),
+    name: t('listings.tx.sheet.hours'),
     headers: [t('transcript.col.date'), t('listings.tx.col.courseCode'), t('listings.tx.col.courseTitle'), t('transcript.col.hours'), t('listings.tx.col.year'), t('transcript.col.counts'), ...source],
     rows: audit.hours.map((h) => [dateCell(h.date), h.course, titles.get(h.course) ?? null, quartersToHours(h.quarters), yearOf(h.year), counted(h), ...sourceCells(h.source)]),
   };
   const essays: SheetSpec = {
-    name: t('transcript.essays'),
+    name: t('listings.tx.sheet.essays'),
     headers: [t('listings.tx.col.essayId'), t('transcript.col.date'), t('transcript.col.kind'), t('transcript.col.title'), t('transcript.col.chars'), t('transcript.col.review'), t('listings.tx.col.year'), t('transcript.col.counts'), ...source],
     rows: audit.essays.map((e) => [e.id, dateCell(e.date), t(`essay.${e.kind}`), e.title, e.chars, t(`essayStatus.${e.status}`), yearOf(e.year), counted(e), ...sourceCells(e.source)]),
   };
   const training: SheetSpec = {
-    name: t('transcript.training'),
+    name: t('listings.tx.sheet.training'),
     headers: [t('transcript.col.date'), t('transcript.col.topic'), t('listings.tx.col.year'), t('transcript.col.counts'), ...source],
     rows: audit.training.map((x) => [dateCell(x.date), x.topic, yearOf(x.year), counted(x), ...sourceCells(x.source)]),
   };
   const exams: SheetSpec = {
-    name: t('transcript.exams'),
+    name: t('listings.tx.sheet.exams'),
     headers: [t('transcript.col.date'), t('transcript.col.exam'), t('transcript.col.score'), ...source],
     rows: audit.exams.map((x) => [dateCell(x.date), x.exam, tenthsToNumber(x.scoreTenths), ...sourceCells(x.source)]),
   };
