@@ -64,7 +64,7 @@ const dryRun: OptionDef = { flags: '--dry-run', description: 'cli.opt.dryRun' };
 const overwrite: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwrite' };
 /** With --skip-invalid: replace NAME.rejected.csv instead of writing NAME.rejected-2.csv beside it. */
 /** What every listing takes: --format, --out FILE (its extension may say the format, src/shell/listing-out.ts), --overwrite. */
-const listing = (choices?: string[]): OptionDef[] => [format(choices), { flags: '--out <file>', description: 'listings.opt.out' }, overwrite];
+const listing = (): OptionDef[] => [format(['table', 'csv', 'json', 'xlsx']), { flags: '--out <file>', description: 'listings.opt.out' }, overwrite];
 const overwriteRejected: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwriteRejected' };
 const files: ArgDef = { name: 'files', spec: '<files...>', description: 'cli.arg.files' };
 const learner: ArgDef = { name: 'learnerId', spec: '<learner_id>', description: 'cli.arg.learnerId' };

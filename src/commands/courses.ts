@@ -2,7 +2,7 @@
 import type { Context } from '../shell/context.js';
 import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
-import { formatQuarters, quartersToHours } from '../core/decimal.js';
+import { quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { listCourses, listDesignations } from '../db/courses.js';
 import { UsageError, msg } from '../errors.js';
@@ -32,7 +32,8 @@ export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
   const rows = shown.map((c) => ({
     code: c.code,
     title: c.title ?? '',
-    hours: formatQuarters(c.quarters),
+    // A number: a number cell in a workbook (the same text in a table and CSV).
+    hours: quartersToHours(c.quarters),
     hoursSource: ctx.tr.t(`courses.source.${c.source}`),
     required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
   }));

@@ -4,10 +4,10 @@
  *
  * A file's extension says its format when `--format` does not: `.csv` CSV
  * (with a BOM, for Excel), `.json` JSON, `.txt` the terminal's text without
- * colour, `.xlsx` a workbook where the listing has one. An extension that
- * disagrees with `--format` (`--format json --out a.csv`) is refused, as is
- * `.xlsx` for a listing that has no workbook: a file never holds other than
- * what its name says. A file with another or no extension is CSV unless
+ * colour, `.xlsx` a workbook (src/shell/xlsx-view.ts). An extension that
+ * disagrees with `--format` (`--format json --out a.csv`) is refused, as
+ * is an extension a listing cannot be written as: a file never holds other
+ * than what its name says. A file with another or no extension is CSV unless
  * `--format` says otherwise. Without `--out`: `--format`, else a table on a
  * terminal and CSV on a pipe (chooseFormat).
  */
@@ -18,6 +18,9 @@ import { chooseFormat, outFile, type Format, type OutFile } from './render.js';
 
 /** The format each known extension stands for. */
 const BY_EXTENSION: Record<string, Format> = { '.csv': 'csv', '.json': 'json', '.txt': 'table', '.xlsx': 'xlsx' };
+
+/** What every listing can be written as (a workbook only to a file). */
+export const LISTING_FORMATS: Format[] = ['table', 'csv', 'json', 'xlsx'];
 
 /** The options every listing takes. */
 export interface ListingOutputOptions {
@@ -56,8 +59,13 @@ function extensionsFor(allowed: Format[]): string {
  * write (checked now, before any work: an existing file is refused unless
  * --overwrite), or stdout.
  */
-export function listingOutput(ctx: Context, opts: ListingOutputOptions, allowed: Format[] = ['table', 'csv', 'json']): { format: Format; out: OutFile | undefined } {
-  if (opts.out === undefined) return { format: chooseFormat(opts.format, ctx.out, allowed), out: undefined };
+export function listingOutput(ctx: Context, opts: ListingOutputOptions, allowed: Format[] = LISTING_FORMATS): { format: Format; out: OutFile | undefined } {
+  if (opts.out === undefined) {
+    const format = chooseFormat(opts.format, ctx.out, allowed);
+    // A workbook is a file: said now, before any work.
+    if (format === 'xlsx') throw new UsageError(msg('listings.xlsxNeedsOut'), msg('listings.fix.xlsxNeedsOut'));
+    return { format, out: undefined };
+  }
   const format = formatForFile(opts.format, opts.out, allowed);
   return { format, out: outFile(ctx, opts.out, !!opts.overwrite) };
 }

@@ -15,6 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CadreError } from '../../src/errors.js';
+import { createTranslator } from '../../src/i18n/index.js';
+import { formatForFile } from '../../src/shell/listing-out.js';
 import { testContext } from '../helpers/context.js';
 import { cadreIn, runArgs } from '../helpers/run.js';
 
@@ -62,7 +65,7 @@ beforeAll(async () => {
   await ok(['record-essay', ids['007'], '--kind', 'reflection', '--title', 'What I learnt', '--submitted-on', '2025-12-01', '--chars', '3600']);
   await ok(['record-essay', ids['007'], '--kind', 'report', '--title', 'A survey', '--submitted-on', '2026-03-01', '--chars', '9000', '--status', 'pending']);
   await ok(['record-essay', ids['008'], '--kind', 'reflection', '--title', 'Notes', '--submitted-on', '2026-01-15', '--chars', '3600', '--status', 'pending']);
-  await ok(['record-essay', ids['009'], '--kind', 'reflection', '--title', 'Old notes', '--submitted-on', '2024-11-20', '--chars', '3600', '--status', 'rejected']);
+  await ok(['record-essay', ids['009'], '--kind', 'reflection', '--title', '=1+1 old notes', '--submitted-on', '2024-11-20', '--chars', '3600', '--status', 'rejected']);
   await ok(['record-training', ids['007'], '--topic', 'Governance', '--date', '2025-10-12']);
   await ok(['record-exam', ids['007'], '--exam', 'Mock exam', '--date', '2025-12-20', '--score', '86.5']);
   await ok(['exempt', ids['007'], '--requirement', 'hours', '--year', '2024', '--reason', 'sick leave']);
@@ -115,13 +118,65 @@ describe('--out on every listing', () => {
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/\.csv.*--format json/);
     expect(clash.stderr).toMatch(/\.json/);
-    const xlsx = await cli(['accounts', '--out', 'accounts.xlsx']);
+    const xlsx = await cli(['accounts', '--format', 'xlsx', '--out', 'accounts.csv']);
     expect(xlsx.code).toBe(2);
-    expect(xlsx.stderr).toMatch(/\.txt \.csv \.json/);
-    expect(fs.existsSync(path.join(dir, 'clash.csv')) || fs.existsSync(path.join(dir, 'accounts.xlsx'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'clash.csv')) || fs.existsSync(path.join(dir, 'accounts.csv'))).toBe(false);
+    // A workbook needs a file.
+    const noFile = await cli(['essays', '--format', 'xlsx']);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toContain('--out');
     // Another extension is taken as --format says, else CSV.
     expect((await cli(['imports', '--format', 'json', '--out', 'imports.dat'])).code).toBe(0);
     expect(JSON.parse(read('imports.dat'))).toHaveLength(1);
+  });
+
+  it('a listing the file format cannot hold is refused, naming the extensions it can', () => {
+    expect(() => formatForFile(undefined, 'list.xlsx', ['table', 'csv', 'json'])).toThrow(CadreError);
+    try {
+      formatForFile(undefined, 'list.xlsx', ['table', 'csv', 'json']);
+    } catch (e) {
+      expect(createTranslator('en').m((e as CadreError).fix!)).toBe('the extensions it can be written as: .txt .csv .json');
+    }
+    expect(formatForFile(undefined, 'LIST.XLSX', ['table', 'csv', 'json', 'xlsx'])).toBe('xlsx');
+    expect(formatForFile(undefined, 'list', ['table', 'csv'])).toBe('csv');
+  });
+
+  for (const [name, argv] of listings) {
+    it(`${name}: --out NAME.xlsx is a workbook whose cells keep their kind`, async () => {
+      const file = `${name}-out.xlsx`;
+      const r = await cli([...argv, '--out', file]);
+      expect(r.code, r.stderr).toBe(0);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path.join(dir, file));
+      const ws = wb.worksheets[0];
+      expect(ws.rowCount).toBeGreaterThan(1);
+      const csv = (await cli([...argv, '--format', 'csv'])).stdout.trim().split(/\r?\n/);
+      expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(csv[0].split(','));
+      expect(ws.rowCount).toBe(csv.length);
+      ws.eachRow((row, n) => {
+        if (n === 1) return;
+        row.eachCell((cell) => {
+          // A formula never: every cell is a text, a number or a date.
+          expect(cell.type === ExcelJS.ValueType.String || cell.type === ExcelJS.ValueType.Number || cell.type === ExcelJS.ValueType.Date, `${name} ${cell.address}`).toBe(true);
+        });
+      });
+    });
+  }
+
+  it('in a workbook an essay list keeps the staff number as text, 字数 a number, the date a date, and "=1+1" text', async () => {
+    await ok(['essays', '--out', 'essays-kinds.xlsx']);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, 'essays-kinds.xlsx'));
+    const ws = wb.worksheets[0];
+    expect(ws.name).toBe('essays-kinds');
+    const head = (ws.getRow(1).values as unknown[]).slice(1);
+    const col = (key: string) => head.indexOf(key) + 1;
+    const rows = [2, 3, 4, 5].map((n) => ws.getRow(n));
+    expect(rows.map((r) => r.getCell(col('staff_no')).value)).toEqual(['008', '007', '009', '007']);
+    expect(rows[0].getCell(col('chars')).value).toBe(3600);
+    expect(rows[0].getCell(col('submitted_on')).value).toEqual(new Date(Date.UTC(2026, 0, 15)));
+    expect(rows[2].getCell(col('title')).type).toBe(ExcelJS.ValueType.String);
+    expect(rows[2].getCell(col('title')).value).toBe('=1+1 old notes');
   });
 
   it('in Chinese the refusal is in Chinese', async () => {
@@ -139,7 +194,7 @@ describe('cadre essays', () => {
     expect(all.map((e) => [e.title, e.status])).toEqual([
       ['Notes', 'pending'],
       ['A survey', 'pending'],
-      ['Old notes', 'rejected'],
+      ['=1+1 old notes', 'rejected'],
       ['What I learnt', 'approved'],
     ]);
     expect(all[0]).toMatchObject({ learner_id: ids['008'], staff_no: '008', name: 'Bob', department: 'Law', kind: 'reflection', submitted_on: '2026-01-15', chars: 3600, reviewed_at: null, source: { entered_by: 'office' } });
@@ -151,13 +206,13 @@ describe('cadre essays', () => {
     expect(rows[0].split(',')).toEqual(['ID', 'learner_id', 'staff_no', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status', 'reviewed_at', 'source']);
     expect(rows.slice(1).map((l) => l.split(',')[6])).toEqual(['Notes', 'A survey']);
     expect(r.stderr).toContain('2 essays, 2 waiting for review');
-    expect((await list('--status', 'rejected')).map((e) => e.title)).toEqual(['Old notes']);
+    expect((await list('--status', 'rejected')).map((e) => e.title)).toEqual(['=1+1 old notes']);
   });
 
   it('filters by department, academic year and kind; they combine', async () => {
-    expect((await list('--department', 'History')).map((e) => e.title)).toEqual(['Old notes']);
+    expect((await list('--department', 'History')).map((e) => e.title)).toEqual(['=1+1 old notes']);
     expect((await list('--year', '2025')).map((e) => e.title)).toEqual(['Notes', 'A survey', 'What I learnt']);
-    expect((await list('--year', '2024')).map((e) => e.title)).toEqual(['Old notes']);
+    expect((await list('--year', '2024')).map((e) => e.title)).toEqual(['=1+1 old notes']);
     expect((await list('--kind', 'report')).map((e) => e.title)).toEqual(['A survey']);
     expect((await list('--department', 'Law', '--status', 'pending', '--kind', 'reflection')).map((e) => e.title)).toEqual(['Notes']);
   });

@@ -158,7 +158,7 @@ const REFUSED: [string[], string][] = [
   [['record-essay', 'WZ1', '--kind', 'poem', '--title', 'T', '--submitted-on', 'd'], `error: option --kind <kind>: "poem" is not valid; choose from reflection, report`],
   [['record-essay', 'WZ1', '--kind', 'report', '--title', 'T', '--submitted-on', 'd', '--status', 'ok'], `error: option --status <status>: "ok" is not valid; choose from approved, pending, rejected`],
   [['require', '--year', '2025', '--rank', 'dept', 'C1'], `error: option --rank <rank>: "dept" is not valid; choose from division, section`],
-  [['courses', '--format', 'yaml'], `error: option --format <format>: "yaml" is not valid; choose from table, csv, json`],
+  [['courses', '--format', 'yaml'], `error: option --format <format>: "yaml" is not valid; choose from table, csv, json, xlsx`],
   [['audit', '--format', 'pdf'], `error: option --format <format>: "pdf" is not valid; choose from table, csv, json, xlsx`],
   [['audit', '--split-by', 'rank'], `error: option --split-by <field>: "rank" is not valid; choose from department`],
   [['accounts', '--state', 'open'], `error: option --state <state>: "open" is not valid; choose from initial, expired, changed, locked`],

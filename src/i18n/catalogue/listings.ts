@@ -3,7 +3,7 @@ import type { Section } from './index.js';
 /** Messages of the office's listings: --out of every listing, the essays list, the transcript's files, --split-by. */
 export const listings: Section = {
   zh: {
-    'listings.opt.out': '写入文件而不是标准输出（.csv 带 BOM 供 Excel 打开，.json，.txt 为终端文本；扩展名即格式）',
+    'listings.opt.out': '写入文件而不是标准输出（.xlsx 为 Excel 工作簿，.csv 带 BOM，.json，.txt 为终端文本；扩展名即格式）',
     'listings.extNotSupported': '{file}：此列表不能写成 {ext} 文件',
     'listings.fix.extNotSupported': '可用的扩展名：{allowed}',
     'listings.extDisagrees': '{file} 的扩展名 {ext} 与 --format {format} 不一致',
@@ -32,6 +32,8 @@ export const listings: Section = {
     'listings.essays.none': '没有符合条件的文章',
     'listings.essays.nonePending': '没有待审核的文章',
     'listings.essays.summary': '共 {count} 篇，其中待审核 {pending} 篇',
+    'listings.xlsxNeedsOut': 'xlsx 格式需要用 --out 指定文件',
+    'listings.fix.xlsxNeedsOut': '例如：--out 清单.xlsx（扩展名 .xlsx 即表示 Excel 格式，可不写 --format）',
     'listings.splitTable': '--split-by 按单位分别写入文件，不能用 --format table（表格只在终端显示）',
     'listings.fix.splitTable': '去掉 --format（写 Excel 文件），或用 --format csv 或 --format json',
     'listings.tx.sheet.summary': '概况',
@@ -74,7 +76,7 @@ export const listings: Section = {
     'listings.tx.col.revokedAt': '撤销时间',
   },
   en: {
-    'listings.opt.out': 'write to this file instead of stdout (.csv with a BOM for Excel, .json, .txt the terminal text; the extension gives the format)',
+    'listings.opt.out': 'write to this file instead of stdout (.xlsx an Excel workbook, .csv with a BOM, .json, .txt the terminal text; the extension gives the format)',
     'listings.extNotSupported': '{file}: this listing cannot be written as a {ext} file',
     'listings.fix.extNotSupported': 'the extensions it can be written as: {allowed}',
     'listings.extDisagrees': 'the extension {ext} of {file} disagrees with --format {format}',
@@ -103,6 +105,8 @@ export const listings: Section = {
     'listings.essays.none': 'no essay matches',
     'listings.essays.nonePending': 'no essay is waiting for review',
     'listings.essays.summary': '{count} essays, {pending} waiting for review',
+    'listings.xlsxNeedsOut': 'the xlsx format needs a file given with --out',
+    'listings.fix.xlsxNeedsOut': 'e.g. --out list.xlsx (the extension .xlsx alone says Excel; --format can be left out)',
     'listings.splitTable': '--split-by writes a file per department: it cannot be --format table (a table is shown on the terminal only)',
     'listings.fix.splitTable': 'leave out --format (Excel workbooks), or give --format csv or --format json',
     'listings.tx.sheet.summary': 'Summary',
