@@ -148,7 +148,7 @@ export const COMMANDS: CommandDef[] = [
       { flags: '--kind <kind>', description: 'listings.opt.essayKind', choices: ['reflection', 'report'] },
       ...listing(),
     ],
-    example: 'cadre essays --status pending --out 待审核.csv',
+    example: 'cadre essays --status pending --out 待审核.xlsx',
     load: () => import('../commands/essays.js'),
   },
   {
