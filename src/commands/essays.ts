@@ -98,6 +98,10 @@ export async function run(opts: EssaysOptions, ctx: Context): Promise<number> {
     }));
   // The terminal shows who, what and its state; the staff number, review time and source are in CSV, JSON and xlsx.
   const onTerminal = new Set(['id', 'learner_id', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status']);
+  // A filter's column would repeat one value on every row: the terminal leaves it out (the files keep it).
+  if (department !== undefined) onTerminal.delete('department');
+  if (opts.kind !== undefined) onTerminal.delete('kind');
+  if (opts.status !== undefined) onTerminal.delete('status');
   const keys = ['id', 'learner_id', 'staff_no', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status', 'reviewed_at', 'source'] as const;
   const columns = keys.map((key) => ({ key, header: t(`listings.essays.col.${key}`), tableless: !onTerminal.has(key) }));
   const empty = t(opts.status === 'pending' ? 'listings.essays.nonePending' : 'listings.essays.none');

@@ -68,6 +68,8 @@ export async function viewWorkbook<R>(view: View<R>, sheet: string): Promise<Buf
     col.width = Math.min(60, Math.max(8, widest + 2));
   });
   if (columns.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  // Printed: landscape, one page wide, the header on every page.
+  ws.pageSetup = { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1', paperSize: 9 };
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

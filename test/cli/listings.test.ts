@@ -177,6 +177,18 @@ describe('--out on every listing', () => {
     expect(rows[0].getCell(col('submitted_on')).value).toEqual(new Date(Date.UTC(2026, 0, 15)));
     expect(rows[2].getCell(col('title')).type).toBe(ExcelJS.ValueType.String);
     expect(rows[2].getCell(col('title')).value).toBe('=1+1 old notes');
+    // Ready to print: landscape, one page wide, the header on every page.
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+  });
+
+  it('on the terminal a filter\'s column, one value on every row, is left out; the files keep it', async () => {
+    const ctx = testContext({ cwd: dir });
+    ctx.out.isTTY = true;
+    const table = (await runArgs(['essays', '--status', 'pending', '--department', 'Law'], ctx)).stdout;
+    expect(table).toContain('A survey');
+    expect(table).not.toMatch(/department|status|pending/);
+    const csv = (await ok(['essays', '--status', 'pending', '--department', 'Law', '--format', 'csv'])).stdout;
+    expect(csv.split(/\r?\n/)[1]).toMatch(/,Law,.*,pending,/);
   });
 
   it('in Chinese the refusal is in Chinese', async () => {
