@@ -181,6 +181,19 @@ describe('--out on every listing', () => {
     expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
   });
 
+  it.runIf(soffice)('LibreOffice reads a listing workbook with no cell changed: zeros kept, "=1+1" text without an apostrophe, dates as days', async () => {
+    if (!fs.existsSync(path.join(dir, 'essays-kinds.xlsx'))) await ok(['essays', '--out', 'essays-kinds.xlsx']);
+    const lo = fs.mkdtempSync(path.join(dir, 'lo-'));
+    execFileSync(soffice!, [`-env:UserInstallation=file://${path.join(lo, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false', '--outdir', lo, path.join(dir, 'essays-kinds.xlsx')], { stdio: 'ignore', timeout: 120_000 });
+    const lines = fs.readFileSync(path.join(lo, 'essays-kinds.csv'), 'utf8').trim().split(/\r?\n/);
+    const head = lines[0].split(',');
+    const cell = (n: number, key: string) => lines[n].split(',')[head.indexOf(key)];
+    expect(cell(1, 'staff_no')).toBe('008');
+    expect(cell(1, 'submitted_on')).toBe('2026-01-15');
+    expect(cell(1, 'chars')).toBe('3600');
+    expect(cell(3, 'title')).toBe('=1+1 old notes');
+  }, 120_000);
+
   it('on the terminal a filter\'s column, one value on every row, is left out; the files keep it', async () => {
     const ctx = testContext({ cwd: dir });
     ctx.out.isTTY = true;
