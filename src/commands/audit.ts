@@ -77,6 +77,8 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   // --out's extension gives the format (src/shell/listing-out.ts).
   const format = opts.splitBy ? splitFormat(opts.format, allowed) : opts.out !== undefined ? formatForFile(opts.format, opts.out, allowed) : chooseFormat(opts.format, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
+  // One file (--out) and a file per department (--out-dir) at once: which was meant is not guessed.
+  if (opts.splitBy && opts.out !== undefined) throw new UsageError(msg('listings.splitAndOut'), msg('listings.fix.splitAndOut'));
   if (format === 'xlsx' && !opts.splitBy && !opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
   // The output file is checked before the audit is made: an existing one is refused at once, not after the work.
   const out = opts.splitBy ? undefined : outFile(ctx, opts.out, !!opts.overwrite);

@@ -230,7 +230,7 @@ describe('cadre essays', () => {
     const rows = r.stdout.trim().split(/\r?\n/);
     expect(rows[0].split(',')).toEqual(['ID', 'learner_id', 'staff_no', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status', 'reviewed_at', 'source']);
     expect(rows.slice(1).map((l) => l.split(',')[6])).toEqual(['Notes', 'A survey']);
-    expect(r.stderr).toContain('2 essays, 2 waiting for review');
+    expect(r.stderr).toContain('essays listed: 2, waiting for review: 2');
     expect((await list('--status', 'rejected')).map((e) => e.title)).toEqual(['=1+1 old notes']);
   });
 
@@ -339,6 +339,13 @@ describe('--split-by department', () => {
     const again = await cli(['audit', '--split-by', 'department', '--format', 'json', '--out-dir', 'split-json']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--overwrite');
+  });
+
+  it('--out with --split-by is refused: one file or a file per department, not both', async () => {
+    const r = await cli(['audit', '--split-by', 'department', '--out-dir', 'split-both', '--out', 'both.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot also write the one file --out names/);
+    expect(fs.existsSync(path.join(dir, 'split-both')) || fs.existsSync(path.join(dir, 'both.csv'))).toBe(false);
   });
 
   it('--format table is refused: a table is for the terminal', async () => {
