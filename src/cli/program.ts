@@ -63,6 +63,8 @@ const dryRun: OptionDef = { flags: '--dry-run', description: 'cli.opt.dryRun' };
 /** An output file that exists is refused unless this is given (src/shell/render.ts). */
 const overwrite: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwrite' };
 /** With --skip-invalid: replace NAME.rejected.csv instead of writing NAME.rejected-2.csv beside it. */
+/** What every listing takes: --format, --out FILE (its extension may say the format, src/shell/listing-out.ts), --overwrite. */
+const listing = (): OptionDef[] => [format(['table', 'csv', 'json', 'xlsx']), { flags: '--out <file>', description: 'listings.opt.out' }, overwrite];
 const overwriteRejected: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwriteRejected' };
 const files: ArgDef = { name: 'files', spec: '<files...>', description: 'cli.arg.files' };
 const learner: ArgDef = { name: 'learnerId', spec: '<learner_id>', description: 'cli.arg.learnerId' };
@@ -136,6 +138,20 @@ export const COMMANDS: CommandDef[] = [
     load: () => import('../commands/import-essays.js'),
   },
   {
+    name: 'essays',
+    description: 'listings.cmd.essays',
+    options: [
+      // The review states of src/core/essays.ts (ESSAY_STATUSES), in the order listed.
+      { flags: '--status <status>', description: 'listings.opt.essayStatus', choices: ['pending', 'approved', 'rejected'] },
+      { flags: '--department <name>', description: 'listings.opt.department' },
+      { flags: '--year <yyyy>', description: 'listings.opt.essayYear' },
+      { flags: '--kind <kind>', description: 'listings.opt.essayKind', choices: ['reflection', 'report'] },
+      ...listing(),
+    ],
+    example: 'cadre essays --status pending --out 待审核.xlsx',
+    load: () => import('../commands/essays.js'),
+  },
+  {
     name: 'require',
     description: 'cmd.require',
     args: [{ name: 'codes', spec: '<course_codes...>', description: 'cli.arg.courseCodes' }],
@@ -151,7 +167,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'courses',
     description: 'cmd.courses',
-    options: [{ flags: '--year <yyyy>', description: 'cli.opt.coursesYear' }, format()],
+    options: [{ flags: '--year <yyyy>', description: 'cli.opt.coursesYear' }, ...listing()],
     example: 'cadre courses --year 2025',
     load: () => import('../commands/courses.js'),
   },
@@ -236,7 +252,7 @@ export const COMMANDS: CommandDef[] = [
     args: [{ name: 'learnerIds', spec: '[learner_ids...]', description: 'auth.arg.learnerIds' }],
     options: [
       { flags: '--state <state>', description: 'auth.opt.accountState', choices: ['initial', 'expired', 'changed', 'locked'] },
-      format(),
+      ...listing(),
     ],
     example: 'cadre accounts --state initial --format csv > initial.csv',
     load: () => import('../commands/accounts.js'),
@@ -244,7 +260,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'imports',
     description: 'ops.cmd.imports',
-    options: [{ flags: '--kind <kind>', description: 'ops.opt.kind', choices: ['hours', 'training', 'exams', 'essays'] }, format()],
+    options: [{ flags: '--kind <kind>', description: 'ops.opt.kind', choices: ['hours', 'training', 'exams', 'essays'] }, ...listing()],
     example: 'cadre imports --kind hours',
     load: () => import('../commands/imports.js'),
   },
@@ -281,7 +297,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'exemptions',
     description: 'ops.cmd.exemptions',
-    options: [{ flags: '--all', description: 'ops.opt.all' }, { flags: '--learner <learner_id>', description: 'ops.opt.learner' }, format()],
+    options: [{ flags: '--all', description: 'ops.opt.all' }, { flags: '--learner <learner_id>', description: 'ops.opt.learner' }, ...listing()],
     example: 'cadre exemptions --format csv > exemptions.csv',
     load: () => import('../commands/exemptions.js'),
   },
@@ -293,7 +309,7 @@ export const COMMANDS: CommandDef[] = [
       { flags: '--command <name>', description: 'ops.opt.command' },
       { flags: '--since <date>', description: 'ops.opt.since' },
       { flags: '--until <date>', description: 'ops.opt.until' },
-      format(),
+      ...listing(),
     ],
     example: 'cadre log --learner WZ250001 --since 2025-09-01',
     load: () => import('../commands/log.js'),

@@ -9,7 +9,8 @@ import { loadAccounts, type CadreAccount } from '../db/accounts.js';
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { paint } from '../shell/color.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
+import { present, type Format } from '../shell/render.js';
+import { listingOutput } from '../shell/listing-out.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Row {
@@ -38,11 +39,13 @@ export interface AccountsOptions {
   learnerIds: string[];
   state?: AccountState;
   format?: Format;
+  out?: string;
+  overwrite?: boolean;
 }
 
 export async function run(opts: AccountsOptions, ctx: Context): Promise<number> {
   const ids = opts.learnerIds;
-  const format = chooseFormat(opts.format, ctx.out);
+  const { format, out } = listingOutput(ctx, opts);
   if (opts.state !== undefined && !ACCOUNT_STATES.includes(opts.state as AccountState)) {
     throw new UsageError(msg('auth.badState', { state: opts.state, allowed: ACCOUNT_STATES.join('|') }));
   }
@@ -102,6 +105,6 @@ export async function run(opts: AccountsOptions, ctx: Context): Promise<number> 
       };
     });
   const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`) }));
-  await present(ctx, { columns, rows, json, empty: t('auth.noAccounts'), paint: paintState }, { format });
+  await present(ctx, { columns, rows, json, empty: t('auth.noAccounts'), paint: paintState }, { format, out });
   return 0;
 }

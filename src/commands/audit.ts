@@ -6,6 +6,7 @@
 import type { Context } from '../shell/context.js';
 import { paint } from '../shell/color.js';
 import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../shell/render.js';
+import { formatForFile } from '../shell/listing-out.js';
 import { addDays } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
@@ -73,10 +74,12 @@ export function auditColumns(ctx: Context): Column<AuditRow>[] {
  */
 export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number> {
   const allowed: Format[] = ['table', 'csv', 'json', 'xlsx'];
-  // Files for people default to Excel: --split-by writes workbooks unless --format csv, and so does --out NAME.xlsx.
-  const implied = opts.splitBy || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
-  const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
+  // Files for people default to Excel: --split-by writes workbooks unless --format says csv or json;
+  // --out's extension gives the format (src/shell/listing-out.ts).
+  const format = opts.splitBy ? splitFormat(opts.format, allowed) : opts.out !== undefined ? formatForFile(opts.format, opts.out, allowed) : chooseFormat(opts.format, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
+  // One file (--out) and a file per department (--out-dir) at once: which was meant is not guessed.
+  if (opts.splitBy && opts.out !== undefined) throw new UsageError(msg('listings.splitAndOut'), msg('listings.fix.splitAndOut'));
   if (format === 'xlsx' && !opts.splitBy && !opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
   // The output file is checked before the audit is made: an existing one is refused at once, not after the work.
   const out = opts.splitBy ? undefined : outFile(ctx, opts.out, !!opts.overwrite);
@@ -97,7 +100,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       return show;
     };
 
-    if (format === 'json' && !plan.single) {
+    if (format === 'json' && !plan.single && !opts.splitBy) {
       // Written as each cadre is audited: a province's audit never sits whole in memory.
       const output = openOutput(ctx, out);
       try {
@@ -119,13 +122,19 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       });
       tally.warnUnderDesignated(ctx);
       const single = plan.single && shown.length === 1;
-      if (opts.splitBy || format === 'xlsx') {
+      if (opts.splitBy && format === 'json') {
+        const { writeSplitJson } = await import('../report/audit-split.js');
+        await writeSplitJson(ctx, shown, { outDir: opts.outDir!, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx) });
+      } else if (single && format === 'xlsx' && !opts.splitBy) {
+        // One learner's workbook is the transcript: a sheet per kind of record (src/report/transcript-xlsx.ts).
+        const { writeTranscriptWorkbook } = await import('../report/transcript-xlsx.js');
+        await writeTranscriptWorkbook(ctx, shown[0], ev, out!);
+      } else if (opts.splitBy || format === 'xlsx') {
         const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
-        // Split files carry the view's year (year-end view) or as-of date in their names: a later run never meets last year's files.
-        const period = plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('outputs.fileAsOf', { date: ev.cutoff });
-        await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period });
+        await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx) });
       } else if (single && format === 'table') {
-        emit(ctx, await renderTranscript(shown[0], ev, ctx), out);
+        // In a file (--out NAME.txt) the transcript is plain text: no colour.
+        emit(ctx, await renderTranscript(shown[0], ev, out ? { ...ctx, color: false } : ctx), out);
       } else {
         const rows = shown.map((a) => auditRow(a, ctx.tr));
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
@@ -146,6 +155,23 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     }
     return 0;
   });
+}
+
+/** The view's year (year-end view) or as-of date as split files carry it in their names: a later run never meets last year's files. */
+function periodOf(plan: { year: number | null; ev: { cutoff: string } }, ctx: Context): string {
+  return plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('outputs.fileAsOf', { date: plan.ev.cutoff });
+}
+
+/**
+ * The format of --split-by's files: xlsx unless --format says csv or json.
+ * A table is for a terminal: one per department means nothing there, so
+ * it is refused.
+ */
+function splitFormat(requested: string | undefined, allowed: Format[]): Format {
+  if (requested === undefined) return 'xlsx';
+  if (!allowed.includes(requested as Format)) throw new UsageError(msg('render.badFormat', { format: requested, allowed: allowed.join('|') }));
+  if (requested === 'table') throw new UsageError(msg('listings.splitTable'), msg('listings.fix.splitTable'));
+  return requested as Format;
 }
 
 export async function run(opts: AuditOptions, ctx: Context): Promise<number> {

@@ -1,7 +1,8 @@
 /** `cadre courses`: the catalogue with its designations. */
 import type { Context } from '../shell/context.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
-import { formatQuarters, quartersToHours } from '../core/decimal.js';
+import { present, type Format } from '../shell/render.js';
+import { listingOutput } from '../shell/listing-out.js';
+import { quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { listCourses, listDesignations } from '../db/courses.js';
 import { UsageError, msg } from '../errors.js';
@@ -10,10 +11,12 @@ import { rankText, yearText } from '../report/audit-view.js';
 export interface CoursesOptions {
   year?: string;
   format?: Format;
+  out?: string;
+  overwrite?: boolean;
 }
 
 export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
-  const format = chooseFormat(opts.format, ctx.out);
+  const { format, out } = listingOutput(ctx, opts);
   if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
   const db = ctx.db({ readOnly: true });
   const courses = listCourses(db);
@@ -29,12 +32,13 @@ export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
   const rows = shown.map((c) => ({
     code: c.code,
     title: c.title ?? '',
-    hours: formatQuarters(c.quarters),
+    // A number: a number cell in a workbook (the same text in a table and CSV).
+    hours: quartersToHours(c.quarters),
     hoursSource: ctx.tr.t(`courses.source.${c.source}`),
     required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
   }));
   const json = () => shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), hours_source: c.source, required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) }));
   const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`) }));
-  await present(ctx, { columns, rows, json, empty: ctx.tr.t('courses.none') }, { format });
+  await present(ctx, { columns, rows, json, empty: ctx.tr.t('courses.none') }, { format, out });
   return 0;
 }

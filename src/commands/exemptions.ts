@@ -1,6 +1,7 @@
 /** `cadre exemptions [--all] [--learner ID]`: every exemption in force (with --all, revoked ones too). */
 import type { Context } from '../shell/context.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
+import { present, type Format } from '../shell/render.js';
+import { listingOutput } from '../shell/listing-out.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { listExemptions } from '../db/exemptions.js';
 import { InputError, msg } from '../errors.js';
@@ -10,10 +11,12 @@ export interface ExemptionsOptions {
   all?: boolean;
   learner?: string;
   format?: Format;
+  out?: string;
+  overwrite?: boolean;
 }
 
 export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number> {
-  const format = chooseFormat(opts.format, ctx.out);
+  const { format, out } = listingOutput(ctx, opts);
   const db = ctx.db({ readOnly: true });
   let cadreId: number | undefined;
   if (opts.learner !== undefined) {
@@ -33,6 +36,6 @@ export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number
   const keys = ['id', 'learner_id', 'name', 'department', 'requirement', 'year', 'scope', 'reason', 'granted_by', 'granted_at', ...(opts.all ? (['revoked_at'] as const) : [])] as const;
   // The requirement is its ID in CSV (for programs) and in words on a terminal.
   const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`), ...(key === 'requirement' ? { short: (r: ViewRow) => t(`req.${r.requirement}`) } : {}) }));
-  await present(ctx, { columns, rows: view, json: () => rows, empty: t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') }, { format });
+  await present(ctx, { columns, rows: view, json: () => rows, empty: t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') }, { format, out });
   return 0;
 }

@@ -1,6 +1,7 @@
 /** `cadre imports`: the import batches, newest last, with what each still carries. */
 import type { Context } from '../shell/context.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
+import { present, type Format } from '../shell/render.js';
+import { listingOutput } from '../shell/listing-out.js';
 import { listBatches } from '../db/batches.js';
 
 const KINDS = ['hours', 'training', 'exams', 'essays'];
@@ -8,10 +9,12 @@ const KINDS = ['hours', 'training', 'exams', 'essays'];
 export interface ImportsOptions {
   kind?: string;
   format?: Format;
+  out?: string;
+  overwrite?: boolean;
 }
 
 export async function run(opts: ImportsOptions, ctx: Context): Promise<number> {
-  const format = chooseFormat(opts.format, ctx.out);
+  const { format, out } = listingOutput(ctx, opts);
   const db = ctx.db({ readOnly: true });
   const rows = listBatches(db, KINDS, opts.kind);
   const json = () =>
@@ -44,6 +47,6 @@ export async function run(opts: ImportsOptions, ctx: Context): Promise<number> {
   const keys = ['id', 'kind', 'file', 'sha256', 'imported_at', 'operator', 'read', 'new', 'duplicate', 'rejected', 'records', 'undone_at'] as const;
   // On a terminal the hash is shortened to its first 12 digits; CSV carries it whole.
   const columns = keys.map((key) => ({ key, header: t(`ops.imports.col.${key}`), ...(key === 'sha256' ? { short: (r: (typeof view)[number]) => r.sha256.slice(0, 12) } : {}) }));
-  await present(ctx, { columns, rows: view, json, empty: t('ops.imports.none') }, { format });
+  await present(ctx, { columns, rows: view, json, empty: t('ops.imports.none') }, { format, out });
   return 0;
 }

@@ -4,7 +4,8 @@
  * imports (and undos) of batches that carry one of the cadre's records.
  */
 import type { Context } from '../shell/context.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
+import { present, type Format } from '../shell/render.js';
+import { listingOutput } from '../shell/listing-out.js';
 import { parseDate } from '../core/values.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { journalEntries, type JournalRow } from '../db/journal-read.js';
@@ -40,10 +41,12 @@ export interface LogOptions {
   since?: string;
   until?: string;
   format?: Format;
+  out?: string;
+  overwrite?: boolean;
 }
 
 export async function run(opts: LogOptions, ctx: Context): Promise<number> {
-  const format = chooseFormat(opts.format, ctx.out);
+  const { format, out } = listingOutput(ctx, opts);
   const since = dateOption(opts.since, '--since', ctx);
   const until = dateOption(opts.until, '--until', ctx);
   const db = ctx.db({ readOnly: true });
@@ -85,6 +88,6 @@ export async function run(opts: LogOptions, ctx: Context): Promise<number> {
   };
   const keys = ['id', 'at', 'operator', 'command', 'args', 'input_sha256', 'counts', 'learner_ids'] as const;
   const columns = keys.map((key) => ({ key, header: ctx.tr.t(`ops.log.col.${key}`), short: short[key] }));
-  await present(ctx, { columns, rows: view, json, empty: ctx.tr.t('ops.log.none') }, { format });
+  await present(ctx, { columns, rows: view, json, empty: ctx.tr.t('ops.log.none') }, { format, out });
   return 0;
 }

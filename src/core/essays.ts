@@ -4,6 +4,8 @@ import type { Term } from './terms.js';
 
 export type EssayKind = 'reflection' | 'report';
 export type EssayStatus = 'approved' | 'pending' | 'rejected';
+/** Every review state, in the order the office's list names them (waiting for review first). */
+export const ESSAY_STATUSES: readonly EssayStatus[] = ['pending', 'approved', 'rejected'];
 
 /** The fewest characters (字数) an essay of this kind counts with, for the rank of the term it falls in. */
 export function minCharsFor(term: Term, kind: EssayKind, policy: Policy): number {

@@ -42,3 +42,75 @@ export function essayForReview(db: DB, id: number): { id: number; status: EssayS
 export function setEssayStatus(db: DB, id: number, status: EssayStatus, reviewedAt: string): void {
   db.prepare('UPDATE essays SET status = ?, reviewed_at = ? WHERE id = ?').run(status, reviewedAt, id);
 }
+
+/** An essay as the office's list shows it: who wrote it, what it is, its review state and where it was recorded. */
+export interface EssayListRow {
+  id: number;
+  learner_id: string;
+  staff_no: string;
+  name: string;
+  department: string;
+  kind: EssayKind;
+  title: string;
+  submitted_on: IsoDate;
+  chars: number;
+  status: EssayStatus;
+  reviewed_at: string | null;
+  entered_by: string;
+  batch_id: number | null;
+  file_name: string | null;
+  line: number | null;
+}
+
+export interface EssayFilter {
+  /** Any of these review states (none given: every state). */
+  statuses?: readonly EssayStatus[];
+  department?: string;
+  kind?: EssayKind;
+  /** Submitted on or after / on or before (an academic year's first and last day). */
+  from?: IsoDate;
+  to?: IsoDate;
+}
+
+/**
+ * The essays the filter picks: those waiting for review (pending) first, the
+ * rest after them; each group by submission date, then by ID.
+ */
+export function listEssays(db: DB, f: EssayFilter = {}): EssayListRow[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.statuses?.length) {
+    where.push(`e.status IN (${f.statuses.map(() => '?').join(', ')})`);
+    params.push(...f.statuses);
+  }
+  if (f.department !== undefined) {
+    where.push('c.department = ?');
+    params.push(f.department);
+  }
+  if (f.kind !== undefined) {
+    where.push('e.kind = ?');
+    params.push(f.kind);
+  }
+  if (f.from !== undefined) {
+    where.push('e.submitted_on >= ?');
+    params.push(f.from);
+  }
+  if (f.to !== undefined) {
+    where.push('e.submitted_on <= ?');
+    params.push(f.to);
+  }
+  return db
+    .prepare(
+      `SELECT e.id, c.learner_id, c.staff_no, c.name, c.department, e.kind, e.title, e.submitted_on, e.chars, e.status, e.reviewed_at, e.entered_by,
+              e.batch_id, b.file_name, e.line
+       FROM essays e JOIN cadres c ON c.id = e.cadre_id LEFT JOIN batches b ON b.id = e.batch_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY CASE e.status WHEN 'pending' THEN 0 ELSE 1 END, e.submitted_on, e.id`,
+    )
+    .all(...params) as EssayListRow[];
+}
+
+/** Whether any cadre works in this department (a filter that names none is said, not answered with an empty list). */
+export function departmentExists(db: DB, department: string): boolean {
+  return db.prepare('SELECT 1 FROM cadres WHERE department = ? LIMIT 1').get(department) !== undefined;
+}

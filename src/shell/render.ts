@@ -89,8 +89,9 @@ export interface PresentOptions {
  * Renders a listing: a table (on a terminal: escaped, coloured unless
  * written to a file, each column's short form), CSV (the BOM only in a
  * file), or JSON (indented on a terminal, else one item per line), to --out
- * or stdout. Every listing command goes through here; none switches on
- * the format itself. xlsx is the audit's own (src/report/audit-xlsx.ts).
+ * or stdout, or a workbook in --out (src/shell/xlsx-view.ts). Every listing
+ * command goes through here; none switches on the format itself. The
+ * audit's workbooks are its own (src/report/audit-xlsx.ts).
  */
 export async function present<R>(ctx: Context, view: View<R>, { format, out }: PresentOptions): Promise<void> {
   if (format === 'json') return emit(ctx, jsonArray(view.json(), !out && !!ctx.out.isTTY), out);
@@ -99,6 +100,7 @@ export async function present<R>(ctx: Context, view: View<R>, { format, out }: P
     const columns = view.columns.filter((c) => !c.tableless);
     return emit(ctx, view.rows.length ? await renderTable(columns, view.rows, !out && ctx.color, view.paint) : view.empty + '\n', out);
   }
+  if (format === 'xlsx') return (await import('./xlsx-view.js')).writeViewWorkbook(ctx, view, out);
   throw new UsageError(msg('render.badFormat', { format, allowed: 'table|csv|json' }));
 }
 

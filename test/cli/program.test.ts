@@ -79,6 +79,7 @@ const TABLE: [string[], Record<string, unknown>][] = [
   // courses
   [['courses'], {}],
   [['courses', '--year', '2025', '--format', 'json'], { year: '2025', format: 'json' }],
+  [['courses', '--out', 'c.json', '--overwrite'], { out: 'c.json', overwrite: true }],
   // record-training, record-exam
   [['record-training', 'WZ1', '--topic', '高校治理', '--date', '2025-10-12'], { learnerId: 'WZ1', topic: '高校治理', date: '2025-10-12' }],
   [['record-exam', 'WZ1', '--exam', '摸底', '--date', '2025-12-20', '--score', '86.5'], { learnerId: 'WZ1', exam: '摸底', date: '2025-12-20', score: '86.5' }],
@@ -97,9 +98,11 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['accounts'], { learnerIds: [] }],
   [['accounts', 'WZ1', 'WZ2', '--state', 'locked', '--format', 'table'], { learnerIds: ['WZ1', 'WZ2'], state: 'locked', format: 'table' }],
   [['accounts', '--state', 'initial'], { learnerIds: [], state: 'initial' }],
+  [['accounts', '--out', 'a.csv', '--overwrite'], { learnerIds: [], out: 'a.csv', overwrite: true }],
   // imports, undo-import
   [['imports'], {}],
   [['imports', '--kind', 'essays', '--format', 'csv'], { kind: 'essays', format: 'csv' }],
+  [['imports', '--out', 'i.txt', '--overwrite'], { out: 'i.txt', overwrite: true }],
   [['undo-import', '12'], { batchId: '12' }],
   [['undo-import', '#12'], { batchId: '#12' }],
   // exempt, unexempt, exemptions
@@ -109,8 +112,13 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['unexempt', 'WZ1', '--requirement', 'total', '--year', '2024'], { learnerId: 'WZ1', requirement: 'total', year: '2024' }],
   [['exemptions'], {}],
   [['exemptions', '--all', '--learner', 'WZ1', '--format', 'json'], { all: true, learner: 'WZ1', format: 'json' }],
+  [['exemptions', '--out', 'x.csv', '--overwrite'], { out: 'x.csv', overwrite: true }],
   // log
   [['log'], {}],
+  [['log', '--out', 'log.csv', '--overwrite'], { out: 'log.csv', overwrite: true }],
+  // essays: the office's list, every filter
+  [['essays'], {}],
+  [['essays', '--status', 'pending', '--department', '文学院', '--year', '2025', '--kind', 'report', '--format', 'csv', '--out', 'e.csv', '--overwrite'], { status: 'pending', department: '文学院', year: '2025', kind: 'report', format: 'csv', out: 'e.csv', overwrite: true }],
   [['log', '--learner', 'WZ1', '--command', 'import-hours', '--since', '2025-09-01', '--until', '2025-12-31', '--format', 'csv'], { learner: 'WZ1', command: 'import-hours', since: '2025-09-01', until: '2025-12-31', format: 'csv' }],
   // backup, restore
   [['backup', 'b.db'], { file: 'b.db' }],
@@ -164,7 +172,7 @@ const REFUSED: [string[], string][] = [
   [['record-essay', 'WZ1', '--kind', 'poem', '--title', 'T', '--submitted-on', 'd'], `error: option --kind <kind>: "poem" is not valid; choose from reflection, report`],
   [['record-essay', 'WZ1', '--kind', 'report', '--title', 'T', '--submitted-on', 'd', '--status', 'ok'], `error: option --status <status>: "ok" is not valid; choose from approved, pending, rejected`],
   [['require', '--year', '2025', '--rank', 'dept', 'C1'], `error: option --rank <rank>: "dept" is not valid; choose from division, section`],
-  [['courses', '--format', 'yaml'], `error: option --format <format>: "yaml" is not valid; choose from table, csv, json`],
+  [['courses', '--format', 'yaml'], `error: option --format <format>: "yaml" is not valid; choose from table, csv, json, xlsx`],
   [['audit', '--format', 'pdf'], `error: option --format <format>: "pdf" is not valid; choose from table, csv, json, xlsx`],
   [['audit', '--split-by', 'rank'], `error: option --split-by <field>: "rank" is not valid; choose from department`],
   [['accounts', '--state', 'open'], `error: option --state <state>: "open" is not valid; choose from initial, expired, changed, locked`],

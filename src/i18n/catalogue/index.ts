@@ -14,6 +14,7 @@ import { roster } from './roster.js';
 import { terminal } from './terminal.js';
 import { demo } from './demo.js';
 import { close } from './close.js';
+import { listings } from './listings.js';
 import { zh } from './zh.js';
 
 export interface Section {
@@ -21,4 +22,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, listings, zh];
