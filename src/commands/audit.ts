@@ -32,7 +32,7 @@ export interface AuditOptions {
 
 /** What is said on stderr after any audit: the status counts and the years designated below the policy. */
 class AuditTally {
-  readonly counts = { met: 0, on_track: 0, behind: 0, short: 0 };
+  readonly counts = { met: 0, on_track: 0, behind: 0, short: 0, unrecorded: 0 };
   /** Cadres listed (exempt ones included). */
   shown = 0;
   private readonly underDesignated = new Map<Rank, Map<number, { designatedQ: number; policyQ: number }>>();
@@ -126,7 +126,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
         const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
         const columns = auditColumns(ctx).map((c) => ({ ...c, tableless: !keep.includes(c.key) }));
-        const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
+        const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan', unrecorded: 'cyan' } as const;
         const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
         const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
         // JSON here is one learner's (with the transcript) or none: an office's is streamed above.
@@ -135,7 +135,9 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       }
     }
     const { counts } = tally;
-    ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + '\n');
+    const unrecorded = counts.unrecorded ? ctx.tr.t('start.summaryUnrecorded', { unrecorded: counts.unrecorded }) : '';
+    ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + unrecorded + '\n');
+    if (counts.unrecorded && ev.recordsSince) ctx.err.write(ctx.tr.t('start.auditNote', { since: ev.recordsSince }) + '\n');
     if (opts.failOnShortfall && (counts.short > 0 || counts.behind > 0)) {
       throw new ReportedFailure(msg('audit.failOnShortfall', { count: counts.short + counts.behind }));
     }

@@ -255,6 +255,18 @@ ALTER TABLE cadres ADD COLUMN issued_by INTEGER REFERENCES journal(id);
 CREATE INDEX cadres_by_run ON cadres (issued_by) WHERE issued_by IS NOT NULL;
 `,
   },
+  {
+    version: 6,
+    name: "the office's settings: the day it began keeping records in the tool",
+    // settings.records_since: set by `cadre start --since DATE`; a period that began before it is
+    // not short for want of the records nobody kept (src/core/audit.ts, Evaluation.recordsSince).
+    sql: `
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID, STRICT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
