@@ -7,6 +7,7 @@ import type { Context } from '../shell/context.js';
 import { paint } from '../shell/color.js';
 import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../shell/render.js';
 import { addDays } from '../core/dates.js';
+import { academicYearOf, yearStartDate } from '../core/terms.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { ReportedFailure, UsageError, msg } from '../errors.js';
@@ -35,15 +36,30 @@ class AuditTally {
   readonly counts = { met: 0, on_track: 0, behind: 0, short: 0, unrecorded: 0 };
   /** Cadres listed (exempt ones included). */
   shown = 0;
+  /** Cadres short in a period that ended before the database's first use (see hintStart). */
+  shortBeforeFirstUse = 0;
+  constructor(private readonly firstUse: string | null = null) {}
   private readonly underDesignated = new Map<Rank, Map<number, { designatedQ: number; policyQ: number }>>();
 
   add({ audit }: AuditedCadre, shown: boolean): void {
     if (shown) this.shown++;
     if (shown && audit.status in this.counts) this.counts[audit.status as keyof AuditTally['counts']]++;
+    const firstUse = this.firstUse;
+    if (shown && firstUse !== null && audit.requirements.some((r) => r.status === 'short' && r.periodEnd < firstUse)) this.shortBeforeFirstUse++;
     if (!audit.underDesignated.length) return;
     let years = this.underDesignated.get(audit.rank);
     if (!years) this.underDesignated.set(audit.rank, (years = new Map()));
     for (const u of audit.underDesignated) years.set(u.year, u);
+  }
+
+  /**
+   * Cadres short in a year that ended before the office's first write to the database: most
+   * likely a year nobody recorded. Says how to tell the tool when its records begin.
+   */
+  hintStart(ctx: Context): void {
+    if (!this.shortBeforeFirstUse || this.firstUse === null) return;
+    const since = yearStartDate(academicYearOf(this.firstUse, ctx.policy()), ctx.policy());
+    ctx.err.write(ctx.tr.t('start.hint', { count: this.shortBeforeFirstUse, firstUse: this.firstUse, since }) + '\n');
   }
 
   /** One line per rank naming the years whose designated required hours fall short of the policy. */
@@ -85,7 +101,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     const { ev } = plan;
     // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
     if (opts.learnerIds.length && plan.notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: plan.notInView.join(', '), asOf: ev.cutoff }));
-    const tally = new AuditTally();
+    const tally = new AuditTally(plan.firstUse);
     const wanted = (a: AuditedCadre) => {
       const show = !opts.shortfall || isShortfall(a);
       tally.add(a, show);
@@ -138,6 +154,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     const unrecorded = counts.unrecorded ? ctx.tr.t('start.summaryUnrecorded', { unrecorded: counts.unrecorded }) : '';
     ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + unrecorded + '\n');
     if (counts.unrecorded && ev.recordsSince) ctx.err.write(ctx.tr.t('start.auditNote', { since: ev.recordsSince }) + '\n');
+    tally.hintStart(ctx);
     if (opts.failOnShortfall && (counts.short > 0 || counts.behind > 0)) {
       throw new ReportedFailure(msg('audit.failOnShortfall', { count: counts.short + counts.behind }));
     }

@@ -21,3 +21,9 @@ export function setRecordsSince(db: DB, date: IsoDate | null): void {
   if (date === null) db.prepare('DELETE FROM settings WHERE key = ?').run(RECORDS_SINCE);
   else db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(RECORDS_SINCE, date);
 }
+
+/** The local day of the database's first journaled write (its first use), or null for an empty journal. */
+export function firstUseDate(db: DB): IsoDate | null {
+  const row = db.prepare('SELECT at FROM journal ORDER BY id LIMIT 1').get() as { at: string } | undefined;
+  return row ? row.at.slice(0, 10) : null;
+}

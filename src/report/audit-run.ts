@@ -13,7 +13,7 @@ import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDat
 import { parseDate } from '../core/values.js';
 import { countCadres, loadCadres, type CadreRow } from '../db/cadres.js';
 import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
-import { recordsSince } from '../db/settings.js';
+import { firstUseDate, recordsSince } from '../db/settings.js';
 import { matchDepartment } from '../core/option-values.js';
 import type { FactsReader } from '../db/facts-parallel.js';
 import { InputError, UsageError, msg } from '../errors.js';
@@ -79,12 +79,18 @@ export interface AuditPlan {
   designations: Designation[];
   /** One learner asked for by ID: the transcript's path, with every record and its source. */
   single: boolean;
+  /**
+   * When no day of first records is recorded (`cadre start`): the day of the database's first
+   * write, so that a period short that ended before the office used the tool can be pointed out.
+   */
+  firstUse: IsoDate | null;
 }
 
 export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
   const db = ctx.db({ readOnly: true });
   const policy = ctx.policy();
-  const { ev, year } = evaluationFor(opts, ctx, recordsSince(db));
+  const since = recordsSince(db);
+  const { ev, year } = evaluationFor(opts, ctx, since);
   const index = loadCadres(db);
   let chosen: CadreRow[] = index.all;
   if (opts.learnerIds.length) {
@@ -112,7 +118,7 @@ export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
     if (!term) notInView.push(cadre.learnerId);
     else if (!opts.rank || term.rank === opts.rank) jobs.push({ cadre, term });
   }
-  return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1 };
+  return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1, firstUse: since === null ? firstUseDate(db) : null };
 }
 
 /** From this many cadres on, an office-wide audit reads its facts on a second thread (facts-parallel.ts); fewer do not repay the thread's start. */

@@ -94,6 +94,8 @@ describe('cadre start: the day the office began keeping records', () => {
     const list = JSON.parse(r.stdout);
     expect(list.map((a: any) => a.status)).toEqual(['short', 'short', 'short']);
     expect(r.stderr).toMatch(/2024-2025/);
+    // The audit points out the years that ended before the database's first write, and what to do.
+    expect(r.stderr).toMatch(/hint: 3 cadres are short in a period that ended before 2026-11-25 \(the first write to this database\)\. .*cadre start --since 2026-09-01/);
     expect((await ok(['start'])).stderr).toMatch(/no day of first records is recorded/);
   });
 
@@ -115,6 +117,7 @@ describe('cadre start: the day the office began keeping records', () => {
     // No warning about the designations of a year before the office used the tool.
     expect(y2024.stderr).not.toMatch(/2024-2025/);
     expect(y2024.stderr).toMatch(/no full records 3/);
+    expect(y2024.stderr).not.toMatch(/hint:/);
 
     // 2025-2026: its yearly requirements are audited as before; the terms begun before the start are not short.
     const after2025 = await auditJson(['--year', '2025']);
