@@ -11,7 +11,7 @@ import { academicYearOf, yearStartDate } from '../core/terms.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { ReportedFailure, UsageError, msg } from '../errors.js';
-import { forEachAudit, planAudit, withReader } from '../report/audit-run.js';
+import { forEachAudit, planAudit, recordsBegin, withReader } from '../report/audit-run.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 
@@ -36,8 +36,8 @@ class AuditTally {
   readonly counts = { met: 0, on_track: 0, behind: 0, short: 0, unrecorded: 0 };
   /** Cadres listed (exempt ones included). */
   shown = 0;
-  /** Cadres short in a period that ended before the database's first use (see hintStart). */
-  shortBeforeFirstUse = 0;
+  /** Per cadre short in a period that ended before the database's first write: the earliest such period's end (see hintStart). */
+  private readonly shortBeforeFirstUse: string[] = [];
   constructor(private readonly firstUse: string | null = null) {}
   private readonly underDesignated = new Map<Rank, Map<number, { designatedQ: number; policyQ: number }>>();
 
@@ -45,7 +45,11 @@ class AuditTally {
     if (shown) this.shown++;
     if (shown && audit.status in this.counts) this.counts[audit.status as keyof AuditTally['counts']]++;
     const firstUse = this.firstUse;
-    if (shown && firstUse !== null && audit.requirements.some((r) => r.status === 'short' && r.periodEnd < firstUse)) this.shortBeforeFirstUse++;
+    if (shown && firstUse !== null) {
+      let end: string | null = null;
+      for (const r of audit.requirements) if (r.status === 'short' && r.periodEnd < firstUse && (end === null || r.periodEnd < end)) end = r.periodEnd;
+      if (end !== null) this.shortBeforeFirstUse.push(end);
+    }
     if (!audit.underDesignated.length) return;
     let years = this.underDesignated.get(audit.rank);
     if (!years) this.underDesignated.set(audit.rank, (years = new Map()));
@@ -57,9 +61,14 @@ class AuditTally {
    * likely a year nobody recorded. Says how to tell the tool when its records begin.
    */
   hintStart(ctx: Context): void {
-    if (!this.shortBeforeFirstUse || this.firstUse === null) return;
-    const since = yearStartDate(academicYearOf(this.firstUse, ctx.policy()), ctx.policy());
-    ctx.err.write(ctx.tr.t('start.hint', { count: this.shortBeforeFirstUse, firstUse: this.firstUse, since }) + '\n');
+    if (!this.shortBeforeFirstUse.length || this.firstUse === null) return;
+    // Records imported from the platform's history may begin before the first write: the hint counts
+    // only the periods that ended before any record, and suggests the first day of that record's year.
+    const begin = recordsBegin(ctx, this.firstUse);
+    const count = this.shortBeforeFirstUse.filter((end) => end < begin).length;
+    if (!count) return;
+    const since = yearStartDate(academicYearOf(begin, ctx.policy()), ctx.policy());
+    ctx.err.write(ctx.tr.t('start.hint', { count, begin, since }) + '\n');
   }
 
   /** One line per rank naming the years whose designated required hours fall short of the policy. */

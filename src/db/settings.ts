@@ -27,3 +27,13 @@ export function firstUseDate(db: DB): IsoDate | null {
   const row = db.prepare('SELECT at FROM journal ORDER BY id LIMIT 1').get() as { at: string } | undefined;
   return row ? row.at.slice(0, 10) : null;
 }
+
+/** The date of the earliest record on file (hours, training, essays, exams), or null when there is none. */
+export function earliestRecordDate(db: DB): IsoDate | null {
+  const row = db
+    .prepare(
+      'SELECT MIN(d) AS d FROM (SELECT MIN(completed_on) AS d FROM hours UNION ALL SELECT MIN(attended_on) FROM training UNION ALL SELECT MIN(submitted_on) FROM essays UNION ALL SELECT MIN(taken_on) FROM exams)',
+    )
+    .get() as { d: string | null };
+  return row.d;
+}

@@ -13,7 +13,7 @@ import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDat
 import { parseDate } from '../core/values.js';
 import { countCadres, loadCadres, type CadreRow } from '../db/cadres.js';
 import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
-import { firstUseDate, recordsSince } from '../db/settings.js';
+import { earliestRecordDate, firstUseDate, recordsSince } from '../db/settings.js';
 import { matchDepartment } from '../core/option-values.js';
 import type { FactsReader } from '../db/facts-parallel.js';
 import { InputError, UsageError, msg } from '../errors.js';
@@ -190,3 +190,13 @@ export async function computeAudits(ctx: Context, opts: AuditScope, parallelFrom
   }, parallelFrom);
 }
 
+
+/**
+ * The day the records on file begin: the earlier of the database's first write and its earliest
+ * dated record (an office that imported the platform's history has records from before its first
+ * write). Read only to word a hint, after an audit found a period short before the first write.
+ */
+export function recordsBegin(ctx: Context, firstUse: IsoDate): IsoDate {
+  const earliest = earliestRecordDate(ctx.db({ readOnly: true }));
+  return earliest !== null && earliest < firstUse ? earliest : firstUse;
+}

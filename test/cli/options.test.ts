@@ -94,8 +94,8 @@ describe('cadre start: the day the office began keeping records', () => {
     const list = JSON.parse(r.stdout);
     expect(list.map((a: any) => a.status)).toEqual(['short', 'short', 'short']);
     expect(r.stderr).toMatch(/2024-2025/);
-    // The audit points out the years that ended before the database's first write, and what to do.
-    expect(r.stderr).toMatch(/hint: 3 cadres are short in a period that ended before 2026-11-25 \(the first write to this database\)\. .*cadre start --since 2026-09-01/);
+    // The audit points out the years that ended before any record (the essay of 2025-12-01), and what to do.
+    expect(r.stderr).toMatch(/hint: 3 cadres are short in a period that ended before 2025-12-01 \(the earliest record on file\), .*cadre start --since 2025-09-01/);
     expect((await ok(['start'])).stderr).toMatch(/no day of first records is recorded/);
   });
 
