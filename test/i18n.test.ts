@@ -35,7 +35,7 @@ describe('message catalogue', () => {
   });
   it('every key built from a value exists', () => {
     const built = [
-      ...['met', 'on_track', 'behind', 'short', 'exempt'].map((s) => `status.${s}`),
+      ...['met', 'on_track', 'behind', 'short', 'exempt', 'unrecorded'].map((s) => `status.${s}`),
       ...REQUIREMENT_IDS.map((r) => `req.${r}`),
       ...['credits', 'hours', 'essays'].map((u) => `unit.${u}`),
       ...['division', 'section'].map((r) => `rank.${r}`),

@@ -207,7 +207,9 @@ export class CadreHelp extends Help {
     const extra: string[] = [];
     const zh = this.tr.lang === 'zh';
     const value = (v: unknown) => (zh && typeof v === 'string' ? v : JSON.stringify(v));
-    if (option.argChoices) extra.push(this.tr.t('help.choices', { list: option.argChoices.map(value).join(zh ? '、' : ', ') }));
+    // A value option's choices come already worded, each with the word people type (main.ts).
+    const worded = option.argChoices !== undefined && option.argChoices.some((c) => /[(（]/.test(c));
+    if (option.argChoices) extra.push(this.tr.t('help.choices', { list: option.argChoices.map((c) => (worded ? c : value(c))).join(zh ? '、' : ', ') }));
     const showDefault = option.required || option.optional || (option.isBoolean() && typeof option.defaultValue === 'boolean');
     if (option.defaultValue !== undefined && showDefault) extra.push(this.tr.t('help.default', { value: option.defaultValueDescription ?? value(option.defaultValue) }));
     if (!extra.length) return option.description;

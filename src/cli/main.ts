@@ -10,6 +10,7 @@
  */
 import { Command as CommandClass, CommanderError, Option, type Command } from 'commander';
 import { CadreHelp, helpWidth, translatePlaceholders, type HelpExtras } from './help.js';
+import { parseAcademicYear, readOptionValue, valueSet } from '../core/option-values.js';
 import { forTerminal } from '../core/text.js';
 import { CadreError, InputError, UsageError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
@@ -119,6 +120,56 @@ export function foldOptions(def: CommandDef, actionArgs: readonly unknown[]): Fo
   return folded;
 }
 
+/**
+ * What a value option takes as people type it (OptionDef.values, OptionDef.year):
+ * the parser commander runs on each value, giving the canonical value or
+ * refusing the value (exit 2) with the accepted ones in the user's language.
+ */
+function valueParser(o: OptionDef, tr: Translator): ((value: string) => string) | undefined {
+  const option = /--[\w-]+/.exec(o.flags)![0];
+  if (o.year) {
+    return (value) => {
+      // An empty value is the command's to refuse (it says which option is missing).
+      if (value.trim() === '') return value;
+      const year = parseAcademicYear(value);
+      if (year === null) throw new UsageError(msg('options.badYear', { option, value }), msg('options.fix.badYear'));
+      return String(year);
+    };
+  }
+  if (!o.values) return undefined;
+  const name = o.values;
+  return (value) => {
+    const canonical = readOptionValue(name, value);
+    if (canonical === null) throw new UsageError(msg('options.badValue', { option, value }), msg('options.fix.badValue', { accepted: acceptedText(o, tr) }));
+    return canonical;
+  };
+}
+
+/** The accepted values of a value option, each with the Chinese word beside it: `division（处级）、section（科级）`. */
+function acceptedText(o: OptionDef, tr: Translator): string {
+  const set = valueSet(o.values!);
+  return set.values.map((v) => tr.t('options.valueWithWord', { value: v, word: set.shown[v] ?? v })).join(tr.t('options.listSeparator'));
+}
+
+/** An option's help line: its description (a year option, the forms a year may take). */
+function optionDescription(o: OptionDef, tr: Translator): string {
+  const text = tr.t(o.description);
+  return o.year ? `${text}${tr.t('options.yearForms')}` : text;
+}
+
+/**
+ * A value option's choices as its help lists them: each value with the word
+ * people also type, `通过（approved）` in zh, `approved (通过)` in en; the
+ * default likewise. Only the help reads these (the parser is valueParser).
+ */
+function listValueChoices(opt: Option, o: OptionDef, tr: Translator): void {
+  if (!o.values) return;
+  const set = valueSet(o.values);
+  const label = (v: string) => tr.t(tr.lang === 'zh' ? 'options.wordForValue' : 'options.valueWithWord', { value: v, word: set.shown[v] ?? v });
+  opt.argChoices = set.values.map(label);
+  if (typeof o.defaultValue === 'string') opt.defaultValueDescription = label(o.defaultValue);
+}
+
 /** Where commander writes help and usage errors: the process's streams unless given (in-process tests). */
 export interface ProgramStreams {
   out: Stream;
@@ -187,9 +238,13 @@ export function buildProgram(
     const cmd = program.command(def.name).description(t(def.description)).helpOption('-h, --help', t('cli.opt.help'));
     for (const a of def.args ?? []) cmd.argument(a.spec, t(a.description));
     for (const o of def.options ?? []) {
-      const opt = new Option(o.flags, t(o.description));
+      const opt = new Option(o.flags, optionDescription(o, tr));
       if (o.choices) opt.choices(o.choices);
+      // After choices: the canonical values stay listed in help, and the words people type are read.
+      const parse = valueParser(o, tr);
+      if (parse) opt.argParser(parse);
       if (o.defaultValue !== undefined) opt.default(o.defaultValue);
+      listValueChoices(opt, o, tr);
       if (o.conflicts) opt.conflicts(o.conflicts);
       cmd.addOption(opt);
     }

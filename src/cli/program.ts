@@ -8,6 +8,7 @@
  * each positional argument under its `name`. A command module exports
  * `run(opts: XOptions, ctx)`, XOptions naming exactly these keys.
  */
+import type { ValueSetName } from '../core/option-values.js';
 import type { Msg } from '../errors.js';
 import type { Context } from '../shell/context.js';
 
@@ -31,6 +32,14 @@ export interface OptionDef {
   flags: string;
   description: string;
   choices?: string[];
+  /**
+   * The words people type for these choices (src/core/option-values.ts): main.ts reads each
+   * to its canonical value (`--rank 处级` → `division`), lists the words in help, and refuses
+   * any other with the accepted values.
+   */
+  values?: ValueSetName;
+  /** An academic year, in any form people write it (`2025`, `2025-2026学年`): folded to its first year (`'2025'`). */
+  year?: true;
   defaultValue?: unknown;
   conflicts?: string[];
   /**
@@ -75,6 +84,7 @@ const requirement: OptionDef = {
   flags: '--requirement <id>',
   description: 'ops.opt.requirement',
   choices: REQUIREMENTS,
+  values: 'requirement',
   mandatory: { message: { key: 'ops.exempt.needRequirement' }, fix: { key: 'ops.exempt.fix.requirement', params: { ids: REQUIREMENTS.join('|') } } },
 };
 
@@ -108,12 +118,12 @@ export const COMMANDS: CommandDef[] = [
     description: 'cmd.recordEssay',
     args: [learner],
     options: [
-      { flags: '--kind <kind>', description: 'cli.opt.kind', choices: ['reflection', 'report'], mandatory: { shown: '--kind reflection|report' } },
+      { flags: '--kind <kind>', description: 'cli.opt.kind', choices: ['reflection', 'report'], values: 'essayKind', mandatory: { shown: '--kind reflection|report' } },
       { flags: '--title <title>', description: 'cli.opt.title', mandatory },
       { flags: '--submitted-on <date>', description: 'cli.opt.submittedOn', mandatory },
       { flags: '--chars <n>', description: 'cli.opt.chars', conflicts: ['file'] },
       { flags: '--file <path>', description: 'cli.opt.essayFile' },
-      { flags: '--status <status>', description: 'cli.opt.status', choices: ['approved', 'pending', 'rejected'], defaultValue: 'approved' },
+      { flags: '--status <status>', description: 'cli.opt.status', choices: ['approved', 'pending', 'rejected'], values: 'essayStatus', defaultValue: 'approved' },
     ],
     example: 'cadre record-essay WZ250001 --kind reflection --title "学习心得" --submitted-on 2025-12-01 --file 心得.docx',
     load: () => import('../commands/record-essay.js'),
@@ -142,10 +152,10 @@ export const COMMANDS: CommandDef[] = [
     description: 'listings.cmd.essays',
     options: [
       // The review states of src/core/essays.ts (ESSAY_STATUSES), in the order listed.
-      { flags: '--status <status>', description: 'listings.opt.essayStatus', choices: ['pending', 'approved', 'rejected'] },
+      { flags: '--status <status>', description: 'listings.opt.essayStatus', choices: ['pending', 'approved', 'rejected'], values: 'essayStatus' },
       { flags: '--department <name>', description: 'listings.opt.department' },
-      { flags: '--year <yyyy>', description: 'listings.opt.essayYear' },
-      { flags: '--kind <kind>', description: 'listings.opt.essayKind', choices: ['reflection', 'report'] },
+      { flags: '--year <yyyy>', description: 'listings.opt.essayYear', year: true },
+      { flags: '--kind <kind>', description: 'listings.opt.essayKind', choices: ['reflection', 'report'], values: 'essayKind' },
       ...listing(),
     ],
     example: 'cadre essays --status pending --out 待审核.xlsx',
@@ -156,8 +166,8 @@ export const COMMANDS: CommandDef[] = [
     description: 'cmd.require',
     args: [{ name: 'codes', spec: '<course_codes...>', description: 'cli.arg.courseCodes' }],
     options: [
-      { flags: '--year <yyyy>', description: 'cli.opt.requireYear', mandatory: { shown: '--year YYYY' } },
-      { flags: '--rank <rank>', description: 'cli.opt.requireRank', choices: ['division', 'section'] },
+      { flags: '--year <yyyy>', description: 'cli.opt.requireYear', year: true, mandatory: { shown: '--year YYYY' } },
+      { flags: '--rank <rank>', description: 'cli.opt.requireRank', choices: ['division', 'section'], values: 'rank' },
       { flags: '--hours <h>', description: 'cli.opt.courseHours' },
       { flags: '--title <title>', description: 'cli.opt.courseTitle' },
     ],
@@ -167,7 +177,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'courses',
     description: 'cmd.courses',
-    options: [{ flags: '--year <yyyy>', description: 'cli.opt.coursesYear' }, ...listing()],
+    options: [{ flags: '--year <yyyy>', description: 'cli.opt.coursesYear', year: true }, ...listing()],
     example: 'cadre courses --year 2025',
     load: () => import('../commands/courses.js'),
   },
@@ -216,9 +226,9 @@ export const COMMANDS: CommandDef[] = [
     args: [{ name: 'learnerIds', spec: '[learner_ids...]', description: 'cli.arg.learnerIds' }],
     options: [
       { flags: '--as-of <date>', description: 'cli.opt.asOf' },
-      { flags: '--year <yyyy>', description: 'cli.opt.auditYear' },
+      { flags: '--year <yyyy>', description: 'cli.opt.auditYear', year: true },
       { flags: '--department <name>', description: 'cli.opt.department' },
-      { flags: '--rank <rank>', description: 'cli.opt.rank', choices: ['division', 'section'] },
+      { flags: '--rank <rank>', description: 'cli.opt.rank', choices: ['division', 'section'], values: 'rank' },
       { flags: '--shortfall', description: 'cli.opt.shortfall' },
       { flags: '--fail-on-shortfall', description: 'cli.opt.failOnShortfall' },
       format(['table', 'csv', 'json', 'xlsx']),
@@ -229,6 +239,16 @@ export const COMMANDS: CommandDef[] = [
     ],
     example: 'cadre audit --year 2025 --shortfall --format csv --out shortfall-2025.csv',
     load: () => import('../commands/audit.js'),
+  },
+  {
+    name: 'start',
+    description: 'start.cmd',
+    options: [
+      { flags: '--since <date>', description: 'start.opt.since', conflicts: ['clear'] },
+      { flags: '--clear', description: 'start.opt.clear' },
+    ],
+    example: 'cadre start --since 2025-09-01',
+    load: () => import('../commands/start.js'),
   },
   {
     name: 'passwd',
@@ -251,7 +271,7 @@ export const COMMANDS: CommandDef[] = [
     description: 'auth.cmd.accounts',
     args: [{ name: 'learnerIds', spec: '[learner_ids...]', description: 'auth.arg.learnerIds' }],
     options: [
-      { flags: '--state <state>', description: 'auth.opt.accountState', choices: ['initial', 'expired', 'changed', 'locked'] },
+      { flags: '--state <state>', description: 'auth.opt.accountState', choices: ['initial', 'expired', 'changed', 'locked'], values: 'accountState' },
       ...listing(),
     ],
     example: 'cadre accounts --state initial --format csv > initial.csv',
@@ -260,7 +280,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'imports',
     description: 'ops.cmd.imports',
-    options: [{ flags: '--kind <kind>', description: 'ops.opt.kind', choices: ['hours', 'training', 'exams', 'essays'] }, ...listing()],
+    options: [{ flags: '--kind <kind>', description: 'ops.opt.kind', choices: ['hours', 'training', 'exams', 'essays'], values: 'batchKind' }, ...listing()],
     example: 'cadre imports --kind hours',
     load: () => import('../commands/imports.js'),
   },
@@ -277,7 +297,7 @@ export const COMMANDS: CommandDef[] = [
     args: [learner],
     options: [
       requirement,
-      { flags: '--year <yyyy>', description: 'ops.opt.exemptYear' },
+      { flags: '--year <yyyy>', description: 'ops.opt.exemptYear', year: true },
       { flags: '--reason <text>', description: 'ops.opt.reason', mandatory: { message: { key: 'ops.exempt.needReason' }, fix: { key: 'ops.exempt.fix.reason' } } },
     ],
     example: 'cadre exempt WZ250001 --requirement hours --year 2025 --reason "借调省委组织部"',
@@ -289,7 +309,7 @@ export const COMMANDS: CommandDef[] = [
     args: [learner],
     options: [
       requirement,
-      { flags: '--year <yyyy>', description: 'ops.opt.exemptYear' },
+      { flags: '--year <yyyy>', description: 'ops.opt.exemptYear', year: true },
     ],
     example: 'cadre unexempt WZ250001 --requirement hours --year 2025',
     load: () => import('../commands/unexempt.js'),

@@ -8,10 +8,11 @@ import { paint } from '../shell/color.js';
 import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../shell/render.js';
 import { formatForFile } from '../shell/listing-out.js';
 import { addDays } from '../core/dates.js';
+import { academicYearOf, yearStartDate } from '../core/terms.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { ReportedFailure, UsageError, msg } from '../errors.js';
-import { forEachAudit, planAudit, withReader } from '../report/audit-run.js';
+import { forEachAudit, planAudit, recordsBegin, withReader } from '../report/audit-run.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 import { closedAuditView } from '../report/year-close.js';
@@ -34,18 +35,42 @@ export interface AuditOptions {
 
 /** What is said on stderr after any audit: the status counts and the years designated below the policy. */
 class AuditTally {
-  readonly counts = { met: 0, on_track: 0, behind: 0, short: 0 };
+  readonly counts = { met: 0, on_track: 0, behind: 0, short: 0, unrecorded: 0 };
   /** Cadres listed (exempt ones included). */
   shown = 0;
+  /** Per cadre short in a period that ended before the database's first write: the earliest such period's end (see hintStart). */
+  private readonly shortBeforeFirstUse: string[] = [];
+  constructor(private readonly firstUse: string | null = null) {}
   private readonly underDesignated = new Map<Rank, Map<number, { designatedQ: number; policyQ: number }>>();
 
   add({ audit }: AuditedCadre, shown: boolean): void {
     if (shown) this.shown++;
     if (shown && audit.status in this.counts) this.counts[audit.status as keyof AuditTally['counts']]++;
+    const firstUse = this.firstUse;
+    if (shown && firstUse !== null) {
+      let end: string | null = null;
+      for (const r of audit.requirements) if (r.status === 'short' && r.periodEnd < firstUse && (end === null || r.periodEnd < end)) end = r.periodEnd;
+      if (end !== null) this.shortBeforeFirstUse.push(end);
+    }
     if (!audit.underDesignated.length) return;
     let years = this.underDesignated.get(audit.rank);
     if (!years) this.underDesignated.set(audit.rank, (years = new Map()));
     for (const u of audit.underDesignated) years.set(u.year, u);
+  }
+
+  /**
+   * Cadres short in a year that ended before the office's first write to the database: most
+   * likely a year nobody recorded. Says how to tell the tool when its records begin.
+   */
+  hintStart(ctx: Context): void {
+    if (!this.shortBeforeFirstUse.length || this.firstUse === null) return;
+    // Records imported from the platform's history may begin before the first write: the hint counts
+    // only the periods that ended before any record, and suggests the first day of that record's year.
+    const begin = recordsBegin(ctx, this.firstUse);
+    const count = this.shortBeforeFirstUse.filter((end) => end < begin).length;
+    if (!count) return;
+    const since = yearStartDate(academicYearOf(begin, ctx.policy()), ctx.policy());
+    ctx.err.write(ctx.tr.t('start.hint', { count, begin, since }) + '\n');
   }
 
   /** One line per rank naming the years whose designated required hours fall short of the policy. */
@@ -93,7 +118,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     const { ev } = plan;
     // A cadre asked for by ID but outside the view (not yet appointed, or left office) is named, not silently dropped.
     if (opts.learnerIds.length && plan.notInView.length) ctx.warn(ctx.tr.t('audit.notInView', { ids: plan.notInView.join(', '), asOf: ev.cutoff }));
-    const tally = new AuditTally();
+    const tally = new AuditTally(plan.firstUse);
     const wanted = (a: AuditedCadre) => {
       const show = !opts.shortfall || isShortfall(a);
       tally.add(a, show);
@@ -140,7 +165,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
         const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
         const columns = auditColumns(ctx).map((c) => ({ ...c, tableless: !keep.includes(c.key) }));
-        const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan' } as const;
+        const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan', unrecorded: 'cyan' } as const;
         const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
         const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
         // JSON here is one learner's (with the transcript) or none: an office's is streamed above.
@@ -149,7 +174,10 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
       }
     }
     const { counts } = tally;
-    ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + '\n');
+    const unrecorded = counts.unrecorded ? ctx.tr.t('start.summaryUnrecorded', { unrecorded: counts.unrecorded }) : '';
+    ctx.err.write(ctx.tr.t('audit.summary', { count: tally.shown, asOf: ev.asOf === addDays(ev.cutoff, 1) && ev.cutoff !== ev.asOf ? ev.cutoff : ev.asOf, ...counts }) + unrecorded + '\n');
+    if (counts.unrecorded && ev.recordsSince) ctx.err.write(ctx.tr.t('start.auditNote', { since: ev.recordsSince }) + '\n');
+    tally.hintStart(ctx);
     if (opts.failOnShortfall && (counts.short > 0 || counts.behind > 0)) {
       throw new ReportedFailure(msg('audit.failOnShortfall', { count: counts.short + counts.behind }));
     }

@@ -11,7 +11,11 @@ import { academicYearOf, yearEndDate, yearStartDate, type Term } from './terms.j
 export type RequirementId = 'total' | 'training' | 'report' | 'hours' | 'required' | 'reflection';
 export const REQUIREMENT_IDS: readonly RequirementId[] = ['total', 'training', 'report', 'hours', 'required', 'reflection'];
 export const YEARLY_REQUIREMENTS: ReadonlySet<RequirementId> = new Set(['hours', 'required', 'reflection']);
-export type Status = 'met' | 'on_track' | 'behind' | 'short' | 'exempt';
+/**
+ * `unrecorded`: not met on the records kept, in a period that began before the
+ * office kept records (Evaluation.recordsSince): neither met nor short.
+ */
+export type Status = 'met' | 'on_track' | 'behind' | 'short' | 'exempt' | 'unrecorded';
 export type Unit = 'credits' | 'hours' | 'essays';
 
 /** Anything a record can point back to (an import batch and line, a command). */
@@ -48,7 +52,19 @@ export interface CadreFacts {
  * A plain audit has cutoff = asOf; the year-end view of year Y has asOf = the
  * first day of Y+1, cutoff = the last day of Y and lastYear = Y.
  */
-export interface Evaluation { asOf: IsoDate; cutoff: IsoDate; lastYear: number }
+export interface Evaluation {
+  asOf: IsoDate;
+  cutoff: IsoDate;
+  lastYear: number;
+  /**
+   * The day the office began keeping records in the tool (`cadre start`), if
+   * recorded. A requirement whose period (from the cadre's term window on)
+   * began before it is met on the records kept or else `unrecorded`: never
+   * short or behind, since the records of its earlier days were never kept;
+   * and years that ended before it draw no warning about their designations.
+   */
+  recordsSince?: IsoDate | null;
+}
 
 export interface Requirement {
   id: RequirementId;
@@ -84,7 +100,11 @@ export interface CadreAudit {
   underDesignated: { year: number; designatedQ: number; policyQ: number }[];
 }
 
-const STATUS_RANK: Record<Status, number> = { exempt: 0, met: 1, on_track: 2, behind: 3, short: 4 };
+/**
+ * Worst last. `unrecorded` above met (a cadre is never met with a period not
+ * known) and below on_track, behind and short (those are said on records kept).
+ */
+const STATUS_RANK: Record<Status, number> = { exempt: 0, met: 1, unrecorded: 2, on_track: 3, behind: 4, short: 5 };
 export function worstStatus(statuses: Status[]): Status {
   let worst: Status = 'met';
   for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[worst]) worst = s;
@@ -244,11 +264,13 @@ export function auditTerm(
   const exemptionFor = (id: RequirementId, period: 'term' | number) =>
     exemptions.length === 0 ? undefined : exemptions.find((x) => x.requirement === id && (x.year === null || x.year === period || (period === 'term' && x.year >= term.startYear && x.year <= term.endYear)));
 
+  const since = ev.recordsSince ?? null;
   const requirements: Requirement[] = [];
   const add = (id: RequirementId, period: 'term' | number, unit: Unit, required: number, actual: number, periodStart: IsoDate, periodEnd: IsoDate, essay = false) => {
     const met = actual >= required;
     const exemption = exemptionFor(id, period);
-    const status: Status = exemption ? 'exempt' : paceStatus({ required, actual, periodStart, periodEnd, appointedOn: term.appointedOn, essay }, ev);
+    let status: Status = exemption ? 'exempt' : paceStatus({ required, actual, periodStart, periodEnd, appointedOn: term.appointedOn, essay }, ev);
+    if (status !== 'met' && status !== 'exempt' && since !== null && maxDate(periodStart, term.windowStart) < since) status = 'unrecorded';
     const r: Requirement = { id, period, unit, required, actual, shortfall: exemption ? 0 : Math.max(0, required - actual), met, status, periodStart, periodEnd };
     if (exemption) r.exemptReason = exemption.reason;
     requirements.push(r);
@@ -273,7 +295,7 @@ export function auditTerm(
       const first = earliest.get(d.course)?.date;
       return first !== undefined && first <= ye;
     }).reduce((s, d) => s + d.quarters, 0);
-    if (requiredQ < rp.requiredHoursPerYearQ) underDesignated.push({ year: y, designatedQ: requiredQ, policyQ: rp.requiredHoursPerYearQ });
+    if (requiredQ < rp.requiredHoursPerYearQ && (since === null || ye >= since)) underDesignated.push({ year: y, designatedQ: requiredQ, policyQ: rp.requiredHoursPerYearQ });
     add('required', y, 'hours', requiredQ, doneQ, ys, ye);
     const reflections = essays.filter((e) => e.kind === 'reflection' && e.year === y && (e.counts || e.why === 'over_cap')).length;
     add('reflection', y, 'essays', rp.reflection.requiredPerYear, reflections, ys, ye, true);

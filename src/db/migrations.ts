@@ -303,6 +303,18 @@ CREATE TABLE year_amendment_cadres (
 ) WITHOUT ROWID, STRICT;
 `,
   },
+  {
+    version: 7,
+    name: "the office's settings: the day it began keeping records in the tool",
+    // settings.records_since: set by `cadre start --since DATE`; a period that began before it is
+    // not short for want of the records nobody kept (src/core/audit.ts, Evaluation.recordsSince).
+    sql: `
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID, STRICT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -13,6 +13,8 @@ import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDat
 import { parseDate } from '../core/values.js';
 import { countCadres, loadCadres, type CadreRow } from '../db/cadres.js';
 import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
+import { earliestRecordDate, firstUseDate, recordsSince } from '../db/settings.js';
+import { matchDepartment } from '../core/option-values.js';
 import type { FactsReader } from '../db/facts-parallel.js';
 import { InputError, UsageError, msg } from '../errors.js';
 import type { AuditedCadre } from './audit-view.js';
@@ -26,21 +28,45 @@ export interface AuditScope {
   rank?: Rank;
 }
 
-export function evaluationFor(opts: AuditScope, ctx: Context): { ev: Evaluation; year: number | null } {
+/**
+ * The view's dates. A year-end view (`--year`) is of a year that has ended:
+ * one still running is refused (its requirements cannot be short yet), and so
+ * is an as-of date after today (nothing is recorded for it). `recordsSince`
+ * is the day the office began keeping records (`cadre start`), when recorded.
+ */
+export function evaluationFor(opts: AuditScope, ctx: Context, recordsSince: IsoDate | null = null): { ev: Evaluation; year: number | null } {
   const policy = ctx.policy();
   if (opts.year !== undefined && opts.asOf !== undefined) throw new UsageError(msg('audit.yearAndAsOf'), msg('audit.fix.yearAndAsOf'));
+  const today = ctx.today();
   if (opts.year !== undefined) {
     if (!/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
     const year = Number(opts.year);
-    return { ev: { asOf: yearStartDate(year + 1, policy), cutoff: yearEndDate(year, policy), lastYear: year }, year };
+    const end = yearEndDate(year, policy);
+    if (end >= today) throw new UsageError(msg('options.yearOpen', { year: `${year}-${year + 1}`, end }), msg('options.fix.yearOpen'));
+    return { ev: { asOf: yearStartDate(year + 1, policy), cutoff: end, lastYear: year, recordsSince }, year };
   }
-  let asOf: IsoDate = ctx.today();
+  let asOf: IsoDate = today;
   if (opts.asOf !== undefined) {
     const r = parseDate(opts.asOf);
     if (!r.ok) throw new InputError(msg('audit.badAsOf', { value: opts.asOf, reason: ctx.tr.m(r.reason) }));
     asOf = r.value;
+    if (asOf > today) throw new UsageError(msg('options.asOfFuture', { date: asOf, today }), msg('options.fix.asOfFuture'));
   }
-  return { ev: { asOf, cutoff: asOf, lastYear: academicYearOf(asOf, policy) }, year: null };
+  return { ev: { asOf, cutoff: asOf, lastYear: academicYearOf(asOf, policy), recordsSince }, year: null };
+}
+
+/**
+ * The cadres of the department `typed` names (compared after NFKC, spaces
+ * ignored); none is refused with the nearest departments on file.
+ */
+function inDepartment(cadres: CadreRow[], all: CadreRow[], typed: string): CadreRow[] {
+  const match = matchDepartment(typed, all.map((c) => c.department));
+  if (!match.ok) {
+    const fix = match.nearest.length ? msg('options.department.fix.nearest', { list: match.nearest.join(' / ') }) : msg('options.department.fix.none');
+    throw new InputError(msg('options.department.none', { department: typed }), [], fix);
+  }
+  const names = new Set(match.departments);
+  return cadres.filter((c) => names.has(c.department));
 }
 
 /** Who is audited, as of when: the cadres chosen and each one's term, in learner-ID order. */
@@ -53,12 +79,18 @@ export interface AuditPlan {
   designations: Designation[];
   /** One learner asked for by ID: the transcript's path, with every record and its source. */
   single: boolean;
+  /**
+   * When no day of first records is recorded (`cadre start`): the day of the database's first
+   * write, so that a period short that ended before the office used the tool can be pointed out.
+   */
+  firstUse: IsoDate | null;
 }
 
 export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
   const db = ctx.db({ readOnly: true });
   const policy = ctx.policy();
-  const { ev, year } = evaluationFor(opts, ctx);
+  const since = recordsSince(db);
+  const { ev, year } = evaluationFor(opts, ctx, since);
   const index = loadCadres(db);
   let chosen: CadreRow[] = index.all;
   if (opts.learnerIds.length) {
@@ -73,7 +105,7 @@ export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
     // Named twice, audited once; in learner-ID order like the rest.
     chosen = [...picked].sort((a, b) => (a.learnerId < b.learnerId ? -1 : a.learnerId > b.learnerId ? 1 : 0));
   }
-  if (opts.department !== undefined) chosen = chosen.filter((c) => c.department === opts.department);
+  if (opts.department !== undefined) chosen = inDepartment(chosen, index.all, opts.department);
   const notInView: string[] = [];
   const jobs: AuditPlan['jobs'] = [];
   for (const cadre of chosen) {
@@ -86,7 +118,7 @@ export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
     if (!term) notInView.push(cadre.learnerId);
     else if (!opts.rank || term.rank === opts.rank) jobs.push({ cadre, term });
   }
-  return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1 };
+  return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1, firstUse: since === null ? firstUseDate(db) : null };
 }
 
 /** From this many cadres on, an office-wide audit reads its facts on a second thread (facts-parallel.ts); fewer do not repay the thread's start. */
@@ -158,3 +190,13 @@ export async function computeAudits(ctx: Context, opts: AuditScope, parallelFrom
   }, parallelFrom);
 }
 
+
+/**
+ * The day the records on file begin: the earlier of the database's first write and its earliest
+ * dated record (an office that imported the platform's history has records from before its first
+ * write). Read only to word a hint, after an audit found a period short before the first write.
+ */
+export function recordsBegin(ctx: Context, firstUse: IsoDate): IsoDate {
+  const earliest = earliestRecordDate(ctx.db({ readOnly: true }));
+  return earliest !== null && earliest < firstUse ? earliest : firstUse;
+}

@@ -54,6 +54,8 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
   out.push(t('transcript.title', { name: cadre.name, id: cadre.learnerId, staffNo: cadre.staffNo, department: cadre.department, rank: rankText(audit.rank, tr) }));
   out.push(t('transcript.term', { term: termText(audit, tr), from: audit.term.windowStart, to: audit.term.windowEnd, asOf: ev.cutoff }));
   out.push(t('transcript.status', { status: statusText(audit.status, tr) }));
+  // Why a requirement says "no full records": the periods that began before the office kept records.
+  if (ev.recordsSince && audit.requirements.some((r) => r.status === 'unrecorded')) out.push(t('start.transcriptNote', { since: ev.recordsSince }));
   const c = audit.credits;
   out.push(t('transcript.credits', { platform: formatTenths(c.platformTenths), essays: formatTenths(c.essaysTenths), training: formatTenths(c.trainingTenths), total: formatTenths(c.totalTenths), required: formatTenths(c.requiredTenths) }));
   out.push('');

@@ -165,6 +165,6 @@ export function closedAuditView(ctx: Context, scope: AuditScope): { plan: AuditP
   if (!closed) return undefined;
   const { chosen, unknown } = narrowClosed(closed.audited, scope);
   ctx.err.write(ctx.tr.t('close.shown', { year: yearLabel(ctx, year), n: year, at: closed.close.closedAt.slice(0, 16).replace('T', ' ') }) + '\n');
-  const plan: AuditPlan = { ev: closed.ev, year, jobs: [], notInView: unknown, designations: [], single: false };
+  const plan: AuditPlan = { ev: closed.ev, year, jobs: [], notInView: unknown, designations: [], single: false, firstUse: null };
   return { plan, each: (visit) => chosen.forEach(visit) };
 }

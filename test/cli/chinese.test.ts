@@ -58,10 +58,11 @@ describe('the help in Chinese', () => {
   it('names choices and defaults in Chinese', async () => {
     const { stdout } = await helpOf(['record-essay', '--help'], 'zh', 120);
     expect(stdout).toContain('--status <状态>');
-    expect(stdout).toContain('（可选：approved、pending、rejected；默认：approved）');
+    // Each value with the word people type in its place: 通过 or approved both work.
+    expect(stdout.replace(/\n\s+/g, '')).toContain('（可选：通过（approved）、待审核（pending）、未通过（rejected）；默认：通过（approved））');
     expect(stdout).toContain('学员编号');
     const en = await helpOf(['record-essay', '--help'], 'en', 120);
-    expect(en.stdout).toContain('(choices: "approved", "pending", "rejected", default: "approved")');
+    expect(en.stdout.replace(/\n\s+/g, ' ')).toContain('(choices: approved (通过), pending (待审核), rejected (未通过), default: approved (通过))');
     expect(en.stdout).toContain('Usage: cadre record-essay [options] <learner_id>');
   });
 

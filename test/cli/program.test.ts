@@ -68,6 +68,21 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['record-essay', 'WZ1', '--kind', 'report', '--title', 'T', '--submitted-on', 'd', '--status', 'rejected'], { learnerId: 'WZ1', kind: 'report', title: 'T', submittedOn: 'd', status: 'rejected' }],
   // an empty value is given (the command refuses it itself)
   [['record-essay', 'WZ1', '--kind', 'report', '--title', '', '--submitted-on', 'd'], { learnerId: 'WZ1', kind: 'report', title: '', submittedOn: 'd', status: 'approved' }],
+  // the words people type for a value option: its canonical value in the options object
+  [['record-essay', 'WZ1', '--kind', '心得体会', '--title', 'T', '--submitted-on', 'd', '--status', '待审核'], { learnerId: 'WZ1', kind: 'reflection', title: 'T', submittedOn: 'd', status: 'pending' }],
+  [['record-essay', 'WZ1', '--kind', '调研报告', '--title', 'T', '--submitted-on', 'd', '--status', '通过'], { learnerId: 'WZ1', kind: 'report', title: 'T', submittedOn: 'd', status: 'approved' }],
+  [['require', '--year', '2025-2026学年', '--rank', '处级', 'C1'], { codes: ['C1'], year: '2025', rank: 'division' }],
+  [['require', '--year', '2025学年', '--rank', '副科', 'C1'], { codes: ['C1'], year: '2025', rank: 'section' }],
+  [['audit', '--year', '2025-2026', '--rank', '正处'], { learnerIds: [], year: '2025', rank: 'division' }],
+  [['courses', '--year', '２０２５－２０２６学年'], { year: '2025' }],
+  [['exempt', 'WZ1', '--requirement', '平台学时', '--year', '2024-2025', '--reason', '借调'], { learnerId: 'WZ1', requirement: 'hours', year: '2024', reason: '借调' }],
+  [['unexempt', 'WZ1', '--requirement', '必修课'], { learnerId: 'WZ1', requirement: 'required' }],
+  [['accounts', '--state', '已锁定'], { learnerIds: [], state: 'locked' }],
+  [['imports', '--kind', '学时'], { kind: 'hours' }],
+  // start: the day records were first kept, or forget it, or neither (say it)
+  [['start'], {}],
+  [['start', '--since', '2025-09-01'], { since: '2025-09-01' }],
+  [['start', '--clear'], { clear: true }],
   // review-essay
   [['review-essay', '12', '--approve'], { id: '12', approve: true }],
   [['review-essay', '12', '--reject'], { id: '12', reject: true }],
@@ -169,15 +184,20 @@ describe('every command line folds into its options object', () => {
 /** argv → the first line said (exit 2); the command never runs. */
 const REFUSED: [string[], string][] = [
   // choices
-  [['record-essay', 'WZ1', '--kind', 'poem', '--title', 'T', '--submitted-on', 'd'], `error: option --kind <kind>: "poem" is not valid; choose from reflection, report`],
-  [['record-essay', 'WZ1', '--kind', 'report', '--title', 'T', '--submitted-on', 'd', '--status', 'ok'], `error: option --status <status>: "ok" is not valid; choose from approved, pending, rejected`],
-  [['require', '--year', '2025', '--rank', 'dept', 'C1'], `error: option --rank <rank>: "dept" is not valid; choose from division, section`],
+  // a value option: refused with its accepted values, each with the Chinese word it also takes
+  [['record-essay', 'WZ1', '--kind', 'poem', '--title', 'T', '--submitted-on', 'd'], `error: --kind: "poem" is not one of its values\nfix: write one of: reflection (心得体会), report (调研报告)`],
+  [['record-essay', 'WZ1', '--kind', 'report', '--title', 'T', '--submitted-on', 'd', '--status', 'ok'], `error: --status: "ok" is not one of its values\nfix: write one of: approved (通过), pending (待审核), rejected (未通过)`],
+  [['require', '--year', '2025', '--rank', 'dept', 'C1'], `error: --rank: "dept" is not one of its values\nfix: write one of: division (处级), section (科级)`],
+  [['audit', '--rank', '厅级'], `error: --rank: "厅级" is not one of its values\nfix: write one of: division (处级), section (科级)`],
+  [['audit', '--year', '2025-2027'], `error: --year: academic year "2025-2027" is not recognised\nfix: write the academic year by its first year or both years, e.g. 2025, 2025-2026, 2025学年 or 2025-2026学年`],
+  [['exempt', 'WZ1', '--requirement', 'hours', '--year', '25', '--reason', 'x'], `error: --year: academic year "25" is not recognised`],
   [['courses', '--format', 'yaml'], `error: option --format <format>: "yaml" is not valid; choose from table, csv, json, xlsx`],
   [['audit', '--format', 'pdf'], `error: option --format <format>: "pdf" is not valid; choose from table, csv, json, xlsx`],
   [['audit', '--split-by', 'rank'], `error: option --split-by <field>: "rank" is not valid; choose from department`],
-  [['accounts', '--state', 'open'], `error: option --state <state>: "open" is not valid; choose from initial, expired, changed, locked`],
-  [['imports', '--kind', 'roster'], `error: option --kind <kind>: "roster" is not valid; choose from hours, training, exams, essays`],
-  [['exempt', 'WZ1', '--requirement', 'sleep', '--reason', 'x'], `error: option --requirement <id>: "sleep" is not valid; choose from total, training, report, hours, required, reflection`],
+  [['accounts', '--state', 'open'], `error: --state: "open" is not one of its values\nfix: write one of: initial (初始密码), expired (已过期), changed (已修改), locked (已锁定)`],
+  [['imports', '--kind', 'roster'], `error: --kind: "roster" is not one of its values\nfix: write one of: hours (学时), training (专题培训), exams (考试), essays (文章)`],
+  [['exempt', 'WZ1', '--requirement', 'sleep', '--reason', 'x'], `error: --requirement: "sleep" is not one of its values\nfix: write one of: total (总学分), training (专题培训), report (调研报告), hours (平台学时), required (必修课), reflection (心得体会)`],
+  [['start', '--since', '2025-09-01', '--clear'], `error: option --since <date> cannot be used with --clear`],
   // conflicts
   [['record-essay', 'WZ1', '--kind', 'report', '--title', 'T', '--submitted-on', 'd', '--chars', '1', '--file', 'f'], `error: option --chars <n> cannot be used with --file <path>`],
   [['review-essay', '1', '--approve', '--reject'], `error: option --approve cannot be used with --reject`],
@@ -219,6 +239,14 @@ describe('refused command lines: exit 2, said in the user language, the command 
     expect((await parse(['require', 'C1'], { lang: 'zh' })).stderr).toBe('错误: 缺少选项 --year YYYY\n');
     expect((await parse(['exempt', 'WZ1', '--reason', 'x'], { lang: 'zh' })).stderr).toBe('错误: 缺少 --requirement\n解决办法: --requirement 取 total|training|report|hours|required|reflection 之一\n');
     expect((await parse(['exempt', 'WZ1', '--requirement', 'hours'], { lang: 'zh' })).stderr).toBe('错误: 缺少免修原因 --reason\n解决办法: 写明原因，如 --reason "2025年9月至2026年7月借调省委组织部"\n');
+  });
+
+  it('a wrong value of a value option is said in Chinese with the accepted values, and help lists the words', async () => {
+    expect((await parse(['audit', '--rank', '厅级'], { lang: 'zh' })).stderr).toBe('错误: --rank 不能取“厅级”\n解决办法: 可写：处级（division）、科级（section）\n');
+    expect((await parse(['audit', '--year', '2025-2027学年'], { lang: 'zh' })).stderr).toBe('错误: --year 的学年“2025-2027学年”无法识别\n解决办法: 写学年的开始年份或起止年份，例如 2025、2025-2026、2025学年、2025-2026学年\n');
+    const help = (await parse(['exempt', '--help'], { lang: 'zh' })).stdout.replace(/\s+/g, '');
+    expect(help).toContain('可选：总学分（total）、专题培训（training）、调研报告（report）、平台学时（hours）、必修课（required）、心得体会（reflection）');
+    expect(help).toContain('可写2025、2025-2026或2025-2026学年');
   });
 
   it('--help of a command runs nothing and exits 0', async () => {

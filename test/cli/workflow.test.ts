@@ -241,8 +241,10 @@ describe('training, required courses, promotion and the audit', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'audit.json'), 'utf8')).toBe(piped.stdout);
     expect(fs.readdirSync(dir).filter((f) => f.includes('audit.json'))).toEqual(['audit.json']);
+    // A department nobody is in is refused (exit 2), not an empty list that looks like "nobody short".
     const none = await cli(['audit', '--as-of', '2025-12-31', '--format', 'json', '--department', 'nowhere']);
-    expect(none.stdout).toBe('[]\n');
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toMatch(/no department is called "nowhere"/);
     const twice = await cli(['audit', ids.T1, ids.T2, ids.T1, '--as-of', '2025-12-31', '--format', 'json']);
     expect(JSON.parse(twice.stdout).map((a: any) => a.learner_id)).toEqual([ids.T1, ids.T2].sort());
   });

@@ -15,6 +15,7 @@ import { terminal } from './terminal.js';
 import { demo } from './demo.js';
 import { close } from './close.js';
 import { listings } from './listings.js';
+import { options } from './options.js';
 import { zh } from './zh.js';
 
 export interface Section {
@@ -22,4 +23,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, listings, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, listings, options, zh];

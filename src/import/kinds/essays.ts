@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../../shell/context.js';
 import { minCharsFor, readChars, type EssayKind, type EssayStatus } from '../../core/essays.js';
+import { readOptionValue } from '../../core/option-values.js';
 import { countZi } from '../../core/wordcount.js';
 import { commitStagedEssays } from '../../db/essays.js';
 import { CadreError, msg } from '../../errors.js';
@@ -32,15 +33,6 @@ export const ESSAYS_SPEC = {
   oneOf: [['chars', 'file'], ['learner_id', 'staff_no']],
 };
 
-const KIND_WORDS: Record<string, EssayKind> = {
-  reflection: 'reflection', 心得体会: 'reflection', 心得: 'reflection', 学习心得: 'reflection', 体会: 'reflection',
-  report: 'report', 调研报告: 'report', 论文: 'report', 报告: 'report', '调研报告/论文': 'report', 'research report': 'report', paper: 'report',
-};
-const STATUS_WORDS: Record<string, EssayStatus> = {
-  approved: 'approved', 通过: 'approved', 已通过: 'approved', 合格: 'approved', 审核通过: 'approved',
-  pending: 'pending', 待审: 'pending', 待审核: 'pending', 审核中: 'pending',
-  rejected: 'rejected', 未通过: 'rejected', 不通过: 'rejected', 退回: 'rejected', 不合格: 'rejected',
-};
 
 /** An essay's file: its 字数 as counted, and the SHA-256 of its bytes. Throws the reader's CadreError for a file it cannot read. */
 export async function countEssayFile(file: string): Promise<{ chars: number; sha256: string }> {
@@ -60,12 +52,12 @@ export function essaysImport(ctx: Context, csvFile: string): ImportKind {
     stageInsert: 'INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     async parse(rec, env, p) {
       const cadre = env.cadre(rec, p);
-      const kind = KIND_WORDS[(rec.cells.kind ?? '').trim().toLowerCase()];
+      const kind = readOptionValue('essayKind', rec.cells.kind ?? '') as EssayKind | null;
       if (!kind) p.add('kind', msg('essay.badKind', { value: rec.cells.kind ?? '' }), msg('essay.fix.badKind'));
       const title = readText(rec.cells.title, 200);
       if (!title.ok) p.add('title', title.reason);
       const rawStatus = (rec.cells.status ?? '').trim().toLowerCase();
-      const status: EssayStatus | undefined = rawStatus === '' ? 'approved' : STATUS_WORDS[rawStatus];
+      const status = rawStatus === '' ? 'approved' : (readOptionValue('essayStatus', rawStatus) as EssayStatus | null);
       if (!status) p.add('status', msg('essay.badStatus', { value: rec.cells.status ?? '' }), msg('essay.fix.badStatus'));
       const dated = env.datedInTerm(rec, 'submitted_on', cadre, p);
       let chars: number | null = null;
