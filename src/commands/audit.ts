@@ -13,6 +13,7 @@ import { ReportedFailure, UsageError, msg } from '../errors.js';
 import { forEachAudit, planAudit, withReader } from '../report/audit-run.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
+import { auditDataView } from '../report/audit-data.js';
 
 export interface AuditOptions {
   learnerIds: string[];
@@ -118,9 +119,13 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
         // Split files carry the view's year (year-end view) or as-of date in their names: a later run never meets last year's files.
         const period = plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('outputs.fileAsOf', { date: ev.cutoff });
-        await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period });
+        const title = { office: ctx.policy().office[ctx.tr.lang], period: plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('sheets.asOf', { date: ev.cutoff }), department: opts.department };
+        await writeAuditWorkbooks(ctx, shown, { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period, title });
       } else if (single && format === 'table') {
         emit(ctx, await renderTranscript(shown[0], ev, ctx), out);
+      } else if (format === 'csv') {
+        // CSV is data (src/report/audit-data.ts): each figure a number, actual and required apart, never the table's "17/20".
+        await present(ctx, auditDataView(shown, ctx.tr, ctx.tr.t('audit.none')), { format, out });
       } else {
         const rows = shown.map((a) => auditRow(a, ctx.tr));
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.

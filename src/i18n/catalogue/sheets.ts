@@ -1,0 +1,33 @@
+import type { Section } from './index.js';
+
+/** Spreadsheet files for people: the audit's data columns, the title and footer of its workbooks, the hint on IDs in CSV. */
+export const sheets: Section = {
+  zh: {
+    'sheets.col.actual': '{label}（实际）',
+    'sheets.col.required': '{label}（要求）',
+    'sheets.col.exempt': '免修',
+    'sheets.sub.actual': '实际',
+    'sheets.sub.required': '要求',
+    'sheets.allDepartments': '全部部门',
+    'sheets.asOf': '截至 {date}',
+    'sheets.titlePeriod': '{period} {kind}',
+    'sheets.titleCount': '共 {count} 人',
+    'sheets.footer': '第 {page} 页，共 {pages} 页',
+    'sheets.csvIdHint':
+      '提示：{file} 中的编号（如 {example}）按文本写出；在 Excel/WPS 中直接双击打开会去掉开头的 0 或改成日期。请用“数据 → 自文本/CSV”导入并把编号列设为“文本”，或改用 --out 文件名.xlsx',
+  },
+  en: {
+    'sheets.col.actual': '{label}_actual',
+    'sheets.col.required': '{label}_required',
+    'sheets.col.exempt': 'exempt',
+    'sheets.sub.actual': 'actual',
+    'sheets.sub.required': 'required',
+    'sheets.allDepartments': 'all departments',
+    'sheets.asOf': 'as of {date}',
+    'sheets.titlePeriod': '{kind} {period}',
+    'sheets.titleCount': '{count} cadres',
+    'sheets.footer': 'page {page} of {pages}',
+    'sheets.csvIdHint':
+      'note: the IDs in {file} (e.g. {example}) are written as text; Excel and WPS opening it by double-click drop leading zeros or turn them into dates. Import it with Data → From Text/CSV and set the ID columns to Text, or write --out NAME.xlsx instead',
+  },
+};
