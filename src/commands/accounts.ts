@@ -10,6 +10,7 @@ import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { paint } from '../shell/color.js';
 import { chooseFormat, present, type Format } from '../shell/render.js';
+import type { CellKind } from '../io/xlsx-out.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Row {
@@ -23,6 +24,9 @@ interface Row {
   changed: string;
   detail: string;
 }
+
+/** What each column holds in CSV (IDs kept as text, dates as dates). */
+const KINDS: Partial<Record<keyof Row, CellKind>> = { learner_id: 'id', staff_no: 'id', issued: 'date', changed: 'date' };
 
 const localDate = (stamp: string | null): string => (stamp ? localTimestamp(new Date(stamp)).slice(0, 10) : '');
 
@@ -101,7 +105,7 @@ export async function run(opts: AccountsOptions, ctx: Context): Promise<number> 
         locked_until: until ? localTimestamp(until) : null,
       };
     });
-  const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`) }));
+  const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`), kind: KINDS[key] }));
   await present(ctx, { columns, rows, json, empty: t('auth.noAccounts'), paint: paintState }, { format });
   return 0;
 }
