@@ -125,7 +125,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         emit(ctx, await renderTranscript(shown[0], ev, ctx), out);
       } else if (format === 'csv') {
         // CSV is data (src/report/audit-data.ts): each figure a number, actual and required apart, never the table's "17/20".
-        await present(ctx, auditDataView(shown, ctx.tr, ctx.tr.t('audit.none')), { format, out });
+        await present(ctx, auditDataView(shown, ctx.tr, ctx.tr.t('audit.none')), { format, out, xlsx: true });
       } else {
         const rows = shown.map((a) => auditRow(a, ctx.tr));
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.

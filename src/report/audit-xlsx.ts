@@ -147,5 +147,5 @@ async function writeSplit(ctx: Context, audited: AuditedCadre[], opts: WorkbookO
   }
   for (const p of plan) ctx.err.write(ctx.tr.t('outputs.wroteDept', { file: p.shown, dept: forTerminal(p.dept), count: p.list.length }) + '\n');
   ctx.err.write(ctx.tr.t('outputs.splitWrote', { count: plan.length, dir: shownDir }) + '\n');
-  hintIdsInCsv(ctx, shownDir, ids);
+  hintIdsInCsv(ctx, shownDir, ids, true);
 }

@@ -106,6 +106,8 @@ export interface PresentOptions {
   format: Format;
   /** --out, checked before the work by outFile(); else stdout. */
   out?: OutFile;
+  /** The command writes xlsx too (said in the hint on IDs in a CSV file). */
+  xlsx?: boolean;
 }
 
 /**
@@ -115,11 +117,11 @@ export interface PresentOptions {
  * or stdout. Every listing command goes through here; none switches on
  * the format itself. xlsx is the audit's own (src/report/audit-xlsx.ts).
  */
-export async function present<R>(ctx: Context, view: View<R>, { format, out }: PresentOptions): Promise<void> {
+export async function present<R>(ctx: Context, view: View<R>, { format, out, xlsx }: PresentOptions): Promise<void> {
   if (format === 'json') return emit(ctx, jsonArray(view.json(), !out && !!ctx.out.isTTY), out);
   if (format === 'csv') {
     emit(ctx, renderCsv(view.columns, view.rows, !!out), out);
-    if (out) hintIdsInCsv(ctx, out.shown, idValues(view.columns, view.rows));
+    if (out) hintIdsInCsv(ctx, out.shown, idValues(view.columns, view.rows), xlsx);
     return;
   }
   if (format === 'table') {
@@ -147,12 +149,13 @@ export function idValues<R>(columns: Column<R>[], rows: R[]): string[] {
 /**
  * After a CSV file of people is written: when one of its IDs would be
  * changed by a spreadsheet that opens it by double-click (00120012 →
- * 120012), says how to open it with the IDs as text, or to write xlsx.
+ * 120012), says how to open it with the IDs as text (and, where the
+ * command writes xlsx too, that an .xlsx keeps them as they are).
  */
-export function hintIdsInCsv(ctx: Context, file: string, ids: Iterable<string>): void {
+export function hintIdsInCsv(ctx: Context, file: string, ids: Iterable<string>, xlsx = false): void {
   for (const id of ids) {
     if (!spreadsheetChanges(id)) continue;
-    ctx.err.write(ctx.tr.t('sheets.csvIdHint', { file, example: id }) + '\n');
+    ctx.err.write(ctx.tr.t(xlsx ? 'sheets.csvIdHintXlsx' : 'sheets.csvIdHint', { file, example: id }) + '\n');
     return;
   }
 }

@@ -14,7 +14,9 @@ export const sheets: Section = {
     'sheets.titleCount': '共 {count} 人',
     'sheets.footer': '第 {page} 页，共 {pages} 页',
     'sheets.csvIdHint':
-      '提示：{file} 中的编号（如 {example}）按文本写出；在 Excel/WPS 中直接双击打开会去掉开头的 0 或改成日期。请用“数据 → 自文本/CSV”导入并把编号列设为“文本”，或改用 --out 文件名.xlsx',
+      '提示：{file} 中的编号（如 {example}）按文本写出；在 Excel/WPS 中直接双击打开会去掉开头的 0 或改成日期。请用“数据 → 自文本/CSV”（WPS：数据 → 导入数据）打开，并把编号列设为“文本”',
+    'sheets.csvIdHintXlsx':
+      '提示：{file} 中的编号（如 {example}）按文本写出；在 Excel/WPS 中直接双击打开会去掉开头的 0 或改成日期。请用“数据 → 自文本/CSV”（WPS：数据 → 导入数据）打开，并把编号列设为“文本”；或改写为 xlsx（--out 文件名.xlsx），编号原样保留',
   },
   en: {
     'sheets.col.actual': '{label}_actual',
@@ -28,6 +30,8 @@ export const sheets: Section = {
     'sheets.titleCount': '{count} cadres',
     'sheets.footer': 'page {page} of {pages}',
     'sheets.csvIdHint':
-      'note: the IDs in {file} (e.g. {example}) are written as text; Excel and WPS opening it by double-click drop leading zeros or turn them into dates. Import it with Data → From Text/CSV and set the ID columns to Text, or write --out NAME.xlsx instead',
+      'note: the IDs in {file} (e.g. {example}) are written as text; Excel and WPS opening it by double-click drop leading zeros or turn them into dates. Open it with Data → From Text/CSV and set the ID columns to Text',
+    'sheets.csvIdHintXlsx':
+      'note: the IDs in {file} (e.g. {example}) are written as text; Excel and WPS opening it by double-click drop leading zeros or turn them into dates. Open it with Data → From Text/CSV and set the ID columns to Text, or write xlsx instead (--out NAME.xlsx), which keeps them as they are',
   },
 };
