@@ -3,6 +3,7 @@
  * audited by the pure engine (src/core), the facts gathered by
  * src/report/audit-run.ts; this module only prints the result.
  */
+import path from 'node:path';
 import type { Context } from '../shell/context.js';
 import { paint } from '../shell/color.js';
 import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../shell/render.js';
@@ -10,7 +11,8 @@ import { addDays } from '../core/dates.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { ReportedFailure, UsageError, msg } from '../errors.js';
-import { forEachAudit, planAudit, withReader } from '../report/audit-run.js';
+import { evaluationFor, forEachAudit, planAudit, withReader } from '../report/audit-run.js';
+import { portableFileName } from '../core/file-names.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 import { auditDataView } from '../report/audit-data.js';
@@ -74,12 +76,14 @@ export function auditColumns(ctx: Context): Column<AuditRow>[] {
 export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number> {
   const allowed: Format[] = ['table', 'csv', 'json', 'xlsx'];
   // Files for people default to Excel: --split-by writes workbooks unless --format csv, and so does --out NAME.xlsx.
-  const implied = opts.splitBy || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
+  const implied = opts.splitBy || opts.outDir !== undefined || opts.out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : undefined;
   const format = chooseFormat(opts.format ?? implied, ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
-  if (format === 'xlsx' && !opts.splitBy && !opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
+  // --out-dir without --split-by: one file in that folder, named with the view's year or as-of date.
+  const outPath = opts.splitBy || opts.outDir === undefined ? opts.out : periodFile(ctx, opts, format);
+  if (format === 'xlsx' && !opts.splitBy && !outPath) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
   // The output file is checked before the audit is made: an existing one is refused at once, not after the work.
-  const out = opts.splitBy ? undefined : outFile(ctx, opts.out, !!opts.overwrite);
+  const out = opts.splitBy ? undefined : outFile(ctx, outPath, !!opts.overwrite);
   // The facts' reader starts now, so that its start overlaps the planning.
   return withReader(ctx, opts, async (reader) => {
     const plan = planAudit(ctx, opts);
@@ -146,6 +150,15 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     }
     return 0;
   });
+}
+
+/** `DIR/缺口清单_2025-2026学年.xlsx`, `DIR/学分核算_截至2026-06-30.csv`: the file --out-dir names without --split-by. */
+function periodFile(ctx: Context, opts: AuditOptions, format: Format): string {
+  if (opts.out !== undefined) throw new UsageError(msg('sheets.outAndOutDir'), msg('sheets.fix.outAndOutDir'));
+  if (format !== 'xlsx' && format !== 'csv') throw new UsageError(msg('sheets.outDirFormat', { format }), msg('sheets.fix.outDirFormat'));
+  const { ev, year } = evaluationFor(opts, ctx);
+  const period = year !== null ? yearText(year, ctx.tr) : ctx.tr.t('outputs.fileAsOf', { date: ev.cutoff });
+  return path.join(opts.outDir!, portableFileName(`${ctx.tr.t(opts.shortfall ? 'xlsx.fileShortfall' : 'xlsx.fileAudit')}_${period}.${format}`));
 }
 
 export async function run(opts: AuditOptions, ctx: Context): Promise<number> {

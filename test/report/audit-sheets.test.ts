@@ -110,6 +110,20 @@ describe('the audit workbooks', () => {
   });
 });
 
+describe('--out-dir without --split-by', () => {
+  it('writes one file named with the year or the as-of date, refused beside --out', async () => {
+    fs.mkdirSync(path.join(dir, 'send'));
+    const year = await ok(['audit', '--year', '2025', '--shortfall', '--out-dir', 'send'], 'zh');
+    expect(year.stderr).toContain(`已写入 ${path.join('send', '缺口清单_2025-2026学年.xlsx')}`);
+    await ok(['audit', '--as-of', '2026-06-30', '--format', 'csv', '--out-dir', 'send']);
+    expect(fs.readdirSync(path.join(dir, 'send')).sort()).toEqual(['audit_as-of-2026-06-30.csv', '缺口清单_2025-2026学年.xlsx']);
+    expect(String((await sheet(path.join('send', '缺口清单_2025-2026学年.xlsx'))).getCell('A1').value)).toContain('全部部门\u30002025-2026学年 缺口清单');
+    const both = await cli(['audit', '--out-dir', 'send', '--out', 'x.xlsx']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --out or --out-dir, not both');
+  });
+});
+
 describe('the office named by the policy', () => {
   it('defaults to 党委组织部, takes the policy’s names, and refuses one that is not a name', () => {
     expect(policyWith((p) => delete p.office).office).toEqual(DEFAULT_OFFICE);
