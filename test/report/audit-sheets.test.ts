@@ -67,6 +67,14 @@ describe('the audit CSV', () => {
     expect(creds.stderr).not.toContain('xlsx');
   });
 
+  it('the rejected rows of an import, whose IDs the office corrects in a spreadsheet, say how to open them', async () => {
+    fs.writeFileSync(path.join(dir, 'week.csv'), 'staff_no,course_code,course_title,completed_on,hours\n00120012,C001,课程一,2025-10-09,1\n00129999,C001,课程一,2025-10-09,1\n');
+    const r = await ok(['import-hours', 'week.csv', '--skip-invalid']);
+    expect(r.stderr).toContain('week.rejected.csv');
+    expect(r.stderr).toMatch(/note: the IDs in week\.rejected\.csv \(e\.g\. 00129999\)/);
+    expect(fs.readFileSync(path.join(dir, 'week.rejected.csv'), 'utf8')).toContain('00129999');
+  });
+
   it('spreadsheetChanges names what a double-click changes, and time stamps are written local', () => {
     for (const v of ['00120012', '0012', '123456789012', '12E3', '3/8', '3-8']) expect(spreadsheetChanges(v), v).toBe(true);
     for (const v of ['120012', 'S001', 'WZ260001', '2025-2026', '0', '1.5']) expect(spreadsheetChanges(v), v).toBe(false);
