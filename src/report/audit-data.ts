@@ -77,7 +77,11 @@ export function auditDataRow(a: AuditedCadre, tr: Translator, joiner = tr.lang =
     missing: missingList(audit, tr).join(joiner),
     exempt: audit.requirements
       .filter((r) => r.status === 'exempt')
-      .map((r) => `${r.period === 'term' ? tr.t('period.term') : yearText(r.period, tr)} ${tr.t(`req.${r.id}`)}`)
+      .map((r) => {
+        const what = `${r.period === 'term' ? tr.t('period.term') : yearText(r.period, tr)} ${tr.t(`req.${r.id}`)}`;
+        // The reason as typed (a data file carries it whole, not escaped for a terminal).
+        return r.exemptReason ? (tr.lang === 'zh' ? `${what}（${r.exemptReason}）` : `${what} (${r.exemptReason})`) : what;
+      })
       .join(tr.lang === 'zh' ? '；' : '; '),
   } as AuditDataRow;
   for (const p of PARTS) {
