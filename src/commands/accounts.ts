@@ -11,6 +11,7 @@ import { localTimestamp } from '../local-time.js';
 import { paint } from '../shell/color.js';
 import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
+import type { CellKind } from '../io/xlsx-out.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Row {
@@ -24,6 +25,9 @@ interface Row {
   changed: string;
   detail: string;
 }
+
+/** What each column holds in CSV (IDs kept as text, dates as dates). */
+const KINDS: Partial<Record<keyof Row, CellKind>> = { learner_id: 'id', staff_no: 'id', issued: 'date', changed: 'date' };
 
 const localDate = (stamp: string | null): string => (stamp ? localTimestamp(new Date(stamp)).slice(0, 10) : '');
 
@@ -104,7 +108,7 @@ export async function run(opts: AccountsOptions, ctx: Context): Promise<number> 
         locked_until: until ? localTimestamp(until) : null,
       };
     });
-  const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`) }));
+  const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`), kind: KINDS[key] }));
   await present(ctx, { columns, rows, json, empty: t('auth.noAccounts'), paint: paintState }, { format, out });
   return 0;
 }

@@ -3,6 +3,7 @@
  * audited by the pure engine (src/core), the facts gathered by
  * src/report/audit-run.ts; this module only prints the result.
  */
+import path from 'node:path';
 import type { Context } from '../shell/context.js';
 import { paint } from '../shell/color.js';
 import { chooseFormat, emit, jsonArrayWriter, openOutput, outFile, present, type Column, type Format } from '../shell/render.js';
@@ -12,10 +13,12 @@ import { academicYearOf, yearStartDate } from '../core/terms.js';
 import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { ReportedFailure, UsageError, msg } from '../errors.js';
-import { forEachAudit, planAudit, recordsBegin, withReader } from '../report/audit-run.js';
+import { evaluationFor, forEachAudit, planAudit, recordsBegin, withReader } from '../report/audit-run.js';
+import { portableFileName } from '../core/file-names.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 import { closedAuditView } from '../report/year-close.js';
+import { auditDataView } from '../report/audit-data.js';
 
 export interface AuditOptions {
   learnerIds: string[];
@@ -99,15 +102,21 @@ export function auditColumns(ctx: Context): Column<AuditRow>[] {
  */
 export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number> {
   const allowed: Format[] = ['table', 'csv', 'json', 'xlsx'];
-  // Files for people default to Excel: --split-by writes workbooks unless --format says csv or json;
-  // --out's extension gives the format (src/shell/listing-out.ts).
-  const format = opts.splitBy ? splitFormat(opts.format, allowed) : opts.out !== undefined ? formatForFile(opts.format, opts.out, allowed) : chooseFormat(opts.format, ctx.out, allowed);
+  // Files for people default to Excel: --split-by and --out-dir write workbooks unless --format says csv
+  // or json; --out's extension gives the format (src/shell/listing-out.ts).
+  const format = opts.splitBy
+    ? splitFormat(opts.format, allowed)
+    : opts.out !== undefined
+      ? formatForFile(opts.format, opts.out, allowed)
+      : chooseFormat(opts.format ?? (opts.outDir !== undefined ? 'xlsx' : undefined), ctx.out, allowed);
   if (opts.splitBy && !opts.outDir) throw new UsageError(msg('audit.splitNeedsDir'), msg('audit.fix.splitNeedsDir'));
   // One file (--out) and a file per department (--out-dir) at once: which was meant is not guessed.
   if (opts.splitBy && opts.out !== undefined) throw new UsageError(msg('listings.splitAndOut'), msg('listings.fix.splitAndOut'));
-  if (format === 'xlsx' && !opts.splitBy && !opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
+  // --out-dir without --split-by: one file in that folder, named with the view's year or as-of date.
+  const outPath = opts.splitBy || opts.outDir === undefined ? opts.out : periodFile(ctx, opts, format);
+  if (format === 'xlsx' && !opts.splitBy && !outPath) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
   // The output file is checked before the audit is made: an existing one is refused at once, not after the work.
-  const out = opts.splitBy ? undefined : outFile(ctx, opts.out, !!opts.overwrite);
+  const out = opts.splitBy ? undefined : outFile(ctx, outPath, !!opts.overwrite);
   // A closed year shows what was closed (src/report/year-close.ts), read from the database as it was frozen.
   const closed = closedAuditView(ctx, opts);
   // The facts' reader starts now, so that its start overlaps the planning.
@@ -156,10 +165,14 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         await writeTranscriptWorkbook(ctx, shown[0], ev, out!);
       } else if (opts.splitBy || format === 'xlsx') {
         const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
-        await writeAuditWorkbooks(ctx, shown, auditColumns(ctx), { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx) });
+        const title = { office: ctx.policy().office[ctx.tr.lang], period: plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('sheets.asOf', { date: ev.cutoff }), department: opts.department };
+        await writeAuditWorkbooks(ctx, shown, { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title });
       } else if (single && format === 'table') {
         // In a file (--out NAME.txt) the transcript is plain text: no colour.
         emit(ctx, await renderTranscript(shown[0], ev, out ? { ...ctx, color: false } : ctx), out);
+      } else if (format === 'csv') {
+        // CSV is data (src/report/audit-data.ts): each figure a number, actual and required apart, never the table's "17/20".
+        await present(ctx, auditDataView(shown, ctx.tr, ctx.tr.t('audit.none')), { format, out, xlsx: true });
       } else {
         const rows = shown.map((a) => auditRow(a, ctx.tr));
         // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
@@ -200,6 +213,15 @@ function splitFormat(requested: string | undefined, allowed: Format[]): Format {
   if (!allowed.includes(requested as Format)) throw new UsageError(msg('render.badFormat', { format: requested, allowed: allowed.join('|') }));
   if (requested === 'table') throw new UsageError(msg('listings.splitTable'), msg('listings.fix.splitTable'));
   return requested as Format;
+}
+
+/** `DIR/缺口清单_2025-2026学年.xlsx`, `DIR/学分核算_截至2026-06-30.csv`: the file --out-dir names without --split-by. */
+function periodFile(ctx: Context, opts: AuditOptions, format: Format): string {
+  if (opts.out !== undefined) throw new UsageError(msg('sheets.outAndOutDir'), msg('sheets.fix.outAndOutDir'));
+  if (format !== 'xlsx' && format !== 'csv') throw new UsageError(msg('sheets.outDirFormat', { format }), msg('sheets.fix.outDirFormat'));
+  const { ev, year } = evaluationFor(opts, ctx);
+  const period = year !== null ? yearText(year, ctx.tr) : ctx.tr.t('outputs.fileAsOf', { date: ev.cutoff });
+  return path.join(opts.outDir!, portableFileName(`${ctx.tr.t(opts.shortfall ? 'xlsx.fileShortfall' : 'xlsx.fileAudit')}_${period}.${format}`));
 }
 
 export async function run(opts: AuditOptions, ctx: Context): Promise<number> {

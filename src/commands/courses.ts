@@ -2,7 +2,7 @@
 import type { Context } from '../shell/context.js';
 import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
-import { quartersToHours } from '../core/decimal.js';
+import { formatQuarters, quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { listCourses, listDesignations } from '../db/courses.js';
 import { UsageError, msg } from '../errors.js';
@@ -31,14 +31,15 @@ export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
   const shown = opts.year !== undefined ? courses.filter((c) => byCourse.has(c.code)) : courses;
   const rows = shown.map((c) => ({
     code: c.code,
+    quarters: c.quarters,
     title: c.title ?? '',
-    // A number: a number cell in a workbook (the same text in a table and CSV).
     hours: quartersToHours(c.quarters),
     hoursSource: ctx.tr.t(`courses.source.${c.source}`),
     required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
   }));
   const json = () => shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), hours_source: c.source, required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) }));
-  const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`) }));
+  // Hours a number in CSV (2.5), shown on a terminal as the office writes them.
+  const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`), ...(key === 'code' ? { kind: 'id' as const } : key === 'hours' ? { kind: 'number' as const, short: (r: (typeof rows)[number]) => formatQuarters(r.quarters) } : {}) }));
   await present(ctx, { columns, rows, json, empty: ctx.tr.t('courses.none') }, { format, out });
   return 0;
 }

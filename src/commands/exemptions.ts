@@ -2,6 +2,7 @@
 import type { Context } from '../shell/context.js';
 import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
+import type { CellKind } from '../io/xlsx-out.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { listExemptions } from '../db/exemptions.js';
 import { InputError, msg } from '../errors.js';
@@ -35,7 +36,8 @@ export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number
   type ViewRow = (typeof view)[number];
   const keys = ['id', 'learner_id', 'name', 'department', 'requirement', 'year', 'scope', 'reason', 'granted_by', 'granted_at', ...(opts.all ? (['revoked_at'] as const) : [])] as const;
   // The requirement is its ID in CSV (for programs) and in words on a terminal.
-  const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`), ...(key === 'requirement' ? { short: (r: ViewRow) => t(`req.${r.requirement}`) } : {}) }));
+  const kinds: Partial<Record<(typeof keys)[number], CellKind>> = { id: 'number', learner_id: 'id', year: 'number', granted_at: 'datetime', revoked_at: 'datetime' };
+  const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`), kind: kinds[key], ...(key === 'requirement' ? { short: (r: ViewRow) => t(`req.${r.requirement}`) } : {}) }));
   await present(ctx, { columns, rows: view, json: () => rows, empty: t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') }, { format, out });
   return 0;
 }

@@ -2,6 +2,7 @@
 import type { Context } from '../shell/context.js';
 import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
+import type { CellKind } from '../io/xlsx-out.js';
 import { listBatches } from '../db/batches.js';
 
 const KINDS = ['hours', 'training', 'exams', 'essays'];
@@ -46,7 +47,8 @@ export async function run(opts: ImportsOptions, ctx: Context): Promise<number> {
   }));
   const keys = ['id', 'kind', 'file', 'sha256', 'imported_at', 'operator', 'read', 'new', 'duplicate', 'rejected', 'records', 'undone_at'] as const;
   // On a terminal the hash is shortened to its first 12 digits; CSV carries it whole.
-  const columns = keys.map((key) => ({ key, header: t(`ops.imports.col.${key}`), ...(key === 'sha256' ? { short: (r: (typeof view)[number]) => r.sha256.slice(0, 12) } : {}) }));
+  const kinds: Partial<Record<(typeof keys)[number], CellKind>> = { id: 'number', imported_at: 'datetime', read: 'number', new: 'number', duplicate: 'number', rejected: 'number', records: 'number', undone_at: 'datetime' };
+  const columns = keys.map((key) => ({ key, header: t(`ops.imports.col.${key}`), kind: kinds[key], ...(key === 'sha256' ? { short: (r: (typeof view)[number]) => r.sha256.slice(0, 12) } : {}) }));
   await present(ctx, { columns, rows: view, json, empty: t('ops.imports.none') }, { format, out });
   return 0;
 }

@@ -21,6 +21,7 @@ import { generateInitialPassword, hashPassword, INITIAL_HASH_PARAMS } from '../a
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { formatProblem } from '../shell/report-error.js';
+import { hintIdsInCsv } from '../shell/render.js';
 import { NAME_MAX, planRoster, planSignature, type RosterPlan } from '../core/roster.js';
 import { forTerminal } from '../core/text.js';
 import { passwordHashReader, resetAccounts } from '../db/accounts.js';
@@ -82,6 +83,7 @@ async function resetPasswords(opts: IssueOptions, ctx: Context, db: DB, outPath:
     creds.committed();
     ctx.err.write(ctx.tr.t('accounts.resetDone', { count: targets.length }) + '\n');
     ctx.err.write(ctx.tr.t('accounts.credentialsWritten', { file: creds.target, count: targets.length }) + '\n');
+    hintIdsInCsv(ctx, creds.target, targets.map((c) => c.staffNo));
   } catch (e) {
     throw afterCommit(e, creds.target, ctx);
   }
@@ -192,8 +194,10 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     const { t } = ctx.tr;
     ctx.err.write(t('accounts.summary', summary) + '\n');
     if (rejectedFile) ctx.err.write(t('import.rejectedWritten', { file: rejectedFile.target }) + '\n');
+    if (rejectedFile) hintIdsInCsv(ctx, rejectedFile.target, rejected.flatMap((r) => r.rec.raw ?? []));
     if (rejectedCount) ctx.err.write(t('accounts.partial', { rejected: rejectedCount }) + '\n');
     if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: issuedCreds.length }) + '\n');
+    if (creds) hintIdsInCsv(ctx, creds.target, issuedCreds.map((c) => c.staffNo));
     if (toIssue.length) ctx.err.write(t('accounts.run', { run: runId }) + '\n');
     for (const plan of updates) {
       const name = forTerminal(plan.entry.name, NAME_MAX);

@@ -6,6 +6,7 @@
 import type { Context } from '../shell/context.js';
 import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
+import type { CellKind } from '../io/xlsx-out.js';
 import { parseDate } from '../core/values.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { journalEntries, type JournalRow } from '../db/journal-read.js';
@@ -87,7 +88,8 @@ export async function run(opts: LogOptions, ctx: Context): Promise<number> {
     learner_ids: (r) => (r.ids.length > 5 ? `${r.ids.slice(0, 5).join(' ')} …(+${r.ids.length - 5})` : r.learner_ids),
   };
   const keys = ['id', 'at', 'operator', 'command', 'args', 'input_sha256', 'counts', 'learner_ids'] as const;
-  const columns = keys.map((key) => ({ key, header: ctx.tr.t(`ops.log.col.${key}`), short: short[key] }));
+  const kinds: Partial<Record<(typeof keys)[number], CellKind>> = { id: 'number', at: 'datetime' };
+  const columns = keys.map((key) => ({ key, header: ctx.tr.t(`ops.log.col.${key}`), short: short[key], kind: kinds[key] }));
   await present(ctx, { columns, rows: view, json, empty: ctx.tr.t('ops.log.none') }, { format, out });
   return 0;
 }

@@ -40,6 +40,27 @@ export interface Policy {
   /** Lower-cased word → rank. */
   rankWords: Map<string, Rank>;
   refusedRankWords: Set<string>;
+  /** The office's name as printed on the title row of its workbooks (policy `office`; optional, see DEFAULT_OFFICE). */
+  office: { zh: string; en: string };
+}
+
+/** The office's name when the policy names none. */
+export const DEFAULT_OFFICE = { zh: '党委组织部', en: 'Organisation Department of the Party Committee' } as const;
+
+/** `office: { name_zh, name_en }`, both optional (a missing one takes the default); each a one-line text of at most 60 characters. */
+function officeNames(root: Record<string, Json>): { zh: string; en: string } {
+  if (!Object.prototype.hasOwnProperty.call(root, 'office')) return { ...DEFAULT_OFFICE };
+  const o = obj(root.office, 'policy.office');
+  const name = (key: 'name_zh' | 'name_en', fallback: string): string => {
+    if (!Object.prototype.hasOwnProperty.call(o, key)) return fallback;
+    const v = o[key];
+    // eslint-disable-next-line no-control-regex
+    if (typeof v !== 'string' || v.trim() === '' || v.length > 60 || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(v)) {
+      throw new PolicyError(`policy.office.${key}`, 'must be a one-line name of 1 to 60 characters');
+    }
+    return v.trim();
+  };
+  return { zh: name('name_zh', DEFAULT_OFFICE.zh), en: name('name_en', DEFAULT_OFFICE.en) };
 }
 
 export class PolicyError extends Error {
@@ -170,6 +191,7 @@ export function parsePolicy(json: Json): Policy {
     },
     rankWords,
     refusedRankWords: new Set(words(root, 'refused_rank_words', 'policy')),
+    office: officeNames(root),
   };
   return policy;
 }

@@ -21,7 +21,7 @@ import { CadreError, InputError, msg, type Problem } from '../errors.js';
 import { AtomicFile, PRIVATE_MODE, existsError } from '../io/atomic-file.js';
 import { echoList } from '../i18n/index.js';
 import { BOM, toCsv } from '../io/csv-out.js';
-import { OVERWRITE_OPTION, sweepTemps } from '../shell/render.js';
+import { OVERWRITE_OPTION, hintIdsInCsv, spreadsheetChanges, sweepTemps } from '../shell/render.js';
 import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
 import { rejectedHeader, unknownToTell } from './columns.js';
@@ -106,6 +106,8 @@ export interface FileOutcome {
   rejectedFile?: string;
   /** The earlier rejected-rows file that was kept, when rejectedFile is a numbered one. */
   rejectedKept?: string;
+  /** The cells of the rejected rows (IDs among them), for the hint on opening the file in a spreadsheet. */
+  rejectedCells?: string[];
   batchId?: number;
 }
 
@@ -166,6 +168,7 @@ function printSummary(outcomes: FileOutcome[], ctx: Context): void {
     ctx.err.write(`${t(key, { file: o.file })}  ${t('import.counts', { read: c.read, new: c.new, duplicate: c.duplicate, rejected: c.rejected })}${leaving}\n`);
     if (o.rejectedFile) ctx.err.write(`  ${t('import.rejectedWritten', { file: o.rejectedFile })}\n`);
     if (o.rejectedKept) ctx.err.write(`  ${t('outputs.rejectedKept', { old: o.rejectedKept, file: o.rejectedFile ?? '', option: OVERWRITE_OPTION })}\n`);
+    if (o.rejectedFile && o.rejectedCells) hintIdsInCsv(ctx, o.rejectedFile, o.rejectedCells);
   }
   if (outcomes.length > 1) {
     const written = outcomes.filter((o) => o.status === 'written').map((o) => o.file);
@@ -336,7 +339,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     if (fkOff) db.pragma('foreign_keys = ON');
   }
   rejected?.settle();
-  return { file, status: 'written', counts, batchId, ...(rejectedFile ? { rejectedFile } : {}), ...(rejectedFile && rejected?.kept ? { rejectedKept: rejected.kept } : {}) };
+  return { file, status: 'written', counts, batchId, ...(rejectedFile ? { rejectedFile } : {}), ...(rejectedFile && rejected?.kept ? { rejectedKept: rejected.kept } : {}), ...(rejectedFile && rejected ? { rejectedCells: rejected.atRisk } : {}) };
 }
 
 function stageFlusher(db: DB, insert: Statement): (rows: unknown[][]) => void {
@@ -366,6 +369,8 @@ class RejectedWriter {
   private shown = '';
   /** The earlier file that was kept, when the rows went to a numbered name. */
   kept: string | undefined;
+  /** The first cell of the rejected rows that a spreadsheet opening the file by double-click would change (00120012), if any. */
+  atRisk: string[] = [];
   private count = 0;
   constructor(
     private readonly first: string,
@@ -380,6 +385,7 @@ class RejectedWriter {
     }
     const reason = problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ');
     const cells = this.names.map((_, i) => rec.raw?.[i] ?? '');
+    if (!this.atRisk.length) this.atRisk = cells.filter(spreadsheetChanges).slice(0, 1);
     this.file!.write(toCsv([[rec.line, ...cells, reason]]));
     this.count++;
   }

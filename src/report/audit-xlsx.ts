@@ -1,47 +1,56 @@
 /**
- * Excel output of the audit and the shortfall list (exceljs): a header row,
- * frozen panes, column widths fitted to the content, text cells escaped so a
- * name can never become a formula. `--split-by department` writes one file per
+ * Excel output of the audit and the shortfall list: the data columns
+ * (audit-data.ts: figures as numbers, actual and required apart, IDs as
+ * text), a title row (office, department, period), ready to print
+ * (src/io/xlsx-out.ts). `--split-by department` writes one file per
  * department into --out-dir, or none (writeSplit).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../shell/context.js';
 import type { Column, Format, OutFile } from '../shell/render.js';
-import { OVERWRITE_OPTION, outOptions, renderCsv, sweepTemps } from '../shell/render.js';
+import { OVERWRITE_OPTION, hintIdsInCsv, idValues, outOptions, renderCsv, sweepTemps } from '../shell/render.js';
 import { fileNamesFor } from '../core/file-names.js';
 import { forTerminal } from '../core/text.js';
 import { InputError, UsageError, msg, type Problem } from '../errors.js';
 import { AtomicFile, PRIVATE_MODE, commitAll, ensureDir, removeCreatedDirs, writeFileAtomic } from '../io/atomic-file.js';
-import { escapeFormula } from '../io/csv-out.js';
-import { auditRow, type AuditRow, type AuditedCadre } from './audit-view.js';
+import { sheetsBuffer, type SheetColumn } from '../io/xlsx-out.js';
+import { auditDataColumns, auditDataRow, sheetRow, type AuditDataRow } from './audit-data.js';
+import type { AuditedCadre } from './audit-view.js';
 
-/** Display width: CJK characters take two columns. */
-function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
-  return w;
+/** What a workbook of the audit says it is, on its title row. */
+export interface WorkbookTitle {
+  /** The policy's office name in the language of the run. */
+  office: string;
+  /** The view's period as a person reads it: `2025-2026学年`, `截至 2026-06-30`. */
+  period: string;
+  /** The department of a one-file workbook chosen by --department (else every department). */
+  department?: string;
 }
 
-export async function workbookBuffer(sheetName: string, columns: Column<AuditRow>[], rows: AuditRow[]): Promise<Buffer> {
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'cadre';
-  const ws = wb.addWorksheet(sheetName.slice(0, 31).replace(/[\\/?*[\]:]/g, '_') || 'audit', { views: [{ state: 'frozen', xSplit: 3, ySplit: 1 }] });
-  ws.columns = columns.map((c) => {
-    const widest = Math.max(displayWidth(c.header), ...rows.map((r) => displayWidth(String(r[c.key] ?? ''))));
-    return { header: c.header, key: c.key, width: Math.min(60, Math.max(8, widest + 2)) };
+/** One sheet of the audit (or the shortfall list) as bytes of an .xlsx file. */
+export async function workbookBuffer(ctx: Context, audited: AuditedCadre[], shortfall: boolean, title: WorkbookTitle, department: string | undefined): Promise<Buffer> {
+  const { tr } = ctx;
+  const columns = auditDataColumns(tr);
+  // In a wrapped cell each missing item is a line of its own.
+  const rows = audited.map((a) => sheetRow(columns, auditDataRow(a, tr, '\n')));
+  const kind = tr.t(shortfall ? 'xlsx.sheetShortfall' : 'xlsx.sheetAudit');
+  const sep = tr.lang === 'zh' ? '\u3000' : ' — ';
+  const head = [title.office, department ?? tr.t('sheets.allDepartments'), tr.t('sheets.titlePeriod', { period: title.period, kind }), tr.t('sheets.titleCount', { count: audited.length })];
+  // Printed, 平台学时 stands over 实际 and 要求 (two narrow columns), and the long texts wrap.
+  const sheetColumns: SheetColumn[] = columns.map((c) => {
+    const part = /^(.*)_(actual|required)$/.exec(c.key);
+    if (part) return { header: tr.t(`sheets.sub.${part[2]}`), group: tr.t(`col.${part[1]}`), kind: c.kind };
+    return { header: c.header, kind: c.kind, wrap: c.key === 'missing' ? 50 : c.key === 'exempt' ? 16 : undefined };
   });
-  for (const r of rows) {
-    const values: Record<string, string> = {};
-    for (const c of columns) values[c.key] = escapeFormula(String(r[c.key] ?? ''));
-    ws.addRow(values);
-  }
-  ws.getRow(1).font = { bold: true };
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  const missingCol = columns.findIndex((c) => c.key === 'missing');
-  if (missingCol >= 0) ws.getColumn(missingCol + 1).alignment = { wrapText: true, vertical: 'top' };
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return sheetsBuffer([{
+    name: kind,
+    title: head.join(sep),
+    columns: sheetColumns,
+    rows,
+    frozenColumns: 3,
+    footer: tr.t('sheets.footer', { page: '{page}', pages: '{pages}' }),
+  }]);
 }
 
 export interface WorkbookOptions {
@@ -55,15 +64,15 @@ export interface WorkbookOptions {
   overwrite: boolean;
   /** The view's year or as-of date as it goes into a split file's name, e.g. `2025-2026学年`, `截至2026-06-30`. */
   period: string;
+  /** What the title row says. */
+  title: WorkbookTitle;
 }
 
-export async function writeAuditWorkbooks(ctx: Context, audited: AuditedCadre[], columns: Column<AuditRow>[], opts: WorkbookOptions): Promise<void> {
-  const rows = audited.map((a) => auditRow(a, ctx.tr));
-  const sheet = ctx.tr.t(opts.shortfall ? 'xlsx.sheetShortfall' : 'xlsx.sheetAudit');
-  if (opts.splitBy) return writeSplit(ctx, rows, columns, sheet, opts);
+export async function writeAuditWorkbooks(ctx: Context, audited: AuditedCadre[], opts: WorkbookOptions): Promise<void> {
+  if (opts.splitBy) return writeSplit(ctx, audited, opts);
   if (!opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
-  writeFileAtomic(opts.out.path, await workbookBuffer(sheet, columns, rows), outOptions(opts.out));
-  ctx.err.write(ctx.tr.t('render.wroteRows', { file: opts.out.shown, count: rows.length }) + '\n');
+  writeFileAtomic(opts.out.path, await workbookBuffer(ctx, audited, opts.shortfall, opts.title, opts.title.department), outOptions(opts.out));
+  ctx.err.write(ctx.tr.t('render.wroteRows', { file: opts.out.shown, count: audited.length }) + '\n');
 }
 
 function lstatOrNull(p: string): fs.Stats | null {
@@ -82,16 +91,16 @@ function lstatOrNull(p: string): fs.Stats | null {
  * temporaries, then put in place together (commitAll), so a failure half-way
  * (a full disk) leaves no file of this run.
  */
-async function writeSplit(ctx: Context, rows: AuditRow[], columns: Column<AuditRow>[], sheet: string, opts: WorkbookOptions): Promise<void> {
+async function writeSplit(ctx: Context, audited: AuditedCadre[], opts: WorkbookOptions): Promise<void> {
   const shownDir = opts.outDir!;
   const dir = path.resolve(ctx.cwd, shownDir);
   const dirStat = fs.existsSync(dir) ? fs.statSync(dir) : null;
   if (dirStat && !dirStat.isDirectory()) throw new InputError(msg('outputs.outDirNotDir', { dir: shownDir }), [], msg('outputs.fix.outDirNotDir'));
-  const byDept = new Map<string, AuditRow[]>();
-  for (const r of rows) {
-    const list = byDept.get(r.department);
-    if (list) list.push(r);
-    else byDept.set(r.department, [r]);
+  const byDept = new Map<string, AuditedCadre[]>();
+  for (const a of audited) {
+    const list = byDept.get(a.cadre.department);
+    if (list) list.push(a);
+    else byDept.set(a.cadre.department, [a]);
   }
   if (!byDept.size) {
     ctx.err.write(ctx.tr.t('audit.none') + '\n');
@@ -116,11 +125,17 @@ async function writeSplit(ctx: Context, rows: AuditRow[], columns: Column<AuditR
   const created = ensureDir(dir);
   if (!created.length) sweepTemps(ctx, dir);
   const files: AtomicFile[] = [];
+  const columns: Column<AuditDataRow>[] = auditDataColumns(ctx.tr);
+  const ids: string[] = [];
   try {
     for (const p of plan) {
       const f = new AtomicFile(p.file, { mode: PRIVATE_MODE, overwrite: opts.overwrite, overwriteHint: OVERWRITE_OPTION });
       files.push(f);
-      f.write(ext === 'csv' ? renderCsv(columns, p.list, true) : await workbookBuffer(sheet, columns, p.list));
+      if (ext === 'csv') {
+        const rows = p.list.map((a) => auditDataRow(a, ctx.tr));
+        ids.push(...idValues(columns, rows));
+        f.write(renderCsv(columns, rows, true));
+      } else f.write(await workbookBuffer(ctx, p.list, opts.shortfall, opts.title, p.dept));
       // Closed once written: a few hundred departments never hold a few hundred open files.
       f.flush();
     }
@@ -132,4 +147,5 @@ async function writeSplit(ctx: Context, rows: AuditRow[], columns: Column<AuditR
   }
   for (const p of plan) ctx.err.write(ctx.tr.t('outputs.wroteDept', { file: p.shown, dept: forTerminal(p.dept), count: p.list.length }) + '\n');
   ctx.err.write(ctx.tr.t('outputs.splitWrote', { count: plan.length, dir: shownDir }) + '\n');
+  hintIdsInCsv(ctx, shownDir, ids, true);
 }

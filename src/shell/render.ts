@@ -8,6 +8,8 @@ import { forTerminal } from '../core/text.js';
 import { InputError, UsageError, msg } from '../errors.js';
 import { AtomicFile, PRIVATE_MODE, existsError, sweepStaleTemps, writeError, writeFileAtomic } from '../io/atomic-file.js';
 import { BOM, toCsv, type Cell } from '../io/csv-out.js';
+import type { CellKind } from '../io/xlsx-out.js';
+import { localTimestamp } from '../local-time.js';
 import type { Context, Stream } from './context.js';
 
 export type Format = 'table' | 'csv' | 'json' | 'xlsx';
@@ -19,6 +21,27 @@ export interface Column<R> {
   short?: (row: R) => string;
   /** Left out of the terminal table (CSV and xlsx carry it). */
   tableless?: boolean;
+  /**
+   * What the cell holds, for CSV and xlsx (default text): `id` is text that
+   * a spreadsheet must not read as a number (工号 00120012); `number` a
+   * number; `date` YYYY-MM-DD; `datetime` a time stamp (ISO 8601 with its
+   * offset), written to CSV as local `YYYY-MM-DD HH:MM:SS`, which Excel,
+   * WPS and LibreOffice read as a date and time.
+   */
+  kind?: CellKind;
+}
+
+/** A time stamp as a spreadsheet reads it: local `YYYY-MM-DD HH:MM:SS` (JSON keeps ISO 8601 with its offset). */
+export function sheetTime(stamp: string): string {
+  if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$/.test(stamp)) return stamp.replace('T', ' ');
+  const d = new Date(stamp);
+  return Number.isNaN(d.getTime()) ? stamp : localTimestamp(d).slice(0, 19).replace('T', ' ');
+}
+
+/** A cell of a data file (CSV, xlsx): time stamps made local, the rest as the row holds it. */
+export function dataCell<R>(c: Column<R>, row: R): Cell {
+  const v = row[c.key] as unknown as Cell;
+  return c.kind === 'datetime' && typeof v === 'string' && v !== '' ? sheetTime(v) : v;
 }
 
 /** --format, else table on a terminal and CSV on a pipe. */
@@ -59,7 +82,7 @@ export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boo
 
 export function renderCsv<R>(columns: Column<R>[], rows: R[], withBom: boolean, headerKeys = false): string {
   const head: Cell[] = columns.map((c) => (headerKeys ? c.key : c.header));
-  const body: Cell[][] = rows.map((r) => columns.map((c) => r[c.key] as unknown as Cell));
+  const body: Cell[][] = rows.map((r) => columns.map((c) => dataCell(c, r)));
   return (withBom ? BOM : '') + toCsv([head, ...body]);
 }
 
@@ -83,6 +106,8 @@ export interface PresentOptions {
   format: Format;
   /** --out, checked before the work by outFile(); else stdout. */
   out?: OutFile;
+  /** The command writes xlsx too (said in the hint on IDs in a CSV file). */
+  xlsx?: boolean;
 }
 
 /**
@@ -93,15 +118,48 @@ export interface PresentOptions {
  * command goes through here; none switches on the format itself. The
  * audit's workbooks are its own (src/report/audit-xlsx.ts).
  */
-export async function present<R>(ctx: Context, view: View<R>, { format, out }: PresentOptions): Promise<void> {
+export async function present<R>(ctx: Context, view: View<R>, { format, out, xlsx }: PresentOptions): Promise<void> {
   if (format === 'json') return emit(ctx, jsonArray(view.json(), !out && !!ctx.out.isTTY), out);
-  if (format === 'csv') return emit(ctx, renderCsv(view.columns, view.rows, !!out), out);
+  if (format === 'csv') {
+    emit(ctx, renderCsv(view.columns, view.rows, !!out), out);
+    if (out) hintIdsInCsv(ctx, out.shown, idValues(view.columns, view.rows), xlsx);
+    return;
+  }
   if (format === 'table') {
     const columns = view.columns.filter((c) => !c.tableless);
     return emit(ctx, view.rows.length ? await renderTable(columns, view.rows, !out && ctx.color, view.paint) : view.empty + '\n', out);
   }
   if (format === 'xlsx') return (await import('./xlsx-view.js')).writeViewWorkbook(ctx, view, out);
   throw new UsageError(msg('render.badFormat', { format, allowed: 'table|csv|json' }));
+}
+
+/**
+ * An ID that a spreadsheet opening a CSV by double-click would change:
+ * leading zeros (00120012 → 120012), 12 digits or more (shown as 1.2E+11),
+ * a number in exponent form (12E3), a day and month (3/8, 3-8).
+ */
+export function spreadsheetChanges(value: string): boolean {
+  return /^0\d+$/.test(value) || /^\d{12,}$/.test(value) || /^\d+(\.\d+)?e[+-]?\d+$/i.test(value) || /^\d{1,2}[/-]\d{1,2}$/.test(value);
+}
+
+/** The values of the ID columns (`kind: 'id'`). */
+export function idValues<R>(columns: Column<R>[], rows: R[]): string[] {
+  const ids = columns.filter((c) => c.kind === 'id');
+  return rows.flatMap((r) => ids.map((c) => String((r[c.key] as unknown) ?? '')));
+}
+
+/**
+ * After a CSV file of people is written: when one of its IDs would be
+ * changed by a spreadsheet that opens it by double-click (00120012 →
+ * 120012), says how to open it with the IDs as text (and, where the
+ * command writes xlsx too, that an .xlsx keeps them as they are).
+ */
+export function hintIdsInCsv(ctx: Context, file: string, ids: Iterable<string>, xlsx = false): void {
+  for (const id of ids) {
+    if (!spreadsheetChanges(id)) continue;
+    ctx.err.write(ctx.tr.t(xlsx ? 'sheets.csvIdHintXlsx' : 'sheets.csvIdHint', { file, example: id }) + '\n');
+    return;
+  }
 }
 
 /** How the user asks for an existing output file to be replaced. */

@@ -67,17 +67,20 @@ describe('xlsx in', () => {
 });
 
 describe('xlsx out', () => {
-  it('audit --format xlsx: a header row, frozen panes, fitted widths, names that cannot become formulas', async () => {
+  it('audit --format xlsx: a title row, two header rows, frozen panes, fitted widths, names kept as typed in text cells', async () => {
     const r = await cli(['audit', '--as-of', '2025-12-31', '--format', 'xlsx', '--out', 'audit.xlsx']);
     expect(r.code, r.stderr).toBe(0);
     const ws = await readXlsx('audit.xlsx');
-    expect(ws.getRow(1).getCell(1).value).toBe('learner_id');
-    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(String(ws.getRow(1).getCell(1).value)).toBe('Organisation Department of the Party Committee — all departments — Audit as of 2025-12-31 — 2 cadres');
+    expect(ws.getRow(2).getCell(1).value).toBe('learner_id');
+    expect([ws.getRow(2).getCell(8).value, ws.getRow(3).getCell(8).value, ws.getRow(3).getCell(9).value]).toEqual(['hours', 'actual', 'required']);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     expect(ws.getColumn(3).width).toBeGreaterThanOrEqual(8);
-    const names = [ws.getRow(2).getCell(3).value, ws.getRow(3).getCell(3).value];
-    expect(names).toContain(`'=HYPERLINK("http://evil")`);
-    expect(names).toContain(`'@王`);
-    for (let row = 2; row <= ws.rowCount; row++) {
+    const names = [ws.getRow(4).getCell(3), ws.getRow(5).getCell(3)];
+    // A text cell is never a formula: shown exactly as typed, with no apostrophe added.
+    expect(names.map((c) => c.value)).toEqual(expect.arrayContaining(['=HYPERLINK("http://evil")', '@王']));
+    for (const c of names) expect(c.type).toBe(ExcelJS.ValueType.String);
+    for (let row = 1; row <= ws.rowCount; row++) {
       ws.getRow(row).eachCell((cell) => expect(cell.formula).toBeUndefined());
     }
   });
@@ -92,7 +95,8 @@ describe('xlsx out', () => {
     const files = fs.readdirSync(path.join(dir, 'out')).sort();
     expect(files).toEqual(['shortfall--外语学院_2025-2026.xlsx', 'shortfall-数学学院_2025-2026.xlsx'].sort());
     const ws = await readXlsx(path.join('out', 'shortfall-数学学院_2025-2026.xlsx'));
-    expect(ws.rowCount).toBe(2);
-    expect(String(ws.getRow(2).getCell(16).value)).toMatch(/platform hours/);
+    expect(ws.rowCount).toBe(4);
+    const missing = (ws.getRow(2).values as unknown[]).indexOf('missing');
+    expect(String(ws.getRow(4).getCell(missing).value)).toMatch(/platform hours/);
   });
 });

@@ -16,6 +16,7 @@ import { demo } from './demo.js';
 import { close } from './close.js';
 import { listings } from './listings.js';
 import { options } from './options.js';
+import { sheets } from './sheets.js';
 import { zh } from './zh.js';
 
 export interface Section {
@@ -23,4 +24,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, listings, options, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, listings, options, sheets, zh];
