@@ -1,6 +1,6 @@
 /** `cadre courses`: the catalogue with its designations. */
 import type { Context } from '../shell/context.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
+import { chooseFormat, present, type FitHints, type Format } from '../shell/render.js';
 import { formatQuarters, quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { listCourses, listDesignations } from '../db/courses.js';
@@ -34,7 +34,8 @@ export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
     required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
   }));
   const json = () => shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), hours_source: c.source, required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) }));
-  const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`) }));
+  const fit: Record<string, FitHints> = { code: { essential: true, keep: true }, title: { min: 16 }, hours: { keep: true, align: 'right' }, hoursSource: { drop: 1 }, required: { min: 16 } };
+  const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`), fit: fit[key] }));
   await present(ctx, { columns, rows, json, empty: ctx.tr.t('courses.none') }, { format });
   return 0;
 }

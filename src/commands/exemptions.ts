@@ -1,6 +1,7 @@
 /** `cadre exemptions [--all] [--learner ID]`: every exemption in force (with --all, revoked ones too). */
 import type { Context } from '../shell/context.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
+import { chooseFormat, present, type FitHints, type Format } from '../shell/render.js';
+import { readableTime } from '../local-time.js';
 import { findCadre, loadCadres } from '../db/cadres.js';
 import { listExemptions } from '../db/exemptions.js';
 import { InputError, msg } from '../errors.js';
@@ -32,7 +33,26 @@ export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number
   type ViewRow = (typeof view)[number];
   const keys = ['id', 'learner_id', 'name', 'department', 'requirement', 'year', 'scope', 'reason', 'granted_by', 'granted_at', ...(opts.all ? (['revoked_at'] as const) : [])] as const;
   // The requirement is its ID in CSV (for programs) and in words on a terminal.
-  const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`), ...(key === 'requirement' ? { short: (r: ViewRow) => t(`req.${r.requirement}`) } : {}) }));
+  // On a terminal the times are local and to the minute; on a narrow one, who granted it, the department and when give way first.
+  const short: Partial<Record<string, (r: ViewRow) => string>> = {
+    requirement: (r) => t(`req.${r.requirement}`),
+    granted_at: (r) => readableTime(r.granted_at),
+    revoked_at: (r) => readableTime(r.revoked_at),
+  };
+  const fit: Partial<Record<string, FitHints>> = {
+    id: { essential: true, keep: true, align: 'right' },
+    learner_id: { essential: true, keep: true },
+    name: { keep: true, drop: 1 },
+    department: { drop: 4 },
+    requirement: { min: 8 },
+    year: { keep: true },
+    scope: { min: 10 },
+    reason: { min: 12 },
+    granted_by: { drop: 5 },
+    granted_at: { keep: true, drop: 3 },
+    revoked_at: { keep: true, drop: 2 },
+  };
+  const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`), short: short[key], fit: fit[key] }));
   await present(ctx, { columns, rows: view, json: () => rows, empty: t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') }, { format });
   return 0;
 }
