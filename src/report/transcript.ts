@@ -67,11 +67,11 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
     await renderTable(
       [
         { key: 'req', header: t('transcript.col.requirement') },
-        { key: 'period', header: t('transcript.col.period') },
-        { key: 'required', header: t('transcript.col.required') },
-        { key: 'actual', header: t('transcript.col.actual') },
-        { key: 'shortfall', header: t('transcript.col.shortfall') },
-        { key: 'status', header: t('transcript.col.status') },
+        { key: 'period', header: t('transcript.col.period'), fit: { keep: true } },
+        { key: 'required', header: t('transcript.col.required'), fit: { keep: true } },
+        { key: 'actual', header: t('transcript.col.actual'), fit: { keep: true } },
+        { key: 'shortfall', header: t('transcript.col.shortfall'), fit: { keep: true } },
+        { key: 'status', header: t('transcript.col.status'), fit: { min: 16 } },
       ],
       audit.requirements.map((r) => ({
         req: t(`req.${r.id}`),

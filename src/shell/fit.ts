@@ -39,16 +39,31 @@ let segmenter: Intl.Segmenter | undefined;
 
 /** The characters as the terminal draws them (a letter with its marks, an emoji with its selector, is one). */
 function graphemes(text: string): string[] {
-  if (PRINTABLE_ASCII.test(text)) return text.split('');
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return Array.from(segmenter.segment(text), (s) => s.segment);
+  const out: string[] = [];
+  // An escaped character (forTerminal's \u{1B}) is one piece: a line never cuts it in two.
+  for (const part of text.split(ESCAPED)) {
+    if (!part) continue;
+    if (ESCAPED_ONE.test(part)) out.push(part);
+    else if (PRINTABLE_ASCII.test(part)) out.push(...part);
+    else {
+      segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+      for (const s of segmenter.segment(part)) out.push(s.segment);
+    }
+  }
+  return out;
 }
 
+const ESCAPED = /(\\u\{[0-9A-Fa-f]{1,6}\})/;
+const ESCAPED_ONE = /^\\u\{[0-9A-Fa-f]{1,6}\}$/;
+
 /** After these a line may break inside a run of letters (a path, a file name, a list). */
-const BREAK_AFTER = new Set(['/', '\\', '-', '_', ',', ';', ':', ')', ']', '}', '|']);
+const BREAK_AFTER = new Set(['/', '-', '_', ',', ';', ':', ')', ']', '}', '|']);
 
 /** Wide punctuation that never starts a line. */
 const NO_LINE_START = new Set(['）', '，', '。', '；', '：', '、', '！', '？', '」', '』', '】', '》', '〉', '’', '”']);
+
+/** Wide punctuation that never ends a line. */
+const NO_LINE_END = new Set(['（', '「', '『', '【', '《', '〈', '‘', '“']);
 
 /**
  * Pieces that a line may break between: a run of spaces, a wide character
@@ -61,8 +76,16 @@ function pieces(text: string): { text: string; width: number; space: boolean }[]
   let runWidth = 0;
   let runSpace = false;
   let prev = '';
+  const add = (text: string, width: number, space: boolean) => {
+    const last = out[out.length - 1];
+    // An opening bracket stays with what it opens: a line never ends with （.
+    if (last && !space && !last.space && NO_LINE_END.has(last.text.slice(-1))) {
+      last.text += text;
+      last.width += width;
+    } else out.push({ text, width, space });
+  };
   const flush = () => {
-    if (run) out.push({ text: run, width: runWidth, space: runSpace });
+    if (run) add(run, runWidth, runSpace);
     run = '';
     runWidth = 0;
   };
@@ -84,7 +107,7 @@ function pieces(text: string): { text: string; width: number; space: boolean }[]
     if (!space && w >= 2) {
       prev = g;
       flush();
-      out.push({ text: g, width: w, space: false });
+      add(g, w, false);
       continue;
     }
     run += g;
@@ -188,6 +211,9 @@ export interface TableLayout {
 /** The narrowest a column that may wrap is made before columns are left out. */
 const MIN_WRAPPED = 10;
 
+/** A kept column wider than this (a name of 500 characters) wraps all the same. */
+const MAX_KEPT = 24;
+
 /** Columns taken by the rules and padding of a table of n columns: "│ a │ b │". */
 const frame = (n: number) => 3 * n + 1;
 
@@ -238,7 +264,7 @@ export function layoutTable(columns: FitColumn[], width: number): TableLayout {
     (same ? merged : shown).push(i);
   });
   const natural = columns.map(naturalWidth);
-  const min = columns.map((c, i) => (c.keep || c.essential ? natural[i] : Math.min(natural[i], c.min ?? MIN_WRAPPED)));
+  const min = columns.map((c, i) => Math.min(natural[i], c.keep || c.essential ? Math.max(MAX_KEPT, c.min ?? 0) : c.min ?? MIN_WRAPPED));
   const dropped: number[] = [];
   for (;;) {
     const widths = share(shown.map((i) => natural[i]), shown.map((i) => min[i]), width - frame(shown.length));
@@ -249,10 +275,16 @@ export function layoutTable(columns: FitColumn[], width: number): TableLayout {
     dropped.push(next);
     shown = shown.filter((i) => i !== next);
   }
-  // Nothing more can be left out: every column wraps, each at least one character wide.
+  // Nothing more can be left out: the wrapping columns narrower, then the kept ones too, then every column
+  // at least one character wide.
   const room = Math.max(shown.length, width - frame(shown.length));
-  const widths = share(shown.map((i) => natural[i]), shown.map(() => 1), room) ?? shown.map(() => 1);
-  return { shown, widths, merged, dropped };
+  const n = shown.map((i) => natural[i]);
+  const kept = (i: number) => columns[i].keep || columns[i].essential;
+  for (const least of [shown.map((i) => (kept(i) ? min[i] : Math.min(natural[i], 6))), shown.map((i) => Math.min(natural[i], kept(i) ? 8 : 4))]) {
+    const widths = share(n, least, room);
+    if (widths) return { shown, widths, merged, dropped };
+  }
+  return { shown, widths: share(n, shown.map(() => 1), room) ?? shown.map(() => 1), merged, dropped };
 }
 
 export interface DrawOptions {
