@@ -40,7 +40,7 @@ let segmenter: Intl.Segmenter | undefined;
 /** The characters as the terminal draws them (a letter with its marks, an emoji with its selector, is one). */
 function graphemes(text: string): string[] {
   const out: string[] = [];
-  // An escaped character (forTerminal's \u{1B}) is one piece: a line never cuts it in two.
+  // An escaped character (forTerminal's \u{1B}) is one piece: a line cuts it only when narrower than it.
   for (const part of text.split(ESCAPED)) {
     if (!part) continue;
     if (ESCAPED_ONE.test(part)) out.push(part);
@@ -162,7 +162,7 @@ export function wrapText(text: string, width: number): string[] {
         continue;
       }
       // A word longer than the line: cut it, character by character.
-      for (const g of graphemes(p.text)) {
+      for (const g of graphemes(p.text).flatMap((x) => (x.length > 1 && textWidth(x) > w && ESCAPED_ONE.test(x) ? [...x] : [x]))) {
         const gw = textWidth(g);
         if (lineWidth + gw > w && lineWidth > 0) end();
         line += g;
@@ -275,16 +275,23 @@ export function layoutTable(columns: FitColumn[], width: number): TableLayout {
     dropped.push(next);
     shown = shown.filter((i) => i !== next);
   }
-  // Nothing more can be left out: the wrapping columns narrower, then the kept ones too, then every column
-  // at least one character wide.
-  const room = Math.max(shown.length, width - frame(shown.length));
+  // Nothing more can be left out: the wrapping columns narrower, then the kept ones too, then all but the
+  // essential ones down to one character, then those too.
+  const room = Math.max(2 * shown.length, width - frame(shown.length));
   const n = shown.map((i) => natural[i]);
   const kept = (i: number) => columns[i].keep || columns[i].essential;
-  for (const least of [shown.map((i) => (kept(i) ? min[i] : Math.min(natural[i], 6))), shown.map((i) => Math.min(natural[i], kept(i) ? 8 : 4))]) {
+  const essential = (i: number) => !!columns[i].essential;
+  const stages = [
+    shown.map((i) => (kept(i) ? min[i] : Math.min(natural[i], 6))),
+    shown.map((i) => (essential(i) ? min[i] : Math.min(natural[i], kept(i) ? 8 : 4))),
+    shown.map((i) => (essential(i) ? min[i] : Math.min(natural[i], 2))),
+  ];
+  for (const least of stages) {
     const widths = share(n, least, room);
     if (widths) return { shown, widths, merged, dropped };
   }
-  return { shown, widths: share(n, shown.map(() => 1), room) ?? shown.map(() => 1), merged, dropped };
+  // Two columns hold any character, a wide one too.
+  return { shown, widths: share(n, shown.map((i) => Math.min(natural[i], 2)), room) ?? shown.map((i) => Math.min(natural[i], 2)), merged, dropped };
 }
 
 export interface DrawOptions {
