@@ -3,6 +3,7 @@
  * counted as 2, wrapping, and tables no line of which is wider than the
  * terminal, whatever the cells, with the essential columns always shown.
  */
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { drawTable, layoutTable, terminalWidth, textWidth, widestLine, wrapText, type FitColumn } from '../../src/shell/fit.js';
 import { fitTable } from '../../src/shell/render.js';
@@ -15,6 +16,20 @@ describe('terminalWidth', () => {
     expect(terminalWidth({ write: () => true }, { COLUMNS: '90' })).toBe(90);
     expect(terminalWidth({ write: () => true }, { COLUMNS: 'wide' })).toBe(80);
     expect(terminalWidth({ write: () => true }, {})).toBe(80);
+  });
+});
+
+describe('textWidth', () => {
+  it('agrees with string-width on every character of ASCII, CJK, kana, hangul and full-width forms, and on mixed text', () => {
+    const differ: string[] = [];
+    for (const [from, to] of [[0x20, 0x7e], [0x3000, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xff00, 0xffef]]) {
+      for (let c = from; c <= to; c++) {
+        const ch = String.fromCharCode(c);
+        if (textWidth(ch) !== stringWidth(ch)) differ.push(c.toString(16));
+      }
+    }
+    expect(differ).toEqual([]);
+    for (const text of ['é', 'e\u0301', '👍🏽', '☺️', 'か\u3099', 'ａｂｃ', '党委组织部（党校）', 'Ω中']) expect(textWidth(text), text).toBe(stringWidth(text));
   });
 });
 
