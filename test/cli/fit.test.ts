@@ -170,6 +170,21 @@ describe('log and imports read well', () => {
     expect(csvImports.stdout).toContain(first.imported_at);
   });
 
+  it('messages name a batch\'s time local and to the minute: a file imported before, a batch undone before', async () => {
+    const batches = JSON.parse((await ok(['imports', '--format', 'json'])).stdout);
+    for (const lang of ['zh', 'en'] as const) {
+      const again = await ok(['import-hours', 'hours-2025-w38.csv'], { lang });
+      expect(again.stderr).toContain(localMinute(new Date(batches[0].imported_at)));
+      expect(again.stderr).not.toMatch(/\d\dT\d\d:\d\d/);
+    }
+    await ok(['undo-import', String(batches[5].id)]);
+    const undone = JSON.parse((await ok(['imports', '--format', 'json'])).stdout)[5].undone_at;
+    const twice = await cadre(['undo-import', String(batches[5].id)], { lang: 'zh' });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(localMinute(new Date(undone)));
+    expect(twice.stderr).not.toMatch(/\d\dT\d\d:\d\d/);
+  });
+
   it('exemptions show when they were granted local and to the minute', async () => {
     const list = JSON.parse((await ok(['exemptions', '--format', 'json'])).stdout);
     const table = await ok(['exemptions', '--format', 'table'], { lang: 'zh', columns: 200 });
