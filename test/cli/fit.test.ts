@@ -11,6 +11,8 @@ import { widestLine } from '../../src/shell/fit.js';
 import { localMinute } from '../../src/local-time.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
 import { cadreIn } from '../helpers/run.js';
+import { JOURNAL_COUNTS, countsInWords } from '../../src/commands/log.js';
+import { catalogueKeys, createTranslator } from '../../src/i18n/index.js';
 
 const dir = tempDir();
 const cadre = cadreIn({ cwd: dir, operator: 'demo', now: '2026-07-01T09:00:00' });
@@ -133,6 +135,16 @@ describe('the audit on a terminal', () => {
 });
 
 describe('log and imports read well', () => {
+  it('has words for every count a journal entry carries, in zh and en; an unknown one is shown as name=value', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const keys = new Set(catalogueKeys(lang));
+      expect([...JOURNAL_COUNTS].filter((k) => !keys.has(`fit.count.${k}`))).toEqual([]);
+    }
+    expect(countsInWords('{"issued":8,"already":0,"surprise":3}', createTranslator('zh'))).toBe('新发账号 8，已在册 0，surprise=3');
+    expect(countsInWords('{"removed":7,"kept":0}', createTranslator('en'))).toBe('7 removed, 0 kept');
+    expect(countsInWords(null, createTranslator('en'))).toBe('');
+  });
+
   it('show times local and to the minute, hashes short, and the counts in words; CSV and JSON keep them whole', async () => {
     const log = await ok(['log', '--format', 'json'], { columns: 200 });
     const entries = JSON.parse(log.stdout);
