@@ -83,7 +83,7 @@ export function shortfallBlocks(list: AuditedCadre[], tr: Translator, { width, c
   for (const a of list) {
     const { cadre, audit } = a;
     const status = statusText(audit.status, tr);
-    const words = [cadre.learnerId, forTerminal(cadre.name), forTerminal(cadre.department), rankText(audit.rank, tr)].join('  ');
+    const words = [forTerminal(cadre.learnerId), forTerminal(cadre.name), forTerminal(cadre.department), rankText(audit.rank, tr)].join('  ');
     const head = wrapText(`${words}  ${status}`, width);
     // The status is coloured where it ends up (the last line of the heading).
     const last = head.length - 1;
