@@ -33,7 +33,8 @@ export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number
   type ViewRow = (typeof view)[number];
   const keys = ['id', 'learner_id', 'name', 'department', 'requirement', 'year', 'scope', 'reason', 'granted_by', 'granted_at', ...(opts.all ? (['revoked_at'] as const) : [])] as const;
   // The requirement is its ID in CSV (for programs) and in words on a terminal.
-  // On a terminal the times are local and to the minute; on a narrow one, who granted it, the department and when give way first.
+  // On a terminal the times are local and to the minute; on a narrow one the year (its scope says it), who granted it,
+  // the department and when give way first, the revocation last.
   const short: Partial<Record<string, (r: ViewRow) => string>> = {
     requirement: (r) => t(`req.${r.requirement}`),
     granted_at: (r) => readableTime(r.granted_at),
@@ -42,15 +43,15 @@ export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number
   const fit: Partial<Record<string, FitHints>> = {
     id: { essential: true, keep: true, align: 'right' },
     learner_id: { essential: true, keep: true },
-    name: { keep: true, drop: 1 },
+    name: { keep: true, drop: 2 },
     department: { drop: 4 },
     requirement: { min: 8 },
-    year: { keep: true },
-    scope: { min: 10 },
-    reason: { min: 12 },
+    year: { keep: true, drop: 6 },
+    scope: { min: 9 },
+    reason: { min: 9 },
     granted_by: { drop: 5 },
     granted_at: { keep: true, drop: 3 },
-    revoked_at: { keep: true, drop: 2 },
+    revoked_at: { keep: true, drop: 1 },
   };
   const columns = keys.map((key) => ({ key, header: t(`ops.exemptions.col.${key}`), short: short[key], fit: fit[key] }));
   await present(ctx, { columns, rows: view, json: () => rows, empty: t(opts.all ? 'ops.exemptions.noneAll' : 'ops.exemptions.none') }, { format });

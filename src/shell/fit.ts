@@ -285,7 +285,9 @@ export function layoutTable(columns: FitColumn[], width: number): TableLayout {
     (same ? merged : shown).push(i);
   });
   const natural = columns.map(naturalWidth);
-  const min = columns.map((c, i) => Math.min(natural[i], c.keep || c.essential ? Math.max(MAX_KEPT, c.min ?? 0) : c.min ?? MIN_WRAPPED));
+  // A wrapping column is not made narrower than the longest word of its header (a header is never cut).
+  const headerWord = (c: FitColumn) => Math.max(0, ...pieces(c.header).filter((p) => !p.space).map((p) => p.width));
+  const min = columns.map((c, i) => Math.min(natural[i], c.keep || c.essential ? Math.max(MAX_KEPT, c.min ?? 0) : Math.max(c.min ?? MIN_WRAPPED, Math.min(headerWord(c), MAX_KEPT))));
   const dropped: number[] = [];
   for (;;) {
     const widths = share(shown.map((i) => natural[i]), shown.map((i) => min[i]), width - frame(shown.length));
