@@ -44,7 +44,6 @@ export function tableColumns<R>(columns: Column<R>[]): TableColumn<R>[] {
   return columns.filter((c) => !c.tableless).map((c) => ({ ...c.fit, key: c.key, header: c.header, cell: c.short ?? ((r: R) => String((r[c.key] as unknown) ?? '')) }));
 }
 
-
 /** --format, else table on a terminal and CSV on a pipe. */
 export function chooseFormat(requested: string | undefined, out: Stream, allowed: Format[] = ['table', 'csv', 'json']): Format {
   if (requested) {
