@@ -33,3 +33,14 @@ export function localMinute(d: Date, up = false): string {
   const t = up ? Math.ceil(d.getTime() / MINUTE) * MINUTE : d.getTime();
   return localTimestamp(new Date(t)).slice(0, 16).replace('T', ' ');
 }
+
+/**
+ * A stored time (ISO, with its offset) as people read it on a terminal: the
+ * local date and time to the minute, 2026-12-01 18:05. A text that is not a
+ * time is returned as it is; an empty one stays empty.
+ */
+export function readableTime(stamp: string | null | undefined): string {
+  if (!stamp) return '';
+  const d = new Date(stamp);
+  return Number.isNaN(d.getTime()) ? stamp : localMinute(d);
+}

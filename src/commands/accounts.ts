@@ -9,9 +9,9 @@ import { loadAccounts, type CadreAccount } from '../db/accounts.js';
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { paint } from '../shell/color.js';
-import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
 import type { CellKind } from '../io/xlsx-out.js';
+import { present, type FitHints, type Format } from '../shell/render.js';
 import { InputError, UsageError, msg } from '../errors.js';
 
 interface Row {
@@ -108,7 +108,18 @@ export async function run(opts: AccountsOptions, ctx: Context): Promise<number> 
         locked_until: until ? localTimestamp(until) : null,
       };
     });
-  const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`), kind: KINDS[key] }));
+  // On a narrow terminal the issue date gives way first, then the staff number and the department; the ID and the state always stay.
+  const fit: Partial<Record<keyof Row, FitHints>> = {
+    learner_id: { essential: true, keep: true },
+    staff_no: { keep: true, drop: 3 },
+    name: { keep: true, drop: 1 },
+    department: { drop: 2 },
+    state: { essential: true, keep: true },
+    issued: { keep: true, drop: 4 },
+    changed: { keep: true, merge: true, drop: 5 },
+    detail: { min: 16 },
+  };
+  const columns = (['learner_id', 'staff_no', 'name', 'department', 'state', 'issued', 'changed', 'detail'] as const).map((key) => ({ key, header: t(`auth.col.${key}`), fit: fit[key], kind: KINDS[key] }));
   await present(ctx, { columns, rows, json, empty: t('auth.noAccounts'), paint: paintState }, { format, out });
   return 0;
 }

@@ -19,6 +19,7 @@ import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, 
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
 import { closedAuditView } from '../report/year-close.js';
 import { auditDataView } from '../report/audit-data.js';
+import { STATUS_HUE, auditTableColumns, shortfallBlocks } from '../report/audit-table.js';
 
 export interface AuditOptions {
   learnerIds: string[];
@@ -175,15 +176,15 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         await present(ctx, auditDataView(shown, ctx.tr, ctx.tr.t('audit.none')), { format, out, xlsx: true });
       } else {
         const rows = shown.map((a) => auditRow(a, ctx.tr));
-        // The shortfall list on a terminal says who and what is missing; the full figures are in csv/json/xlsx.
-        const keep: (keyof AuditRow)[] = opts.shortfall ? ['learner_id', 'name', 'department', 'rank', 'status', 'missing'] : AUDIT_COLUMNS.filter((k) => k !== 'staff_no' && k !== 'missing');
-        const columns = auditColumns(ctx).map((c) => ({ ...c, tableless: !keep.includes(c.key) }));
-        const hue = { met: 'green', on_track: 'green', behind: 'yellow', short: 'red', exempt: 'cyan', unrecorded: 'cyan' } as const;
-        const statusOf = new Map(rows.map((row, i) => [row, shown[i].audit.status]));
-        const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, hue[statusOf.get(row)!], text) : text);
+        const columns = auditColumns(ctx);
+        const cadreOf = new Map(rows.map((row, i) => [row, shown[i]]));
+        const of = (row: AuditRow) => cadreOf.get(row)!;
+        const paintStatus = (key: string, text: string, row: AuditRow) => (key === 'status' ? paint(true, STATUS_HUE[of(row).audit.status], text) : text);
+        // On a terminal: the listing fitted to its width with the first thing missing; the shortfall list one block per cadre. CSV, JSON and xlsx carry the data columns.
+        const table = opts.shortfall ? (list: AuditRow[], fit: { width: number; color: boolean }) => shortfallBlocks(list.map(of), ctx.tr, fit) : auditTableColumns(ctx.tr, of);
         // JSON here is one learner's (with the transcript) or none: an office's is streamed above.
         const json = () => shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a)));
-        await present(ctx, { columns, rows, json, empty: ctx.tr.t('audit.none'), paint: paintStatus }, { format, out });
+        await present(ctx, { columns, rows, json, empty: ctx.tr.t('audit.none'), paint: paintStatus, table }, { format, out });
       }
     }
     const { counts } = tally;

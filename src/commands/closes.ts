@@ -1,6 +1,6 @@
 /** `cadre closes`: every closed year and every amendment made to one since. */
 import type { Context } from '../shell/context.js';
-import { chooseFormat, present, type Format } from '../shell/render.js';
+import { chooseFormat, present, type FitHints, type Format } from '../shell/render.js';
 import { listAmendments, listCloses } from '../db/closes.js';
 import { yearLabel } from '../report/year-close.js';
 
@@ -46,7 +46,9 @@ export async function run(opts: ClosesOptions, ctx: Context): Promise<number> {
     ...amendments.map((a) => ({ type: 'amendment', year: a.year, at: a.at, operator: a.operator, command: a.command, reason: a.reason, changes: a.changes, run: a.run })),
   ];
   const keys = ['entry', 'year', 'at', 'operator', 'what', 'hash'] as const;
-  const columns = keys.map((key) => ({ key, header: t(`close.col.${key}`), ...(key === 'hash' ? { short: (r: (typeof rows)[number]) => r.hash.slice(0, 12) } : {}) }));
+  // On a narrow terminal the hash gives way first, then the operator; the year, the entry and what it says stay.
+  const fit: Record<string, FitHints> = { entry: { essential: true, keep: true }, year: { essential: true, keep: true }, at: { keep: true }, operator: { drop: 2 }, what: { min: 24 }, hash: { keep: true, drop: 1 } };
+  const columns = keys.map((key) => ({ key, header: t(`close.col.${key}`), fit: fit[key], ...(key === 'hash' ? { short: (r: (typeof rows)[number]) => r.hash.slice(0, 12) } : {}) }));
   await present(ctx, { columns, rows, json, empty: t('close.none') }, { format });
   return 0;
 }

@@ -1,7 +1,7 @@
 /** `cadre courses`: the catalogue with its designations. */
 import type { Context } from '../shell/context.js';
-import { present, type Format } from '../shell/render.js';
 import { listingOutput } from '../shell/listing-out.js';
+import { present, type FitHints, type Format } from '../shell/render.js';
 import { formatQuarters, quartersToHours } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { listCourses, listDesignations } from '../db/courses.js';
@@ -38,8 +38,8 @@ export async function run(opts: CoursesOptions, ctx: Context): Promise<number> {
     required: (byCourse.get(c.code) ?? []).map((d) => `${yearText(d.year, ctx.tr)} ${rankText(d.rank, ctx.tr)}`).join(', '),
   }));
   const json = () => shown.map((c) => ({ code: c.code, title: c.title, hours: quartersToHours(c.quarters), hours_source: c.source, required: (byCourse.get(c.code) ?? []).map((d) => ({ year: d.year, rank: d.rank })) }));
-  // Hours a number in CSV (2.5), shown on a terminal as the office writes them.
-  const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`), ...(key === 'code' ? { kind: 'id' as const } : key === 'hours' ? { kind: 'number' as const, short: (r: (typeof rows)[number]) => formatQuarters(r.quarters) } : {}) }));
+  const fit: Record<string, FitHints> = { code: { essential: true, keep: true }, title: { min: 16 }, hours: { keep: true, align: 'right' }, hoursSource: { drop: 1 }, required: { min: 16 } };
+  const columns = (['code', 'title', 'hours', 'hoursSource', 'required'] as const).map((key) => ({ key, header: ctx.tr.t(`courses.col.${key}`), fit: fit[key], ...(key === 'code' ? { kind: 'id' as const } : key === 'hours' ? { kind: 'number' as const, short: (r: (typeof rows)[number]) => formatQuarters(r.quarters) } : {}) }));
   await present(ctx, { columns, rows, json, empty: ctx.tr.t('courses.none') }, { format, out });
   return 0;
 }

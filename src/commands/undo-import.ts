@@ -1,6 +1,6 @@
 /** `cadre undo-import BATCH_ID`: removes one import batch in one write transaction. */
 import { type Context } from '../shell/context.js';
-import { localTimestamp } from '../local-time.js';
+import { localTimestamp, readableTime } from '../local-time.js';
 import { batchById, batchUndoneAt } from '../db/batches.js';
 import { learnerIdReader } from '../db/cadres.js';
 import { writeTransaction } from '../db/journal.js';
@@ -19,7 +19,7 @@ export async function run(opts: UndoImportOptions, ctx: Context): Promise<number
   const db = ctx.db();
   const batch = batchById(db, id);
   if (!batch || batch.kind === 'roster') throw new InputError(msg('ops.undo.notFound', { id }), [], msg('ops.undo.fix.list'));
-  if (batch.undone_at) throw new InputError(msg('ops.undo.already', { id, file: batch.file_name, at: batch.undone_at }), [], msg('ops.undo.fix.list'));
+  if (batch.undone_at) throw new InputError(msg('ops.undo.already', { id, file: batch.file_name, at: readableTime(batch.undone_at) }), [], msg('ops.undo.fix.list'));
   const learnerOf = learnerIdReader(db);
   const result = writeTransaction(
     db,
@@ -34,7 +34,7 @@ export async function run(opts: UndoImportOptions, ctx: Context): Promise<number
     // Re-read inside the transaction: another process may have undone it meanwhile.
     () => {
       const now = batchUndoneAt(db, id);
-      if (now) throw new InputError(msg('ops.undo.already', { id, file: batch.file_name, at: now }), [], msg('ops.undo.fix.list'));
+      if (now) throw new InputError(msg('ops.undo.already', { id, file: batch.file_name, at: readableTime(now) }), [], msg('ops.undo.fix.list'));
       return undoBatch(db, id, localTimestamp(ctx.now()));
     },
   );

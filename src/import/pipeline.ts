@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { type Context } from '../shell/context.js';
-import { localTimestamp } from '../local-time.js';
+import { localTimestamp, readableTime } from '../local-time.js';
 import { formatProblem } from '../shell/report-error.js';
 import { paint } from '../shell/color.js';
 import { loadCadres } from '../db/cadres.js';
@@ -192,7 +192,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     | { id: number; imported_at: string }
     | undefined;
   if (already) {
-    ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: already.id, at: already.imported_at }));
+    ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: already.id, at: readableTime(already.imported_at) }));
     return { file, status: 'already', counts, batchId: already.id };
   }
   const unknown = unknownToTell(header.unknown);

@@ -11,6 +11,7 @@ import { forTerminal } from '../core/text.js';
 import { writeTransaction } from '../db/journal.js';
 import { rosterRun, rosterRunCadres, undoRosterRun, type RosterRun, type RosterRunCadre } from '../db/undo.js';
 import { InputError, msg, type Problem } from '../errors.js';
+import { readableTime } from '../local-time.js';
 
 /** Why a cadre of the run stays: the first reason found, as a problem line. */
 function blockOf(c: RosterRunCadre): Problem | null {
@@ -32,7 +33,7 @@ export function undoRosterRunChecked(raw: string, ctx: Context): { id: number; r
     const run = rosterRun(db, id);
     if (!run) throw new InputError(msg('roster.undo.notFound', { run: id }), [], msg('roster.undo.fix.list'));
     const file = forTerminal(path.basename(run.roster), 120);
-    if (run.undoneAt) throw new InputError(msg('roster.undo.already', { run: id, file, at: run.undoneAt }), [], msg('roster.undo.fix.list'));
+    if (run.undoneAt) throw new InputError(msg('roster.undo.already', { run: id, file, at: readableTime(run.undoneAt) }), [], msg('roster.undo.fix.list'));
     if (run.updated.length) {
       const shown = run.updated.slice(0, 5).join(', ') + (run.updated.length > 5 ? ` …(+${run.updated.length - 5})` : '');
       throw new InputError(msg('roster.undo.updatedCadres', { run: id, file, count: run.updated.length, ids: shown }), [], msg('roster.undo.fix.updatedCadres'));

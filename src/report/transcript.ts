@@ -3,7 +3,8 @@
  * whether it counted (and why not), where it came from, and every gap.
  */
 import type { Context } from '../shell/context.js';
-import { renderTable } from '../shell/render.js';
+import { terminalWidth, wrapText } from '../shell/fit.js';
+import { renderTable, type Column } from '../shell/render.js';
 import type { Counted, Evaluation } from '../core/audit.js';
 import { formatQuarters, formatTenths, quartersToHours, tenthsToNumber } from '../core/decimal.js';
 import type { SourceRef } from '../db/facts.js';
@@ -50,7 +51,11 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
   const { tr, color } = ctx;
   const { t } = tr;
   const { cadre, audit } = a;
-  const out: string[] = [];
+  const width = terminalWidth(ctx.out, ctx.env);
+  const fit = { width, tr };
+  const lines: string[] = [];
+  // Every line of the transcript, a table's or a sentence's, fits the terminal's width.
+  const out = { push: (text: string) => (text.endsWith('\n') ? lines.push(text.slice(0, -1), '') : lines.push(...wrapText(text, width))) };
   out.push(t('transcript.title', { name: cadre.name, id: cadre.learnerId, staffNo: cadre.staffNo, department: cadre.department, rank: rankText(audit.rank, tr) }));
   out.push(t('transcript.term', { term: termText(audit, tr), from: audit.term.windowStart, to: audit.term.windowEnd, asOf: ev.cutoff }));
   out.push(t('transcript.status', { status: statusText(audit.status, tr) }));
@@ -64,11 +69,11 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
     await renderTable(
       [
         { key: 'req', header: t('transcript.col.requirement') },
-        { key: 'period', header: t('transcript.col.period') },
-        { key: 'required', header: t('transcript.col.required') },
-        { key: 'actual', header: t('transcript.col.actual') },
-        { key: 'shortfall', header: t('transcript.col.shortfall') },
-        { key: 'status', header: t('transcript.col.status') },
+        { key: 'period', header: t('transcript.col.period'), fit: { keep: true } },
+        { key: 'required', header: t('transcript.col.required'), fit: { keep: true } },
+        { key: 'actual', header: t('transcript.col.actual'), fit: { keep: true } },
+        { key: 'shortfall', header: t('transcript.col.shortfall'), fit: { keep: true } },
+        { key: 'status', header: t('transcript.col.status'), fit: { min: 16 } },
       ],
       audit.requirements.map((r) => ({
         req: t(`req.${r.id}`),
@@ -79,16 +84,18 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
         status: statusText(r.status, tr) + (r.exemptReason ? ` (${r.exemptReason})` : ''),
       })),
       color,
+      undefined,
+      fit,
     ),
   );
-  const section = async <R>(title: string, columns: { key: keyof R & string; header: string }[], rows: R[]) => {
+  const section = async <R>(title: string, columns: Column<R>[], rows: R[]) => {
     out.push(title);
-    out.push(rows.length ? await renderTable(columns, rows, color) : `  ${t('transcript.noRecords')}\n`);
+    out.push(rows.length ? await renderTable(columns, rows, color, undefined, fit) : `  ${t('transcript.noRecords')}\n`);
   };
   await section(
     t('transcript.hours'),
     [
-      { key: 'date', header: t('transcript.col.date') },
+      { key: 'date', header: t('transcript.col.date'), fit: { keep: true } },
       { key: 'course', header: t('transcript.col.course') },
       { key: 'hours', header: t('transcript.col.hours') },
       { key: 'counts', header: t('transcript.col.counts') },
@@ -99,8 +106,8 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
   await section(
     t('transcript.essays'),
     [
-      { key: 'id', header: 'ID' },
-      { key: 'date', header: t('transcript.col.date') },
+      { key: 'id', header: 'ID', fit: { keep: true } },
+      { key: 'date', header: t('transcript.col.date'), fit: { keep: true } },
       { key: 'kind', header: t('transcript.col.kind') },
       { key: 'title', header: t('transcript.col.title') },
       { key: 'chars', header: t('transcript.col.chars') },
@@ -112,7 +119,7 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
   await section(
     t('transcript.training'),
     [
-      { key: 'date', header: t('transcript.col.date') },
+      { key: 'date', header: t('transcript.col.date'), fit: { keep: true } },
       { key: 'topic', header: t('transcript.col.topic') },
       { key: 'counts', header: t('transcript.col.counts') },
       { key: 'source', header: t('transcript.col.source') },
@@ -122,7 +129,7 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
   await section(
     t('transcript.exams'),
     [
-      { key: 'date', header: t('transcript.col.date') },
+      { key: 'date', header: t('transcript.col.date'), fit: { keep: true } },
       { key: 'exam', header: t('transcript.col.exam') },
       { key: 'score', header: t('transcript.col.score') },
       { key: 'source', header: t('transcript.col.source') },
@@ -131,6 +138,7 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
   );
   const missing = missingList(audit, tr);
   out.push(t('transcript.gaps'));
-  out.push(missing.length ? missing.map((m) => `  - ${m}`).join('\n') : `  ${t('transcript.noGaps')}`);
-  return out.join('\n') + '\n';
+  if (missing.length) for (const m of missing) lines.push(...wrapText(m, width - 4).map((l, i) => (i ? '    ' : '  - ') + l));
+  else out.push(`  ${t('transcript.noGaps')}`);
+  return lines.join('\n') + '\n';
 }

@@ -9,6 +9,7 @@ import { promptTheme, yesNo } from './prompt-theme.js';
 import { defaultOperator, defaultPolicyPath, readJsonFile, type Context, type Prompter } from './context.js';
 import { localIsoDate } from '../local-time.js';
 import { useColor, paint } from './color.js';
+import { wrapText } from './fit.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -112,7 +113,12 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
       };
     },
     warn(text: string) {
-      process.stderr.write(`${paint(colorErr, 'yellow', tr.t('warning.prefix'))}: ${text}\n`);
+      const prefix = `${tr.t('warning.prefix')}: `;
+      // On a terminal a warning wraps at its width, its later lines indented; a pipe or a file gets it on one line.
+      const width = process.stderr.isTTY ? process.stderr.columns : 0;
+      const lines = width > 20 ? wrapText(prefix + text, width - 2).map((l, i) => (i ? `  ${l}` : l)) : [prefix + text];
+      lines[0] = paint(colorErr, 'yellow', tr.t('warning.prefix')) + lines[0].slice(tr.t('warning.prefix').length);
+      process.stderr.write(lines.join('\n') + '\n');
     },
     dispose(exitCode) {
       if (db?.open) db.close();

@@ -1,6 +1,6 @@
 /**
- * Build rows once, render them as a table on a terminal, CSV (no BOM on a
- * pipe, BOM in a file) or JSON. The table renderer is loaded only when used.
+ * Build rows once, render them as a table on a terminal (fitted to its
+ * width, src/shell/fit.ts), CSV (no BOM on a pipe, BOM in a file) or JSON.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,9 @@ import { AtomicFile, PRIVATE_MODE, existsError, sweepStaleTemps, writeError, wri
 import { BOM, toCsv, type Cell } from '../io/csv-out.js';
 import type { CellKind } from '../io/xlsx-out.js';
 import { localTimestamp } from '../local-time.js';
+import type { Translator } from '../i18n/index.js';
 import type { Context, Stream } from './context.js';
+import { drawTable, terminalWidth, wrapText, type FitColumn } from './fit.js';
 
 export type Format = 'table' | 'csv' | 'json' | 'xlsx';
 
@@ -29,6 +31,27 @@ export interface Column<R> {
    * WPS and LibreOffice read as a date and time.
    */
   kind?: CellKind;
+  /** How the terminal table fits it to the width (src/shell/fit.ts); CSV, JSON and xlsx ignore it. */
+  fit?: FitHints;
+}
+
+/** How a column gives way on a narrow terminal (see FitColumn). */
+export type FitHints = Pick<FitColumn, 'essential' | 'keep' | 'drop' | 'merge' | 'align' | 'min'>;
+
+/**
+ * A column of the terminal table only: its own header and cell, built from
+ * the row. A View may give the terminal its own columns (`table`) so that
+ * the data columns of CSV, JSON and xlsx stay as they are.
+ */
+export interface TableColumn<R> extends FitHints {
+  key: string;
+  header: string;
+  cell: (row: R) => string;
+}
+
+/** The terminal columns of data columns: each one's short form, or its value. */
+export function tableColumns<R>(columns: Column<R>[]): TableColumn<R>[] {
+  return columns.filter((c) => !c.tableless).map((c) => ({ ...c.fit, key: c.key, header: c.header, cell: c.short ?? ((r: R) => String((r[c.key] as unknown) ?? '')) }));
 }
 
 /** A time stamp as a spreadsheet reads it: local `YYYY-MM-DD HH:MM:SS` (JSON keeps ISO 8601 with its offset). */
@@ -53,9 +76,15 @@ export function chooseFormat(requested: string | undefined, out: Stream, allowed
   return out.isTTY ? 'table' : 'csv';
 }
 
+/** Longest cell text shown on a terminal; the rest is cut and its length said. */
+const MAX_CELL_CHARS = 500;
+
 /**
- * A terminal table. `paintCell` may colour a cell (only called when colour is
- * on); rows are not separated by rules, so long listings stay readable.
+ * A terminal table fitted to `width` (src/shell/fit.ts): no line wider,
+ * long cells wrapped inside their column, columns that repeat one value on
+ * every row (merge) shown once above it, columns it can do without left out
+ * (and named below it) when there is no room. `paint` may colour a cell
+ * (only called when colour is on); rows are not separated by rules.
  *
  * The table is the one output made for a terminal, so each cell is escaped
  * there (forTerminal: controls, ESC sequences and bidi overrides shown as
@@ -63,21 +92,23 @@ export function chooseFormat(requested: string | undefined, out: Stream, allowed
  * CSV, JSON and xlsx are data, read by programs and spreadsheets: they carry
  * every value exactly as stored, even when printed on a terminal.
  */
-export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boolean, paintCell?: (key: string, value: string, row: R) => string): Promise<string> {
-  const { default: Table } = await import('cli-table3');
-  const MAX_CELL_CHARS = 500;
-  const table = new Table({
-    head: columns.map((c) => c.header),
-    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+export function fitTable<R>(columns: TableColumn<R>[], rows: R[], opts: { width: number; color: boolean; tr?: Translator; paint?: (key: string, text: string, row: R) => string }): string {
+  const fitted: FitColumn[] = columns.map((c) => ({ ...c, cells: rows.map((r) => forTerminal(c.cell(r), MAX_CELL_CHARS)) }));
+  const { tr, paint } = opts;
+  const { text, layout } = drawTable(fitted, rows.length, {
+    width: opts.width,
+    color: opts.color,
+    heading: tr ? (header, value) => tr.t('fit.heading', { header, value }) : undefined,
+    paintCell: paint ? (i, text, r) => paint(columns[i].key, text, rows[r]) : undefined,
   });
-  for (const r of rows) {
-    table.push(columns.map((c) => {
-      const text = forTerminal(c.short ? c.short(r) : String((r[c.key] as unknown) ?? ''), MAX_CELL_CHARS);
-      return color && paintCell ? paintCell(c.key, text, r) : text;
-    }));
-  }
-  return table.toString() + '\n';
+  if (!layout.dropped.length || !tr) return text;
+  const names = [...layout.dropped].sort((a, b) => a - b).map((i) => columns[i].header.replace(/\n/g, ''));
+  return text + wrapText(tr.t('fit.dropped', { columns: names.join(tr.lang === 'zh' ? '、' : ', ') }), opts.width).join('\n') + '\n';
+}
+
+/** A table of data columns (their short forms), fitted to `width` when given (else as wide as its cells). */
+export async function renderTable<R>(columns: Column<R>[], rows: R[], color: boolean, paintCell?: (key: string, value: string, row: R) => string, fit?: { width: number; tr: Translator }): Promise<string> {
+  return fitTable(tableColumns(columns), rows, { width: fit?.width ?? Number.MAX_SAFE_INTEGER, color, tr: fit?.tr, paint: paintCell });
 }
 
 export function renderCsv<R>(columns: Column<R>[], rows: R[], withBom: boolean, headerKeys = false): string {
@@ -100,6 +131,13 @@ export interface View<R> {
   empty: string;
   /** Colours a table cell; called only with colour on. */
   paint?: (key: string, text: string, row: R) => string;
+  /**
+   * The terminal's own rendering: its own columns (the data columns stay as
+   * CSV, JSON and xlsx carry them), or a text laid out for the width instead
+   * of a table (one block per cadre). Without it the table shows the data
+   * columns' short forms.
+   */
+  table?: TableColumn<R>[] | ((rows: R[], fit: { width: number; color: boolean }) => string);
 }
 
 export interface PresentOptions {
@@ -126,8 +164,11 @@ export async function present<R>(ctx: Context, view: View<R>, { format, out, xls
     return;
   }
   if (format === 'table') {
-    const columns = view.columns.filter((c) => !c.tableless);
-    return emit(ctx, view.rows.length ? await renderTable(columns, view.rows, !out && ctx.color, view.paint) : view.empty + '\n', out);
+    if (!view.rows.length) return emit(ctx, view.empty + '\n', out);
+    const color = !out && ctx.color;
+    const width = terminalWidth(ctx.out, ctx.env);
+    if (typeof view.table === 'function') return emit(ctx, view.table(view.rows, { width, color }), out);
+    return emit(ctx, fitTable(view.table ?? tableColumns(view.columns), view.rows, { width, color, tr: ctx.tr, paint: view.paint }), out);
   }
   if (format === 'xlsx') return (await import('./xlsx-view.js')).writeViewWorkbook(ctx, view, out);
   throw new UsageError(msg('render.badFormat', { format, allowed: 'table|csv|json' }));

@@ -255,7 +255,8 @@ describe('training, required courses, promotion and the audit', () => {
     expect(list[0].requirements.filter((r: any) => r.period === 2024)).toEqual([]);
   });
   it('one learner ID prints the transcript with sources and gaps', async () => {
-    const r = await cli(['audit', ids.T1, '--as-of', '2025-12-31', '--format', 'table']);
+    // A wide terminal, where each source is one line (at 80 columns the cell wraps inside its column).
+    const r = await cadreIn({ cwd: dir, operator: 'tester', columns: 200 })(['audit', ids.T1, '--as-of', '2025-12-31', '--format', 'table']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Transcript — 甲/);
     expect(r.stdout).toMatch(/w1\.csv line 2; batch \d+ w2-gbk\.csv line 2/);

@@ -23,6 +23,8 @@ export interface TestContextOptions {
   /** What stdin holds (a pipe, as `--password-stdin` reads it); else the test process's stdin. */
   input?: string;
   operator?: string;
+  /** The width stdout says it has (a terminal's columns); unset, the table is laid out for 80. */
+  columns?: number;
 }
 
 export function testContext(opts: TestContextOptions): TestContext {
@@ -52,7 +54,7 @@ export function testContext(opts: TestContextOptions): TestContext {
   return {
     stdout,
     stderr,
-    out: { write: (s: string | Uint8Array) => stdout.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
+    out: { write: (s: string | Uint8Array) => stdout.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), ...(opts.columns !== undefined ? { columns: opts.columns } : {}) },
     err: { write: (s: string | Uint8Array) => stderr.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     stdin: opts.input === undefined ? process.stdin : Readable.from([Buffer.from(opts.input)]),
     env: {},

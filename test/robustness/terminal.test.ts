@@ -51,8 +51,10 @@ function expectSafe(r: Printed, what: string): void {
 let ws: Workspace;
 let id: string;
 // A command that hangs on a hostile value is killed (and fails) before the test's own timeout.
-const run = (args: string[], input?: string): Promise<Printed> =>
-  runCli(args, { cwd: ws.dir, env: { ...ws.env, CADRE_NOW: NOW, CADRE_OPERATOR: 'tester' }, input, timeoutMs: 45_000 });
+const run = (args: string[], input?: string, extraEnv: Record<string, string> = {}): Promise<Printed> =>
+  runCli(args, { cwd: ws.dir, env: { ...ws.env, CADRE_NOW: NOW, CADRE_OPERATOR: 'tester', ...extraEnv }, input, timeoutMs: 45_000 });
+/** A listing on a wide terminal: every column shown (a narrow one leaves some out), each cell on one line. */
+const wide = (args: string[]): Promise<Printed> => run(args, undefined, { COLUMNS: '400' });
 
 beforeAll(async () => {
   ws = await makeWorkspace(2);
@@ -137,14 +139,14 @@ describe('listings show stored hostile text escaped', () => {
     ['audit of one cadre (the transcript)', ['audit', 'LEARNER', '--format', 'table']],
     ['accounts', ['accounts', '--format', 'table']],
   ])('%s', async (what, args) => {
-    const r = await run(args.map((a) => (a === 'LEARNER' ? id : a)));
+    const r = await wide(args.map((a) => (a === 'LEARNER' ? id : a)));
     expect(r.code, r.stderr.slice(0, 2000)).toBe(0);
     expectSafe(r, what);
     expect(r.stdout).toContain('\\u{');
   }, 60_000);
 
   it('the imports table names the hostile file escaped', async () => {
-    const r = await run(['imports', '--format', 'table']);
+    const r = await wide(['imports', '--format', 'table']);
     expect(r.stdout).toContain('hours\\u{1B}[2J\\u{202E}\\u{9B}31m.csv');
   }, 60_000);
 });

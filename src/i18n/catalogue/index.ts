@@ -14,6 +14,7 @@ import { roster } from './roster.js';
 import { terminal } from './terminal.js';
 import { demo } from './demo.js';
 import { close } from './close.js';
+import { fit } from './fit.js';
 import { listings } from './listings.js';
 import { options } from './options.js';
 import { sheets } from './sheets.js';
@@ -24,4 +25,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, listings, options, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, listings, options, sheets, zh];
