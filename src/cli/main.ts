@@ -14,6 +14,7 @@ import { CadreError, InputError, UsageError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from '../shell/process-context.js';
 import { commandNameIn } from './argv.js';
+import { columnsHelp } from '../commands/shared/column-help.js';
 import { COMMANDS, type CommandDef, type OptionDef } from './program.js';
 import type { Context, Stream } from '../shell/context.js';
 import { VERSION } from './version.js';
@@ -157,6 +158,8 @@ export function buildProgram(
       if (o.conflicts) opt.conflicts(o.conflicts);
       cmd.addOption(opt);
     }
+    const kind = def.columns;
+    if (kind) cmd.addHelpText('after', () => columnsHelp(kind, tr, process.stdout.columns || 80));
     if (def.example) cmd.addHelpText('after', `\n${t('cli.example')}\n  ${def.example}\n`);
     cmd.exitOverride();
     cmd.action(async (...args: unknown[]) => {

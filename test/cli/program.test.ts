@@ -115,6 +115,9 @@ const TABLE: [string[], Record<string, unknown>][] = [
   // backup, restore
   [['backup', 'b.db'], { file: 'b.db' }],
   [['restore', 'b.db'], { file: 'b.db' }],
+  // template: a kind, a format, a file, --overwrite
+  [['template', 'hours'], { kind: 'hours' }],
+  [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],
   // global options are the context's, not the command's
   [['--db', 'x.db', '--lang', 'zh', '--operator', 'op', '--no-color', 'backup', 'b.db'], { file: 'b.db' }],
 ];
