@@ -90,7 +90,14 @@ export async function openTable(file: string, spec: TableSpec): Promise<OpenedTa
   const firstRows: RawRow[] = [];
   try {
     while (firstRows.length <= MAX_TITLE_ROWS) {
-      const next = await headerPass.next();
+      let next: IteratorResult<RawRow[]>;
+      try {
+        next = await headerPass.next();
+      } catch (e) {
+        // A broken row below the header is said by the reading proper, after the header is checked, as before.
+        if (firstRows.length) break;
+        throw e;
+      }
       if (next.done) break;
       firstRows.push(...next.value);
     }
