@@ -142,9 +142,12 @@ export function pickHeaderRow(rows: string[][], spec: TableSpec): number {
   return 0;
 }
 
+/** A missing column as the office would write it: its Chinese name first, then the key and the other names accepted. */
 function describeColumn(spec: TableSpec, key: string): string {
   const def = spec.columns.find((c) => c.key === key);
-  return def && def.aliases.length ? `${key} (${def.aliases.join('/')})` : key;
+  if (!def || !def.aliases.length) return key;
+  const name = offeredName(spec, key);
+  return `${name} (${[key, ...def.aliases.filter((a) => a !== name)].join('/')})`;
 }
 
 export interface HeaderLayout {
