@@ -267,3 +267,32 @@ describe('cadre template', () => {
     }
   }
 });
+
+function findSoffice(): string | null {
+  for (const p of ['/usr/bin/soffice', '/usr/bin/libreoffice', '/usr/local/bin/soffice']) if (fs.existsSync(p)) return p;
+  return null;
+}
+const soffice = findSoffice();
+if (!soffice) console.warn('skipped: the LibreOffice check of test/import/inputs-explained.test.ts needs soffice, which is not installed here');
+
+describe.runIf(soffice)('a template as LibreOffice reads it', () => {
+  it('shows the Chinese header, the staff number with its zeros and the date as written; saved again by LibreOffice, it still imports', async () => {
+    const w = workspace();
+    await w.roster();
+    expect((await w.cli(['template', 'hours', '--out', 'h.xlsx'])).code).toBe(0);
+    const profile = path.join(w.dir, 'lo-profile');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(soffice!, [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', path.join(w.dir, 'lo'), path.join(w.dir, 'h.xlsx')], { stdio: 'ignore', timeout: 120_000 });
+    const { parse } = await import('csv-parse/sync');
+    const lines = (parse(fs.readFileSync(path.join(w.dir, 'lo', 'h.csv'), 'utf8').replace(/^\uFEFF/, '')) as string[][]).map((r) => r.join(','));
+    expect(lines[0]).toBe(INPUT_SPECS.hours.columns.map((c) => c.zh).join(','));
+    expect(lines[1]).toMatch(/^示例：WZ260001,0012345,张伟,C101,2025-11-03,/);
+    // The office's own row typed under the example, then the file re-saved by LibreOffice as xlsx.
+    fs.writeFileSync(path.join(w.dir, 'lo', 'typed.csv'), `${lines[0]}\n${lines[1]}\n,0012301,张伟,C101,2025-11-03,,2\n`);
+    execFileSync(soffice!, [`-env:UserInstallation=file://${profile}`, '--headless', '--infilter=CSV:44,34,76,1,1/2/2/2/3/2/4/2', '--convert-to', 'xlsx', '--outdir', w.dir, path.join(w.dir, 'lo', 'typed.csv')], { stdio: 'ignore', timeout: 120_000 });
+    const r = await w.cli(['import-hours', 'typed.xlsx']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('第 2 行是模板的示例行');
+    expect(r.stderr).toContain('读取 1 行：新增 1');
+  }, 240_000);
+});
