@@ -56,6 +56,9 @@ const MAX_GROUPS = 1000;
 
 interface Group {
   count: number;
+  /** Distinct lines among them (problems arrive in line order). */
+  rows: number;
+  last: number | undefined;
   first: Problem;
   lines: number[];
 }
@@ -91,12 +94,16 @@ export class ProblemTally {
         this.uncounted++;
         return;
       }
-      g = { count: 0, first: p, lines: [] };
+      g = { count: 0, rows: 0, last: undefined, first: p, lines: [] };
       this.groups.set(key, g);
     }
     g.count++;
-    if (g.lines.length < GROUP_LINES && p.line !== undefined && g.lines[g.lines.length - 1] !== p.line) g.lines.push(p.line);
-    if (g.count <= GROUP_ABOVE + 1) this.sequence.push({ group: g, problem: p });
+    if (p.line !== g.last) {
+      g.rows++;
+      g.last = p.line;
+      if (g.lines.length < GROUP_LINES && p.line !== undefined) g.lines.push(p.line);
+    }
+    if (g.rows <= GROUP_ABOVE + 1) this.sequence.push({ group: g, problem: p });
   }
 
   /** The lines to print (each without indent), at most `max`, the last saying how many more there are. */
@@ -106,11 +113,12 @@ export class ProblemTally {
     let shown = 0;
     for (const { group, problem } of this.sequence) {
       if (out.length >= max) break;
-      if (group.count > GROUP_ABOVE) {
+      // Several problems of one line (six missing columns of a header) are each said.
+      if (group.rows > GROUP_ABOVE) {
         if (said.has(group)) continue;
         said.add(group);
-        const lines = lineRanges(group.lines, group.lines.length < group.count, tr.lang === 'zh' ? '、' : ', ');
-        out.push(tr.t('inputs.group.rows', { count: group.count, lines }) + formatProblem(group.first, tr));
+        const lines = lineRanges(group.lines, group.lines.length < group.rows, tr.lang === 'zh' ? '、' : ', ');
+        out.push(tr.t('inputs.group.rows', { count: group.rows, lines }) + formatProblem(group.first, tr));
         shown += group.count;
       } else {
         out.push(formatProblem(problem, tr));

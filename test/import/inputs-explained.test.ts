@@ -134,6 +134,13 @@ describe('many rows with the same problem', () => {
     expect(many[1]).toMatch(/line 90, column 3/);
   });
 
+  it('problems of one line (the header\'s missing columns) are each said, however many', () => {
+    const header = ['工号', '姓名', '部门', '职级', '任职日期', '电话', '邮箱'].map((name) => ({ file: 'r.csv', line: 1, reason: msg('io.table.missingColumn', { name }) }));
+    const lines = ProblemTally.of(header).lines(tr);
+    expect(lines).toHaveLength(7);
+    expect(lines.join('\n')).not.toMatch(/same problem/);
+  });
+
   it('lines are said as runs', () => {
     expect(lineRanges([2, 3, 4, 7, 9, 10], false, ', ')).toBe('2–4, 7, 9–10');
     expect(lineRanges([1, 3, 5, 7, 9, 11, 13], false, '、')).toBe('1、3、5、7、9、11、…');

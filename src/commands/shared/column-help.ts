@@ -22,8 +22,8 @@ export function aboutText(col: ColumnInfo, tr: Translator): string {
   const about = tr.t(col.about);
   const parts = [about];
   if (col.example && !(col.example.length >= 4 && about.includes(col.example))) parts.push(tr.t('inputs.help.example', { value: col.example }));
-  const others = col.aliases.filter((a) => a !== col.zh);
-  if (others.length) parts.push(tr.t('inputs.help.also', { names: [...others, col.key].join(tr.lang === 'zh' ? '、' : ', ') }));
+  const others = [...col.aliases.filter((a) => a !== col.zh && a !== col.key), col.key];
+  parts.push(tr.t('inputs.help.also', { names: others.join(tr.lang === 'zh' ? '、' : ', ') }));
   return parts.join('');
 }
 
