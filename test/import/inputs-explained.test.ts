@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import stringWidth from 'string-width';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_KINDS, INPUT_SPECS } from '../../src/import/columns.js';
 import { nameLikeness, pickHeaderRow } from '../../src/io/table/header.js';
@@ -177,6 +178,9 @@ describe('--help lists the columns', () => {
         for (const col of INPUT_SPECS[kind].columns) expect(r.stdout).toMatch(new RegExp(`^ {2}${col.zh} +${col.key} +\\S`, 'm'));
         expect(r.stdout).toContain(lang === 'zh' ? '必填' : 'required');
         expect(r.stdout).toContain(`cadre template ${kind}`);
+        // The column list fits 80 columns, CJK counted as two.
+        const section = r.stdout.slice(r.stdout.search(/文件的列|Columns of the file/));
+        for (const line of section.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
       }
     });
   }

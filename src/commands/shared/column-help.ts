@@ -30,7 +30,7 @@ export function aboutText(col: ColumnInfo, tr: Translator): string {
 const pad = (s: string, w: number): string => s + ' '.repeat(Math.max(0, w - stringWidth(s)));
 
 /** `text` in lines of at most `width` columns (CJK counted as 2), broken after a space or a CJK character or punctuation. */
-export function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number, betweenWords = false): string[] {
   const out: string[] = [];
   let line = '';
   let lineWidth = 0;
@@ -39,6 +39,9 @@ export function wrapText(text: string, width: number): string[] {
   for (const ch of text) {
     const w = stringWidth(ch);
     if (lineWidth + w > width && line !== '') {
+      // English text breaks between words when the line has a space late enough; else after the last CJK character.
+      const space = betweenWords ? line.lastIndexOf(' ') : -1;
+      if (space > line.length / 2) breakAt = space + 1;
       if (breakAt > 0 && breakAt < line.length) {
         out.push(line.slice(0, breakAt).trimEnd());
         line = line.slice(breakAt).trimStart();
@@ -67,9 +70,9 @@ export function columnsHelp(kind: InputKind, tr: Translator, width = 80): string
   const lines = ['', tr.t('inputs.help.heading')];
   for (const col of spec.columns) {
     lines.push(`  ${pad(col.zh, nameW)}  ${pad(col.key, keyW)}  ${needText(spec, col, tr)}`);
-    for (const l of wrapText(aboutText(col, tr), w - 6)) lines.push(`      ${l}`);
+    for (const l of wrapText(aboutText(col, tr), w - 6, tr.lang === 'en')) lines.push(`      ${l}`);
   }
-  for (const l of wrapText(tr.t('inputs.help.skips'), w - 2)) lines.push(`  ${l}`);
-  for (const l of wrapText(tr.t('inputs.help.template', { kind }), w - 2)) lines.push(`  ${l}`);
+  for (const l of wrapText(tr.t('inputs.help.skips'), w - 2, tr.lang === 'en')) lines.push(`  ${l}`);
+  for (const l of wrapText(tr.t('inputs.help.template', { kind }), w - 2, tr.lang === 'en')) lines.push(`  ${l}`);
   return lines.join('\n') + '\n';
 }
