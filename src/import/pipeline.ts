@@ -191,7 +191,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     return { file, status: 'already', counts, batchId: already.id };
   }
   if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(header.unknown) }));
-  noteNearMisses(ctx, file, header);
+  noteNearMisses(ctx, file, header, kind.spec);
 
   // The roster as objects, for parse(): a collector may not need it at all.
   let rowEnv: RowEnv | null = null;

@@ -6,7 +6,8 @@
  * the table reader (src/io/table/header.ts) and said here too.
  */
 import type { Context } from '../shell/context.js';
-import type { TableHeader } from '../io/table.js';
+import type { TableHeader, TableSpec } from '../io/table.js';
+import type { ColumnInfo } from './columns.js';
 import { echoList } from '../i18n/index.js';
 
 /** Words of a sums row, compared without spaces, colons, case or width ("合　计：" = 合计). */
@@ -52,7 +53,15 @@ export function noteSkipped(ctx: Context, file: string, header: TableHeader, ski
   if (skipped.length > NOTES_LISTED) ctx.warn(t('inputs.skip.more', { file, count: skipped.length - NOTES_LISTED, lines: echoList(skipped.slice(NOTES_LISTED).map((s) => s.line)) }));
 }
 
-/** Says which unknown columns look like a column the file lacks ("获得学时": did you mean 学时?). */
-export function noteNearMisses(ctx: Context, file: string, header: TableHeader): void {
-  for (const n of header.near ?? []) ctx.warn(ctx.tr.t('inputs.header.nearUnknown', { file, column: n.column, header: n.name, expected: n.expected }));
+/**
+ * Says which unknown columns look like a column the file lacks ("获得学时":
+ * did you mean 学时?), and what the import takes instead when that column
+ * has a default (every row 1 hour).
+ */
+export function noteNearMisses(ctx: Context, file: string, header: TableHeader, spec: TableSpec): void {
+  for (const n of header.near ?? []) {
+    const col = (spec.columns as Partial<ColumnInfo>[]).find((c) => c.key === n.key);
+    const params = { file, column: n.column, header: n.name, expected: n.expected };
+    ctx.warn(col?.default ? ctx.tr.t('inputs.header.nearUnknownDefault', { ...params, default: ctx.tr.echo(col.default) }) : ctx.tr.t('inputs.header.nearUnknown', params));
+  }
 }

@@ -76,7 +76,7 @@ describe('a header that almost names a column', () => {
     await w.roster();
     const r = await w.cli(['import-hours', w.copy('hours-near-optional.csv'), '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('第 4 列「获得学时」不认识，已忽略——是否就是 学时？');
+    expect(r.stderr).toContain('第 4 列「获得学时」不认识，已忽略——是否就是 学时？本次按没有 学时 列导入（每行 1 学时）');
   });
 });
 

@@ -103,7 +103,7 @@ export interface RosterRead {
 export async function readRoster(file: string, ctx: Context, skipInvalid: boolean, newPeople: boolean): Promise<RosterRead> {
   const { header, records } = await openTable(file, ROSTER_SPEC);
   if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(header.unknown) }));
-  noteNearMisses(ctx, file, header);
+  noteNearMisses(ctx, file, header, ROSTER_SPEC);
   const skipped: SkippedRow[] = [];
   const entries: RosterEntry[] = [];
   const problems: Problem[] = [];
