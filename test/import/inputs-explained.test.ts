@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_KINDS, INPUT_SPECS } from '../../src/import/columns.js';
 import { nameLikeness, pickHeaderRow } from '../../src/io/table/header.js';
 import { skippableRow } from '../../src/import/row-skip.js';
+import { openTable } from '../../src/io/table.js';
 import { lineRanges, ProblemTally } from '../../src/shell/report-error.js';
 import { createTranslator } from '../../src/i18n/index.js';
 import { msg } from '../../src/errors.js';
@@ -87,6 +88,19 @@ describe('HR files: a title above the header, 小计 and 合计 rows', () => {
     expect(pickHeaderRow([['工号', '姓名', '部门', '职级', '任职日期']], spec)).toBe(0);
     // No name known: the first row with two cells filled is the header (and its columns are then said missing).
     expect(pickHeaderRow([['名单'], ['编号', '名字'], ['a', 'b']], spec)).toBe(1);
+  });
+
+  it('a tab-separated file under a title line without tabs: the delimiter is the header\'s, the title is said', async () => {
+    const w = workspace();
+    const file = path.join(w.dir, 't.txt');
+    fs.writeFileSync(file, '2025年学时统计\n\n工号\t课程编号\t完成日期\n0012301\tC1\t2025-11-03\n');
+    const { header, records } = await openTable(file, INPUT_SPECS.hours);
+    expect(header.format).toBe('tsv');
+    expect(header.line).toBe(3);
+    expect(header.titles).toEqual([{ line: 1, text: '2025年学时统计' }]);
+    const rows = [];
+    for await (const r of records) rows.push(r.cells);
+    expect(rows).toEqual([{ staff_no: '0012301', course_code: 'C1', completed_on: '2025-11-03' }]);
   });
 
   it('knows a sums row and a template\'s example row, and not a real row', () => {
