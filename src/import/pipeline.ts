@@ -21,9 +21,9 @@ import { AtomicFile, PRIVATE_MODE, existsError } from '../io/atomic-file.js';
 import { echoList } from '../i18n/index.js';
 import { BOM, toCsv } from '../io/csv-out.js';
 import { OVERWRITE_OPTION, sweepTemps } from '../shell/render.js';
-import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
+import type { ByteRowTaker, TableHeader, TableRecord, TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
-import { noteNearMisses, noteSkipped, skippableRow, type SkippedRow } from './row-skip.js';
+import { noteNearMisses, noteSkipped, openInput, skippableRow, type SkippedRow } from './row-skip.js';
 
 export type BatchKind = 'hours' | 'training' | 'exams' | 'essays';
 
@@ -180,7 +180,7 @@ export function rejectedPathFor(file: string): string {
 }
 
 async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB, kind: ImportKind): Promise<FileOutcome> {
-  const table = await openTable(file, kind.spec);
+  const table = await openInput(ctx, file, kind.spec, kind.kind);
   const { header } = table;
   const counts: Counts = { read: 0, new: 0, duplicate: 0, rejected: 0 };
   const already = db.prepare('SELECT id, imported_at FROM batches WHERE kind = ? AND sha256 = ? AND undone_at IS NULL').get(kind.kind, header.sha256) as

@@ -6,8 +6,9 @@
  * the table reader (src/io/table/header.ts) and said here too.
  */
 import type { Context } from '../shell/context.js';
-import type { TableHeader, TableSpec } from '../io/table.js';
-import type { ColumnInfo } from './columns.js';
+import { openTable, type OpenedTable, type TableHeader, type TableSpec } from '../io/table.js';
+import { InputError, msg } from '../errors.js';
+import type { ColumnInfo, InputKind } from './columns.js';
 import { echoList } from '../i18n/index.js';
 
 /** Words of a sums row, compared without spaces, colons, case or width ("合　计：" = 合计). */
@@ -63,5 +64,19 @@ export function noteNearMisses(ctx: Context, file: string, header: TableHeader, 
     const col = (spec.columns as Partial<ColumnInfo>[]).find((c) => c.key === n.key);
     const params = { file, column: n.column, header: n.name, expected: n.expected };
     ctx.warn(col?.default ? ctx.tr.t('inputs.header.nearUnknownDefault', { ...params, default: ctx.tr.echo(col.default) }) : ctx.tr.t('inputs.header.nearUnknown', params));
+  }
+}
+
+/**
+ * openTable for an import of `kind`: a header that lacks a column gets, after
+ * its fix, where a correct header comes from (cadre template KIND).
+ */
+export async function openInput(ctx: Context, file: string, spec: TableSpec, kind: InputKind): Promise<OpenedTable> {
+  try {
+    return await openTable(file, spec);
+  } catch (e) {
+    if (!(e instanceof InputError) || e.msg.key !== 'io.table.missingColumns') throw e;
+    const fix = msg('inputs.fix.template', { fix: e.fix ? ctx.tr.em(e.fix) : '', kind });
+    throw new InputError(e.msg, e.problems, fix);
   }
 }

@@ -61,6 +61,7 @@ describe('a header that almost names a column', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('第 2 列（课程ID）');
     expect(r.stderr).toContain('第 2 列「课程ID」是否就是 课程编号？');
+    expect(r.stderr).toContain('用 cadre template hours 可生成表头正确的模板');
     const en = await cadreIn({ cwd: w.dir, lang: 'en' })(['import-hours', 'hours-near-miss.csv']);
     expect(en.stderr).toContain('column 2 "课程ID": did you mean 课程编号?');
   });

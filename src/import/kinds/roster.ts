@@ -16,11 +16,11 @@ import { insertCadres, updateCadres } from '../../db/cadres.js';
 import type { DB } from '../../db/open.js';
 import { InputError, msg, type Msg, type Problem } from '../../errors.js';
 import { BOM, toCsv } from '../../io/csv-out.js';
-import { openTable, type TableRecord } from '../../io/table.js';
+import type { TableRecord } from '../../io/table.js';
 import type { Credential } from '../credentials.js';
 import { ROSTER_COLUMNS } from '../columns.js';
 import { RowProblems } from '../row-context.js';
-import { noteNearMisses, noteSkipped, skippableRow, type SkippedRow } from '../row-skip.js';
+import { noteNearMisses, noteSkipped, openInput, skippableRow, type SkippedRow } from '../row-skip.js';
 import { echoList } from '../../i18n/index.js';
 
 export const ROSTER_SPEC = ROSTER_COLUMNS;
@@ -101,7 +101,7 @@ export interface RosterRead {
 
 /** Reads and checks the roster file; refuses it (exit 2) for a row in error, unless `skipInvalid`. */
 export async function readRoster(file: string, ctx: Context, skipInvalid: boolean, newPeople: boolean): Promise<RosterRead> {
-  const { header, records } = await openTable(file, ROSTER_SPEC);
+  const { header, records } = await openInput(ctx, file, ROSTER_SPEC, 'roster');
   if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(header.unknown) }));
   noteNearMisses(ctx, file, header, ROSTER_SPEC);
   const skipped: SkippedRow[] = [];
