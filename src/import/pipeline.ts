@@ -23,7 +23,7 @@ import { BOM, toCsv } from '../io/csv-out.js';
 import { OVERWRITE_OPTION, sweepTemps } from '../shell/render.js';
 import type { ByteRowTaker, TableHeader, TableRecord, TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
-import { noteNearMisses, noteSkipped, openInput, skippableRow, type SkippedRow } from './row-skip.js';
+import { noteColumns, noteSkipped, openInput, skippableRow, type SkippedRow } from './row-skip.js';
 
 export type BatchKind = 'hours' | 'training' | 'exams' | 'essays';
 
@@ -190,8 +190,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: already.id, at: already.imported_at }));
     return { file, status: 'already', counts, batchId: already.id };
   }
-  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(header.unknown) }));
-  noteNearMisses(ctx, file, header, kind.spec);
+  noteColumns(ctx, file, header, kind.spec);
 
   // The roster as objects, for parse(): a collector may not need it at all.
   let rowEnv: RowEnv | null = null;

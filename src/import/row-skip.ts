@@ -55,11 +55,15 @@ export function noteSkipped(ctx: Context, file: string, header: TableHeader, ski
 }
 
 /**
- * Says which unknown columns look like a column the file lacks ("获得学时":
+ * Says which columns the import does not know and ignores, and which of them look like a column the file lacks ("获得学时":
  * did you mean 学时?), and what the import takes instead when that column
  * has a default (every row 1 hour).
  */
-export function noteNearMisses(ctx: Context, file: string, header: TableHeader, spec: TableSpec): void {
+export function noteColumns(ctx: Context, file: string, header: TableHeader, spec: TableSpec): void {
+  // A near miss is said on its own line, not also among the unknown.
+  const near = new Set((header.near ?? []).map((n) => n.name));
+  const unknown = header.unknown.filter((n) => !near.has(n));
+  if (unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(unknown) }));
   for (const n of header.near ?? []) {
     const col = (spec.columns as Partial<ColumnInfo>[]).find((c) => c.key === n.key);
     const params = { file, column: n.column, header: n.name, expected: n.expected };

@@ -20,8 +20,7 @@ import type { TableRecord } from '../../io/table.js';
 import type { Credential } from '../credentials.js';
 import { ROSTER_COLUMNS } from '../columns.js';
 import { RowProblems } from '../row-context.js';
-import { noteNearMisses, noteSkipped, openInput, skippableRow, type SkippedRow } from '../row-skip.js';
-import { echoList } from '../../i18n/index.js';
+import { noteColumns, noteSkipped, openInput, skippableRow, type SkippedRow } from '../row-skip.js';
 
 export const ROSTER_SPEC = ROSTER_COLUMNS;
 
@@ -102,8 +101,7 @@ export interface RosterRead {
 /** Reads and checks the roster file; refuses it (exit 2) for a row in error, unless `skipInvalid`. */
 export async function readRoster(file: string, ctx: Context, skipInvalid: boolean, newPeople: boolean): Promise<RosterRead> {
   const { header, records } = await openInput(ctx, file, ROSTER_SPEC, 'roster');
-  if (header.unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(header.unknown) }));
-  noteNearMisses(ctx, file, header, ROSTER_SPEC);
+  noteColumns(ctx, file, header, ROSTER_SPEC);
   const skipped: SkippedRow[] = [];
   const entries: RosterEntry[] = [];
   const problems: Problem[] = [];
