@@ -184,6 +184,21 @@ describe('many rows with the same problem', () => {
   });
 });
 
+describe('the roster\'s problems are grouped too', () => {
+  it('eight rows with a rank the policy does not know: refused in one line; with --skip-invalid warned in one line', async () => {
+    const w = workspace();
+    const rows = Array.from({ length: 8 }, (_, i) => `00124${String(i).padStart(2, '0')},人${i},计算机学院,组长,2025-09-01`);
+    w.write('r.csv', ['工号,姓名,部门,职级,任职日期', '0012301,张伟,计算机学院,正处,2025-09-01', ...rows].join('\n') + '\n');
+    const r = await w.cli(['issue-accounts', 'r.csv', '--out', 'cred.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ {2}8 行同一问题（第 3–10 行），第一处：r\.csv 第 3 行 第 4 列（职级）/m);
+    const s = await w.cli(['issue-accounts', 'r.csv', '--out', 'cred.csv', '--skip-invalid']);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr.match(/第 4 列（职级）/g)).toHaveLength(1);
+    expect(s.stderr).toContain('新发放 1');
+  });
+});
+
 describe('--help lists the columns', () => {
   const commandOf = { roster: 'issue-accounts', hours: 'import-hours', training: 'import-training', exams: 'import-exams', essays: 'import-essays' } as const;
   for (const kind of INPUT_KINDS) {
