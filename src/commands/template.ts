@@ -40,6 +40,8 @@ export async function run(opts: TemplateOptions, ctx: Context): Promise<number> 
   if (!kind) throw new UsageError(msg('inputs.template.badKind', { kind: opts.kind }), msg('inputs.template.fix.badKind', { kinds: INPUT_KINDS.join('|') }));
   // An --out ending in .csv asks for CSV unless --format says otherwise.
   const format = opts.format === 'csv' || (opts.format === undefined && opts.out !== undefined && path.extname(opts.out).toLowerCase() === '.csv') ? 'csv' : 'xlsx';
+  const ext = opts.out === undefined ? '' : path.extname(opts.out).toLowerCase();
+  if ((ext === '.csv' || ext === '.xlsx') && ext !== `.${format}`) throw new UsageError(msg('inputs.template.extMismatch', { file: opts.out!, format }), msg('inputs.template.fix.extMismatch', { format }));
   const shown = opts.out ?? `${tr.t(`inputs.template.file.${kind}`)}.${format}`;
   const out = outFile(ctx, shown, !!opts.overwrite)!;
   const data = format === 'csv' ? csvTemplate(kind) : await xlsxTemplate(kind, tr, (spec, col) => `${needText(spec, col, tr)}\n${aboutText(col, tr)}`);

@@ -253,6 +253,15 @@ describe('cadre template', () => {
     expect((await w.cli(['template', 'hours', '--overwrite'])).code).toBe(0);
   });
 
+  it('takes the format from --out, and refuses an --out that contradicts --format', async () => {
+    const r = await w.cli(['template', 'exams', '--out', 'e.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(w.dir, 'e.csv'), 'utf8')).toMatch(/^\uFEFF学员编号,工号,姓名,考试名称,考试日期,成绩\r\n/);
+    const bad = await w.cli(['template', 'exams', '--format', 'csv', '--out', 'e.xlsx']);
+    expect(bad.code).toBe(2);
+    expect(fs.existsSync(path.join(w.dir, 'e.xlsx'))).toBe(false);
+  });
+
   it('refuses a kind it does not know, naming the kinds', async () => {
     const r = await w.cli(['template', 'payroll']);
     expect(r.code).toBe(2);
