@@ -16,6 +16,7 @@ import { CadreError, InputError, UsageError, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from '../shell/process-context.js';
 import { commandNameIn } from './argv.js';
+import { columnsHelp } from './column-help.js';
 import { COMMANDS, type CommandDef, type OptionDef } from './program.js';
 import type { Context, Stream } from '../shell/context.js';
 import { VERSION } from './version.js';
@@ -248,6 +249,9 @@ export function buildProgram(
       if (o.conflicts) opt.conflicts(o.conflicts);
       cmd.addOption(opt);
     }
+    // An import's columns, listed from the one list of columns (src/import/columns.ts) at the help's width.
+    const kind = def.columns;
+    if (kind) cmd.addHelpText('after', () => columnsHelp(kind, tr, helpWidth(streams.out as { isTTY?: boolean; columns?: number }, process.env)));
     if (def.example) extras.set(cmd, { examples: [{ command: def.example }] });
     cmd.exitOverride();
     cmd.action(async (...args: unknown[]) => {

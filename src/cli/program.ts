@@ -11,6 +11,7 @@
 import type { ValueSetName } from '../core/option-values.js';
 import type { Msg } from '../errors.js';
 import type { Context } from '../shell/context.js';
+import type { InputKind } from '../import/columns.js';
 
 /** What a command's module exports: `run(opts: XOptions, ctx)`, its exit code (or nothing for 0). */
 export interface CommandModule {
@@ -63,6 +64,8 @@ export interface CommandDef {
   args?: ArgDef[];
   options?: OptionDef[];
   example?: string;
+  /** The kind of file the command reads: its help lists the columns (src/cli/column-help.ts, made when shown). */
+  columns?: InputKind;
   load: () => Promise<CommandModule>;
 }
 
@@ -103,6 +106,7 @@ export const COMMANDS: CommandDef[] = [
       { flags: '--undo <run>', description: 'cli.opt.undo' },
     ],
     example: 'cadre issue-accounts roster.csv --out credentials.csv',
+    columns: 'roster',
     load: () => import('../commands/issue-accounts.js'),
   },
   {
@@ -111,6 +115,7 @@ export const COMMANDS: CommandDef[] = [
     args: [files],
     options: [skipInvalid, dryRun, overwriteRejected, { flags: '--replace-hours', description: 'cli.opt.replaceHours' }],
     example: 'cadre import-hours week46.csv week47.csv',
+    columns: 'hours',
     load: () => import('../commands/import-hours.js'),
   },
   {
@@ -145,6 +150,7 @@ export const COMMANDS: CommandDef[] = [
     args: [files],
     options: [skipInvalid, dryRun, overwriteRejected],
     example: 'cadre import-essays essays.csv',
+    columns: 'essays',
     load: () => import('../commands/import-essays.js'),
   },
   {
@@ -187,6 +193,7 @@ export const COMMANDS: CommandDef[] = [
     args: [files],
     options: [skipInvalid, dryRun, overwriteRejected],
     example: 'cadre import-training training-2025.csv',
+    columns: 'training',
     load: () => import('../commands/import-training.js'),
   },
   {
@@ -206,6 +213,7 @@ export const COMMANDS: CommandDef[] = [
     args: [files],
     options: [skipInvalid, dryRun, overwriteRejected],
     example: 'cadre import-exams exam-2025.csv',
+    columns: 'exams',
     load: () => import('../commands/import-exams.js'),
   },
   {
@@ -333,6 +341,18 @@ export const COMMANDS: CommandDef[] = [
     ],
     example: 'cadre log --learner WZ250001 --since 2025-09-01',
     load: () => import('../commands/log.js'),
+  },
+  {
+    name: 'template',
+    description: 'inputs.cmd.template',
+    args: [{ name: 'kind', spec: '<kind>', description: 'inputs.arg.kind' }],
+    options: [
+      { flags: '--format <format>', description: 'inputs.opt.templateFormat', choices: ['xlsx', 'csv'] },
+      { flags: '--out <file>', description: 'inputs.opt.templateOut' },
+      overwrite,
+    ],
+    example: 'cadre template hours --out 学时模板.xlsx',
+    load: () => import('../commands/template.js'),
   },
   {
     name: 'backup',

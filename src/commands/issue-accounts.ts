@@ -20,7 +20,7 @@ import path from 'node:path';
 import { generateInitialPassword, hashPassword, INITIAL_HASH_PARAMS } from '../auth/password.js';
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
-import { formatProblem } from '../shell/report-error.js';
+import { ProblemTally } from '../shell/report-error.js';
 import { hintIdsInCsv } from '../shell/render.js';
 import { NAME_MAX, planRoster, planSignature, type RosterPlan } from '../core/roster.js';
 import { forTerminal } from '../core/text.js';
@@ -125,8 +125,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
   const rejected = [...read.rejected, ...planRejected].filter((r) => r.rec).sort((a, b) => a.rec.line - b.rec.line);
   const rejectedCount = read.rejected.length + planRejected.length;
   const warnings = [...read.problems, ...planProblems];
-  for (const pr of warnings.slice(0, 20)) ctx.warn(formatProblem(pr, ctx.tr));
-  if (warnings.length > 20) ctx.warn(ctx.tr.t('error.moreProblems', { count: warnings.length - 20 }));
+  for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
 
   const toIssue = plans.filter((p): p is Extract<Plan, { action: 'issue' }> => p.action === 'issue');
   let updates = plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');

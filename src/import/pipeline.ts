@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { type Context } from '../shell/context.js';
 import { localTimestamp, readableTime } from '../local-time.js';
-import { formatProblem } from '../shell/report-error.js';
+import { formatProblem, ProblemTally } from '../shell/report-error.js';
 import { paint } from '../shell/color.js';
 import { loadCadres } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
@@ -22,9 +22,10 @@ import { AtomicFile, PRIVATE_MODE, existsError } from '../io/atomic-file.js';
 import { echoList } from '../i18n/index.js';
 import { BOM, toCsv } from '../io/csv-out.js';
 import { OVERWRITE_OPTION, hintIdsInCsv, spreadsheetChanges, sweepTemps } from '../shell/render.js';
-import { openTable, type ByteRowTaker, type TableHeader, type TableRecord, type TableSpec } from '../io/table.js';
+import type { ByteRowTaker, TableHeader, TableRecord, TableSpec } from '../io/table.js';
 import { RowEnv, RowProblems } from './row-context.js';
-import { rejectedHeader, unknownToTell } from './columns.js';
+import { rejectedHeader } from './columns.js';
+import { noteColumns, noteSkipped, openInput, skippableRow, type SkippedRow } from './row-skip.js';
 
 export type BatchKind = 'hours' | 'training' | 'exams' | 'essays';
 
@@ -151,11 +152,10 @@ export async function runImports(files: string[], opts: ImportOptions, ctx: Cont
 function printRefusal(e: CadreError, ctx: Context): void {
   const { tr } = ctx;
   ctx.err.write(`${paint(ctx.colorErr, 'red', tr.t('error.prefix'))}: ${tr.m(e.msg)}\n`);
-  const listed = e.problems.slice(0, 200);
-  for (const p of listed) ctx.err.write(`  ${formatProblem(p, tr)}\n`);
-  const more = (e as CadreError & { more?: number }).more ?? 0;
-  const hidden = e.problems.length - listed.length + more;
-  if (hidden > 0) ctx.err.write(`  ${tr.t('error.moreProblems', { count: hidden })}\n`);
+  const { tally, more } = e as CadreError & { tally?: ProblemTally; more?: number };
+  // The import's tally counted every problem; problems of other errors are tallied here.
+  const lines = tally ? tally.lines(tr) : ProblemTally.of(e.problems).lines(tr, undefined, more ?? 0);
+  for (const line of lines) ctx.err.write(`  ${line}\n`);
   if (e.fix) ctx.err.write(`${paint(ctx.colorErr, 'cyan', tr.t('fix.prefix'))}: ${tr.m(e.fix)}\n`);
 }
 
@@ -185,7 +185,7 @@ export function rejectedPathFor(file: string): string {
 }
 
 async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB, kind: ImportKind): Promise<FileOutcome> {
-  const table = await openTable(file, kind.spec);
+  const table = await openInput(ctx, file, kind.spec, kind.kind);
   const { header } = table;
   const counts: Counts = { read: 0, new: 0, duplicate: 0, rejected: 0 };
   const already = db.prepare('SELECT id, imported_at FROM batches WHERE kind = ? AND sha256 = ? AND undone_at IS NULL').get(kind.kind, header.sha256) as
@@ -195,8 +195,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: already.id, at: readableTime(already.imported_at) }));
     return { file, status: 'already', counts, batchId: already.id };
   }
-  const unknown = unknownToTell(header.unknown);
-  if (unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: echoList(unknown) }));
+  noteColumns(ctx, file, header, kind.spec);
 
   // The roster as objects, for parse(): a collector may not need it at all.
   let rowEnv: RowEnv | null = null;
@@ -206,7 +205,9 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   if (!collector) db.exec(kind.stageDdl);
   const insert = collector ? null : db.prepare(kind.stageInsert);
   const problems: Problem[] = [];
-  let moreProblems = 0;
+  const tally = new ProblemTally();
+  /** Sums rows and a template's example row: not records, skipped with a note. */
+  const skippedRows: SkippedRow[] = [];
   /** The first rows skipped as dated after leaving office, for the warnings. */
   const skipped: Problem[] = [];
   const rejected = opts.skipInvalid && !opts.dryRun ? new RejectedWriter(rejectedPathFor(file), header.names, !!opts.overwrite, ctx) : null;
@@ -226,8 +227,16 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   try {
     for await (const batch of table.rows(taker)) {
       for (const row of batch) {
+        if (collector && row.fields.length === width && collector.fast(row.fields, row.line)) {
+          counts.read++;
+          continue;
+        }
+        const skip = skippableRow(row.fields, row.line);
+        if (skip) {
+          skippedRows.push(skip);
+          continue;
+        }
         counts.read++;
-        if (collector && row.fields.length === width && collector.fast(row.fields, row.line)) continue;
         const rec = table.toRecord(row);
         const p = new RowProblems(file, rec, header.names);
         let values: unknown[] | null = null;
@@ -250,7 +259,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
           counts.rejected++;
           for (const pr of p.list) {
             if (problems.length < KEEP_PROBLEMS) problems.push(pr);
-            else moreProblems++;
+            tally.add(pr);
           }
           rejected?.add(rec, p.list, ctx);
         }
@@ -267,18 +276,18 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
     rejected?.discard();
     throw e;
   }
+  noteSkipped(ctx, file, header, skippedRows);
   if (counts.read === 0) {
     // A header without rows is almost always a failed export: refuse it rather than record an empty batch.
     throw Object.assign(new InputError(msg('import.noRows', { file }), [{ file, line: 2, reason: msg('import.noRowsHere') }], msg('import.fix.noRows')), { counts });
   }
   if (counts.rejected > 0 && !opts.skipInvalid) {
     const err = new InputError(msg('import.refused', { file, rejected: counts.rejected, read: counts.read }), problems, msg('import.fix.refused'));
-    Object.assign(err, { more: moreProblems, counts });
+    Object.assign(err, { tally, counts });
     throw err;
   }
   if (counts.rejected > 0) {
-    for (const pr of problems.slice(0, WARN_LISTED)) ctx.warn(formatProblem(pr, ctx.tr));
-    if (counts.rejected > WARN_LISTED) ctx.warn(ctx.tr.t('error.moreProblems', { count: problems.length + moreProblems - WARN_LISTED }));
+    for (const line of tally.lines(ctx.tr, WARN_LISTED)) ctx.warn(line);
   }
   if (counts.afterLeaving) {
     for (const pr of skipped) ctx.warn(formatProblem(pr, ctx.tr));

@@ -17,12 +17,12 @@ import { InputError, msg, type Problem } from '../errors.js';
 import { hashFile, isOleCompound, isZip, scanFile } from './encoding.js';
 import { LineCounter, parsedCsvRows, type CsvContext } from './table/csv.js';
 import { fastCsvRows } from './table/fast-csv.js';
-import { layoutHeader, sniffHeaderLine } from './table/header.js';
+import { layoutHeader, MAX_TITLE_ROWS, pickHeaderRow, sniffHeaderLine } from './table/header.js';
 import type { ByteRowTaker, RawRow, TableHeader, TableRecord, TableSpec } from './table/types.js';
 import { xlsxRows } from './table/xlsx.js';
 import { checkArchive } from './zip-guard.js';
 
-export type { ByteRowTaker, ColumnDef, RawRow, TableHeader, TableRecord, TableSpec } from './table/types.js';
+export type { ByteRowTaker, ColumnDef, NearMiss, RawRow, TableHeader, TableRecord, TableSpec } from './table/types.js';
 export { MAX_FIELD_CHARS } from './table/csv.js';
 export { numberText } from './table/xlsx.js';
 
@@ -85,21 +85,34 @@ export async function openTable(file: string, spec: TableSpec): Promise<OpenedTa
     rows = (taker) => csvRows(ctx, taker);
   }
 
-  // The header is the first non-blank row. This first pass stops right after it.
+  // The header is among the first non-blank rows (pickHeaderRow): rows above it are a title. This first pass stops there.
   const headerPass = rows();
-  let first: IteratorResult<RawRow[]>;
+  const firstRows: RawRow[] = [];
   try {
-    first = await headerPass.next();
+    while (firstRows.length <= MAX_TITLE_ROWS) {
+      let next: IteratorResult<RawRow[]>;
+      try {
+        next = await headerPass.next();
+      } catch (e) {
+        // A broken row below the header is said by the reading proper, after the header is checked, as before.
+        if (firstRows.length) break;
+        throw e;
+      }
+      if (next.done) break;
+      firstRows.push(...next.value);
+    }
   } finally {
     await headerPass.return(undefined);
   }
-  if (first.done) throw new InputError(msg('io.table.noHeader', { file }), [], msg('io.table.fix.noHeader'));
-  const headerRow = first.value[0];
+  if (!firstRows.length) throw new InputError(msg('io.table.noHeader', { file }), [], msg('io.table.fix.noHeader'));
+  const at = pickHeaderRow(firstRows.map((r) => r.fields), spec);
+  const headerRow = firstRows[at];
   const headerLine = headerRow.line;
+  const titles = firstRows.slice(0, at).map((r) => ({ line: r.line, text: r.fields.filter((f) => f.trim() !== '').join(' ').trim() }));
   const layout = layoutHeader(file, headerLine, headerRow.fields, spec, base.encoding);
   names.splice(0, names.length, ...layout.names);
 
-  const header: TableHeader = { file, ...base, keys: layout.keys, names: layout.names, unknown: layout.unknown };
+  const header: TableHeader = { file, ...base, keys: layout.keys, names: layout.names, unknown: layout.unknown, line: headerLine, titles, near: layout.near };
   const width = layout.names.length;
   const known: [string, number][] = [...layout.index.entries()];
   const index = layout.index;

@@ -152,6 +152,9 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['undo-import', '12', '--amend', '--reason', 'r'], { batchId: '12', amend: true, reason: 'r' }],
   [['exempt', 'WZ1', '--requirement', 'hours', '--reason', 'r', '--amend'], { learnerId: 'WZ1', requirement: 'hours', reason: 'r', amend: true }],
   [['unexempt', 'WZ1', '--requirement', 'hours', '--amend', '--reason', 'r'], { learnerId: 'WZ1', requirement: 'hours', amend: true, reason: 'r' }],
+  // template: a kind, a format, a file, --overwrite
+  [['template', 'hours'], { kind: 'hours' }],
+  [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],
   // global options are the context's, not the command's
   [['--db', 'x.db', '--lang', 'zh', '--operator', 'op', '--no-color', 'backup', 'b.db'], { file: 'b.db' }],
 ];

@@ -187,17 +187,17 @@ describe('openTable: refusals', () => {
     expect(e.text).toMatch(/column "学员编号" \(column 4\) is the same as column 1 "learner_id"/);
   });
 
-  it('refuses a missing required column, listing expected names in English and Chinese and the names found', async () => {
+  it('refuses a missing required column, listing expected names (the Chinese one first) and the names found', async () => {
     const e = await inputError(read(fixture('missing-column.csv')));
-    expect(e.error.msg.params).toMatchObject({ line: 1, missing: 'completed_on (完成日期/学习日期)', found: 'learner_id, course_code, hours' });
+    expect(e.error.msg.params).toMatchObject({ line: 1, missing: '完成日期 (completed_on/学习日期)', found: 'learner_id, course_code, hours' });
     expect(e.error.problems[0]).toMatchObject({ line: 1 });
-    expect(e.text).toMatch(/line 1 \(the header\) lacks required columns: completed_on \(完成日期\/学习日期\)\. Columns found: learner_id, course_code, hours/);
+    expect(e.text).toMatch(/line 1 \(the header\) lacks required columns: 完成日期 \(completed_on\/学习日期\)\. Columns found: learner_id, course_code, hours/);
   });
 
   it('refuses a file that has none of a one-of group', async () => {
     const file = write('no-id.csv', '课程编号,完成日期\nC1,2025-09-01\n');
     const e = await inputError(read(file));
-    expect(e.error.msg.params?.missing).toBe('learner_id (学员编号) | staff_no (工号)');
+    expect(e.error.msg.params?.missing).toBe('学员编号 (learner_id) | 工号 (staff_no)');
   });
 
   it('surfaces Big5 bytes as missing columns at line 1 with an encoding hint, never as data', async () => {

@@ -76,7 +76,7 @@ describe('openTable on .xlsx', () => {
     const wb2 = new ExcelJS.Workbook();
     wb2.addWorksheet('s').addRow(['learner_id', 'course_code']);
     await wb2.xlsx.writeFile(at('missing.xlsx'));
-    expect((await inputError(openTable(at('missing.xlsx'), spec))).text).toMatch(/lacks required columns: completed_on/);
+    expect((await inputError(openTable(at('missing.xlsx'), spec))).text).toMatch(/lacks required columns: 完成日期 \(completed_on\)/);
 
     const wb3 = new ExcelJS.Workbook();
     wb3.addWorksheet('s');

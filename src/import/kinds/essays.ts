@@ -15,23 +15,11 @@ import { commitStagedEssays } from '../../db/essays.js';
 import { CadreError, msg } from '../../errors.js';
 import { rankText } from '../../report/audit-view.js';
 import { readText } from '../cells.js';
-import { CADRE_COLUMNS } from '../columns.js';
+import { ESSAYS_COLUMNS } from '../columns.js';
 import type { ImportKind } from '../pipeline.js';
 import { countNewExact, recordVouchers } from '../stage-sql.js';
 
-export const ESSAYS_SPEC = {
-  columns: [
-    ...CADRE_COLUMNS,
-    { key: 'kind', aliases: ['类型', '成果类型', '类别', 'type'] },
-    { key: 'title', aliases: ['题目', '标题', '名称'] },
-    { key: 'submitted_on', aliases: ['提交日期', '日期', '提交时间', 'date', 'submitted'] },
-    { key: 'chars', aliases: ['字数', 'characters', 'length'] },
-    { key: 'file', aliases: ['文件', '文件路径', 'path'] },
-    { key: 'status', aliases: ['状态', '审核状态', '审核结果'] },
-  ],
-  required: ['kind', 'title', 'submitted_on'],
-  oneOf: [['chars', 'file'], ['learner_id', 'staff_no']],
-};
+export const ESSAYS_SPEC = ESSAYS_COLUMNS;
 
 
 /** An essay's file: its 字数 as counted, and the SHA-256 of its bytes. Throws the reader's CadreError for a file it cannot read. */

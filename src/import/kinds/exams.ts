@@ -5,20 +5,11 @@ import { parseScore } from '../../core/values.js';
 import { commitStagedExams, examScoreReader } from '../../db/exams.js';
 import { msg } from '../../errors.js';
 import { readText } from '../cells.js';
-import { CADRE_COLUMNS } from '../columns.js';
+import { EXAMS_COLUMNS } from '../columns.js';
 import type { ImportKind } from '../pipeline.js';
 import { countNewExact, recordVouchers } from '../stage-sql.js';
 
-export const EXAMS_SPEC = {
-  columns: [
-    ...CADRE_COLUMNS,
-    { key: 'exam', aliases: ['考试名称', '考试', '摸底考试', 'exam name'] },
-    { key: 'taken_on', aliases: ['日期', '考试日期', 'date', 'taken'] },
-    { key: 'score', aliases: ['成绩', '分数', '得分'] },
-  ],
-  required: ['exam', 'taken_on', 'score'],
-  oneOf: [['learner_id', 'staff_no']],
-};
+export const EXAMS_SPEC = EXAMS_COLUMNS;
 
 export function examsImport(ctx: Context): ImportKind {
   const touched = new Set<string>();

@@ -20,7 +20,7 @@ import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, stagedCodesNo
 import type { DB } from '../../db/open.js';
 import type { ByteRowTaker, TableHeader } from '../../io/table.js';
 import { readText } from '../cells.js';
-import { CADRE_COLUMNS } from '../columns.js';
+import { HOURS_COLUMNS } from '../columns.js';
 import type { ImportKind, RowCollector } from '../pipeline.js';
 import { registerCourses, type CourseSeen } from './hours-courses.js';
 import { keepOtherHours, OtherHours, reportOtherHours } from './hours-other.js';
@@ -29,17 +29,7 @@ import { HoursStage, SORTED_ROWS, type HoursSink, type Staged } from './hours-st
 
 export { SORTED_ROWS } from './hours-stage.js';
 
-export const HOURS_SPEC = {
-  columns: [
-    ...CADRE_COLUMNS,
-    { key: 'course_code', aliases: ['课程编号', '课程代码', '课程号', 'course code', 'course'] },
-    { key: 'completed_on', aliases: ['完成日期', '学习日期', '完成时间', '学习时间', 'completed', 'date'] },
-    { key: 'course_title', aliases: ['课程名称', '课程标题', '课程', 'title', 'course name'] },
-    { key: 'hours', aliases: ['学时', '学时数', 'hour'] },
-  ],
-  required: ['course_code', 'completed_on'],
-  oneOf: [['learner_id', 'staff_no']],
-};
+export const HOURS_SPEC = HOURS_COLUMNS;
 
 const NO_TITLE: Result<string | null> = { ok: true, value: null };
 

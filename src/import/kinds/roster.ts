@@ -16,24 +16,14 @@ import { insertCadres, updateCadres } from '../../db/cadres.js';
 import type { DB } from '../../db/open.js';
 import { InputError, msg, type Msg, type Problem } from '../../errors.js';
 import { BOM, toCsv } from '../../io/csv-out.js';
-import { openTable, type TableRecord } from '../../io/table.js';
+import type { TableRecord } from '../../io/table.js';
 import type { Credential } from '../credentials.js';
+import { ROSTER_COLUMNS } from '../columns.js';
 import { RowProblems } from '../row-context.js';
-import { rejectedHeader, unknownToTell } from '../columns.js';
+import { rejectedHeader } from '../columns.js';
+import { noteColumns, noteSkipped, openInput, skippableRow, type SkippedRow } from '../row-skip.js';
 
-export const ROSTER_SPEC = {
-  columns: [
-    { key: 'staff_no', aliases: ['工号', '职工号', '教工号', 'staff no', 'staff number'] },
-    { key: 'name', aliases: ['姓名'] },
-    { key: 'department', aliases: ['部门', '学院', '单位', '所在单位', '部门/学院', 'dept'] },
-    { key: 'rank', aliases: ['职级', '级别', '职务级别'] },
-    { key: 'appointed_on', aliases: ['任职日期', '任职时间', '任命日期', 'appointed'] },
-    { key: 'phone', aliases: ['电话', '手机', '联系电话', '手机号'] },
-    { key: 'email', aliases: ['邮箱', '电子邮箱', 'e-mail'] },
-    { key: 'left_on', aliases: ['离任日期', '离任时间', 'left'] },
-  ],
-  required: ['staff_no', 'name', 'department', 'rank', 'appointed_on'],
-};
+export const ROSTER_SPEC = ROSTER_COLUMNS;
 
 // Invisible characters that are not whitespace; controls and direction marks are controlIn's.
 const INVISIBLE = /[\u200b-\u200d\u2060]/u;
@@ -111,9 +101,9 @@ export interface RosterRead {
 
 /** Reads and checks the roster file; refuses it (exit 2) for a row in error, unless `skipInvalid`. */
 export async function readRoster(file: string, ctx: Context, skipInvalid: boolean, newPeople: boolean): Promise<RosterRead> {
-  const { header, records } = await openTable(file, ROSTER_SPEC);
-  const unknown = unknownToTell(header.unknown);
-  if (unknown.length) ctx.warn(ctx.tr.t('import.unknownColumns', { file, columns: unknown.join(', ') }));
+  const { header, records } = await openInput(ctx, file, ROSTER_SPEC, 'roster');
+  noteColumns(ctx, file, header, ROSTER_SPEC);
+  const skipped: SkippedRow[] = [];
   const entries: RosterEntry[] = [];
   const problems: Problem[] = [];
   const rejected: { rec: TableRecord; problems: Problem[] }[] = [];
@@ -124,6 +114,11 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
     return i < 0 ? undefined : i + 1;
   };
   for await (const rec of records) {
+    const skip = skippableRow(rec.raw ?? [], rec.line);
+    if (skip) {
+      skipped.push(skip);
+      continue;
+    }
     const p = new RowProblems(file, rec, header.names);
     if (rec.problem) p.list.push(rec.problem);
     const entry = rec.problem ? null : readRosterRow(rec, p, ctx);
@@ -140,6 +135,7 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
       rejected.push({ rec, problems: p.list });
     }
   }
+  noteSkipped(ctx, file, header, skipped);
   if (problems.length && !skipInvalid) throw new InputError(msg('roster.refused', { file, count: rejected.length }), problems, msg('import.fix.refused'));
   const shape: RosterShape = {
     file,

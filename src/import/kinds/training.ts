@@ -3,19 +3,11 @@ import type { Context } from '../../shell/context.js';
 import { topicKey } from '../../core/audit.js';
 import { commitStagedTraining } from '../../db/training.js';
 import { readText } from '../cells.js';
-import { CADRE_COLUMNS } from '../columns.js';
+import { TRAINING_COLUMNS } from '../columns.js';
 import type { ImportKind } from '../pipeline.js';
 import { countNewInTerm, recordVouchers } from '../stage-sql.js';
 
-export const TRAINING_SPEC = {
-  columns: [
-    ...CADRE_COLUMNS,
-    { key: 'topic', aliases: ['专题', '培训专题', '专题名称', '培训主题', 'training topic'] },
-    { key: 'attended_on', aliases: ['日期', '培训日期', '参训日期', 'date', 'attended'] },
-  ],
-  required: ['topic', 'attended_on'],
-  oneOf: [['learner_id', 'staff_no']],
-};
+export const TRAINING_SPEC = TRAINING_COLUMNS;
 
 export function trainingImport(ctx: Context): ImportKind {
   const touched = new Set<string>();

@@ -9,6 +9,8 @@ export interface ColumnDef {
   key: string;
   /** Other accepted header names: Chinese and variants. */
   aliases: string[];
+  /** The name a suggestion offers ("did you mean 课程编号?"): else the first alias. */
+  zh?: string;
 }
 
 export interface TableSpec {
@@ -30,6 +32,20 @@ export interface TableHeader {
   names: string[];
   /** Named columns the spec does not know, once each (the command warns about them). */
   unknown: string[];
+  /** The header's line (1 unless blank or title rows are above it). */
+  line?: number;
+  /** Rows above the header that were skipped as a title (a sheet's heading): their line and text. */
+  titles?: { line: number; text: string }[];
+  /** Unknown columns whose name is close to a column the file lacks: "获得学时" for 学时. */
+  near?: NearMiss[];
+}
+
+/** A header name close to a column of the spec: the user's name, its column, and the name expected. */
+export interface NearMiss {
+  name: string;
+  column: number;
+  key: string;
+  expected: string;
 }
 
 export interface TableRecord {
