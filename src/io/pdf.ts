@@ -1,0 +1,229 @@
+/**
+ * PDF documents the office prints and files (reports, certificates, notices),
+ * with Chinese text that renders on a fresh machine after `npm install`
+ * alone: the glyphs come from Noto Sans SC as the @fontsource/noto-sans-sc
+ * package ships it (SIL Open Font License 1.1), split into about a hundred
+ * files by Unicode range. Each run of text is drawn in the file that holds
+ * its characters, and pdfkit embeds only the glyphs used (a subset of each
+ * file touched), so a one-page certificate carries tens of kilobytes of font,
+ * not megabytes.
+ *
+ * `PdfWriter` is the one way the tool draws a PDF: `text` (wrapped to a
+ * width, any mix of Chinese and Latin), `fontSize`, `bold`, `moveDown`,
+ * `line`, `svg` (a chart, through svg-to-pdfkit), `image` (a PNG, e.g. a QR
+ * code), `addPage`; `finish()` gives the bytes, which the caller writes
+ * through src/io/atomic-file.ts. Nothing here reads the clock: the
+ * document's dates (creation, modification) are the ones given, so the same
+ * content gives the same bytes.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** The weights the tool draws in. */
+export type Weight = 400 | 700;
+
+interface FontFiles {
+  dir: string;
+  /** Subset name ("[116]") → its code point ranges. */
+  ranges: { name: string; from: number; to: number }[];
+}
+
+let fontFiles: FontFiles | undefined;
+
+/** Where the font's files are, and which file holds which characters (its unicode.json). */
+export function fontFilesOf(): FontFiles {
+  if (fontFiles) return fontFiles;
+  const pkg = path.dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
+  const unicode = JSON.parse(fs.readFileSync(path.join(pkg, 'unicode.json'), 'utf8')) as Record<string, string>;
+  const ranges: FontFiles['ranges'] = [];
+  for (const [name, list] of Object.entries(unicode)) {
+    for (const part of list.split(',')) {
+      const [a, b] = part.trim().replace(/^U\+/i, '').split('-');
+      const from = parseInt(a, 16);
+      ranges.push({ name, from, to: b === undefined ? from : parseInt(b, 16) });
+    }
+  }
+  ranges.sort((x, y) => x.from - y.from);
+  fontFiles = { dir: path.join(pkg, 'files'), ranges };
+  return fontFiles;
+}
+
+/** The subset file that holds code point `cp`, or null (then the Latin subset draws a replacement). */
+export function subsetOf(cp: number): string | null {
+  const { ranges } = fontFilesOf();
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid];
+    if (cp < r.from) hi = mid - 1;
+    else if (cp > r.to) lo = mid + 1;
+    else return r.name;
+  }
+  return null;
+}
+
+/** A text cut into runs, each drawn in one subset file (`[116]`, …). */
+export function fontRuns(text: string): { subset: string; text: string }[] {
+  const runs: { subset: string; text: string }[] = [];
+  const fallback = subsetOf(0x41) ?? '[119]';
+  for (const ch of text) {
+    const subset = subsetOf(ch.codePointAt(0)!) ?? fallback;
+    const last = runs[runs.length - 1];
+    if (last && last.subset === subset) last.text += ch;
+    else runs.push({ subset, text: ch });
+  }
+  return runs;
+}
+
+function fontFile(subset: string, weight: Weight): string {
+  return path.join(fontFilesOf().dir, `noto-sans-sc-${subset.replace(/[[\]]/g, '')}-${weight}-normal.woff`);
+}
+
+export interface PdfOptions {
+  /** A4 by default; `landscape` turns it. */
+  landscape?: boolean;
+  /** Margins in points (default 56, about 2 cm). */
+  margin?: number;
+  title: string;
+  author?: string;
+  /** The document's creation date (a fixed one gives the same bytes for the same content). */
+  date: Date;
+}
+
+export interface TextOptions {
+  size?: number;
+  weight?: Weight;
+  /** Width to wrap in, points (default: the page's width within its margins). */
+  width?: number;
+  align?: 'left' | 'center' | 'right';
+  color?: string;
+  /** Where to start (default: where the last text ended). */
+  x?: number;
+  y?: number;
+  /** Extra space between lines, points. */
+  lineGap?: number;
+}
+
+type Doc = InstanceType<typeof import('pdfkit')>;
+
+/** A PDF being drawn: see the top of this file. */
+export class PdfWriter {
+  readonly doc: Doc;
+  private readonly registered = new Set<string>();
+  private readonly chunks: Buffer[] = [];
+  private readonly done: Promise<Buffer>;
+
+  private constructor(doc: Doc) {
+    this.doc = doc;
+    doc.on('data', (c: Buffer) => this.chunks.push(c));
+    this.done = new Promise((resolve, reject) => {
+      doc.on('end', () => resolve(Buffer.concat(this.chunks)));
+      doc.on('error', reject);
+    });
+  }
+
+  static async create(opts: PdfOptions): Promise<PdfWriter> {
+    const { default: PDFDocument } = await import('pdfkit');
+    const doc = new PDFDocument({
+      size: 'A4',
+      layout: opts.landscape ? 'landscape' : 'portrait',
+      margin: opts.margin ?? 56,
+      info: { Title: opts.title, Author: opts.author ?? '', Creator: 'cadre', Producer: 'cadre', CreationDate: opts.date, ModDate: opts.date },
+      bufferPages: true,
+    });
+    return new PdfWriter(doc);
+  }
+
+  /** Width within the margins, points. */
+  get width(): number {
+    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+
+  get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  private use(subset: string, weight: Weight): string {
+    const name = `${subset}-${weight}`;
+    if (!this.registered.has(name)) {
+      this.doc.registerFont(name, fontFile(subset, weight));
+      this.registered.add(name);
+    }
+    return name;
+  }
+
+  /** Height the text takes when wrapped to `width` at `size` (the runs of its first subset measure it closely enough for layout). */
+  heightOf(text: string, opts: TextOptions = {}): number {
+    const size = opts.size ?? 11;
+    const runs = fontRuns(text || ' ');
+    this.doc.font(this.use(runs[0].subset, opts.weight ?? 400)).fontSize(size);
+    return this.doc.heightOfString(text || ' ', { width: opts.width ?? this.width, lineGap: opts.lineGap ?? 2 });
+  }
+
+  /** Draws `text` wrapped to the width, in the font files its characters need. */
+  text(text: string, opts: TextOptions = {}): this {
+    const size = opts.size ?? 11;
+    const weight = opts.weight ?? 400;
+    const runs = fontRuns(text === '' ? ' ' : text);
+    const base = { width: opts.width ?? this.width, align: opts.align ?? 'left', lineGap: opts.lineGap ?? 2 };
+    this.doc.fillColor(opts.color ?? '#000000');
+    runs.forEach((r, i) => {
+      this.doc.font(this.use(r.subset, weight)).fontSize(size);
+      const more = { ...base, continued: i < runs.length - 1 };
+      if (i === 0 && (opts.x !== undefined || opts.y !== undefined)) this.doc.text(r.text, opts.x ?? this.doc.x, opts.y ?? this.doc.y, more);
+      else this.doc.text(r.text, more);
+    });
+    return this;
+  }
+
+  moveDown(lines = 1): this {
+    this.doc.moveDown(lines);
+    return this;
+  }
+
+  /** A horizontal rule across the width at the current position. */
+  rule(color = '#999999'): this {
+    const y = this.doc.y + 2;
+    this.doc.save().strokeColor(color).lineWidth(0.5).moveTo(this.doc.page.margins.left, y).lineTo(this.doc.page.margins.left + this.width, y).stroke().restore();
+    this.doc.y = y + 4;
+    return this;
+  }
+
+  /** An SVG (a chart) drawn at the current position, `width` × `height` points. */
+  async svg(svg: string, width: number, height: number): Promise<this> {
+    const { default: SVGtoPDF } = await import('svg-to-pdfkit');
+    if (this.doc.y + height > this.bottom) this.addPage();
+    const x = this.doc.page.margins.left;
+    const y = this.doc.y;
+    SVGtoPDF(this.doc, svg, x, y, {
+      width,
+      height,
+      // Chart text in the same font files as the rest (a chart's labels are Chinese).
+      fontCallback: (_family: string, bold: boolean) => this.use(fontRuns('学')[0].subset, bold ? 700 : 400),
+    });
+    this.doc.y = y + height;
+    this.doc.x = x;
+    return this;
+  }
+
+  /** A PNG (e.g. a QR code) at (x, y), `size` points square. */
+  image(png: Buffer, x: number, y: number, size: number): this {
+    this.doc.image(png, x, y, { width: size, height: size });
+    return this;
+  }
+
+  addPage(): this {
+    this.doc.addPage();
+    return this;
+  }
+
+  /** The document's bytes. */
+  async finish(): Promise<Buffer> {
+    this.doc.end();
+    return this.done;
+  }
+}

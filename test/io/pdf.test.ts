@@ -1,0 +1,47 @@
+/** The PDF writer: Chinese renders from the font an npm install brings, only the glyphs used are embedded, the same content gives the same bytes. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PdfWriter, fontRuns, subsetOf } from '../../src/io/pdf.js';
+
+const TEXT = '学时证明：张伟（计算机学院）2025-2026学年 平台学时 17/20，总学分 17.8/60';
+
+async function make(text = TEXT): Promise<Buffer> {
+  const pdf = await PdfWriter.create({ title: '学时证明', date: new Date(Date.UTC(2026, 11, 1, 10, 0, 0)) });
+  pdf.text(text, { size: 14, weight: 700 }).moveDown().rule().text('党委组织部 Organisation Department');
+  return pdf.finish();
+}
+
+const hasPoppler = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' }).error === undefined;
+
+describe('PdfWriter', () => {
+  it('cuts text into runs of the font files that hold its characters', () => {
+    const runs = fontRuns('学时A学');
+    expect(runs.map((r) => r.text).join('')).toBe('学时A学');
+    for (const r of runs) for (const ch of r.text) expect(subsetOf(ch.codePointAt(0)!)).toBe(r.subset);
+  });
+
+  it('embeds only the glyphs used, and the same content and date give the same bytes', async () => {
+    const a = await make();
+    const b = await make();
+    expect(a.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(a.length).toBeLessThan(250_000);
+    expect(a.equals(b)).toBe(true);
+    expect((await make(TEXT + '。')).equals(a)).toBe(false);
+  });
+
+  it.runIf(hasPoppler)('renders the Chinese text: pdftotext reads it back (poppler-utils installed here)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadre-pdf-'));
+    const file = path.join(dir, 'a.pdf');
+    fs.writeFileSync(file, await make());
+    const out = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+    expect(out.replace(/\s+/g, '')).toContain(TEXT.replace(/\s+/g, ''));
+    const fonts = spawnSync('pdffonts', [file], { encoding: 'utf8' }).stdout;
+    expect(fonts).toMatch(/NotoSansSC/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+if (!hasPoppler) console.log('test/io/pdf.test.ts: pdftotext (poppler-utils) is not installed: the check that the PDF reads back as its text is skipped');
