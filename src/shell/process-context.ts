@@ -1,7 +1,7 @@
 /** The real Context: process streams, the clock, the file system. */
 import path from 'node:path';
 import { parsePolicy, PolicyError, type Policy } from '../core/policy.js';
-import { InputError, msg } from '../errors.js';
+import { CancelledError, InputError, isPromptExit, msg } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { discardCreated, journalHead, open, removeDirs, type DB, type Opened } from '../db/open.js';
 import { autoBackupBeforeMigration } from '../db/backup.js';
@@ -30,6 +30,15 @@ export function loadPolicy(file: string): Policy {
   } catch (e) {
     if (e instanceof PolicyError) throw new InputError(msg('policy.invalid', { file, path: e.path, problem: e.problem }), [], msg('policy.fix'));
     throw e;
+  }
+}
+
+/** A prompt's answer; Ctrl-C (or Ctrl-D) at the prompt becomes CancelledError, which main turns into exit 130. */
+async function cancellable<T>(answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (e) {
+    throw isPromptExit(e) ? new CancelledError() : e;
   }
 }
 
@@ -102,10 +111,10 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
     async prompter(): Promise<Prompter> {
       const p = await import('@inquirer/prompts');
       return {
-        input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate }),
-        select: (o) => p.select({ message: o.message, choices: o.choices }),
-        password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate }),
-        confirm: (o) => p.confirm({ message: o.message, default: o.default }),
+        input: (o) => cancellable(p.input({ message: o.message, default: o.default, validate: o.validate })),
+        select: (o) => cancellable(p.select({ message: o.message, choices: o.choices })),
+        password: (o) => cancellable(p.password({ message: o.message, mask: '*', validate: o.validate })),
+        confirm: (o) => cancellable(p.confirm({ message: o.message, default: o.default })),
       };
     },
     warn(text: string) {
