@@ -64,3 +64,19 @@ export class ReportedFailure extends CadreError {
 }
 
 export const msg = (key: string, params?: Record<string, Param>): Msg => ({ key, params });
+
+/**
+ * The user cancelled (Ctrl-C at a prompt). Exit 130, as a shell reports a
+ * command ended by Ctrl-C; main prints only "cancelled", never a stack.
+ * Whatever the command had not committed is not written.
+ */
+export class CancelledError extends CadreError {
+  constructor() {
+    super(130, { key: 'forgive.cancelled' });
+  }
+}
+
+/** Whether `e` is a prompt closed by the user (the prompt library's ExitPromptError, Ctrl-C or Ctrl-D). */
+export function isPromptExit(e: unknown): boolean {
+  return e instanceof Error && e.name === 'ExitPromptError';
+}

@@ -12,7 +12,7 @@ import { Command as CommandClass, CommanderError, Option, type Command } from 'c
 import { CadreHelp, helpWidth, translatePlaceholders, type HelpExtras } from './help.js';
 import { parseAcademicYear, readOptionValue, valueSet } from '../core/option-values.js';
 import { forTerminal } from '../core/text.js';
-import { CadreError, InputError, UsageError, msg } from '../errors.js';
+import { CadreError, CancelledError, InputError, UsageError, isPromptExit, msg } from '../errors.js';
 import { createTranslator, resolveLang, type Translator } from '../i18n/index.js';
 import type { GlobalOptions } from '../shell/process-context.js';
 import { commandNameIn } from './argv.js';
@@ -287,6 +287,11 @@ const TOP_EXAMPLES = [1, 2, 3, 4, 5, 6];
  */
 export async function failureExit(e: unknown, tr: Translator, err: Stream, colorErr: boolean, dbPath: string | undefined, debug: boolean, dbChanged?: () => boolean | undefined): Promise<number> {
   const { printError, printUnexpected } = await import('../shell/report-error.js');
+  // Ctrl-C at a prompt: the one place it is mapped (the prompter turns the prompt library's error into CancelledError).
+  if (e instanceof CancelledError || isPromptExit(e)) {
+    err.write(tr.t(dbChanged?.() ? 'forgive.cancelledSaved' : 'forgive.cancelled') + '\n');
+    return 130;
+  }
   if (e instanceof CadreError) {
     printError(e, tr, err, colorErr);
     return e.exitCode;

@@ -191,7 +191,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'import-training',
     description: 'cmd.importTraining',
     args: [files],
-    options: [skipInvalid, dryRun, overwriteRejected],
+    options: [skipInvalid, dryRun, overwriteRejected, { flags: '--confirm-topics', description: 'forgive.opt.confirmTopics' }],
     example: 'cadre import-training training-2025.csv',
     columns: 'training',
     load: () => import('../commands/import-training.js'),
@@ -203,6 +203,7 @@ export const COMMANDS: CommandDef[] = [
     options: [
       { flags: '--topic <topic>', description: 'cli.opt.topic', mandatory },
       { flags: '--date <date>', description: 'cli.opt.date', mandatory },
+      { flags: '--confirm-topics', description: 'forgive.opt.confirmTopics' },
     ],
     example: 'cadre record-training WZ250001 --topic "高校治理专题" --date 2025-10-12',
     load: () => import('../commands/record-training.js'),

@@ -5,9 +5,11 @@ import { runImports, type ImportOptions } from '../import/pipeline.js';
 
 export interface ImportTrainingOptions extends ImportOptions {
   files: string[];
+  /** Topics that differ from one on file only by spaces or punctuation really are other topics. */
+  confirmTopics?: boolean;
 }
 
 export async function run(opts: ImportTrainingOptions, ctx: Context): Promise<number> {
   const { files } = opts;
-  return runImports(files, opts, ctx, () => trainingImport(ctx));
+  return runImports(files, opts, ctx, () => trainingImport(ctx, { confirmTopics: !!opts.confirmTopics }));
 }

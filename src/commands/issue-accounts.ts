@@ -28,7 +28,7 @@ import { passwordHashReader, resetAccounts } from '../db/accounts.js';
 import { findCadre, loadCadres, markIssuedBy, rosterVersion, type CadreRow } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
-import { InputError, UsageError, msg } from '../errors.js';
+import { CancelledError, InputError, UsageError, msg } from '../errors.js';
 import { afterCommit, CredentialsFile, defaultCredentialsPath, openAtomic, sweepBefore, withLeftover, type Credential } from '../import/credentials.js';
 import { interactiveRead, readRoster, rejectedRows, writeRoster, type RosterRead } from '../import/kinds/roster.js';
 import { rejectedPathFor } from '../import/pipeline.js';
@@ -99,6 +99,31 @@ async function undoRun(raw: string, ctx: Context): Promise<number> {
   return 0;
 }
 
+/** Shows the one cadre typed at the prompts and what issuing will do; true when the user confirms (a cadre already on file as typed: nothing to confirm). */
+async function confirmInteractive(plan: Plan, ctx: Context): Promise<boolean> {
+  const { t } = ctx.tr;
+  const e = plan.entry;
+  const fields: [string, string][] = [
+    ['staff_no', e.staffNo],
+    ['name', e.name],
+    ['department', e.department],
+    ['rank', e.rankTitle === t(`rank.${e.rank}`) ? e.rankTitle : t('forgive.rankTitle', { title: e.rankTitle, rank: t(`rank.${e.rank}`) })],
+    ['appointed_on', e.appointedOn],
+    ['phone', e.phone ?? ''],
+    ['email', e.email ?? ''],
+  ];
+  const lines = fields.map(([key, value]) => t('forgive.interactive.field', { field: t(`forgive.field.${key}`), value: value || t('forgive.interactive.none') }));
+  const action = plan.action === 'issue'
+    ? t('forgive.interactive.willIssue')
+    : plan.action === 'update'
+      ? t('forgive.interactive.willUpdate', { id: plan.cadre.learnerId, changed: plan.changed.map((k) => t(`forgive.field.${k}`)).join(t('forgive.listSeparator')) })
+      : t('forgive.interactive.same', { id: plan.cadre.learnerId });
+  ctx.err.write([t('forgive.interactive.summary'), ...lines, action].join('\n') + '\n');
+  if (plan.action === 'same') return true;
+  const prompt = await ctx.prompter();
+  return prompt.confirm({ message: t(plan.action === 'issue' ? 'forgive.interactive.confirmIssue' : 'forgive.interactive.confirmUpdate'), default: true });
+}
+
 export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promise<number> {
   const modes = [opts.roster !== undefined, !!opts.reset?.length, !!opts.interactive, opts.undo !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(msg('accounts.oneMode'), msg('accounts.fix.oneMode'));
@@ -135,6 +160,8 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     updated: updates.length,
     rejected: rejectedCount,
   };
+  // One cadre at the prompts: what was typed and what it will do, confirmed before anything is written.
+  if (opts.interactive && !opts.dryRun && plans.length === 1 && !(await confirmInteractive(plans[0], ctx))) throw new CancelledError();
   if (opts.dryRun) {
     ctx.err.write(ctx.tr.t('accounts.dryRun') + '\n' + ctx.tr.t('accounts.summary', summary) + '\n');
     return rejectedCount ? 2 : 0;
@@ -198,6 +225,8 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: issuedCreds.length }) + '\n');
     if (creds) hintIdsInCsv(ctx, creds.target, issuedCreds.map((c) => c.staffNo));
     if (toIssue.length) ctx.err.write(t('accounts.run', { run: runId }) + '\n');
+    // At the prompts the new initial password is shown once, on stdout (it is also in the credentials file).
+    if (opts.interactive) for (const c of issuedCreds) ctx.out.write(t('forgive.interactive.password', { id: c.learnerId, name: c.name, password: c.password }) + '\n');
     for (const plan of updates) {
       const name = forTerminal(plan.entry.name, NAME_MAX);
       const id = plan.cadre.learnerId;

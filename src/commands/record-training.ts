@@ -8,6 +8,8 @@ export interface RecordTrainingOptions {
   learnerId: string;
   topic: string;
   date: string;
+  /** The topic differs from one on file only by spaces or punctuation and really is another topic. */
+  confirmTopics?: boolean;
 }
 
 export async function run(opts: RecordTrainingOptions, ctx: Context): Promise<number> {
@@ -15,7 +17,7 @@ export async function run(opts: RecordTrainingOptions, ctx: Context): Promise<nu
   // Mandatory (the registry); an empty value is missing too.
   if (!opts.topic) throw new UsageError(msg('usage.missingOption', { option: '--topic' }));
   if (!opts.date) throw new UsageError(msg('usage.missingOption', { option: '--date' }));
-  const kind = { ...trainingImport(ctx), command: 'record-training' };
+  const kind = { ...trainingImport(ctx, { confirmTopics: !!opts.confirmTopics }), command: 'record-training' };
   const { isNew } = await recordSingle(
     ctx,
     kind,

@@ -19,6 +19,11 @@ export async function run(opts: ReviewEssayOptions, ctx: Context): Promise<numbe
   const db = ctx.db();
   const essay = essayForReview(db, Number(rawId));
   if (!essay) throw new InputError(msg('review.notFound', { id: rawId }), [], msg('review.fix.badId'));
+  // Approving an approved essay (rejecting a rejected one) changes nothing: no write, no journal entry.
+  if (essay.status === status) {
+    ctx.err.write(ctx.tr.t('forgive.review.already', { id: essay.id, title: essay.title, status: ctx.tr.t(`essayStatus.${status}`) }) + '\n');
+    return 0;
+  }
   writeTransaction(
     db,
     ctx,

@@ -8,3 +8,8 @@ export function commitStagedTraining(db: DB, batchId: number | null, enteredBy: 
      SELECT cadre_id, topic, topic_key, attended_on, ?, line, ? FROM temp.stage ORDER BY cadre_id, topic_key, attended_on, line`,
   ).run(batchId, enteredBy);
 }
+
+/** The topics on file for one cadre, with their dates. */
+export function topicsOfCadre(db: DB, cadreId: number): { topic: string; attended_on: string }[] {
+  return db.prepare('SELECT topic, attended_on FROM training WHERE cadre_id = ? ORDER BY attended_on, id').all(cadreId) as { topic: string; attended_on: string }[];
+}

@@ -1,7 +1,7 @@
 /** The real Context: process streams, the clock, the file system. */
 import path from 'node:path';
 import { parsePolicy, PolicyError, type Policy } from '../core/policy.js';
-import { InputError, msg } from '../errors.js';
+import { CancelledError, InputError, isPromptExit, msg } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { discardCreated, journalHead, open, removeDirs, type DB, type Opened } from '../db/open.js';
 import { autoBackupBeforeMigration } from '../db/backup.js';
@@ -32,6 +32,15 @@ export function loadPolicy(file: string): Policy {
   } catch (e) {
     if (e instanceof PolicyError) throw new InputError(msg('policy.invalid', { file, path: e.path, problem: e.problem }), [], msg('policy.fix'));
     throw e;
+  }
+}
+
+/** A prompt's answer; Ctrl-C (or Ctrl-D) at the prompt becomes CancelledError, which main turns into exit 130. */
+async function cancellable<T>(answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (e) {
+    throw isPromptExit(e) ? new CancelledError() : e;
   }
 }
 
@@ -106,10 +115,10 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
       // Key hints and yes/no in the user's language (prompt-theme.ts).
       const theme = promptTheme(tr);
       return {
-        input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate, theme }),
-        select: (o) => p.select({ message: o.message, choices: o.choices, theme }),
-        password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate, theme }),
-        confirm: (o) => p.confirm({ message: o.message, default: o.default, theme, transformer: yesNo(tr) }),
+        input: (o) => cancellable(p.input({ message: o.message, default: o.default, validate: o.validate, theme })),
+        select: (o) => cancellable(p.select({ message: o.message, choices: o.choices, theme })),
+        password: (o) => cancellable(p.password({ message: o.message, mask: '*', validate: o.validate, theme })),
+        confirm: (o) => cancellable(p.confirm({ message: o.message, default: o.default, theme, transformer: yesNo(tr) })),
       };
     },
     warn(text: string) {

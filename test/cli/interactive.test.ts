@@ -13,6 +13,7 @@ const answers = {
   'Appointment date': '2025/10/8',
   'Phone': '',
   'Email': 'zhou@example.edu.cn',
+  'Issue the account': 'yes',
 };
 
 describe('issue-accounts --interactive', () => {
@@ -27,6 +28,11 @@ describe('issue-accounts --interactive', () => {
       const row = ctx.db().prepare('SELECT c.email, a.rank, a.appointed_on FROM cadres c JOIN appointments a ON a.cadre_id = c.id').get();
       expect(row).toEqual({ email: 'zhou@example.edu.cn', rank: 'section', appointed_on: '2025-10-08' });
       expect(ctx.stderr.join('')).toMatch(/issued 1/);
+      // The summary before the confirmation, then the password shown once, on stdout.
+      expect(ctx.stderr.join('')).toContain('Please check:\n  Staff number: P100\n  Name: 周八\n  Department: 音乐学院\n  Rank: section\n  Appointment date: 2025-10-08\n  Phone: (none)\n  Email: zhou@example.edu.cn\nA new cadre will be created and given a learner ID and an initial password.\n');
+      const password = creds.trim().split(/\r?\n/)[1]!.split(',')[4]!;
+      expect(ctx.stdout.join('')).toMatch(new RegExp(`^initial password of WZ26\\d{4} \\(周八\\): ${password} \\(shown this once; also in the credentials file\\)\n$`));
+      expect(ctx.asked.at(-1)).toBe('Issue the account?');
     } finally {
       ctx.dispose?.();
     }
@@ -35,6 +41,24 @@ describe('issue-accounts --interactive', () => {
     const dir = tempDir();
     const ctx = testContext({ cwd: dir, answers: { ...answers, 'Appointment date': '2025-02-30' } });
     await expect(runIssueAccounts({ interactive: true }, ctx)).rejects.toThrow(/refused "2025-02-30"/);
+    ctx.dispose?.();
+  });
+  it('each field is checked by the roster rules as it is typed: a future appointment, a bad email', async () => {
+    const future = testContext({ cwd: tempDir(), answers: { ...answers, 'Appointment date': '2027-01-01' } });
+    await expect(runIssueAccounts({ interactive: true }, future)).rejects.toThrow(/refused "2027-01-01": .*after today/);
+    expect(future.asked.at(-1)).toMatch(/^Appointment date/);
+    future.dispose?.();
+    const email = testContext({ cwd: tempDir(), answers: { ...answers, Email: 'zhou@' } });
+    await expect(runIssueAccounts({ interactive: true }, email)).rejects.toThrow(/refused "zhou@"/);
+    email.dispose?.();
+  });
+  it('declining the summary writes nothing: no cadre, no credentials file (cancelled, exit 130)', async () => {
+    const dir = tempDir();
+    const ctx = testContext({ cwd: dir, answers: { ...answers, 'Issue the account': 'no' } });
+    await expect(runIssueAccounts({ interactive: true, out: 'one.csv' }, ctx)).rejects.toMatchObject({ exitCode: 130 });
+    expect(fs.existsSync(path.join(dir, 'one.csv'))).toBe(false);
+    expect(ctx.db().prepare('SELECT count(*) AS n FROM cadres').get()).toEqual({ n: 0 });
+    expect(ctx.stdout.join('')).toBe('');
     ctx.dispose?.();
   });
   it('only one mode at a time', async () => {

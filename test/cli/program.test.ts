@@ -56,6 +56,8 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['issue-accounts', 'roster.csv', '--new-people'], { roster: 'roster.csv', newPeople: true }],
   [['issue-accounts', '--undo', '3'], { roster: undefined, undo: '3' }],
   [['import-hours', 'a.csv', '--replace-hours'], { files: ['a.csv'], replaceHours: true }],
+  [['import-training', 'a.csv', '--confirm-topics'], { files: ['a.csv'], confirmTopics: true }],
+  [['record-training', 'WZ1', '--topic', '高校治理', '--date', '2025-10-12', '--confirm-topics'], { learnerId: 'WZ1', topic: '高校治理', date: '2025-10-12', confirmTopics: true }],
   // the four imports: one or more files
   ...(['import-hours', 'import-training', 'import-exams', 'import-essays'] as const).flatMap((c): [string[], Record<string, unknown>][] => [
     [[c, 'a.csv'], { files: ['a.csv'] }],

@@ -11,6 +11,8 @@ import { repoRoot } from './cli.js';
 export interface TestContext extends Context {
   stdout: string[];
   stderr: string[];
+  /** The messages of the prompts asked, in order. */
+  asked: string[];
 }
 
 export interface TestContextOptions {
@@ -18,8 +20,8 @@ export interface TestContextOptions {
   /** The fixed clock (default 2026-11-25T10:00:00, local time). */
   now?: string;
   lang?: Lang;
-  /** Prompt answers, by the start of the prompt's message. */
-  answers?: Record<string, string>;
+  /** Prompt answers, by the start of the prompt's message; a list is answered in turn, one item per asking. */
+  answers?: Record<string, string | string[]>;
   /** What stdin holds (a pipe, as `--password-stdin` reads it); else the test process's stdin. */
   input?: string;
   operator?: string;
@@ -34,10 +36,18 @@ export function testContext(opts: TestContextOptions): TestContext {
   const now = () => new Date(opts.now ?? '2026-11-25T10:00:00');
   const tr = createTranslator(opts.lang ?? 'en');
   const answers = opts.answers ?? {};
-  const ask = (message: string) => {
+  const asked: string[] = [];
+  const turn = new Map<string, number>();
+  const ask = (message: string): string => {
+    asked.push(message);
     const key = Object.keys(answers).find((k) => message.startsWith(k));
     if (key === undefined) throw new Error(`no answer for prompt "${message}"`);
-    return answers[key];
+    const a = answers[key];
+    if (typeof a === 'string') return a;
+    const i = turn.get(key) ?? 0;
+    turn.set(key, i + 1);
+    if (i >= a.length) throw new Error(`prompt "${message}" asked more than ${a.length} times`);
+    return a[i];
   };
   const prompter: Prompter = {
     input: async (o) => {
@@ -54,6 +64,7 @@ export function testContext(opts: TestContextOptions): TestContext {
   return {
     stdout,
     stderr,
+    asked,
     out: { write: (s: string | Uint8Array) => stdout.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), ...(opts.columns !== undefined ? { columns: opts.columns } : {}) },
     err: { write: (s: string | Uint8Array) => stderr.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     stdin: opts.input === undefined ? process.stdin : Readable.from([Buffer.from(opts.input)]),

@@ -15,6 +15,7 @@ import { terminal } from './terminal.js';
 import { demo } from './demo.js';
 import { close } from './close.js';
 import { fit } from './fit.js';
+import { forgive } from './forgive.js';
 import { inputs } from './inputs.js';
 import { listings } from './listings.js';
 import { options } from './options.js';
@@ -26,4 +27,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, inputs, listings, options, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, forgive, inputs, listings, options, sheets, zh];

@@ -125,11 +125,12 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
 
   const seeCourse = (code: string, title: string | null, quarters: number, cadreId: number) => {
     const seen = courses.get(code);
-    if (!seen) courses.set(detached(code), { title: title && detached(title), quarters });
+    if (!seen) courses.set(detached(code), { title: title && detached(title), quarters, least: quarters });
     else {
       if (!seen.title && title) seen.title = detached(title);
       // A new course takes the largest hours any row gives it, whatever the row order.
       if (quarters > seen.quarters) seen.quarters = quarters;
+      if (quarters < seen.least) seen.least = quarters;
     }
     if (touched.size <= 100) touched.add(cadreId);
   };
@@ -199,14 +200,15 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
     countsOnCommit: true,
     dryRunNotes(db) {
       const s = stagedOrThrow();
-      registerCourses(db, courses, hoursColumn, ctx, false);
+      const differs = registerCourses(db, courses, hoursColumn, ctx, false);
+      if (differs && kind.countNew(db) > 0) ctx.warn(differs);
       const found = new OtherHours();
       for (const [id, line, quarters, stored] of stagedOtherHours(db, s.runs <= 1)) found.add(id, line, quarters, stored);
       if (found.count) reportOtherHours(db, ctx, found, fileName, null, replace);
     },
     commit(db, batchId) {
       const s = stagedOrThrow();
-      registerCourses(db, courses, hoursColumn, ctx, true);
+      const differs = registerCourses(db, courses, hoursColumn, ctx, true);
       checkReferences(db, s, batchId);
       const hadRows = hoursOnFile(db);
       const sorted = s.runs <= 1;
@@ -226,6 +228,7 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       if (sorted && vouched === s.keys) return 0;
       // Counted before the new rows go in: a group is new when its term holds no record of the course.
       const fresh = kind.countNew(db);
+      if (differs && fresh > 0) ctx.warn(differs);
       insertStagedHours(db, batchId, ctx.operator, sorted);
       return fresh;
     },

@@ -149,31 +149,49 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
   return { entries, problems, sha256: header.sha256, names: header.names, rejected, records: byLine, shape, columnOf };
 }
 
+/** The fields asked for at the prompts, in order, as the columns of a roster of one row. */
+const ASKED = ['staff_no', 'name', 'department', 'rank', 'appointed_on', 'phone', 'email'] as const;
+
+/** A valid value of each required field, standing in for the fields not asked yet while one is checked. */
+const STAND_IN: Record<string, string> = { staff_no: 'X0', name: 'X', department: 'X', rank: 'section', appointed_on: '2000-01-01' };
+
+/** The ranks offered at the prompt: the roster's own words, which readRank reads. */
+const RANK_CHOICES = [
+  ['正处', 'division'],
+  ['副处', 'division'],
+  ['正科', 'section'],
+  ['副科', 'section'],
+] as const;
+
+function promptRecord(cells: Record<string, string>): TableRecord {
+  return { line: 1, cells, raw: ASKED.map((k) => cells[k] ?? ''), columnOf: (k) => (ASKED as readonly string[]).indexOf(k) + 1 };
+}
+
 async function askOneCadre(ctx: Context): Promise<RosterEntry> {
   const prompt = await ctx.prompter();
   const { t } = ctx.tr;
-  const validate = (key: string) => (v: string) => {
-    if (key === 'staff_no') {
-      const r = parseIdentifier(v, 'staff_no');
-      if (!r.ok) return ctx.tr.m(r.reason);
-    } else if (key === 'appointed_on') {
-      const r = parseDate(v);
-      if (!r.ok) return ctx.tr.m(r.reason);
-    } else {
-      const r = readPersonText(v, key === 'name' ? NAME_MAX : DEPARTMENT_MAX);
-      if (!r.ok) return ctx.tr.m(r.reason);
-    }
-    return true;
-  };
   const cells: Record<string, string> = {};
-  cells.staff_no = await prompt.input({ message: t('prompt.staffNo'), validate: validate('staff_no') });
-  cells.name = await prompt.input({ message: t('prompt.name'), validate: validate('name') });
-  cells.department = await prompt.input({ message: t('prompt.department'), validate: validate('department') });
-  cells.rank = await prompt.select({ message: t('prompt.rank'), choices: [{ name: t('rank.division'), value: 'division' }, { name: t('rank.section'), value: 'section' }] });
-  cells.appointed_on = await prompt.input({ message: t('prompt.appointedOn'), validate: validate('appointed_on') });
-  cells.phone = await prompt.input({ message: t('prompt.phone') });
-  cells.email = await prompt.input({ message: t('prompt.email') });
-  const rec: TableRecord = { line: 1, cells, raw: Object.values(cells), columnOf: (k) => Object.keys(cells).indexOf(k) + 1 };
+  // Each answer is checked by the roster's own rules (readRosterRow) as it is typed: the row as
+  // answered so far, with valid stand-ins for what is still to come; only this field's problems count.
+  const validate = (key: (typeof ASKED)[number]) => (v: string): true | string => {
+    const rec = promptRecord({ ...STAND_IN, ...cells, [key]: v });
+    const p = new RowProblems(t('prompt.source'), rec);
+    readRosterRow(rec, p, ctx);
+    const mine = p.list.find((pr) => pr.column === rec.columnOf(key));
+    if (!mine) return true;
+    return ctx.tr.m(mine.reason) + (mine.fix ? ` — ${ctx.tr.m(mine.fix)}` : '');
+  };
+  const ask = async (key: (typeof ASKED)[number], message: string) => {
+    cells[key] = await prompt.input({ message, validate: validate(key) });
+  };
+  await ask('staff_no', t('prompt.staffNo'));
+  await ask('name', t('prompt.name'));
+  await ask('department', t('prompt.department'));
+  cells.rank = await prompt.select({ message: t('prompt.rank'), choices: RANK_CHOICES.map(([title, rank]) => ({ name: t('forgive.rankTitle', { title, rank: t(`rank.${rank}`) }), value: title })) });
+  await ask('appointed_on', t('prompt.appointedOn'));
+  await ask('phone', t('prompt.phone'));
+  await ask('email', t('prompt.email'));
+  const rec = promptRecord(cells);
   const p = new RowProblems(t('prompt.source'), rec);
   const entry = readRosterRow(rec, p, ctx);
   if (!entry) throw new InputError(msg('roster.refused', { file: t('prompt.source'), count: 1 }), p.list);
@@ -183,7 +201,7 @@ async function askOneCadre(ctx: Context): Promise<RosterEntry> {
 /** One cadre asked for on the terminal, as a roster of one row. */
 export async function interactiveRead(ctx: Context, source: string, newPeople: boolean): Promise<RosterRead> {
   const entry = await askOneCadre(ctx);
-  const keys = ['staff_no', 'name', 'department', 'rank', 'appointed_on', 'phone', 'email'];
+  const keys: readonly string[] = ASKED;
   return {
     entries: [entry],
     problems: [],
