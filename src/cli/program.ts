@@ -136,6 +136,30 @@ export const COMMANDS: CommandDef[] = [
     load: () => import('../commands/import-essays.js'),
   },
   {
+    name: 'reference',
+    description: 'essays.cmd.reference',
+    args: [
+      { name: 'action', spec: '<action>', description: 'essays.arg.action' },
+      { name: 'file', spec: '[file]', description: 'essays.arg.referenceFile' },
+    ],
+    options: [{ flags: '--title <title>', description: 'essays.opt.referenceTitle' }, format()],
+    example: 'cadre reference add 二十大报告.docx --title "党的二十大报告"',
+    load: () => import('../commands/reference.js'),
+  },
+  {
+    name: 'similar',
+    description: 'essays.cmd.similar',
+    args: [{ name: 'essayId', spec: '[essay_id]', description: 'essays.arg.similarEssay' }],
+    options: [
+      { flags: '--year <yyyy>', description: 'essays.opt.similarYear' },
+      { flags: '--department <name>', description: 'essays.opt.department' },
+      { flags: '--over <percent>', description: 'essays.opt.over' },
+      format(),
+    ],
+    example: 'cadre similar --year 2025 --over 20',
+    load: () => import('../commands/similar.js'),
+  },
+  {
     name: 'require',
     description: 'cmd.require',
     args: [{ name: 'codes', spec: '<course_codes...>', description: 'cli.arg.courseCodes' }],

@@ -12,10 +12,11 @@ import { integrate } from './integrate.js';
 import { outputs } from './outputs.js';
 import { roster } from './roster.js';
 import { terminal } from './terminal.js';
+import { essays } from './essays.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, essays];
