@@ -20,7 +20,12 @@
  *    registered reference sharing fingerprints), every shared k-gram is a
  *    seed; seeds on one diagonal make exact shared runs; runs on nearly the
  *    same diagonal with small gaps between them (an edited character, a
- *    changed word) make one passage. A passage shorter than `minPassage`
+ *    changed word) make one passage; each passage is then grown at both ends
+ *    as long as the texts beyond it still mostly agree (an X-drop extension:
+ *    edited, inserted or dropped characters allowed), so that a copied
+ *    sentence whose first or last characters were edited is counted whole.
+ *    The passages are then shown side by side with their differences found by
+ *    the diff library (src/commands/shared/similarity-view.ts). A passage shorter than `minPassage`
  *    content characters is coincidence. A source known only by its
  *    fingerprints (texts not kept) gives passages from the shared
  *    fingerprints' positions alone.
@@ -41,7 +46,7 @@ export interface SimilaritySettings {
   commonPercent: number;
   /** … and in more than this many essays in any case. */
   commonMinEssays: number;
-  /** The shortest passage counted, in content characters. */
+  /** A passage counts when at least this many of its content characters are identical in the source. */
   minPassage: number;
   /** The widest gap (edited characters) inside one passage, on either side. */
   maxGap: number;
@@ -202,6 +207,9 @@ export function percentText(permille: number): string {
   return `${Math.floor(permille / 10)}.${permille % 10}%`;
 }
 
+/** The length of the alignment's seeds: two shorter than the k-grams (at least 3). */
+export const seedLength = (s: Pick<SimilaritySettings, 'k'>): number => Math.max(3, s.k - 2);
+
 interface Run {
   a: number;
   b: number;
@@ -241,11 +249,16 @@ function sharedRuns(aHashes: Int32Array, b: Keyed, k: number, skip: ReadonlySet<
   return runs;
 }
 
+/** A passage while it is made: `same`, how many of its characters are identical in the source. */
+interface Growing extends Passage {
+  same: number;
+}
+
 /** Runs joined into passages across small gaps on nearly the same diagonal. */
-function joinRuns(runs: Run[], maxGap: number): Passage[] {
+function joinRuns(runs: Run[], maxGap: number): Growing[] {
   runs.sort((x, y) => x.a - y.a || x.b - y.b);
-  const open: { a0: number; a1: number; b0: number; b1: number }[] = [];
-  const done: Passage[] = [];
+  const open: { a0: number; a1: number; b0: number; b1: number; same: number }[] = [];
+  const done: Growing[] = [];
   for (const r of runs) {
     let joined = false;
     for (let idx = open.length - 1; idx >= 0; idx--) {
@@ -253,21 +266,120 @@ function joinRuns(runs: Run[], maxGap: number): Passage[] {
       const ga = r.a - p.a1;
       const gb = r.b - p.b1;
       if (ga > maxGap) {
-        done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1] });
+        done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
         open.splice(idx, 1);
         continue;
       }
       if (ga >= -maxGap && gb >= -maxGap && gb <= maxGap && r.b + r.len > p.b1) {
+        p.same += Math.max(0, r.a + r.len - Math.max(p.a1, r.a));
         p.a1 = Math.max(p.a1, r.a + r.len);
         p.b1 = Math.max(p.b1, r.b + r.len);
         joined = true;
         break;
       }
     }
-    if (!joined) open.push({ a0: r.a, a1: r.a + r.len, b0: r.b, b1: r.b + r.len });
+    if (!joined) open.push({ a0: r.a, a1: r.a + r.len, b0: r.b, b1: r.b + r.len, same: r.len });
   }
-  for (const p of open) done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1] });
+  for (const p of open) done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
   return done.sort((x, y) => x.a[0] - y.a[0]);
+}
+
+/**
+ * How far the texts after a passage still agree (forward from a[ai], b[bi],
+ * step ±1): along the diagonal, a same character scoring 1 and another −2;
+ * one character inserted or left out (a step off the diagonal) costs 2.
+ * Stops once the score falls `drop` below its best, and returns the lengths
+ * (on each side) at the best.
+ */
+function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, reach: number, drop: number): { a: number; b: number; same: number } {
+  let score = 0;
+  let best = 0;
+  let bestA = 0;
+  let bestB = 0;
+  let same = 0;
+  let bestSame = 0;
+  let da = 0;
+  let db = 0;
+  const at = (t: string, i: number, d: number): string | undefined => (step === 1 ? t[i + d] : t[i - 1 - d]);
+  while (da < reach && db < reach) {
+    const x = at(a, ai, da);
+    const y = at(b, bi, db);
+    if (x === undefined || y === undefined) break;
+    if (x === y) {
+      score += 1;
+      same++;
+      da++;
+      db++;
+      if (score > best) {
+        best = score;
+        bestA = da;
+        bestB = db;
+        bestSame = same;
+      }
+      continue;
+    }
+    // A character inserted in a, or left out of it, when the next two agree that way.
+    if (at(a, ai, da + 1) === y && at(a, ai, da + 2) === at(b, bi, db + 1)) {
+      score -= 2;
+      da++;
+    } else if (at(b, bi, db + 1) === x && at(b, bi, db + 2) === at(a, ai, da + 1)) {
+      score -= 2;
+      db++;
+    } else {
+      score -= 2;
+      da++;
+      db++;
+    }
+    if (score < best - drop) break;
+  }
+  return { a: bestA, b: bestB, same: bestSame };
+}
+
+/**
+ * For each content character of a keyed text: 1 where a sentence starts there
+ * (after 。！？；… or a line break, or at the start).
+ */
+export function sentenceStarts(k: Keyed): Uint8Array {
+  const out = new Uint8Array(k.key.length + 1);
+  out[0] = 1;
+  out[k.key.length] = 1;
+  for (let i = 1; i < k.key.length; i++) if (/[。！？；!?;…\n]/.test(k.text.slice(k.pos[i - 1] + 1, k.pos[i]))) out[i] = 1;
+  return out;
+}
+
+/** Within this many content characters of a sentence's start or end, a passage is taken to it (copies go by sentence). */
+const SNAP = 3;
+
+/** Each passage grown at both ends through edited characters, as far as the texts still agree, and to the sentence's ends when they are near. */
+function extend(passages: Growing[], a: Keyed, b: Keyed, s: SimilaritySettings): Growing[] {
+  const reach = 2 * s.maxGap + s.k;
+  const starts = sentenceStarts(a);
+  const bStarts = sentenceStarts(b);
+  for (const p of passages) {
+    if (!p.b) continue;
+    const fwd = extension(a.key, p.a[1], b.key, p.b[1], 1, reach, s.k);
+    p.a[1] += fwd.a;
+    p.b[1] += fwd.b;
+    const back = extension(a.key, p.a[0], b.key, p.b[0], -1, reach, s.k);
+    p.a[0] -= back.a;
+    p.b[0] -= back.b;
+    p.same += fwd.same + back.same;
+    for (let d = 1; d <= SNAP && p.a[1] + d <= a.key.length && !starts[p.a[1]]; d++) {
+      if (starts[p.a[1] + d] && bStarts[Math.min(b.key.length, p.b[1] + d)]) {
+        p.a[1] += d;
+        p.b[1] = Math.min(b.key.length, p.b[1] + d);
+        break;
+      }
+    }
+    for (let d = 1; d <= SNAP && p.a[0] - d >= 0 && !starts[p.a[0]]; d++) {
+      if (starts[p.a[0] - d] && bStarts[Math.max(0, p.b[0] - d)]) {
+        p.a[0] -= d;
+        p.b[0] = Math.max(0, p.b[0] - d);
+        break;
+      }
+    }
+  }
+  return passages;
 }
 
 /** Passages from the essay's own fingerprints that a text-less source shares: near ones joined. */
@@ -286,7 +398,7 @@ function printPassages(prints: readonly Print[], shared: ReadonlySet<number>, sk
   return out;
 }
 
-/** 字数 of the text under the marked content characters (punctuation between two marked characters included). */
+/** 字数 of the text under the marked content characters (the punctuation between and after them included). */
 export function ziOf(keyed: Keyed, marked: Uint8Array): number {
   let zi = 0;
   const n = marked.length;
@@ -297,7 +409,8 @@ export function ziOf(keyed: Keyed, marked: Uint8Array): number {
     }
     let j = i;
     while (j + 1 < n && marked[j + 1]) j++;
-    zi += countZi(keyed.text.slice(keyed.pos[i], keyed.pos[j] + 1));
+    // The punctuation after the run's last character goes with it (a copied sentence's 。).
+    zi += countZi(keyed.text.slice(keyed.pos[i], j + 1 < keyed.pos.length ? keyed.pos[j + 1] : keyed.text.length));
     i = j + 1;
   }
   return zi;
@@ -315,9 +428,19 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   const n = essay.key.length;
   const zi = countZi(essay.text);
   const hashes = kgramHashes(essay.key, s.k);
+  // Seeds of the alignment are shorter than the k-grams of the index, so that a copy with a
+  // character edited every few survives; a seed inside a 套话 k-gram is no seed.
+  const seed = seedLength(s);
+  const seedHashes = kgramHashes(essay.key, seed);
+  const commonSeeds = new Set<number>();
+  for (let i = 0; i < hashes.length; i++) if (common.has(hashes[i])) for (let j = i; j <= i + s.k - seed; j++) commonSeeds.add(seedHashes[j]);
   const found = sources.map((src) => {
-    let passages = src.keyed ? joinRuns(sharedRuns(hashes, src.keyed, s.k, common), s.maxGap) : printPassages(prints, src.shared, common, s);
-    passages = passages.filter((p) => p.a[1] - p.a[0] >= (src.keyed ? s.minPassage : s.k));
+    // A passage counts when at least min_passage of its characters are identical in the source.
+    const passages: Passage[] = src.keyed
+      ? extend(joinRuns(sharedRuns(seedHashes, src.keyed, seed, common.size ? commonSeeds : common), s.maxGap), essay, src.keyed, s)
+          .filter((p) => p.same >= s.minPassage)
+          .map((p) => ({ a: p.a, b: p.b }))
+      : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);
     return { src, passages };
   });
   const quoted = new Uint8Array(n);
