@@ -254,33 +254,42 @@ interface Growing extends Passage {
   same: number;
 }
 
-/** Runs joined into passages across small gaps on nearly the same diagonal. */
+/** How far (in characters inserted or dropped) two runs' diagonals may differ for them to be one passage. */
+const MAX_SHIFT = 3;
+
+/** Runs joined into passages across small gaps (edits) on nearly the same diagonal. */
 function joinRuns(runs: Run[], maxGap: number): Growing[] {
   runs.sort((x, y) => x.a - y.a || x.b - y.b);
-  const open: { a0: number; a1: number; b0: number; b1: number; same: number }[] = [];
+  const open: { a0: number; a1: number; b0: number; b1: number; same: number; d: number; score: number }[] = [];
   const done: Growing[] = [];
+  const close = (p: (typeof open)[number]): number => done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
   for (const r of runs) {
     let joined = false;
     for (let idx = open.length - 1; idx >= 0; idx--) {
       const p = open[idx];
       const ga = r.a - p.a1;
-      const gb = r.b - p.b1;
       if (ga > maxGap) {
-        done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
+        close(p);
         open.splice(idx, 1);
         continue;
       }
-      if (ga >= -maxGap && gb >= -maxGap && gb <= maxGap && r.b + r.len > p.b1) {
-        p.same += Math.max(0, r.a + r.len - Math.max(p.a1, r.a));
-        p.a1 = Math.max(p.a1, r.a + r.len);
+      const d = r.b - r.a;
+      // The gap between must look like edits: at most half as long as the run after it and as
+      // what the passage has gained so far (identical characters less twice the gaps).
+      const gap = Math.max(0, ga, r.b - p.b1);
+      if (Math.abs(d - p.d) <= MAX_SHIFT && r.a + r.len > p.a1 && r.b + r.len > p.b1 && 2 * gap <= Math.min(p.score, r.len)) {
+        p.score += r.len - 2 * gap;
+        p.same += r.a + r.len - Math.max(p.a1, r.a);
+        p.a1 = r.a + r.len;
         p.b1 = Math.max(p.b1, r.b + r.len);
+        p.d = d;
         joined = true;
         break;
       }
     }
-    if (!joined) open.push({ a0: r.a, a1: r.a + r.len, b0: r.b, b1: r.b + r.len, same: r.len });
+    if (!joined) open.push({ a0: r.a, a1: r.a + r.len, b0: r.b, b1: r.b + r.len, same: r.len, d: r.b - r.a, score: r.len });
   }
-  for (const p of open) done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
+  for (const p of open) close(p);
   return done.sort((x, y) => x.a[0] - y.a[0]);
 }
 
@@ -449,15 +458,19 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   for (let i = 0; i < hashes.length; i++) if (common.has(hashes[i])) commonMarks.fill(1, i, i + s.k);
   const excluded = new Uint8Array(n);
   for (let i = 0; i < n; i++) excluded[i] = quoted[i] | commonMarks[i];
-  const others = new Uint8Array(n);
+  // What the same cadre wrote before is theirs: repeated, not copied, even where another cadre's
+  // essay (perhaps copied from theirs) has it too.
   const self = new Uint8Array(n);
+  for (const f of found) if (f.src.kind === 'self') mark(self, f.passages, excluded);
+  const notOthers = new Uint8Array(n);
+  for (let i = 0; i < n; i++) notOthers[i] = excluded[i] | self[i];
+  const others = new Uint8Array(n);
   const results: SourceResult[] = [];
   for (const f of found) {
     if (!f.passages.length) continue;
     const mine = new Uint8Array(n);
-    mark(mine, f.passages, f.src.kind === 'reference' ? undefined : excluded);
-    if (f.src.kind === 'other') mark(others, f.passages, excluded);
-    if (f.src.kind === 'self') mark(self, f.passages, excluded);
+    mark(mine, f.passages, f.src.kind === 'reference' ? undefined : f.src.kind === 'self' ? excluded : notOthers);
+    if (f.src.kind === 'other') mark(others, f.passages, notOthers);
     const z = ziOf(essay, mine);
     if (z > 0) results.push({ kind: f.src.kind, id: f.src.id, zi: z, permille: perMille(z, zi), passages: f.passages });
   }

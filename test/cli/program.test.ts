@@ -68,6 +68,12 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['record-essay', 'WZ1', '--kind', 'report', '--title', 'T', '--submitted-on', 'd', '--status', 'rejected'], { learnerId: 'WZ1', kind: 'report', title: 'T', submittedOn: 'd', status: 'rejected' }],
   // an empty value is given (the command refuses it itself)
   [['record-essay', 'WZ1', '--kind', 'report', '--title', '', '--submitted-on', 'd'], { learnerId: 'WZ1', kind: 'report', title: '', submittedOn: 'd', status: 'approved' }],
+  // reference, similar
+  [['reference', 'add', '报告.docx', '--title', '报告'], { action: 'add', file: '报告.docx', title: '报告' }],
+  [['reference', 'list', '--format', 'csv'], { action: 'list', file: undefined, format: 'csv' }],
+  [['similar', '12'], { essayId: '12' }],
+  [['similar', '12', '--format', 'json'], { essayId: '12', format: 'json' }],
+  [['similar', '--year', '2025', '--department', '财务处', '--over', '20'], { essayId: undefined, year: '2025', department: '财务处', over: '20' }],
   // review-essay
   [['review-essay', '12', '--approve'], { id: '12', approve: true }],
   [['review-essay', '12', '--reject'], { id: '12', reject: true }],

@@ -112,7 +112,8 @@ export function reportLines(ctx: Context, v: ReportView, columns: number, passag
     const a = passageText(v.essay, passage.a).replace(/\s+/g, ' ');
     const b = other && passage.b ? passageText(other, passage.b).replace(/\s+/g, ' ') : '';
     out.push('');
-    out.push(forTerminal(t('essays.report.passage', { len: countZi(a), source: sourceName(ctx, source.kind, source.id, v.sources.get(key)), same: b ? sameZi(a, b) : 0 }), 500));
+    const head = forTerminal(t('essays.report.passage', { len: countZi(a), source: sourceName(ctx, source.kind, source.id, v.sources.get(key)), same: b ? sameZi(a, b) : 0 }), 500);
+    out.push(...wrapColumns(head, columns, 4));
     const left = wrapColumns(forTerminal(a, 100_000), side, 8);
     const right = b ? wrapColumns(forTerminal(b, 100_000), side, 8) : [t('essays.report.sourceTextGone')];
     out.push(`${pad(t('essays.report.thisEssay'), side)} │ ${t('essays.report.theSource')}`);
