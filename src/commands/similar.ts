@@ -112,7 +112,8 @@ async function list(opts: SimilarOptions, ctx: Context): Promise<number> {
     status: (r) => t(`essayStatus.${r.status}`),
     title: (r) => (r.title.length > 12 ? r.title.slice(0, 11) + '…' : r.title),
   };
-  const tableless = new Set(['department', 'submitted_on', 'status', 'top_source', 'zi']);
+  // The table fits 80 columns; CSV and JSON carry every column.
+  const tableless = new Set(['department', 'kind', 'submitted_on', 'status', 'top_source', 'zi']);
   const columns = keys.map((key) => ({ key, header: t(`essays.similar.col.${key}`), ...(short[key] ? { short: short[key] } : {}), ...(tableless.has(key) ? { tableless: true } : {}) }));
   await present(
     ctx,

@@ -133,6 +133,8 @@ describe('essays compared with every stored essay and reference', () => {
     expect(all.stdout.trim().split('\n')).toHaveLength(4);
     const dept = await cli(['similar', '--year', '2025', '--over', '0', '--department', '理学院', '--format', 'json']);
     expect(JSON.parse(dept.stdout).map((x: { essay_id: number }) => String(x.essay_id))).toEqual([essay.c]);
+    const table = await cli(['similar', '--year', '2025', '--over', '0', '--format', 'table']);
+    for (const line of table.stdout.trimEnd().split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
     const none = await cli(['similar', '--year', '2024', '--format', 'table']);
     expect(none.stdout).toMatch(/no essay of 2024-2025 is 30\.0% or more/);
     const bad = await cli(['similar', '--year', '2025', '--over', '120']);
