@@ -123,6 +123,7 @@ export const COMMANDS: CommandDef[] = [
     options: [
       { flags: '--approve', description: 'cli.opt.approve', conflicts: ['reject'] },
       { flags: '--reject', description: 'cli.opt.reject' },
+      { flags: '--reason <text>', description: 'essays.opt.reviewReason' },
     ],
     example: 'cadre review-essay 12 --approve',
     load: () => import('../commands/review-essay.js'),

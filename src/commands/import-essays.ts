@@ -13,8 +13,7 @@ export async function run(opts: ImportEssaysOptions, ctx: Context): Promise<numb
   const checks: ImportedCheck[] = [];
   const code = await runImports(files, opts, ctx, () => essaysImport(ctx, files[current++], checks));
   if (checks.length) {
-    const s = ctx.policy().similarity;
-    const flagged = checks.filter((c) => c.check.report.othersPermille >= s.holdOthersPermille || c.check.report.selfPermille >= s.holdSelfPermille).map((c) => c.id);
+    const flagged = checks.filter((c) => c.check.held).map((c) => c.id);
     ctx.err.write(ctx.tr.t('essays.import.checked', { count: checks.length, flagged: flagged.length, ids: flagged.slice(0, 20).join(', ') + (flagged.length > 20 ? ' …' : '') || '-' }) + '\n');
   }
   return code;

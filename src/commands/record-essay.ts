@@ -88,7 +88,7 @@ export async function run(opts: RecordEssayOptions, ctx: Context): Promise<numbe
     },
   );
   if (result.existed) ctx.warn(t('essay.already', { id: result.id }));
-  else ctx.err.write(t('essay.recorded', { id: result.id, kind: t(`essay.${opts.kind}`), name: cadre.name, chars, status: t(`essayStatus.${opts.status}`) }) + '\n');
+  else ctx.err.write(t('essay.recorded', { id: result.id, kind: t(`essay.${opts.kind}`), name: cadre.name, chars, status: t(`essayStatus.${result.check?.held && opts.status === 'approved' ? 'pending' : opts.status}`) }) + '\n');
   if (result.check) reportCheck(ctx, result.id, result.check);
   ctx.out.write(`${result.id}\n`);
   return 0;

@@ -196,6 +196,13 @@ export interface SimilarityReport {
   sources: SourceResult[];
 }
 
+/** Why an essay is held for review (null: it is not): copied from others, or repeated from the same cadre's earlier essays, at or over the policy's threshold. */
+export function holdReason(r: Pick<SimilarityReport, 'othersPermille' | 'selfPermille'>, s: Pick<SimilaritySettings, 'holdOthersPermille' | 'holdSelfPermille'>): 'copied' | 'self' | null {
+  if (r.othersPermille >= s.holdOthersPermille) return 'copied';
+  if (r.selfPermille >= s.holdSelfPermille) return 'self';
+  return null;
+}
+
 /** x / d in per-mille, rounded half up, exactly (integers). */
 export function perMille(x: number, d: number): number {
   if (d <= 0) return 0;

@@ -266,7 +266,10 @@ CREATE INDEX cadres_by_run ON cadres (issued_by) WHERE issued_by IS NOT NULL;
     // reference_prints: the same for the documents the office registers as quoted by everyone
     // (excluded from the copied share). essay_similarity: each essay's latest comparison (字数; 字数
     // copied from other cadres, repeated from the same cadre, quoted from references; per-mille; the
-    // sources, JSON). The k-gram length and window of the stored fingerprints are in counters.
+    // sources, JSON); held: why the essay was held for review when it was recorded ('copied' from
+    // others, or 'self': repeated from the same cadre's earlier essays, at or over the policy's
+    // threshold), and the reviewer's reason, name and time when a verdict overrode the hold. The
+    // k-gram length and window of the stored fingerprints are in counters.
     sql: `
 CREATE TABLE essay_texts (
   essay_id   INTEGER PRIMARY KEY REFERENCES essays(id),
@@ -305,7 +308,11 @@ CREATE TABLE essay_similarity (
   quoted_zi        INTEGER NOT NULL CHECK (quoted_zi >= 0),
   others_permille  INTEGER NOT NULL CHECK (others_permille BETWEEN 0 AND 1000),
   self_permille    INTEGER NOT NULL CHECK (self_permille BETWEEN 0 AND 1000),
-  sources          TEXT NOT NULL
+  sources          TEXT NOT NULL,
+  held             TEXT CHECK (held IN ('copied', 'self')),
+  override_reason  TEXT,
+  overridden_by    TEXT,
+  overridden_at    TEXT
 ) STRICT;
 `,
   },

@@ -16,6 +16,7 @@ import zlib from 'node:zlib';
 import {
   commonCutoff,
   compareEssay,
+  holdReason,
   distinctHashes,
   fingerprints,
   keyOf,
@@ -155,6 +156,9 @@ export interface EssayCheck {
   texts: Map<string, Keyed>;
   /** Stored essays dated after this one that share its fingerprints (to be re-checked). */
   later: number[];
+  /** Set when the essay was held for review on being stored, with the status it was recorded with. */
+  held?: 'copied' | 'self';
+  statusWas?: string | null;
 }
 
 interface EssayMeta {
@@ -238,9 +242,12 @@ export function compareStoredEssay(db: DB, essayId: number, s: SimilaritySetting
 /** Saves an essay's latest comparison. */
 export function saveReport(db: DB, essayId: number, r: SimilarityReport, checkedAt: string): void {
   const sources: StoredSource[] = r.sources.slice(0, 10).map((x) => ({ kind: x.kind, id: x.id, zi: x.zi, permille: x.permille }));
+  // A hold and a reviewer's verdict stay when the figures are renewed.
   db.prepare(
-    `INSERT OR REPLACE INTO essay_similarity (essay_id, checked_at, zi, others_zi, self_zi, quoted_zi, others_permille, self_permille, sources)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO essay_similarity (essay_id, checked_at, zi, others_zi, self_zi, quoted_zi, others_permille, self_permille, sources)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (essay_id) DO UPDATE SET checked_at = excluded.checked_at, zi = excluded.zi, others_zi = excluded.others_zi, self_zi = excluded.self_zi,
+       quoted_zi = excluded.quoted_zi, others_permille = excluded.others_permille, self_permille = excluded.self_permille, sources = excluded.sources`,
   ).run(essayId, checkedAt, r.zi, r.othersZi, r.selfZi, r.quotedZi, r.othersPermille, r.selfPermille, JSON.stringify(sources));
 }
 
@@ -253,6 +260,14 @@ export function indexAndCheck(db: DB, essayId: number, text: string, sha256: str
   const check = compareStoredEssay(db, essayId, s, text);
   if (!check) return null;
   saveReport(db, essayId, check.report, at);
+  // At or over a threshold: held for review. An essay recorded as approved waits as pending.
+  const held = holdReason(check.report, s);
+  if (held) {
+    db.prepare('UPDATE essay_similarity SET held = ? WHERE essay_id = ?').run(held, essayId);
+    check.held = held;
+    check.statusWas = (db.prepare('SELECT status FROM essays WHERE id = ?').pluck().get(essayId) as string) ?? null;
+    db.prepare("UPDATE essays SET status = 'pending' WHERE id = ? AND status = 'approved'").run(essayId);
+  }
   for (const id of check.later) {
     const again = compareStoredEssay(db, id, s);
     if (again) saveReport(db, id, again.report, at);
@@ -332,4 +347,21 @@ export function essaysBySimilarity(db: DB, from: string, to: string, department:
        ORDER BY max(s.others_permille, s.self_permille) DESC, e.id`,
     )
     .all(from, to, department ?? null, department ?? null, overPermille) as FlaggedRow[];
+}
+
+export interface Hold {
+  held: 'copied' | 'self' | null;
+  others_permille: number;
+  self_permille: number;
+  override_reason: string | null;
+}
+
+/** An essay's hold for review, if it has a report. */
+export function essayHold(db: DB, essayId: number): Hold | undefined {
+  return db.prepare('SELECT held, others_permille, self_permille, override_reason FROM essay_similarity WHERE essay_id = ?').get(essayId) as Hold | undefined;
+}
+
+/** A reviewer's verdict overriding a hold: the reason, who and when. */
+export function overrideHold(db: DB, essayId: number, reason: string, by: string, at: string): void {
+  db.prepare('UPDATE essay_similarity SET override_reason = ?, overridden_by = ?, overridden_at = ? WHERE essay_id = ?').run(reason, by, at, essayId);
 }

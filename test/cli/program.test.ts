@@ -78,6 +78,7 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['review-essay', '12', '--approve'], { id: '12', approve: true }],
   [['review-essay', '12', '--reject'], { id: '12', reject: true }],
   [['review-essay', '12'], { id: '12' }],
+  [['review-essay', '12', '--approve', '--reason', '引文已核对'], { id: '12', approve: true, reason: '引文已核对' }],
   // require: codes and a mandatory year
   [['require', '--year', '2025', 'C1'], { codes: ['C1'], year: '2025' }],
   [['require', '--year', '2025', '--rank', 'division', 'C1', 'C2', '--hours', '2', '--title', '党史'], { codes: ['C1', 'C2'], year: '2025', rank: 'division', hours: '2', title: '党史' }],

@@ -86,7 +86,9 @@ describe('essays compared with every stored essay and reference', () => {
     const copied = Number(/copied (\d+\.\d)%/.exec(b.stderr)![1]);
     expect(copied).toBeGreaterThan(40);
     expect(copied).toBeLessThan(60);
-    expect(b.stderr).toMatch(new RegExp(`warning: essay ${essay.b} is .* at or over the policy's thresholds .* see cadre similar ${essay.b}`));
+    // Held: recorded as approved, it waits as pending review, saying why and how to approve it.
+    expect(b.stderr).toMatch(new RegExp(`warning: essay ${essay.b} is held as pending review and does not count yet: \\d+\\.\\d% copied from others, at or over the threshold of 30\\.0%; once reviewed, approve it with cadre review-essay ${essay.b} --approve --reason TEXT`));
+    expect(b.stderr).toMatch(/recorded reflection #\d+ \(乙, \d+ 字, pending\)/);
     const c = await cli(['record-essay', ids.T3, '--kind', 'reflection', '--title', '心得三', '--submitted-on', '2025-12-10', '--file', 'c.txt']);
     expect(c.code, c.stderr).toBe(0);
     essay.c = c.stdout.trim();
@@ -141,12 +143,32 @@ describe('essays compared with every stored essay and reference', () => {
     expect(bad.code).toBe(2);
   });
 
-  it('finds a cadre handing in last year\'s essay again as 自我重复, not as copied', async () => {
+  it('finds a cadre handing in last year\'s essay again as 自我重复, not as copied, and holds it: it does not count for the new year', async () => {
     const r = await cli(['record-essay', ids.T1, '--kind', 'reflection', '--title', '心得一（再交）', '--submitted-on', '2026-10-10', '--file', 'a.txt']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr, r.stderr).toMatch(/copied \d\.\d%, self-repeated 100\.0%/);
+    expect(r.stderr).toMatch(/100\.0% repeated from the same cadre's earlier essays, at or over the threshold of 30\.0% \(an essay handed in again does not count for a new year\)/);
+    const audit = JSON.parse((await cli(['audit', ids.T1, '--format', 'json'])).stdout)[0];
+    const held = audit.transcript.essays.find((e: { id: number }) => String(e.id) === r.stdout.trim());
+    expect(held).toMatchObject({ status: 'pending', counts: false, why: 'held_similarity' });
+    const table = await cli(['audit', ids.T1, '--format', 'table']);
+    expect(table.stdout).toContain('not counted (held for review: copied or self-repeated at or over the threshold)');
     const report = JSON.parse((await cli(['similar', r.stdout.trim(), '--format', 'json'])).stdout)[0];
     expect(report.sources[0]).toMatchObject({ kind: 'self', id: Number(essay.a) });
+  });
+
+  it('a reviewer\'s verdict overrides the hold only with a reason, which is journaled', async () => {
+    const refused = await cli(['review-essay', essay.b, '--approve']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`essay ${essay.b} is held for similarity \\(\\d+\\.\\d% copied, 0\\.0% self-repeated\\): approving it needs the reviewer's reason`));
+    const ok = await cli(['review-essay', essay.b, '--approve', '--reason', '相同部分为学习笔记的规范引文，已核对']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const log = JSON.parse((await cli(['log', '--command', 'review-essay', '--format', 'json'])).stdout);
+    expect(log.at(-1).args).toMatchObject({ id: Number(essay.b), status: 'approved', was: 'pending', reason: '相同部分为学习笔记的规范引文，已核对', overrides: 'similarity:copied' });
+    const audit = JSON.parse((await cli(['audit', ids.T2, '--format', 'json', '--as-of', '2026-06-30'])).stdout)[0];
+    expect(audit.transcript.essays.find((e: { id: number }) => String(e.id) === essay.b)).toMatchObject({ status: 'approved', counts: true });
+    // Rejecting or approving again needs no reason: the hold was decided.
+    expect((await cli(['review-essay', essay.b, '--approve'])).code).toBe(0);
   });
 
   it('an essay entered before an earlier-dated one it shares text with is compared again', async () => {
@@ -177,7 +199,7 @@ describe('essays compared with every stored essay and reference', () => {
     write('essays.csv', `工号,类型,题目,提交日期,文件\nT2,心得体会,导入的心得,2025-12-20,e.txt\n`);
     const r = await cli(['import-essays', 'essays.csv']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 essays compared with every stored essay and reference; 0 at or over the thresholds/);
+    expect(r.stderr).toMatch(/1 essays compared with every stored essay and reference; 0 held for review/);
     const count = () => {
       const db = new Database(path.join(dir, 'cadre.db'), { readonly: true });
       const id = (db.prepare("SELECT id FROM essays WHERE title = '导入的心得'").get() as { id: number } | undefined)?.id ?? -1;

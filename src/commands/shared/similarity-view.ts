@@ -13,10 +13,10 @@ import { countZi } from '../../core/wordcount.js';
 import { sourceKey, type EssayCheck, type SourceInfo } from '../../db/similarity.js';
 
 /** The figures of a comparison for the journal. */
-export function similarityArgs(check: EssayCheck | null | undefined): Record<string, number> {
+export function similarityArgs(check: EssayCheck | null | undefined): Record<string, number | string> {
   if (!check) return {};
   const r = check.report;
-  return { copiedPermille: r.othersPermille, selfPermille: r.selfPermille, quotedPermille: r.quotedPermille };
+  return { copiedPermille: r.othersPermille, selfPermille: r.selfPermille, quotedPermille: r.quotedPermille, ...(check.held ? { held: check.held } : {}) };
 }
 
 /** One line on stderr after an essay was compared, and a warning when it reaches the policy's threshold. */
@@ -27,7 +27,10 @@ export function reportCheck(ctx: Context, id: number, check: EssayCheck): void {
     t('essays.checked', { id, essays: check.essaysCompared, refs: check.referencesCompared, copied: percentText(r.othersPermille), self: percentText(r.selfPermille), quoted: percentText(r.quotedPermille) }) + '\n',
   );
   const s = ctx.policy().similarity;
-  if (r.othersPermille >= s.holdOthersPermille || r.selfPermille >= s.holdSelfPermille) {
+  if (check.held) {
+    const why = check.held === 'copied' ? t('essays.held.copied', { pct: percentText(r.othersPermille), max: percentText(s.holdOthersPermille) }) : t('essays.held.self', { pct: percentText(r.selfPermille), max: percentText(s.holdSelfPermille) });
+    ctx.warn(t(check.statusWas === 'approved' ? 'essays.held' : 'essays.heldKept', { id, why, status: t(`essayStatus.${check.statusWas ?? 'pending'}`) }));
+  } else if (r.othersPermille >= s.holdOthersPermille || r.selfPermille >= s.holdSelfPermille) {
     ctx.warn(t('essays.overThreshold', { id, copied: percentText(r.othersPermille), self: percentText(r.selfPermille), copiedMax: percentText(s.holdOthersPermille), selfMax: percentText(s.holdSelfPermille) }));
   }
 }
