@@ -14,7 +14,10 @@ export async function run(opts: ImportEssaysOptions, ctx: Context): Promise<numb
   const code = await runImports(files, opts, ctx, () => essaysImport(ctx, files[current++], checks));
   if (checks.length) {
     const flagged = checks.filter((c) => c.check.held).map((c) => c.id);
-    ctx.err.write(ctx.tr.t('essays.import.checked', { count: checks.length, flagged: flagged.length, ids: flagged.slice(0, 20).join(', ') + (flagged.length > 20 ? ' …' : '') || '-' }) + '\n');
+    const text = flagged.length
+      ? ctx.tr.t('essays.import.checked', { count: checks.length, flagged: flagged.length, ids: flagged.slice(0, 20).join(', ') + (flagged.length > 20 ? ' …' : '') })
+      : ctx.tr.t('essays.import.checkedNone', { count: checks.length });
+    ctx.err.write(text + '\n');
   }
   return code;
 }

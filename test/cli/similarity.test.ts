@@ -194,12 +194,24 @@ describe('essays compared with every stored essay and reference', () => {
     expect(scan.stderr).toMatch(/give the original Word \(\.docx\) file/);
   });
 
+  it('import-essays holds a copied essay as pending, listing it in its summary', async () => {
+    fs.copyFileSync(path.join(dir, 'a.txt'), path.join(dir, 'copy.txt'));
+    write('copies.csv', `工号,类型,题目,提交日期,文件\nT3,心得体会,抄来的心得,2026-01-20,copy.txt\n`);
+    const r = await cli(['import-essays', 'copies.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 essays compared with every stored essay and reference; 1 held for review, not counting yet/);
+    const db = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    const row = db.prepare("SELECT e.status, s.held FROM essays e JOIN essay_similarity s ON s.essay_id = e.id WHERE e.title = '抄来的心得'").get();
+    db.close();
+    expect(row).toEqual({ status: 'pending', held: 'copied' });
+  });
+
   it('undo-import removes the text, fingerprints and report of the essays it removes', async () => {
     write('e.txt', fresh(3100).join(''));
     write('essays.csv', `工号,类型,题目,提交日期,文件\nT2,心得体会,导入的心得,2025-12-20,e.txt\n`);
     const r = await cli(['import-essays', 'essays.csv']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 essays compared with every stored essay and reference; 0 held for review/);
+    expect(r.stderr).toMatch(/1 essays compared with every stored essay and reference; none at or over the thresholds/);
     const count = () => {
       const db = new Database(path.join(dir, 'cadre.db'), { readonly: true });
       const id = (db.prepare("SELECT id FROM essays WHERE title = '导入的心得'").get() as { id: number } | undefined)?.id ?? -1;
