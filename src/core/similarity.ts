@@ -224,7 +224,7 @@ interface Run {
 }
 
 /** Exact shared runs (at least k long) of the essay's content characters and the source's. */
-function sharedRuns(aHashes: Int32Array, b: Keyed, k: number, skip: ReadonlySet<number>): Run[] {
+function sharedRuns(aHashes: Int32Array, b: Keyed, k: number, skip: Uint8Array): Run[] {
   const bHashes = kgramHashes(b.key, k);
   const where = new Map<number, number[]>();
   for (let j = 0; j < bHashes.length; j++) {
@@ -237,7 +237,7 @@ function sharedRuns(aHashes: Int32Array, b: Keyed, k: number, skip: ReadonlySet<
   const seeds: [number, number][] = [];
   for (let i = 0; i < aHashes.length; i++) {
     const h = aHashes[i];
-    if (skip.has(h)) continue;
+    if (skip[i] && skip[i + k - 1]) continue;
     const list = where.get(h);
     if (list) for (const j of list) seeds.push([i, j]);
   }
@@ -444,16 +444,35 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   const n = essay.key.length;
   const zi = countZi(essay.text);
   const hashes = kgramHashes(essay.key, s.k);
+  // 套话: each common fingerprint's k-gram, and the stretch between two of them no farther apart
+  // than a window (a common phrase keeps a fingerprint in every window of it).
+  const commonMarks = new Uint8Array(n);
+  let lastCommon = -1;
+  for (let i = 0; i < hashes.length; i++) {
+    if (!common.has(hashes[i])) continue;
+    commonMarks.fill(1, lastCommon >= 0 && i - lastCommon <= s.window ? lastCommon : i, i + s.k);
+    lastCommon = i;
+  }
+  // A common phrase reaches up to a window beyond its first and last fingerprints: the marks grow
+  // by as much on each side, within the sentence.
+  if (lastCommon >= 0) {
+    const starts = sentenceStarts(essay);
+    const grown = commonMarks.slice();
+    for (let i = 0; i < n; i++) {
+      if (!commonMarks[i]) continue;
+      if (i === 0 || !commonMarks[i - 1]) for (let j = i - 1, d = 1; j >= 0 && d < s.window && !starts[j + 1]; j--, d++) grown[j] = 1;
+      if (i === n - 1 || !commonMarks[i + 1]) for (let j = i + 1, d = 1; j < n && d < s.window && !starts[j]; j++, d++) grown[j] = 1;
+    }
+    commonMarks.set(grown);
+  }
   // Seeds of the alignment are shorter than the k-grams of the index, so that a copy with a
-  // character edited every few survives; a seed inside a 套话 k-gram is no seed.
+  // character edited every few survives; a seed inside 套话 is no seed.
   const seed = seedLength(s);
   const seedHashes = kgramHashes(essay.key, seed);
-  const commonSeeds = new Set<number>();
-  for (let i = 0; i < hashes.length; i++) if (common.has(hashes[i])) for (let j = i; j <= i + s.k - seed; j++) commonSeeds.add(seedHashes[j]);
   const found = sources.map((src) => {
     // A passage counts when at least min_passage of its characters are identical in the source.
     const passages: Passage[] = src.keyed
-      ? extend(joinRuns(sharedRuns(seedHashes, src.keyed, seed, common.size ? commonSeeds : common), s.maxGap), essay, src.keyed, s)
+      ? extend(joinRuns(sharedRuns(seedHashes, src.keyed, seed, commonMarks), s.maxGap), essay, src.keyed, s)
           .filter((p) => p.same >= s.minPassage)
           .map((p) => ({ a: p.a, b: p.b }))
       : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);
@@ -461,8 +480,6 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   });
   const quoted = new Uint8Array(n);
   for (const f of found) if (f.src.kind === 'reference') mark(quoted, f.passages);
-  const commonMarks = new Uint8Array(n);
-  for (let i = 0; i < hashes.length; i++) if (common.has(hashes[i])) commonMarks.fill(1, i, i + s.k);
   const excluded = new Uint8Array(n);
   for (let i = 0; i < n; i++) excluded[i] = quoted[i] | commonMarks[i];
   // What the same cadre wrote before is theirs: repeated, not copied, even where another cadre's
