@@ -26,7 +26,7 @@ export const MAX_ESSAY_CHARS = 1_000_000;
 export async function readEssayText(file: string): Promise<string> {
   const ext = path.extname(file).toLowerCase();
   if (!(ESSAY_EXTENSIONS as readonly string[]).includes(ext)) {
-    throw new InputError(msg('io.essay.extension', { file, ext: ext || '-', accepted: ESSAY_EXTENSIONS.join(', ') }), [], msg('essays.fix.extension'));
+    throw new InputError(msg('io.essay.extension', { file, ext: ext || '-', accepted: ESSAY_EXTENSIONS.join(', ') }), [], msg('io.essay.fix.extension'));
   }
   const size = await checkReadableFile(file);
   if (size === 0) throw new InputError(msg('io.file.empty', { file }), [], msg('io.file.fix.empty'));

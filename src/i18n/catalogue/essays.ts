@@ -3,7 +3,6 @@ import type { Section } from './index.js';
 /** Messages of essay texts, PDF essays, references and similarity (src/core/similarity.ts, src/commands/similar.ts, src/commands/reference.ts). */
 export const essays: Section = {
   zh: {
-    'essays.fix.extension': '请把文章另存为 .docx、.txt、.md 或带文字层的 .pdf 文件；也可以用 --chars 直接给出字数',
     'essays.pdf.notPdf': '{file} 不是有效的 PDF 文件',
     'essays.pdf.unreadable': '无法读取 PDF 文件 {file}（{detail}）',
     'essays.pdf.encrypted': 'PDF 文件 {file} 设有密码，无法读取',
@@ -86,7 +85,6 @@ export const essays: Section = {
     'essays.opt.over': '只列出复制比或自我重复不低于该百分数的文章（默认为政策阈值）',
   },
   en: {
-    'essays.fix.extension': 'save the essay as .docx, .txt, .md or a .pdf with text, or give the count with --chars',
     'essays.pdf.notPdf': '{file} is not a valid PDF file',
     'essays.pdf.unreadable': 'cannot read the PDF file {file} ({detail})',
     'essays.pdf.encrypted': 'the PDF file {file} is protected by a password and cannot be read',
