@@ -13,6 +13,7 @@ import { keyOf, percentText, type SourceKind } from '../core/similarity.js';
 import { decimalToUnits } from '../core/decimal.js';
 import { yearEndDate, yearStartDate } from '../core/terms.js';
 import { compareStoredEssay, describeSources, essayText, essaysBySimilarity, storedReport, type StoredSource } from '../db/similarity.js';
+import { essayForReview } from '../db/essays.js';
 import { InputError, UsageError, msg } from '../errors.js';
 import { reportJson, reportLines, sourceName } from './shared/similarity-view.js';
 
@@ -39,8 +40,7 @@ async function one(rawId: string, opts: SimilarOptions, ctx: Context): Promise<n
   const id = Number(rawId);
   const db = ctx.db({ readOnly: true });
   const policy = ctx.policy();
-  const exists = db.prepare('SELECT 1 FROM essays WHERE id = ?').get(id);
-  if (!exists) throw new InputError(msg('review.notFound', { id: rawId }), [], msg('review.fix.badId'));
+  if (!essayForReview(db, id)) throw new InputError(msg('review.notFound', { id: rawId }), [], msg('review.fix.badId'));
   const text = essayText(db, id);
   if (text === undefined) throw new InputError(msg('essays.similar.noText', { id }), [], msg('essays.similar.fix.noText'));
   const live = text !== null ? compareStoredEssay(db, id, policy.similarity) : null;
