@@ -64,7 +64,7 @@ export function checkPrintSettings(db: DB, s: SimilaritySettings, write: boolean
   const w = get.get('similarity_window') as { value: number } | undefined;
   if (k && w) {
     if (k.value !== s.k || w.value !== s.window) {
-      throw new InputError(msg('essays.settingsDiffer', { k: s.k, window: s.window, dbK: k.value, dbWindow: w.value }), [], msg('essays.fix.settingsDiffer'));
+      throw new InputError(msg('essays.settingsDiffer', { k: s.k, window: s.window, dbK: k.value, dbWindow: w.value }), [], msg('essays.fix.settingsDiffer', { dbK: k.value, dbWindow: w.value }));
     }
     return;
   }

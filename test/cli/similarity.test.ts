@@ -194,6 +194,23 @@ describe('essays compared with every stored essay and reference', () => {
     expect(scan.stderr).toMatch(/give the original Word \(\.docx\) file/);
   });
 
+  it('an essay recorded without its file has nothing to compare; a policy with another k is refused, naming both', async () => {
+    const r = await cli(['record-essay', ids.T2, '--kind', 'reflection', '--title', '字数而已', '--submitted-on', '2025-12-05', '--chars', '3200']);
+    expect(r.code, r.stderr).toBe(0);
+    const none = await cli(['similar', r.stdout.trim()]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/was recorded without its file .* there is no text to compare/);
+    expect((await cli(['similar', '99999'])).code).toBe(2);
+    const other = policyWith((j) => {
+      j.essays.similarity.k = 8;
+    });
+    write('f.txt', fresh(3100).join(''));
+    const refused = await cadreIn({ cwd: dir, operator: 'tester', now: '2026-11-25T10:00:00', policy: other })(['record-essay', ids.T2, '--kind', 'reflection', '--title', 'k8', '--submitted-on', '2025-12-06', '--file', 'f.txt']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/k=8, window=12, but this database holds fingerprints made with k=6, window=12/);
+    expect(refused.stderr).toMatch(/set k and window of essays\.similarity back to 6 and 12/);
+  });
+
   it('import-essays holds a copied essay as pending, listing it in its summary', async () => {
     fs.copyFileSync(path.join(dir, 'a.txt'), path.join(dir, 'copy.txt'));
     write('copies.csv', `工号,类型,题目,提交日期,文件\nT3,心得体会,抄来的心得,2026-01-20,copy.txt\n`);
