@@ -453,18 +453,6 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
     commonMarks.fill(1, lastCommon >= 0 && i - lastCommon <= s.window ? lastCommon : i, i + s.k);
     lastCommon = i;
   }
-  // A common phrase reaches up to a window beyond its first and last fingerprints: the marks grow
-  // by as much on each side, within the sentence.
-  if (lastCommon >= 0) {
-    const starts = sentenceStarts(essay);
-    const grown = commonMarks.slice();
-    for (let i = 0; i < n; i++) {
-      if (!commonMarks[i]) continue;
-      if (i === 0 || !commonMarks[i - 1]) for (let j = i - 1, d = 1; j >= 0 && d < s.window && !starts[j + 1]; j--, d++) grown[j] = 1;
-      if (i === n - 1 || !commonMarks[i + 1]) for (let j = i + 1, d = 1; j < n && d < s.window && !starts[j]; j++, d++) grown[j] = 1;
-    }
-    commonMarks.set(grown);
-  }
   // Seeds of the alignment are shorter than the k-grams of the index, so that a copy with a
   // character edited every few survives; a seed inside 套话 is no seed.
   const seed = seedLength(s);

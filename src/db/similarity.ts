@@ -7,8 +7,9 @@
  * is read to find the candidates. Only the candidates sharing most
  * fingerprints (the policy's `candidates`) have their texts read and aligned.
  * An essay is compared with the essays submitted on or before its own day;
- * storing an essay also re-checks the stored essays dated after it that share
- * its fingerprints, so the order essays are entered in changes nothing.
+ * storing an essay also re-checks the stored essays dated after it among
+ * those sharing most of its fingerprints, so the order essays are entered in
+ * changes nothing.
  *
  * Every function here runs inside the caller's write transaction (or reads).
  */
@@ -210,15 +211,24 @@ export function compareStoredEssay(db: DB, essayId: number, s: SimilaritySetting
       l.push(h);
     }
   }
-  const metas = sharedWith.size
-    ? (db
-        .prepare('SELECT e.id, e.cadre_id, e.submitted_on, t.body IS NOT NULL AS kept FROM essays e JOIN essay_texts t ON t.essay_id = e.id WHERE e.id IN (SELECT value FROM json_each(?))')
-        .all(JSON.stringify([...sharedWith.keys()])) as EssayMeta[])
-    : [];
-  const earlier = metas.filter((m) => m.submitted_on <= own.submitted_on);
-  const later = metas.filter((m) => m.submitted_on > own.submitted_on && m.kept).map((m) => m.id);
-  earlier.sort((a, b) => sharedWith.get(b.id)!.length - sharedWith.get(a.id)!.length || a.id - b.id);
-  const chosen = earlier.slice(0, s.candidates);
+  // The essays sharing most fingerprints first, read in slices until enough earlier-dated ones
+  // are found: a topic's essays can share a fingerprint or two with thousands of others.
+  const ranked = [...sharedWith.keys()].sort((a, b) => sharedWith.get(b)!.length - sharedWith.get(a)!.length || a - b);
+  const meta = db.prepare('SELECT e.id, e.cadre_id, e.submitted_on, t.body IS NOT NULL AS kept FROM essays e JOIN essay_texts t ON t.essay_id = e.id WHERE e.id IN (SELECT value FROM json_each(?))');
+  const chosen: EssayMeta[] = [];
+  const later: number[] = [];
+  const SLICE = 4 * s.candidates;
+  for (let at = 0; at < ranked.length && (chosen.length < s.candidates || at < 2 * s.candidates); at += SLICE) {
+    const slice = ranked.slice(at, at + SLICE);
+    const byId = new Map((meta.all(JSON.stringify(slice)) as EssayMeta[]).map((m) => [m.id, m]));
+    for (const id of slice) {
+      const m = byId.get(id);
+      if (!m) continue;
+      if (m.submitted_on <= own.submitted_on) {
+        if (chosen.length < s.candidates) chosen.push(m);
+      } else if (m.kept) later.push(m.id);
+    }
+  }
   const refs = [...refShared.keys()].sort((a, b) => refShared.get(b)!.length - refShared.get(a)!.length || a - b).slice(0, s.candidates);
   const texts = new Map<string, Keyed>();
   const bodyOf = db.prepare('SELECT body FROM essay_texts WHERE essay_id = ?').pluck();
