@@ -140,6 +140,7 @@ export const COMMANDS: CommandDef[] = [
     options: [
       { flags: '--approve', description: 'cli.opt.approve', conflicts: ['reject'] },
       { flags: '--reject', description: 'cli.opt.reject' },
+      { flags: '--reason <text>', description: 'essays.opt.reviewReason' },
     ],
     example: 'cadre review-essay 12 --approve',
     load: () => import('../commands/review-essay.js'),
@@ -166,6 +167,30 @@ export const COMMANDS: CommandDef[] = [
     ],
     example: 'cadre essays --status pending --out 待审核.xlsx',
     load: () => import('../commands/essays.js'),
+  },
+  {
+    name: 'reference',
+    description: 'essays.cmd.reference',
+    args: [
+      { name: 'action', spec: '<action>', description: 'essays.arg.action' },
+      { name: 'file', spec: '[file]', description: 'essays.arg.referenceFile' },
+    ],
+    options: [{ flags: '--title <title>', description: 'essays.opt.referenceTitle' }, format()],
+    example: 'cadre reference add 二十大报告.docx --title "党的二十大报告"',
+    load: () => import('../commands/reference.js'),
+  },
+  {
+    name: 'similar',
+    description: 'essays.cmd.similar',
+    args: [{ name: 'essayId', spec: '[essay_id]', description: 'essays.arg.similarEssay' }],
+    options: [
+      { flags: '--year <yyyy>', description: 'essays.opt.similarYear', year: true },
+      { flags: '--department <name>', description: 'essays.opt.department' },
+      { flags: '--over <percent>', description: 'essays.opt.over' },
+      format(),
+    ],
+    example: 'cadre similar --year 2025 --over 20',
+    load: () => import('../commands/similar.js'),
   },
   {
     name: 'require',

@@ -14,6 +14,9 @@ import { readText } from '../import/cells.js';
 import { countEssayFile } from '../import/kinds/essays.js';
 import { RowEnv } from '../import/row-context.js';
 import { rankText } from '../report/audit-view.js';
+import { indexAndCheck } from '../db/similarity.js';
+import { localTimestamp } from '../local-time.js';
+import { reportCheck, similarityArgs } from './shared/similarity-view.js';
 
 export interface RecordEssayOptions {
   learnerId: string;
@@ -40,8 +43,9 @@ export async function run(opts: RecordEssayOptions, ctx: Context): Promise<numbe
 
   let chars: number;
   let fileSha256: string | null = null;
+  let text: string | null = null;
   if (opts.file !== undefined) {
-    ({ chars, sha256: fileSha256 } = await countEssayFile(opts.file));
+    ({ chars, sha256: fileSha256, text } = await countEssayFile(opts.file));
     ctx.err.write(t('essay.counted', { file: opts.file, chars }) + '\n');
   } else {
     const given = readChars(opts.chars!);
@@ -70,11 +74,22 @@ export async function run(opts: RecordEssayOptions, ctx: Context): Promise<numbe
   const result = writeTransaction(
     db,
     ctx,
-    (r) => ({ command: 'record-essay', args: { learnerId: cadre.learnerId, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, file: opts.file ?? null }, inputSha256: fileSha256, counts: { new: r.existed ? 0 : 1 }, learnerIds: [cadre.learnerId] }),
-    () => insertEssay(db, input, ctx.operator, null),
+    (r) => ({
+      command: 'record-essay',
+      args: { learnerId: cadre.learnerId, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, file: opts.file ?? null, ...similarityArgs(r.check) },
+      inputSha256: fileSha256,
+      counts: { new: r.existed ? 0 : 1 },
+      learnerIds: [cadre.learnerId],
+    }),
+    () => {
+      const r = insertEssay(db, input, ctx.operator, null);
+      const check = !r.existed && text !== null && fileSha256 !== null ? indexAndCheck(db, r.id, text, fileSha256, policy.similarity, localTimestamp(ctx.now())) : null;
+      return { ...r, check };
+    },
   );
   if (result.existed) ctx.warn(t('essay.already', { id: result.id }));
-  else ctx.err.write(t('essay.recorded', { id: result.id, kind: t(`essay.${opts.kind}`), name: cadre.name, chars, status: t(`essayStatus.${opts.status}`) }) + '\n');
+  else ctx.err.write(t('essay.recorded', { id: result.id, kind: t(`essay.${opts.kind}`), name: cadre.name, chars, status: t(`essayStatus.${result.check?.held && opts.status === 'approved' ? 'pending' : opts.status}`) }) + '\n');
+  if (result.check) reportCheck(ctx, result.id, result.check);
   ctx.out.write(`${result.id}\n`);
   return 0;
 }

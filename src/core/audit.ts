@@ -29,6 +29,8 @@ export interface EssayFact {
   date: IsoDate;
   chars: number;
   status: 'approved' | 'pending' | 'rejected';
+  /** Held for review by the similarity check (copied, or repeated from the cadre's earlier essays), no verdict yet. */
+  held?: 'copied' | 'self';
   source?: Source;
 }
 export interface TrainingFact { topic: string; date: IsoDate; source?: Source }
@@ -81,7 +83,7 @@ export interface Requirement {
   exemptReason?: string;
 }
 
-export type Counted<T> = T & { counts: boolean; year: number; why?: 'repeat' | 'too_short' | 'not_approved' | 'over_cap' };
+export type Counted<T> = T & { counts: boolean; year: number; why?: 'repeat' | 'too_short' | 'not_approved' | 'held_similarity' | 'over_cap' };
 
 export interface CadreAudit {
   term: Term;
@@ -239,7 +241,7 @@ export function auditTerm(
     const rule = e.kind === 'reflection' ? rp.reflection : rp.report;
     let why: Counted<EssayFact>['why'];
     if (e.chars < rule.minChars) why = 'too_short';
-    else if (e.status !== 'approved') why = 'not_approved';
+    else if (e.status !== 'approved') why = e.held ? 'held_similarity' : 'not_approved';
     if (!why && e.kind === 'reflection') {
       const n = reflectionsByYear.get(year) ?? 0;
       reflectionsByYear.set(year, n + 1);

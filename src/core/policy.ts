@@ -4,6 +4,7 @@
  * school's file) and converts it; the engine takes the result as an argument.
  */
 import { decimalToUnits } from './decimal.js';
+import type { SimilaritySettings } from './similarity.js';
 
 export type Rank = 'division' | 'section';
 export const RANKS: readonly Rank[] = ['division', 'section'];
@@ -42,6 +43,8 @@ export interface Policy {
   refusedRankWords: Set<string>;
   /** The office's name as printed on the title row of its workbooks (policy `office`; optional, see DEFAULT_OFFICE). */
   office: { zh: string; en: string };
+  /** How essays are compared with every stored essay and the registered references (src/core/similarity.ts). */
+  similarity: SimilaritySettings;
 }
 
 /** The office's name when the policy names none. */
@@ -139,6 +142,52 @@ function rankPolicy(v: Json, path: string): RankPolicy {
   };
 }
 
+function flag(o: Record<string, Json>, key: string, path: string): boolean {
+  const v = field(o, key, path);
+  if (typeof v !== 'boolean') throw new PolicyError(`${path}.${key}`, 'must be true or false');
+  return v;
+}
+
+/**
+ * The similarity settings as shipped in data/policy.json: a policy file
+ * written before essays were compared (another school's) has no `essays`
+ * section and takes these.
+ */
+export const DEFAULT_SIMILARITY_JSON = { k: 6, window: 12, common_percent: 1, common_min_essays: 10, min_passage: 8, max_gap: 12, candidates: 20, keep_text: true, hold_copied_percent: '30', hold_self_percent: '30' } as const;
+
+/** `essays.similarity`, or the defaults when the policy has no such section. */
+function essaySimilarity(root: Record<string, Json>): SimilaritySettings {
+  if (!Object.prototype.hasOwnProperty.call(root, 'essays')) return similarityPolicy({ ...DEFAULT_SIMILARITY_JSON }, 'policy.essays.similarity');
+  const essays = obj(root.essays, 'policy.essays');
+  if (!Object.prototype.hasOwnProperty.call(essays, 'similarity')) return similarityPolicy({ ...DEFAULT_SIMILARITY_JSON }, 'policy.essays.similarity');
+  return similarityPolicy(essays.similarity, 'policy.essays.similarity');
+}
+
+function similarityPolicy(v: Json, path: string): SimilaritySettings {
+  const o = obj(v, path);
+  const percent = (key: string): number => {
+    const permille = decimal(o, key, path, 10, 'tenths of a percent');
+    if (permille > 1000) throw new PolicyError(`${path}.${key}`, 'must be a percent from 0 to 100');
+    return permille;
+  };
+  const s: SimilaritySettings = {
+    k: count(o, 'k', path, 2),
+    window: count(o, 'window', path, 1),
+    commonPercent: count(o, 'common_percent', path, 0),
+    commonMinEssays: count(o, 'common_min_essays', path, 1),
+    minPassage: count(o, 'min_passage', path, 1),
+    maxGap: count(o, 'max_gap', path, 0),
+    candidates: count(o, 'candidates', path, 1),
+    keepText: flag(o, 'keep_text', path),
+    holdOthersPermille: percent('hold_copied_percent'),
+    holdSelfPermille: percent('hold_self_percent'),
+  };
+  if (s.k > 32) throw new PolicyError(`${path}.k`, 'must be at most 32');
+  if (s.window > 100) throw new PolicyError(`${path}.window`, 'must be at most 100');
+  if (s.commonPercent > 100) throw new PolicyError(`${path}.common_percent`, 'must be a percent from 0 to 100');
+  return s;
+}
+
 function learnerIdPrefix(v: Json): string {
   if (typeof v !== 'string' || !/^[A-Z]{1,6}$/.test(v)) {
     throw new PolicyError('policy.learner_id_prefix', 'must be 1 to 6 upper-case letters');
@@ -192,6 +241,7 @@ export function parsePolicy(json: Json): Policy {
     rankWords,
     refusedRankWords: new Set(words(root, 'refused_rank_words', 'policy')),
     office: officeNames(root),
+    similarity: essaySimilarity(root),
   };
   return policy;
 }

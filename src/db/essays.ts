@@ -32,6 +32,20 @@ export function commitStagedEssays(db: DB, batchId: number | null, enteredBy: st
   ).run(batchId, enteredBy);
 }
 
+/**
+ * The essays a batch (null: a row entered by hand, the last one) wrote from the
+ * stage, with their lines, in the order of their dates.
+ */
+export function stagedEssayIds(db: DB, batchId: number | null): { id: number; line: number }[] {
+  return db
+    .prepare(
+      `SELECT e.id, s.line FROM temp.stage s JOIN essays e
+         ON e.cadre_id = s.cadre_id AND e.kind = s.kind AND e.title = s.title AND e.submitted_on = s.submitted_on
+       WHERE e.batch_id IS ? AND e.line = s.line ORDER BY e.submitted_on, s.line`,
+    )
+    .all(batchId) as { id: number; line: number }[];
+}
+
 /** An essay with the learner ID of its cadre, for review; undefined when there is none with that id. */
 export function essayForReview(db: DB, id: number): { id: number; status: EssayStatus; title: string; learner_id: string } | undefined {
   return db.prepare('SELECT e.id, e.status, e.title, c.learner_id FROM essays e JOIN cadres c ON c.id = e.cadre_id WHERE e.id = ?').get(id) as

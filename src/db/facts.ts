@@ -48,9 +48,16 @@ export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSou
   for (const r of training.iterate(cutoff, ...params) as Iterable<[number, string, string, number, number | null, number | null, string]>) {
     get(r[0]).training.push({ topic: r[1], date: r[2], ...(sources ? { source: sources('training', r[3], r[4], r[5], r[6]) } : {}) });
   }
-  const essays = db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status, batch_id, line, entered_by FROM essays WHERE submitted_on <= ? ${only}`).raw();
-  for (const r of essays.iterate(cutoff, ...params) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected', number | null, number | null, string]>) {
-    get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6], ...(sources ? { source: sources('essays', r[1], r[7], r[8], r[9]) } : {}) });
+  // held: the essay is held for similarity and no reviewer's verdict has overridden it.
+  const essays = db
+    .prepare(
+      `SELECT cadre_id, id, kind, title, submitted_on, chars, status, batch_id, line, entered_by,
+              (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
+       FROM essays WHERE submitted_on <= ? ${only}`,
+    )
+    .raw();
+  for (const r of essays.iterate(cutoff, ...params) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected', number | null, number | null, string, 'copied' | 'self' | null]>) {
+    get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6], ...(r[10] ? { held: r[10] } : {}), ...(sources ? { source: sources('essays', r[1], r[7], r[8], r[9]) } : {}) });
   }
   const exams = db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths, id, batch_id, line, entered_by FROM exams WHERE taken_on <= ? ${only}`).raw();
   for (const r of exams.iterate(cutoff, ...params) as Iterable<[number, string, string, number, number, number | null, number | null, string]>) {
@@ -81,7 +88,7 @@ const SEP = '\x1f';
 /** The few facts of each windowed cadre besides its hours, as SQLite's rows. */
 export interface OtherRows {
   training: [number, string, string][];
-  essays: [number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected'][];
+  essays: [number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected', 'copied' | 'self' | null][];
   exams: [number, string, string, number][];
   exemptions: [number, RequirementId, number | null, string][];
 }
@@ -129,7 +136,14 @@ export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoD
       const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
       sink.others({
         training: db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw().all(cutoff) as OtherRows['training'],
-        essays: db.prepare(`SELECT cadre_id, id, kind, title, submitted_on, chars, status FROM essays WHERE submitted_on <= ? ${only}`).raw().all(cutoff) as OtherRows['essays'],
+        essays: db
+          .prepare(
+            `SELECT cadre_id, id, kind, title, submitted_on, chars, status,
+                    (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
+             FROM essays WHERE submitted_on <= ? ${only}`,
+          )
+          .raw()
+          .all(cutoff) as OtherRows['essays'],
         exams: db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw().all(cutoff) as OtherRows['exams'],
         exemptions: db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw().all() as OtherRows['exemptions'],
       });
@@ -178,7 +192,7 @@ export class WindowFacts {
       return f;
     };
     for (const r of others.training) get(r[0]).training.push({ topic: r[1], date: r[2] });
-    for (const r of others.essays) get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6] });
+    for (const r of others.essays) get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6], ...(r[7] ? { held: r[7] } : {}) });
     for (const r of others.exams) get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3] });
     for (const r of others.exemptions) get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
   }

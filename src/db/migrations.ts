@@ -315,6 +315,67 @@ CREATE TABLE settings (
 ) WITHOUT ROWID, STRICT;
 `,
   },
+  {
+    version: 8,
+    name: 'essay texts, fingerprints, reference texts and similarity reports',
+    // essay_texts: the text an essay was compared as (brotli, NULL when the policy keeps fingerprints
+    // only), the SHA-256 of its file and its distinct fingerprint hashes (int32, little-endian), by which
+    // its rows of essay_prints are removed without scanning the index. essay_prints: every stored
+    // essay's fingerprints by hash (no foreign key: deleting an essay would scan the index), so a new
+    // essay finds the essays sharing its fingerprints without reading any text. reference_texts and
+    // reference_prints: the same for the documents the office registers as quoted by everyone
+    // (excluded from the copied share). essay_similarity: each essay's latest comparison (字数; 字数
+    // copied from other cadres, repeated from the same cadre, quoted from references; per-mille; the
+    // sources, JSON); held: why the essay was held for review when it was recorded ('copied' from
+    // others, or 'self': repeated from the same cadre's earlier essays, at or over the policy's
+    // threshold), and the reviewer's reason, name and time when a verdict overrode the hold. The
+    // k-gram length and window of the stored fingerprints are in counters.
+    sql: `
+CREATE TABLE essay_texts (
+  essay_id   INTEGER PRIMARY KEY REFERENCES essays(id),
+  sha256     TEXT NOT NULL,
+  body       BLOB,
+  hashes     BLOB NOT NULL,
+  stored_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE essay_prints (
+  hash      INTEGER NOT NULL,
+  essay_id  INTEGER NOT NULL,
+  PRIMARY KEY (hash, essay_id)
+) WITHOUT ROWID, STRICT;
+CREATE TABLE reference_texts (
+  id         INTEGER PRIMARY KEY,
+  title      TEXT NOT NULL,
+  file_name  TEXT NOT NULL,
+  sha256     TEXT NOT NULL UNIQUE,
+  chars      INTEGER NOT NULL CHECK (chars >= 0),
+  body       BLOB NOT NULL,
+  hashes     BLOB NOT NULL,
+  added_at   TEXT NOT NULL,
+  added_by   TEXT NOT NULL
+) STRICT;
+CREATE TABLE reference_prints (
+  hash          INTEGER NOT NULL,
+  reference_id  INTEGER NOT NULL REFERENCES reference_texts(id),
+  PRIMARY KEY (hash, reference_id)
+) WITHOUT ROWID, STRICT;
+CREATE TABLE essay_similarity (
+  essay_id         INTEGER PRIMARY KEY REFERENCES essays(id),
+  checked_at       TEXT NOT NULL,
+  zi               INTEGER NOT NULL CHECK (zi >= 0),
+  others_zi        INTEGER NOT NULL CHECK (others_zi >= 0),
+  self_zi          INTEGER NOT NULL CHECK (self_zi >= 0),
+  quoted_zi        INTEGER NOT NULL CHECK (quoted_zi >= 0),
+  others_permille  INTEGER NOT NULL CHECK (others_permille BETWEEN 0 AND 1000),
+  self_permille    INTEGER NOT NULL CHECK (self_permille BETWEEN 0 AND 1000),
+  sources          TEXT NOT NULL,
+  held             TEXT CHECK (held IN ('copied', 'self')),
+  override_reason  TEXT,
+  overridden_by    TEXT,
+  overridden_at    TEXT
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -21,6 +21,7 @@
  * stay in the catalogue.
  */
 import type { DB } from './open.js';
+import { dropEssayText } from './similarity.js';
 
 export const RECORD_TABLES = ['hours', 'training', 'essays', 'exams'] as const;
 export type RecordTable = (typeof RECORD_TABLES)[number];
@@ -63,6 +64,7 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
         dropVoucher.run(table, r.id, v.batch_id);
         counts.kept++;
       } else {
+        if (table === 'essays') dropEssayText(db, r.id);
         remove.run(r.id);
         dropAllVouchers.run(table, r.id);
         if (table === 'hours') db.prepare('DELETE FROM voucher_hours WHERE record_id = ?').run(r.id);

@@ -1,6 +1,8 @@
 /**
- * The text of an essay file, as Word or WPS would show it, for counting 字数:
- * .txt (any encoding scanFile accepts), .md (markup removed) and .docx.
+ * The text of an essay file, as Word or WPS would show it, for counting 字数
+ * and comparing: .txt (any encoding scanFile accepts), .md (markup removed),
+ * .docx and .pdf with a text layer (a scanned PDF, pages of images, is
+ * refused: its text cannot be counted or compared).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,8 +10,9 @@ import mammoth from 'mammoth';
 import { InputError, msg } from '../errors.js';
 import { checkReadableFile, decodeBytes, fileError, isZip } from './encoding.js';
 import { checkArchive } from './zip-guard.js';
+import { countZi } from '../core/wordcount.js';
 
-export const ESSAY_EXTENSIONS = ['.txt', '.md', '.docx'] as const;
+export const ESSAY_EXTENSIONS = ['.txt', '.md', '.docx', '.pdf'] as const;
 /** Larger than any essay; refusing bigger files keeps a wrong path from filling memory. */
 const MAX_ESSAY_BYTES = 64 << 20;
 /**
@@ -36,6 +39,7 @@ export async function readEssayText(file: string): Promise<string> {
   }
   let text: string;
   if (ext === '.docx') text = await docxText(file, buf);
+  else if (ext === '.pdf') text = await pdfText(file, buf);
   else {
     text = decodeBytes(buf, file);
     if (ext === '.md') text = stripMarkdown(text);
@@ -61,6 +65,45 @@ async function docxText(file: string, buf: Buffer): Promise<string> {
     const detail = e instanceof Error ? e.message : String(e);
     throw new InputError(msg('io.essay.docxUnreadable', { file, detail }), [], msg('io.essay.fix.notDocx'));
   }
+}
+
+/** A page giving fewer 字 than this, on average, is an image of text (a scan). */
+const SCANNED_ZI_PER_PAGE = 20;
+
+async function pdfText(file: string, buf: Buffer): Promise<string> {
+  if (buf.subarray(0, 1024).indexOf('%PDF-') < 0) throw new InputError(msg('essays.pdf.notPdf', { file }), [], msg('essays.pdf.fix.unreadable'));
+  let pages: string[];
+  try {
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(buf), isEvalSupported: false, useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
+    pages = [];
+    try {
+      for (let i = 1; i <= doc.numPages; i++) {
+        const page = await doc.getPage(i);
+        const content = await page.getTextContent();
+        let text = '';
+        for (const item of content.items) {
+          if (!('str' in item)) continue;
+          text += item.str;
+          if (item.hasEOL) text += '\n';
+        }
+        pages.push(text);
+        page.cleanup();
+        if (pages.reduce((n, p) => n + p.length, 0) > MAX_ESSAY_CHARS) break;
+      }
+    } finally {
+      await doc.destroy();
+    }
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    const key = /password/i.test(detail) ? 'essays.pdf.encrypted' : 'essays.pdf.unreadable';
+    throw new InputError(msg(key, { file, detail }), [], msg('essays.pdf.fix.unreadable'));
+  }
+  const text = pages.join('\n');
+  if (countZi(text) < SCANNED_ZI_PER_PAGE * Math.max(1, pages.length)) {
+    throw new InputError(msg('essays.pdf.scanned', { file, pages: pages.length }), [], msg('essays.pdf.fix.scanned'));
+  }
+  return text;
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;

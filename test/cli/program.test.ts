@@ -85,10 +85,17 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['start'], {}],
   [['start', '--since', '2025-09-01'], { since: '2025-09-01' }],
   [['start', '--clear'], { clear: true }],
+  // reference, similar
+  [['reference', 'add', '报告.docx', '--title', '报告'], { action: 'add', file: '报告.docx', title: '报告' }],
+  [['reference', 'list', '--format', 'csv'], { action: 'list', file: undefined, format: 'csv' }],
+  [['similar', '12'], { essayId: '12' }],
+  [['similar', '12', '--format', 'json'], { essayId: '12', format: 'json' }],
+  [['similar', '--year', '2025', '--department', '财务处', '--over', '20'], { essayId: undefined, year: '2025', department: '财务处', over: '20' }],
   // review-essay
   [['review-essay', '12', '--approve'], { id: '12', approve: true }],
   [['review-essay', '12', '--reject'], { id: '12', reject: true }],
   [['review-essay', '12'], { id: '12' }],
+  [['review-essay', '12', '--approve', '--reason', '引文已核对'], { id: '12', approve: true, reason: '引文已核对' }],
   // require: codes and a mandatory year
   [['require', '--year', '2025', 'C1'], { codes: ['C1'], year: '2025' }],
   [['require', '--year', '2025', '--rank', 'division', 'C1', 'C2', '--hours', '2', '--title', '党史'], { codes: ['C1', 'C2'], year: '2025', rank: 'division', hours: '2', title: '党史' }],

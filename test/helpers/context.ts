@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Context, Prompter } from '../../src/shell/context.js';
+import type { Policy } from '../../src/core/policy.js';
 import { localIsoDate } from '../../src/local-time.js';
 import { loadPolicy } from '../../src/shell/process-context.js';
 import { openDatabase, type DB } from '../../src/db/open.js';
@@ -27,6 +28,8 @@ export interface TestContextOptions {
   operator?: string;
   /** The width stdout says it has (a terminal's columns); unset, the table is laid out for 80. */
   columns?: number;
+  /** Another policy than data/policy.json. */
+  policy?: Policy;
 }
 
 export function testContext(opts: TestContextOptions): TestContext {
@@ -60,7 +63,7 @@ export function testContext(opts: TestContextOptions): TestContext {
     password: async (o) => ask(o.message),
     confirm: async (o) => ask(o.message) === 'yes',
   };
-  const policy = loadPolicy(path.join(repoRoot, 'data', 'policy.json'));
+  const policy = opts.policy ?? loadPolicy(path.join(repoRoot, 'data', 'policy.json'));
   return {
     stdout,
     stderr,

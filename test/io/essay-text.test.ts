@@ -61,8 +61,8 @@ describe('readEssayText', () => {
   });
 
   it.each([
-    ['essay.doc', /\.doc is not supported; accepted: \.txt, \.md, \.docx/],
-    ['essay.pdf', /\.pdf is not supported/],
+    ['essay.doc', /\.doc is not supported; accepted: \.txt, \.md, \.docx, \.pdf/],
+    ['essay.pdf', /essay\.pdf is not a valid PDF file/],
     ['essay', /extension - is not supported/],
   ])('refuses %s, naming the accepted extensions', async (name, text) => {
     expect((await inputError(readEssayText(write(name, 'x')))).text).toMatch(text);

@@ -14,6 +14,7 @@ import { roster } from './roster.js';
 import { terminal } from './terminal.js';
 import { demo } from './demo.js';
 import { close } from './close.js';
+import { essays } from './essays.js';
 import { fit } from './fit.js';
 import { forgive } from './forgive.js';
 import { inputs } from './inputs.js';
@@ -27,4 +28,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, forgive, inputs, listings, options, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, essays, fit, forgive, inputs, listings, options, sheets, zh];

@@ -58,7 +58,7 @@ export const io: Section = {
     'io.xlsx.fix.unreadable': '请在 Excel/WPS 中打开并重新保存该工作簿，或另存为 CSV UTF-8 格式后再导入',
     // essays
     'io.essay.extension': '无法读取 {file}：不支持扩展名 {ext}，只接受 {accepted}',
-    'io.essay.fix.extension': '请把文章另存为 .docx、.txt 或 .md 文件；也可以用 --chars 直接给出字数',
+    'io.essay.fix.extension': '请把文章另存为 .docx、.txt、.md 或带文字层的 .pdf 文件；也可以用 --chars 直接给出字数',
     'io.essay.tooLarge': '{file} 有 {mb} MB，不像是一篇文章',
     'io.essay.fix.tooLarge': '请确认文件路径是否正确',
     'io.essay.notDocx': '{file} 不是有效的 Word（.docx）文件',
@@ -153,7 +153,7 @@ export const io: Section = {
     'io.xlsx.fix.unreadable': 'open the workbook in Excel/WPS and save it again, or save it as CSV UTF-8 and import that',
     // essays
     'io.essay.extension': 'cannot read {file}: extension {ext} is not supported; accepted: {accepted}',
-    'io.essay.fix.extension': 'save the essay as .docx, .txt or .md, or give the count with --chars',
+    'io.essay.fix.extension': 'save the essay as .docx, .txt, .md or a .pdf with text, or give the count with --chars',
     'io.essay.tooLarge': '{file} is {mb} MB, too large to be an essay',
     'io.essay.fix.tooLarge': 'check that the path names the essay',
     'io.essay.notDocx': '{file} is not a valid Word (.docx) file',

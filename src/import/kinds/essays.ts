@@ -10,8 +10,11 @@ import path from 'node:path';
 import type { Context } from '../../shell/context.js';
 import { minCharsFor, readChars, type EssayKind, type EssayStatus } from '../../core/essays.js';
 import { readOptionValue } from '../../core/option-values.js';
+import { normaliseEssayText } from '../../core/similarity.js';
 import { countZi } from '../../core/wordcount.js';
-import { commitStagedEssays } from '../../db/essays.js';
+import { commitStagedEssays, stagedEssayIds } from '../../db/essays.js';
+import { indexAndCheck, type EssayCheck } from '../../db/similarity.js';
+import { localTimestamp } from '../../local-time.js';
 import { CadreError, msg } from '../../errors.js';
 import { rankText } from '../../report/audit-view.js';
 import { readText } from '../cells.js';
@@ -22,16 +25,29 @@ import { countNewExact, recordVouchers } from '../stage-sql.js';
 export const ESSAYS_SPEC = ESSAYS_COLUMNS;
 
 
-/** An essay's file: its 字数 as counted, and the SHA-256 of its bytes. Throws the reader's CadreError for a file it cannot read. */
-export async function countEssayFile(file: string): Promise<{ chars: number; sha256: string }> {
+/**
+ * An essay's file: its 字数 as counted, the SHA-256 of its bytes and its text
+ * as stored and compared (normalised). Throws the reader's CadreError for a
+ * file it cannot read.
+ */
+export async function countEssayFile(file: string): Promise<{ chars: number; sha256: string; text: string }> {
   const { readEssayText } = await import('../../io/essay-text.js');
-  const chars = countZi(await readEssayText(file));
-  return { chars, sha256: crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') };
+  const raw = await readEssayText(file);
+  return { chars: countZi(raw), sha256: crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'), text: normaliseEssayText(raw) };
 }
 
-export function essaysImport(ctx: Context, csvFile: string): ImportKind {
+/** The comparisons an import made, for its summary. */
+export interface ImportedCheck {
+  id: number;
+  line: number;
+  check: EssayCheck;
+}
+
+export function essaysImport(ctx: Context, csvFile: string, checks: ImportedCheck[] = []): ImportKind {
   const touched = new Set<string>();
   const policy = ctx.policy();
+  /** The text of each row read from a file, by line: stored and compared when the row is written. */
+  const texts = new Map<number, { text: string; sha256: string }>();
   return {
     kind: 'essays',
     command: 'import-essays',
@@ -50,10 +66,11 @@ export function essaysImport(ctx: Context, csvFile: string): ImportKind {
       const dated = env.datedInTerm(rec, 'submitted_on', cadre, p);
       let chars: number | null = null;
       let sha: string | null = null;
+      let text: string | null = null;
       const fileCell = (rec.cells.file ?? '').trim();
       if (fileCell !== '') {
         try {
-          ({ chars, sha256: sha } = await countEssayFile(path.resolve(path.dirname(csvFile), fileCell)));
+          ({ chars, sha256: sha, text } = await countEssayFile(path.resolve(path.dirname(csvFile), fileCell)));
         } catch (e) {
           if (!(e instanceof CadreError)) throw e;
           p.add('file', msg('essay.fileProblem', { file: fileCell, reason: ctx.tr.m(e.msg) }));
@@ -70,12 +87,22 @@ export function essaysImport(ctx: Context, csvFile: string): ImportKind {
         return null;
       }
       if (touched.size <= 100) touched.add(cadre.learnerId);
+      if (text !== null && sha !== null) texts.set(rec.line, { text, sha256: sha });
       return [cadre.id, kind, title.value, dated.date, chars, status, sha, rec.line];
     },
     countNew: (db) => countNewExact(db, 'essays', ['cadre_id', 'kind', 'title', 'submitted_on']),
     commit(db, batchId) {
       commitStagedEssays(db, batchId, ctx.operator);
       recordVouchers(db, 'essays', 'essays', ['cadre_id', 'kind', 'title', 'submitted_on'], batchId);
+      // The new essays with a file: stored and compared in the order of their dates, each with
+      // every essay on file and the file's earlier ones.
+      const at = localTimestamp(ctx.now());
+      for (const e of stagedEssayIds(db, batchId)) {
+        const t = texts.get(e.line);
+        if (!t) continue;
+        const check = indexAndCheck(db, e.id, t.text, t.sha256, policy.similarity, at);
+        if (check) checks.push({ id: e.id, line: e.line, check });
+      }
     },
     touched: () => (touched.size <= 100 ? [...touched] : []),
   };

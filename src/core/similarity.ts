@@ -1,0 +1,543 @@
+/**
+ * How much of an essay is copied, and from where: pure.
+ *
+ * 1. Normalisation (`keyOf`): the essay's content characters, the only ones
+ *    compared: letters and digits of every script after NFKC (full-width
+ *    forms folded, Latin in lower case). Punctuation, spaces and symbols are
+ *    left out, so a copy with its commas changed or its lines re-broken is
+ *    still a copy. Each content character remembers where it stands in the
+ *    text, so passages are shown and counted (in 字数) from the text itself.
+ * 2. Fingerprints (`fingerprints`): every run of `k` content characters (a
+ *    k-gram) hashed (FNV-1a, 32 bits); in each window of `window` consecutive
+ *    k-grams the smallest hash is kept (winnowing, the rightmost on a tie).
+ *    Two texts sharing a run of at least window + k − 1 content characters
+ *    share a window of identical k-grams, hence its fingerprint: such a run is
+ *    always found. The stored fingerprints index every essay by hash.
+ * 3. 套话: a fingerprint held by more than a share of the stored essays
+ *    (`commonCutoff`) is a phrase every reflection uses; the characters under
+ *    it are never counted as copied.
+ * 4. Alignment (`compareEssay`): with each candidate source (an essay or a
+ *    registered reference sharing fingerprints), every shared k-gram is a
+ *    seed; seeds on one diagonal make exact shared runs; runs on nearly the
+ *    same diagonal with small gaps between them (an edited character, a
+ *    changed word) make one passage; each passage is then grown at both ends
+ *    as long as the texts beyond it still mostly agree (an X-drop extension:
+ *    edited, inserted or dropped characters allowed), so that a copied
+ *    sentence whose first or last characters were edited is counted whole.
+ *    The passages are then shown side by side with their differences found by
+ *    the diff library (src/commands/shared/similarity-view.ts). A passage shorter than `minPassage`
+ *    content characters is coincidence. A source known only by its
+ *    fingerprints (texts not kept) gives passages from the shared
+ *    fingerprints' positions alone.
+ * 5. Ratios: the characters of the essay inside passages, in 字数 (punctuation
+ *    inside a passage included), over the essay's 字数, as integer per-mille
+ *    rounded half up. What a reference covers is quoted (引用), excluded from
+ *    the copied share as quotations are; what another cadre's essays cover is
+ *    复制比; what the same cadre's earlier essays cover is 自我重复.
+ */
+import { countZi } from './wordcount.js';
+
+export interface SimilaritySettings {
+  /** Length of a k-gram, in content characters. */
+  k: number;
+  /** Winnowing window, in k-grams: any shared run of window + k − 1 content characters is found. */
+  window: number;
+  /** A fingerprint in more than this many percent of the stored essays is 套话 … */
+  commonPercent: number;
+  /** … and in more than this many essays in any case. */
+  commonMinEssays: number;
+  /** A passage counts when at least this many of its content characters are identical in the source. */
+  minPassage: number;
+  /** The widest gap (edited characters) inside one passage, on either side. */
+  maxGap: number;
+  /** At most this many sources are aligned with an essay (the ones sharing most fingerprints). */
+  candidates: number;
+  /** Keep each essay's text (compressed); false keeps its fingerprints only. */
+  keepText: boolean;
+  /** An essay this many per-mille copied from others is held for review. */
+  holdOthersPermille: number;
+  /** An essay this many per-mille repeated from the same cadre's earlier essays is held for review. */
+  holdSelfPermille: number;
+}
+
+/** The content characters of a text (`key`) and, for each, its index in `text`. */
+export interface Keyed {
+  text: string;
+  key: string;
+  pos: Int32Array;
+}
+
+const isHan = (c: number): boolean => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf);
+const CONTENT = /[\p{L}\p{N}]/u;
+
+/** The text's content characters with their positions (see the module comment, step 1). */
+export function keyOf(text: string): Keyed {
+  const out: string[] = [];
+  const pos = new Int32Array(text.length);
+  let n = 0;
+  const push = (s: string, at: number): void => {
+    out.push(s);
+    pos[n++] = at;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isHan(c)) {
+      push(text[i], i);
+      continue;
+    }
+    if (c < 0x80) {
+      if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) push(text[i], i);
+      else if (c >= 0x41 && c <= 0x5a) push(String.fromCharCode(c + 32), i);
+      continue;
+    }
+    let ch = text[i];
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      ch = text.slice(i, i + 2);
+    }
+    const folded = ch.normalize('NFKC').toLowerCase();
+    for (const f of folded) {
+      if (CONTENT.test(f)) for (let u = 0; u < f.length; u++) push(f[u], i);
+    }
+    if (ch.length === 2) i++;
+  }
+  return { text, key: out.join(''), pos: pos.slice(0, n) };
+}
+
+/** The hash of every k-gram of `key` (FNV-1a over UTF-16 code units, as a signed 32-bit integer). */
+export function kgramHashes(key: string, k: number): Int32Array {
+  const n = key.length - k + 1;
+  if (n <= 0) return new Int32Array(0);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let h = 0x811c9dc5;
+    for (let j = 0; j < k; j++) h = Math.imul(h ^ key.charCodeAt(i + j), 0x01000193);
+    out[i] = h | 0;
+  }
+  return out;
+}
+
+export interface Print {
+  hash: number;
+  /** Index of the k-gram's first content character. */
+  pos: number;
+}
+
+/** Winnowed fingerprints of the k-gram hashes (the smallest of each window, the rightmost on a tie). */
+export function winnow(hashes: Int32Array, window: number): Print[] {
+  const out: Print[] = [];
+  const n = hashes.length;
+  if (n === 0) return out;
+  const w = Math.min(window, n);
+  let last = -1;
+  for (let start = 0; start + w <= n; start++) {
+    let best = start;
+    for (let i = start + 1; i < start + w; i++) if (hashes[i] <= hashes[best]) best = i;
+    if (best !== last) {
+      out.push({ hash: hashes[best], pos: best });
+      last = best;
+    }
+  }
+  return out;
+}
+
+/** The winnowed fingerprints of a keyed text. */
+export function fingerprints(keyed: Keyed, s: Pick<SimilaritySettings, 'k' | 'window'>): Print[] {
+  return winnow(kgramHashes(keyed.key, s.k), s.window);
+}
+
+/** The distinct hashes of a list of fingerprints, in ascending order. */
+export function distinctHashes(prints: readonly Print[]): Int32Array {
+  return Int32Array.from(new Set(prints.map((p) => p.hash))).sort();
+}
+
+/** How many stored essays may share a fingerprint before it counts as 套话 (more than this is common). */
+export function commonCutoff(storedEssays: number, s: Pick<SimilaritySettings, 'commonPercent' | 'commonMinEssays'>): number {
+  return Math.max(s.commonMinEssays, Math.floor((storedEssays * s.commonPercent) / 100));
+}
+
+/** A stretch of content characters shared by the essay (a) and a source (b): [start, end) on each side. */
+export interface Passage {
+  a: [number, number];
+  b: [number, number] | null;
+}
+
+export type SourceKind = 'other' | 'self' | 'reference';
+
+export interface Source {
+  kind: SourceKind;
+  id: number;
+  /** The source's text, when kept; null: known by its fingerprints only. */
+  keyed: Keyed | null;
+  /** The hashes it shares with the essay (for a source without text). */
+  shared: ReadonlySet<number>;
+}
+
+export interface SourceResult {
+  kind: SourceKind;
+  id: number;
+  /** 字数 of the essay covered by this source (after quotations and 套话 are taken out, for essays). */
+  zi: number;
+  permille: number;
+  passages: Passage[];
+}
+
+export interface SimilarityReport {
+  /** The essay's 字数. */
+  zi: number;
+  /** 字数 copied from other cadres' essays; 字数 repeated from the same cadre's; 字数 quoted from references; 字数 of 套话 passed over. */
+  othersZi: number;
+  selfZi: number;
+  quotedZi: number;
+  commonZi: number;
+  othersPermille: number;
+  selfPermille: number;
+  quotedPermille: number;
+  /** Sources with anything counted, by 字数 covered (most first). */
+  sources: SourceResult[];
+}
+
+/** Why an essay is held for review (null: it is not): copied from others, or repeated from the same cadre's earlier essays, at or over the policy's threshold. */
+export function holdReason(r: Pick<SimilarityReport, 'othersPermille' | 'selfPermille'>, s: Pick<SimilaritySettings, 'holdOthersPermille' | 'holdSelfPermille'>): 'copied' | 'self' | null {
+  if (r.othersPermille >= s.holdOthersPermille) return 'copied';
+  if (r.selfPermille >= s.holdSelfPermille) return 'self';
+  return null;
+}
+
+/** x / d in per-mille, rounded half up, exactly (integers). */
+export function perMille(x: number, d: number): number {
+  if (d <= 0) return 0;
+  return Math.floor((2000 * x + d) / (2 * d));
+}
+
+/** Per-mille as a percent with one decimal: 305 → "30.5%". */
+export function percentText(permille: number): string {
+  return `${Math.floor(permille / 10)}.${permille % 10}%`;
+}
+
+/** The length of the alignment's seeds: two shorter than the k-grams (at least 3). */
+export const seedLength = (s: Pick<SimilaritySettings, 'k'>): number => Math.max(3, s.k - 2);
+
+interface Run {
+  a: number;
+  b: number;
+  len: number;
+}
+
+/** Exact shared runs (at least k long) of the essay's content characters and the source's. */
+function sharedRuns(aHashes: Int32Array, b: Keyed, k: number, skip: Uint8Array): Run[] {
+  const bHashes = kgramHashes(b.key, k);
+  const where = new Map<number, number[]>();
+  for (let j = 0; j < bHashes.length; j++) {
+    const h = bHashes[j];
+    let list = where.get(h);
+    if (!list) where.set(h, (list = []));
+    if (list.length < 16) list.push(j);
+  }
+  // Seeds by diagonal (b − a), then by position: consecutive seeds on a diagonal make one run.
+  const seeds: [number, number][] = [];
+  for (let i = 0; i < aHashes.length; i++) {
+    const h = aHashes[i];
+    if (skip[i] && skip[i + k - 1]) continue;
+    const list = where.get(h);
+    if (list) for (const j of list) seeds.push([i, j]);
+  }
+  seeds.sort((x, y) => x[1] - x[0] - (y[1] - y[0]) || x[0] - y[0]);
+  const runs: Run[] = [];
+  let cur: Run | null = null;
+  for (const [i, j] of seeds) {
+    if (cur && j - i === cur.b - cur.a && i <= cur.a + cur.len - k + 1) {
+      cur.len = i + k - cur.a;
+    } else {
+      if (cur) runs.push(cur);
+      cur = { a: i, b: j, len: k };
+    }
+  }
+  if (cur) runs.push(cur);
+  return runs;
+}
+
+/** A passage while it is made: `same`, how many of its characters are identical in the source. */
+interface Growing extends Passage {
+  same: number;
+}
+
+/** How far (in characters inserted or dropped) two runs' diagonals may differ for them to be one passage. */
+const MAX_SHIFT = 3;
+
+/** Runs joined into passages across small gaps (edits) on nearly the same diagonal. */
+function joinRuns(runs: Run[], maxGap: number): Growing[] {
+  runs.sort((x, y) => x.a - y.a || x.b - y.b);
+  const open: { a0: number; a1: number; b0: number; b1: number; same: number; d: number; score: number }[] = [];
+  const done: Growing[] = [];
+  const close = (p: (typeof open)[number]): number => done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
+  for (const r of runs) {
+    let joined = false;
+    for (let idx = open.length - 1; idx >= 0; idx--) {
+      const p = open[idx];
+      const ga = r.a - p.a1;
+      if (ga > maxGap) {
+        close(p);
+        open.splice(idx, 1);
+        continue;
+      }
+      const d = r.b - r.a;
+      // The gap between must look like edits: at most half as long as the run after it and as
+      // what the passage has gained so far (identical characters less twice the gaps).
+      const gap = Math.max(0, ga, r.b - p.b1);
+      if (Math.abs(d - p.d) <= MAX_SHIFT && r.a + r.len > p.a1 && r.b + r.len > p.b1 && 2 * gap <= Math.min(p.score, r.len)) {
+        p.score += r.len - 2 * gap;
+        p.same += r.a + r.len - Math.max(p.a1, r.a);
+        p.a1 = r.a + r.len;
+        p.b1 = Math.max(p.b1, r.b + r.len);
+        p.d = d;
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) open.push({ a0: r.a, a1: r.a + r.len, b0: r.b, b1: r.b + r.len, same: r.len, d: r.b - r.a, score: r.len });
+  }
+  for (const p of open) close(p);
+  return done.sort((x, y) => x.a[0] - y.a[0]);
+}
+
+/**
+ * How far the texts after a passage still agree (forward from a[ai], b[bi],
+ * step ±1): along the diagonal, a same character scoring 1 and another −2;
+ * one character inserted or left out (a step off the diagonal) costs 2.
+ * Stops once the score falls `drop` below its best, and returns the lengths
+ * (on each side) at the best.
+ */
+function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, reach: number, drop: number): { a: number; b: number; same: number } {
+  let score = 0;
+  let best = 0;
+  let bestA = 0;
+  let bestB = 0;
+  let same = 0;
+  let bestSame = 0;
+  let da = 0;
+  let db = 0;
+  const at = (t: string, i: number, d: number): string | undefined => (step === 1 ? t[i + d] : t[i - 1 - d]);
+  while (da < reach && db < reach) {
+    const x = at(a, ai, da);
+    const y = at(b, bi, db);
+    if (x === undefined || y === undefined) break;
+    if (x === y) {
+      score += 1;
+      same++;
+      da++;
+      db++;
+      if (score > best) {
+        best = score;
+        bestA = da;
+        bestB = db;
+        bestSame = same;
+      }
+      continue;
+    }
+    // A character inserted in a, or left out of it, when the next two agree that way.
+    if (at(a, ai, da + 1) === y && at(a, ai, da + 2) === at(b, bi, db + 1)) {
+      score -= 2;
+      da++;
+    } else if (at(b, bi, db + 1) === x && at(b, bi, db + 2) === at(a, ai, da + 1)) {
+      score -= 2;
+      db++;
+    } else {
+      score -= 2;
+      da++;
+      db++;
+    }
+    if (score < best - drop) break;
+  }
+  return { a: bestA, b: bestB, same: bestSame };
+}
+
+/**
+ * For each content character of a keyed text: 1 where a sentence starts there
+ * (after 。！？；… or a line break, or at the start).
+ */
+export function sentenceStarts(k: Keyed): Uint8Array {
+  const out = new Uint8Array(k.key.length + 1);
+  out[0] = 1;
+  out[k.key.length] = 1;
+  for (let i = 1; i < k.key.length; i++) if (/[。！？；!?;…\n]/.test(k.text.slice(k.pos[i - 1] + 1, k.pos[i]))) out[i] = 1;
+  return out;
+}
+
+/** Within this many content characters of a sentence's start or end, a passage is taken to it (copies go by sentence). */
+const SNAP = 3;
+
+/** Each passage grown at both ends through edited characters, as far as the texts still agree, and to the sentence's ends when they are near. */
+function extend(passages: Growing[], a: Keyed, b: Keyed, s: SimilaritySettings): Growing[] {
+  const reach = 2 * s.maxGap + s.k;
+  const starts = sentenceStarts(a);
+  const bStarts = sentenceStarts(b);
+  for (const p of passages) {
+    if (!p.b) continue;
+    const fwd = extension(a.key, p.a[1], b.key, p.b[1], 1, reach, s.k);
+    p.a[1] += fwd.a;
+    p.b[1] += fwd.b;
+    const back = extension(a.key, p.a[0], b.key, p.b[0], -1, reach, s.k);
+    p.a[0] -= back.a;
+    p.b[0] -= back.b;
+    p.same += fwd.same + back.same;
+    for (let d = 1; d <= SNAP && p.a[1] + d <= a.key.length && !starts[p.a[1]]; d++) {
+      if (starts[p.a[1] + d] && bStarts[Math.min(b.key.length, p.b[1] + d)]) {
+        p.a[1] += d;
+        p.b[1] = Math.min(b.key.length, p.b[1] + d);
+        break;
+      }
+    }
+    for (let d = 1; d <= SNAP && p.a[0] - d >= 0 && !starts[p.a[0]]; d++) {
+      if (starts[p.a[0] - d] && bStarts[Math.max(0, p.b[0] - d)]) {
+        p.a[0] -= d;
+        p.b[0] = Math.max(0, p.b[0] - d);
+        break;
+      }
+    }
+  }
+  return passages;
+}
+
+/** Passages from the essay's own fingerprints that a text-less source shares: near ones joined. */
+function printPassages(prints: readonly Print[], shared: ReadonlySet<number>, skip: ReadonlySet<number>, s: SimilaritySettings): Passage[] {
+  const out: Passage[] = [];
+  let cur: [number, number] | null = null;
+  for (const p of prints) {
+    if (!shared.has(p.hash) || skip.has(p.hash)) continue;
+    if (cur && p.pos <= cur[1] + s.window) cur[1] = Math.max(cur[1], p.pos + s.k);
+    else {
+      if (cur) out.push({ a: cur, b: null });
+      cur = [p.pos, p.pos + s.k];
+    }
+  }
+  if (cur) out.push({ a: cur, b: null });
+  return out;
+}
+
+/** 字数 of the text under the marked content characters (the punctuation between and after them included). */
+export function ziOf(keyed: Keyed, marked: Uint8Array): number {
+  let zi = 0;
+  const n = marked.length;
+  for (let i = 0; i < n; ) {
+    if (!marked[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < n && marked[j + 1]) j++;
+    // The punctuation after the run's last character goes with it (a copied sentence's 。).
+    zi += countZi(keyed.text.slice(keyed.pos[i], j + 1 < keyed.pos.length ? keyed.pos[j + 1] : keyed.text.length));
+    i = j + 1;
+  }
+  return zi;
+}
+
+function mark(into: Uint8Array, passages: readonly Passage[], minus?: Uint8Array): void {
+  for (const p of passages) for (let i = p.a[0]; i < p.a[1] && i < into.length; i++) if (!minus || !minus[i]) into[i] = 1;
+}
+
+/**
+ * Compares an essay with its candidate sources. `common`: the hashes judged 套话.
+ * Sources of kind 'self' must be the same cadre's essays; 'other' another cadre's.
+ */
+export function compareEssay(essay: Keyed, prints: readonly Print[], common: ReadonlySet<number>, sources: readonly Source[], s: SimilaritySettings): SimilarityReport {
+  const n = essay.key.length;
+  const zi = countZi(essay.text);
+  const hashes = kgramHashes(essay.key, s.k);
+  // 套话: each common fingerprint's k-gram, and the stretch between two of them no farther apart
+  // than a window (a common phrase keeps a fingerprint in every window of it).
+  const commonMarks = new Uint8Array(n);
+  let lastCommon = -1;
+  for (let i = 0; i < hashes.length; i++) {
+    if (!common.has(hashes[i])) continue;
+    commonMarks.fill(1, lastCommon >= 0 && i - lastCommon <= s.window ? lastCommon : i, i + s.k);
+    lastCommon = i;
+  }
+  // Seeds of the alignment are shorter than the k-grams of the index, so that a copy with a
+  // character edited every few survives; a seed inside 套话 is no seed.
+  const seed = seedLength(s);
+  const seedHashes = kgramHashes(essay.key, seed);
+  const found = sources.map((src) => {
+    // A passage counts when at least min_passage of its characters are identical in the source.
+    const passages: Passage[] = src.keyed
+      ? extend(joinRuns(sharedRuns(seedHashes, src.keyed, seed, commonMarks), s.maxGap), essay, src.keyed, s)
+          .filter((p) => p.same >= s.minPassage)
+          .map((p) => ({ a: p.a, b: p.b }))
+      : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);
+    return { src, passages };
+  });
+  const quoted = new Uint8Array(n);
+  for (const f of found) if (f.src.kind === 'reference') mark(quoted, f.passages);
+  const excluded = new Uint8Array(n);
+  for (let i = 0; i < n; i++) excluded[i] = quoted[i] | commonMarks[i];
+  // What the same cadre wrote before is theirs: repeated, not copied, even where another cadre's
+  // essay (perhaps copied from theirs) has it too.
+  const self = new Uint8Array(n);
+  for (const f of found) if (f.src.kind === 'self') mark(self, f.passages, excluded);
+  const notOthers = new Uint8Array(n);
+  for (let i = 0; i < n; i++) notOthers[i] = excluded[i] | self[i];
+  const others = new Uint8Array(n);
+  const results: SourceResult[] = [];
+  for (const f of found) {
+    if (!f.passages.length) continue;
+    const mine = new Uint8Array(n);
+    mark(mine, f.passages, f.src.kind === 'reference' ? undefined : f.src.kind === 'self' ? excluded : notOthers);
+    if (f.src.kind === 'other') mark(others, f.passages, notOthers);
+    const z = ziOf(essay, mine);
+    if (z > 0) results.push({ kind: f.src.kind, id: f.src.id, zi: z, permille: perMille(z, zi), passages: f.passages });
+  }
+  results.sort((x, y) => y.zi - x.zi || x.id - y.id);
+  const othersZi = ziOf(essay, others);
+  const selfZi = ziOf(essay, self);
+  const quotedZi = ziOf(essay, quoted);
+  return {
+    zi,
+    othersZi,
+    selfZi,
+    quotedZi,
+    commonZi: ziOf(essay, commonMarks),
+    othersPermille: perMille(othersZi, zi),
+    selfPermille: perMille(selfZi, zi),
+    quotedPermille: perMille(quotedZi, zi),
+    sources: results,
+  };
+}
+
+/** The text of content characters [start, end) of a keyed text, with the punctuation between them. */
+export function passageText(keyed: Keyed, range: [number, number]): string {
+  if (range[1] <= range[0]) return '';
+  return keyed.text.slice(keyed.pos[range[0]], keyed.pos[range[1] - 1] + 1);
+}
+
+/**
+ * The longest passages of a report (at most `limit`), each with its source:
+ * the ones with the most content characters first.
+ */
+export function longestPassages(report: SimilarityReport, limit: number): { source: SourceResult; passage: Passage }[] {
+  const all = report.sources.flatMap((source) => source.passages.map((passage) => ({ source, passage })));
+  all.sort((x, y) => y.passage.a[1] - y.passage.a[0] - (x.passage.a[1] - x.passage.a[0]) || x.passage.a[0] - y.passage.a[0]);
+  // A stretch of the essay is shown once, with its longest source.
+  const out: { source: SourceResult; passage: Passage }[] = [];
+  for (const p of all) {
+    if (out.length === limit) break;
+    const len = p.passage.a[1] - p.passage.a[0];
+    const overlaps = out.some((q) => Math.min(q.passage.a[1], p.passage.a[1]) - Math.max(q.passage.a[0], p.passage.a[0]) > len / 2);
+    if (!overlaps) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The text an essay is stored and compared as: line ends as \n, no BOM or
+ * zero-width characters, no spaces at line ends, at most one empty line in a
+ * row, NFC.
+ */
+export function normaliseEssayText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\ufeff\u200b\u2060]/g, '')
+    .replace(/[ \t\u3000]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
