@@ -406,7 +406,7 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'verify-certificate',
     description: 'certs.cmd.verify',
-    args: [{ name: 'codeOrFile', spec: '<code_or_file>', description: 'certs.arg.codeOrFile' }],
+    args: [{ name: 'codeOrFile', spec: '<code_or_file...>', description: 'certs.arg.codeOrFile' }],
     options: [format(['table', 'json'])],
     example: 'cadre verify-certificate ABCD-EFGH-IJKL-MNOP-QRST',
     load: () => import('../commands/verify-certificate.js'),

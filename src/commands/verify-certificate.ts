@@ -13,24 +13,26 @@ import { codeInPdf, looksLikeFile, verifyCertificate, type Verdict } from '../re
 import { changeText, scopeText } from '../report/certificate-text.js';
 
 export interface VerifyCertificateOptions {
-  codeOrFile: string;
+  /** A code typed in groups with spaces between them arrives as several words. */
+  codeOrFile: string[];
   format?: string;
 }
 
 export async function run(opts: VerifyCertificateOptions, ctx: Context): Promise<number> {
   const format = chooseFormat(opts.format, ctx.out, ['table', 'json']);
   const { t } = ctx.tr;
-  let typed = opts.codeOrFile;
+  let typed = opts.codeOrFile.join(' ');
+  const shown = typed;
   const file = looksLikeFile(ctx, typed);
   if (file) {
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(file);
     } catch {
-      throw new InputError(msg('certs.cannotRead', { file: opts.codeOrFile }), [], msg('certs.fix.cannotRead'));
+      throw new InputError(msg('certs.cannotRead', { file: shown }), [], msg('certs.fix.cannotRead'));
     }
     const found = codeInPdf(bytes);
-    if (!found) throw new InputError(msg('certs.noCodeInFile', { file: opts.codeOrFile }), [], msg('certs.fix.noCodeInFile'));
+    if (!found) throw new InputError(msg('certs.noCodeInFile', { file: shown }), [], msg('certs.fix.noCodeInFile'));
     typed = found;
   }
   const v = await verifyCertificate(ctx, typed);
@@ -40,7 +42,7 @@ export async function run(opts: VerifyCertificateOptions, ctx: Context): Promise
     return exit;
   }
   if (v.result === 'unknown' || v.result === 'forged') {
-    ctx.out.write(t(`certs.verify.${v.result}`, { code: v.code ?? opts.codeOrFile, serial: v.serial ?? '' }) + '\n');
+    ctx.out.write(t(`certs.verify.${v.result}`, { code: v.code ?? shown, serial: v.serial ?? '' }) + '\n');
     return exit;
   }
   const c = v.issued;

@@ -89,6 +89,20 @@ function section(pdf: PdfWriter, title: string, tr: Translator, cols: Col[], row
   else pdf.text(tr.t('certs.pdf.none'), { size: SIZE, color: '#555555' }).moveDown(0.5);
 }
 
+/**
+ * The QR code drawn as squares, one per dark module, inside a one-module quiet
+ * zone: sharp at any print size, and with no PNG to encode.
+ */
+function qrCode(pdf: PdfWriter, modules: { size: number; get(row: number, col: number): number | boolean }, x: number, y: number, size: number): void {
+  const cell = size / (modules.size + 2);
+  const doc = pdf.doc;
+  doc.save().rect(x, y, size, size).fill('#ffffff');
+  for (let r = 0; r < modules.size; r++) {
+    for (let col = 0; col < modules.size; col++) if (modules.get(r, col)) doc.rect(x + (col + 1) * cell, y + (r + 1) * cell, cell, cell);
+  }
+  doc.fill('#000000').restore();
+}
+
 export async function renderCertificatePdf(ctx: Context, c: CertificateContent, code: string, date: Date): Promise<Buffer> {
   const { tr } = ctx;
   const t = tr.t;
@@ -198,9 +212,7 @@ export async function renderCertificatePdf(ctx: Context, c: CertificateContent, 
   pdf.moveDown(0.5);
   pdf.rule();
   y = pdf.doc.y + 6;
-  const { default: QRCode } = await import('qrcode');
-  const png = await QRCode.toBuffer(qrText(c.serial, code), { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 256 });
-  pdf.image(png, left + pdf.width - QR, y, QR);
+  qrCode(pdf, (await import('qrcode')).default.create(qrText(c.serial, code), { errorCorrectionLevel: 'M' }).modules, left + pdf.width - QR, y, QR);
   const textWidth = pdf.width - QR - 16;
   pdf.text(t('certs.pdf.serial', { serial: c.serial }), { size: 10.5, x: left, y, width: textWidth });
   pdf.text(t('certs.pdf.code', { code }), { size: 10.5, weight: 700, width: textWidth });

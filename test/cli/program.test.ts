@@ -155,7 +155,7 @@ const TABLE: [string[], Record<string, unknown>][] = [
   // certificate (a term's or a year's), verify-certificate
   [['certificate', 'WZ1', '--term', '--out', 'c.pdf', '--overwrite'], { learnerId: 'WZ1', term: true, out: 'c.pdf', overwrite: true }],
   [['certificate', 'WZ1', '--year', '2025-2026学年', '--out', '证明.pdf'], { learnerId: 'WZ1', year: '2025', out: '证明.pdf' }],
-  [['verify-certificate', 'CADRE-CERT:2026-000001:ABCD', '--format', 'json'], { codeOrFile: 'CADRE-CERT:2026-000001:ABCD', format: 'json' }],
+  [['verify-certificate', 'CADRE-CERT:2026-000001:ABCD', '--format', 'json'], { codeOrFile: ['CADRE-CERT:2026-000001:ABCD'], format: 'json' }],
   // template: a kind, a format, a file, --overwrite
   [['template', 'hours'], { kind: 'hours' }],
   [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],
