@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../helpers/cli.js';
 import { cadreIn, type RunResult } from '../helpers/run.js';
+import { createTranslator } from '../../src/i18n/index.js';
 
 const sample = path.join(repoRoot, 'data', 'sample');
 const NOW = '2026-12-01T10:00:00';
@@ -90,6 +91,20 @@ describe('certificate', { timeout: 60_000 }, () => {
     expect((await run(['verify-certificate', ...code.split('-')])).code).toBe(0);
     const zh = await run(['verify-certificate', code], NOW, 'zh');
     expect(zh.stdout).toContain('一致：证明 2026-000001');
+  });
+
+  it('draws the same content on the same date as the same bytes', async () => {
+    await issue(['WZ250001', '--out', 'cert.pdf']);
+    const d = db();
+    const row = d.prepare('SELECT content, code FROM certificates').get() as { content: string; code: string };
+    d.close();
+    const { renderCertificatePdf } = await import('../../src/report/certificate-pdf.js');
+    const ctx = { tr: createTranslator('zh') } as Parameters<typeof renderCertificatePdf>[0];
+    const date = new Date('2026-12-01T10:00:00');
+    const a = await renderCertificatePdf(ctx, JSON.parse(row.content), row.code, date);
+    const b = await renderCertificatePdf(ctx, JSON.parse(row.content), row.code, date);
+    expect(a.equals(b)).toBe(true);
+    expect(a.toString('latin1')).toContain(`CADRE-CERT:2026-000001:${row.code}`);
   });
 
   it('takes serials from a counter per year of issue, and an existing file is refused before any serial is taken', async () => {
