@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import type { Context } from '../shell/context.js';
 import { chooseFormat } from '../shell/render.js';
+import { terminalWidth, wrapText } from '../shell/fit.js';
 import { InputError, msg } from '../errors.js';
 import { codeInPdf, looksLikeFile, verifyCertificate, type Verdict } from '../report/certificate.js';
 import { changeText, scopeText } from '../report/certificate-text.js';
@@ -51,8 +52,14 @@ export async function run(opts: VerifyCertificateOptions, ctx: Context): Promise
     ctx.out.write(t('certs.verify.match', about) + '\n');
     return exit;
   }
-  ctx.out.write(t('certs.verify.changed', { ...about, count: v.changes.length }) + '\n');
-  for (const ch of v.changes) ctx.out.write(`  - ${changeText(ch, ctx.tr)}\n`);
+  // On a terminal each line wraps at its width, later lines indented; in a pipe or a file each stays one line.
+  const width = ctx.out.isTTY ? terminalWidth(ctx.out, ctx.env) : Infinity;
+  const say = (text: string, first: string, rest: string) => {
+    const lines = width === Infinity ? [text] : wrapText(text, width - first.length);
+    ctx.out.write(lines.map((l, i) => (i ? rest : first) + l).join('\n') + '\n');
+  };
+  say(t('certs.verify.changed', { ...about, count: v.changes.length }), '', '');
+  for (const ch of v.changes) say(changeText(ch, ctx.tr), '  - ', '    ');
   return exit;
 }
 

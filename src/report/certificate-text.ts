@@ -18,7 +18,7 @@ function requirementName(r: CertificateRequirement, tr: Translator): string {
 }
 
 function requirementState(r: CertificateRequirement, tr: Translator): string {
-  return tr.t('certs.change.reqState', { actual: figure(r, r.actual), required: figure(r, r.required), unit: tr.t(`unit.${r.unit}`), status: statusText(r.status, tr) });
+  return tr.t('certs.change.reqState', { actual: figure(r, r.actual), required: figure(r, r.required), unit: tr.t(`unit.${r.unit}`), status: r.exempt_reason ? tr.t('certs.change.exemptReason', { status: statusText(r.status, tr), reason: r.exempt_reason }) : statusText(r.status, tr) });
 }
 
 function recordText(kind: string, r: Record<string, unknown>, tr: Translator): string {

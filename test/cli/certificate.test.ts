@@ -156,7 +156,7 @@ describe('certificate', { timeout: 60_000 }, () => {
     const r = await run(['verify-certificate', code], NOW, 'zh');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('有变化');
-    expect(r.stdout).toMatch(/专题培训 本任期：6\/15 学分（进度落后） → .*（免修）/);
+    expect(r.stdout).toMatch(/专题培训 本任期：6\/15 学分（进度落后） → .*（免修：挂职）/);
   });
 
   it('a code altered by one character, or a serial given with another code, is not verified (exit 2)', async () => {
