@@ -12,6 +12,8 @@ import { terminalWidth, wrapText } from '../shell/fit.js';
 import { InputError, msg } from '../errors.js';
 import { codeInPdf, looksLikeFile, verifyCertificate, type Verdict } from '../report/certificate.js';
 import { changeText, scopeText } from '../report/certificate-text.js';
+import { statusText } from '../report/audit-view.js';
+import { formatTenths } from '../core/decimal.js';
 
 export interface VerifyCertificateOptions {
   /** A code typed in groups with spaces between them arrives as several words. */
@@ -48,8 +50,10 @@ export async function run(opts: VerifyCertificateOptions, ctx: Context): Promise
   }
   const c = v.issued;
   const about = { serial: c.serial, name: c.learner.name, id: c.learner.id, scope: scopeText(c, ctx.tr), issued: c.issued_at.slice(0, 16).replace('T', ' ') };
+  // What the certificate states, as issued: the reader compares it with the paper in hand (its code vouches for this, not for an edited page).
+  const stated = t('certs.verify.stated', { status: statusText(c.status, ctx.tr), total: formatTenths(c.credits.total), required: formatTenths(c.credits.required), hours: c.records.hours.length, essays: c.records.essays.length, training: c.records.training.length });
   if (v.result === 'match') {
-    ctx.out.write(t('certs.verify.match', about) + '\n');
+    ctx.out.write(t('certs.verify.match', about) + '\n' + stated + '\n');
     return exit;
   }
   // On a terminal each line wraps at its width, later lines indented; in a pipe or a file each stays one line.
@@ -59,11 +63,12 @@ export async function run(opts: VerifyCertificateOptions, ctx: Context): Promise
     ctx.out.write(lines.map((l, i) => (i ? rest : first) + l).join('\n') + '\n');
   };
   say(t('certs.verify.changed', { ...about, count: v.changes.length }), '', '');
+  say(stated, '', '');
   for (const ch of v.changes) say(changeText(ch, ctx.tr), '  - ', '    ');
   return exit;
 }
 
 function verdictJson(v: Verdict): Record<string, unknown> {
   if (v.result === 'unknown' || v.result === 'forged') return { result: v.result, code: v.code, serial: v.serial };
-  return { result: v.result, serial: v.issued.serial, learner_id: v.issued.learner.id, name: v.issued.learner.name, issued_at: v.issued.issued_at, scope: v.issued.scope, changes: v.changes };
+  return { result: v.result, serial: v.issued.serial, learner_id: v.issued.learner.id, name: v.issued.learner.name, issued_at: v.issued.issued_at, scope: v.issued.scope, changes: v.changes, issued: v.issued };
 }

@@ -89,6 +89,8 @@ describe('certificate', { timeout: 60_000 }, () => {
     }
     // A code typed in groups with spaces, unquoted, arrives as five words.
     expect((await run(['verify-certificate', ...code.split('-')])).code).toBe(0);
+    // What the certificate states, to compare with the paper in hand.
+    expect((await run(['verify-certificate', code])).stdout).toContain('as issued: result short, term credits 11.2/60, records counted: 8 hours, 0 essays, 6 training');
     const zh = await run(['verify-certificate', code], NOW, 'zh');
     expect(zh.stdout).toContain('一致：证明 2026-000001');
   });
