@@ -213,6 +213,8 @@ describe('certificate', { timeout: 60_000 }, () => {
     await run(['verify-certificate', code]);
     await run(['verify-certificate', code, '--format', 'json']);
     await ok(['log', '--format', 'json']);
+    await ok(['log', '--command', 'certificate']);
+    await ok(['backup', 'b.db']);
     const d = db();
     const key = d.prepare("SELECT value FROM secrets WHERE name = 'certificate_key'").pluck().get() as Buffer;
     const journal = JSON.stringify(d.prepare('SELECT * FROM journal').all());
