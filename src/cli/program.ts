@@ -416,6 +416,27 @@ export const COMMANDS: CommandDef[] = [
     example: 'cadre close-diff 2025',
     load: () => import('../commands/close-diff.js'),
   },
+  {
+    name: 'certificate',
+    description: 'certs.cmd.certificate',
+    args: [learner],
+    options: [
+      { flags: '--term', description: 'certs.opt.term', conflicts: ['year'] },
+      { flags: '--year <yyyy>', description: 'certs.opt.year', year: true },
+      { flags: '--out <file>', description: 'certs.opt.out', mandatory: { shown: '--out FILE.pdf' } },
+      overwrite,
+    ],
+    example: 'cadre certificate WZ250001 --year 2025 --out 学时证明.pdf',
+    load: () => import('../commands/certificate.js'),
+  },
+  {
+    name: 'verify-certificate',
+    description: 'certs.cmd.verify',
+    args: [{ name: 'codeOrFile', spec: '<code_or_file...>', description: 'certs.arg.codeOrFile' }],
+    options: [format(['table', 'json'])],
+    example: 'cadre verify-certificate ABCD-EFGH-IJKL-MNOP-QRST',
+    load: () => import('../commands/verify-certificate.js'),
+  },
 ];
 
 /**

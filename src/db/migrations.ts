@@ -376,6 +376,35 @@ CREATE TABLE essay_similarity (
 ) STRICT;
 `,
   },
+  {
+    version: 9,
+    name: 'certificates of study and the key their verification codes are made with',
+    // secrets.certificate_key: 32 random bytes made when the first certificate is issued; the
+    // verification code is an HMAC-SHA256 with it over the certificate's canonical content
+    // (src/core/certificate.ts). It is never printed or journaled; a backup carries it, so a
+    // restored database still verifies the certificates it issued. certificates: one row per
+    // certificate issued, with its content as issued (canonical JSON) and that content's hash.
+    sql: `
+CREATE TABLE secrets (
+  name   TEXT PRIMARY KEY,
+  value  BLOB NOT NULL
+) WITHOUT ROWID, STRICT;
+
+CREATE TABLE certificates (
+  serial          TEXT PRIMARY KEY,
+  code            TEXT NOT NULL UNIQUE,
+  cadre_id        INTEGER NOT NULL REFERENCES cadres(id),
+  learner_id      TEXT NOT NULL,
+  scope           TEXT NOT NULL,
+  issued_at       TEXT NOT NULL,
+  operator        TEXT NOT NULL,
+  journal_id      INTEGER REFERENCES journal(id),
+  content_sha256  TEXT NOT NULL,
+  content         TEXT NOT NULL
+) STRICT;
+CREATE INDEX certificates_learner ON certificates (learner_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

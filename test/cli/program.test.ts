@@ -161,6 +161,10 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['undo-import', '12', '--amend', '--reason', 'r'], { batchId: '12', amend: true, reason: 'r' }],
   [['exempt', 'WZ1', '--requirement', 'hours', '--reason', 'r', '--amend'], { learnerId: 'WZ1', requirement: 'hours', reason: 'r', amend: true }],
   [['unexempt', 'WZ1', '--requirement', 'hours', '--amend', '--reason', 'r'], { learnerId: 'WZ1', requirement: 'hours', amend: true, reason: 'r' }],
+  // certificate (a term's or a year's), verify-certificate
+  [['certificate', 'WZ1', '--term', '--out', 'c.pdf', '--overwrite'], { learnerId: 'WZ1', term: true, out: 'c.pdf', overwrite: true }],
+  [['certificate', 'WZ1', '--year', '2025-2026学年', '--out', '证明.pdf'], { learnerId: 'WZ1', year: '2025', out: '证明.pdf' }],
+  [['verify-certificate', 'CADRE-CERT:2026-000001:ABCD', '--format', 'json'], { codeOrFile: ['CADRE-CERT:2026-000001:ABCD'], format: 'json' }],
   // template: a kind, a format, a file, --overwrite
   [['template', 'hours'], { kind: 'hours' }],
   [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],
@@ -299,6 +303,7 @@ describe('the registry', () => {
       'exempt --requirement',
       'exempt --reason',
       'unexempt --requirement',
+      'certificate --out',
     ]);
     for (const [, o] of mandatory) {
       for (const m of [o.mandatory!.message, o.mandatory!.fix]) {
