@@ -152,6 +152,10 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['undo-import', '12', '--amend', '--reason', 'r'], { batchId: '12', amend: true, reason: 'r' }],
   [['exempt', 'WZ1', '--requirement', 'hours', '--reason', 'r', '--amend'], { learnerId: 'WZ1', requirement: 'hours', reason: 'r', amend: true }],
   [['unexempt', 'WZ1', '--requirement', 'hours', '--amend', '--reason', 'r'], { learnerId: 'WZ1', requirement: 'hours', amend: true, reason: 'r' }],
+  // remind, reminders
+  [['remind'], {}],
+  [['remind', '--as-of', '2026-05-15', '--behind', '--short', '--department', '财务处', '--format', 'xlsx', '--out', 'r.xlsx', '--out-dir', 'notices', '--again', '--overwrite'], { asOf: '2026-05-15', behind: true, short: true, department: '财务处', format: 'xlsx', out: 'r.xlsx', outDir: 'notices', again: true, overwrite: true }],
+  [['reminders', '--learner', 'WZ1', '--since', '2026-05-01', '--format', 'json', '--out', 'r.json', '--overwrite'], { learner: 'WZ1', since: '2026-05-01', format: 'json', out: 'r.json', overwrite: true }],
   // template: a kind, a format, a file, --overwrite
   [['template', 'hours'], { kind: 'hours' }],
   [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],

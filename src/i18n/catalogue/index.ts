@@ -19,6 +19,7 @@ import { inputs } from './inputs.js';
 import { listings } from './listings.js';
 import { options } from './options.js';
 import { sheets } from './sheets.js';
+import { remind } from './remind.js';
 import { zh } from './zh.js';
 
 export interface Section {
@@ -26,4 +27,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, inputs, listings, options, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, inputs, listings, options, sheets, remind, zh];
