@@ -10,7 +10,7 @@ import { outFile } from '../shell/render.js';
 import { forTerminal } from '../core/text.js';
 import type { GapStatus } from '../core/reminders.js';
 import { UsageError, msg } from '../errors.js';
-import { prepareReminders, recordReminders, renderMessages, StagedFiles, stageNotices, type RemindFormat } from '../report/reminders.js';
+import { prepareReminders, usesContact, recordReminders, renderMessages, StagedFiles, stageNotices, type RemindFormat } from '../report/reminders.js';
 
 export interface RemindOptions {
   asOf?: string;
@@ -29,6 +29,8 @@ export async function run(opts: RemindOptions, ctx: Context): Promise<number> {
   const format: RemindFormat = opts.format ?? 'sms';
   if (format === 'xlsx' && opts.out === undefined) throw new UsageError(msg('remind.xlsxNeedsOut'), msg('remind.fix.xlsxNeedsOut'));
   const out = outFile(ctx, opts.out, !!opts.overwrite);
+  // A template that says how to reach the office needs the office's contact.
+  if (!ctx.policy().contact && usesContact(ctx.policy())) throw new UsageError(msg('remind.noContact'), msg('remind.fix.noContact'));
   // Neither flag: both kinds of gap.
   const statuses = new Set<GapStatus>(opts.behind || opts.short ? [...(opts.behind ? ['behind' as const] : []), ...(opts.short ? ['short' as const] : [])] : ['behind', 'short']);
   const prepared = await prepareReminders(ctx, { asOf: opts.asOf, department: opts.department, statuses, again: !!opts.again });

@@ -77,6 +77,11 @@ export function template(ctx: Context, kind: 'sms' | 'notice_title' | 'notice_bo
   return fillTemplate(ctx.policy().reminders.templates[key].parts, values);
 }
 
+/** Whether a template of the policy says the office's contact. */
+export function usesContact(policy: ReturnType<Context['policy']>): boolean {
+  return Object.values(policy.reminders.templates).some((t) => t.parts.some((p) => 'field' in p && p.field === 'contact'));
+}
+
 function officeName(ctx: Context): string {
   return ctx.policy().office[lang(ctx.tr)];
 }
