@@ -59,21 +59,23 @@ export async function run(opts: RemindersOptions, ctx: Context): Promise<number>
     file: (r) => (r.file ? r.file.split(/[\\/]/).pop()! : t('remind.stdout')),
     message_sha256: (r) => r.message_sha256.slice(0, 8),
   };
+  // On a narrow terminal the hash, the notice, the format, the run, the file, the operator and the department give way,
+  // in that order, then when it was produced; the gap, its cadre, its status and its deadline stay.
   const fit: Partial<Record<string, FitHints>> = {
-    run: { keep: true, drop: 6, align: 'right' },
-    produced_at: { keep: true, drop: 5 },
+    run: { keep: true, drop: 5, align: 'right' },
+    produced_at: { keep: true, drop: 1 },
     as_of: { keep: true, essential: true },
     learner_id: { keep: true, essential: true },
     name: { keep: true },
-    department: { drop: 4 },
+    department: { drop: 2 },
     status: { keep: true },
     gap: { min: 16 },
     deadline: { keep: true },
-    format: { drop: 3 },
-    file: { drop: 2 },
-    notice: { drop: 1 },
+    format: { drop: 6 },
+    file: { drop: 4 },
+    notice: { drop: 7 },
     operator: { drop: 3 },
-    message_sha256: { keep: true, drop: 1 },
+    message_sha256: { keep: true, drop: 8 },
   };
   const columns = keys.map((key) => ({ key, header: t(`remind.list.col.${key}`), short: short[key], fit: fit[key], kind: kinds[key] }));
   const json = () =>

@@ -14,7 +14,7 @@ export interface ReminderRecord {
   period: string;
   termStart: number;
   status: 'behind' | 'short';
-  /** The gap in words, as the message said it. */
+  /** The gap in words, in the language of the run (its deadline and status are their own columns). */
   gap: string;
   deadline: IsoDate;
   asOf: IsoDate;

@@ -41,7 +41,9 @@ export interface RemindScope {
 
 export interface MessageGap {
   gap: Gap;
-  /** The gap in words, with its deadline. */
+  /** The gap in words ("2025-2026学年 平台学时 8/20，缺 12 学时"). */
+  plain: string;
+  /** The same with its deadline, as the message says it. */
   words: string;
 }
 
@@ -99,7 +101,10 @@ export async function prepareReminders(ctx: Context, scope: RemindScope): Promis
   );
   const { tr } = ctx;
   const messages = plan.reminders.map((p: PlannedReminder<(typeof audited)[number]>): ReminderMessage => {
-    const gaps = p.gaps.map((gap) => ({ gap, words: tr.t(gap.status === 'behind' ? 'remind.gap.behind' : 'remind.gap.short', { gap: missingText(gap.requirement, tr), deadline: gap.deadline }) }));
+    const gaps = p.gaps.map((gap) => {
+      const plain = missingText(gap.requirement, tr);
+      return { gap, plain, words: tr.t(gap.status === 'behind' ? 'remind.gap.behind' : 'remind.gap.short', { gap: plain, deadline: gap.deadline }) };
+    });
     const deadlineText = p.deadline ?? tr.t('remind.deadline.none');
     const text = template(ctx, 'sms', {
       name: p.cadre.cadre.name,
@@ -315,7 +320,7 @@ export function recordReminders(ctx: Context, prepared: RemindPrepared, staged: 
           period: g.gap.period,
           termStart: g.gap.termStart,
           status: g.gap.status,
-          gap: g.words,
+          gap: g.plain,
           deadline: g.gap.deadline,
           asOf: prepared.asOf,
           producedAt,
