@@ -72,3 +72,9 @@ export function listReminders(db: DB, filter: { cadreId?: number; since?: IsoDat
   }
   return db.prepare(`${LISTED}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id`).all(...params) as ListedReminder[];
 }
+
+/** The newest reminder's row number (0 when none): a run checks, as it records, that no other run recorded any since it planned. */
+export function lastReminderId(db: DB): number {
+  if (!hasReminders(db)) return 0;
+  return (db.prepare('SELECT COALESCE(MAX(id), 0) FROM reminders').pluck().get() as number) ?? 0;
+}

@@ -19,7 +19,7 @@ import { earliestDeadline, planReminders, type Gap, type GapStatus, type Planned
 import { fillTemplate, smsLength, smsParts, type TemplateField, type TemplateKey } from '../core/reminder-templates.js';
 import { fileNamesFor } from '../core/file-names.js';
 import type { CadreRow } from '../db/cadres.js';
-import { insertReminders, pastReminders, type ReminderRecord } from '../db/reminders.js';
+import { insertReminders, lastReminderId, pastReminders, type ReminderRecord } from '../db/reminders.js';
 import { recordJournal } from '../db/journal.js';
 import { AtomicFile, PRIVATE_MODE, ensureDir, removeCreatedDirs } from '../io/atomic-file.js';
 import { BOM, toCsv } from '../io/csv-out.js';
@@ -66,6 +66,8 @@ export interface RemindPrepared {
   messages: ReminderMessage[];
   held: number;
   heldCadres: number;
+  /** The newest reminder on record when the run was planned. */
+  lastId: number;
 }
 
 type Tr = Context['tr'];
@@ -92,6 +94,7 @@ function officeName(ctx: Context): string {
 export async function prepareReminders(ctx: Context, scope: RemindScope): Promise<RemindPrepared> {
   const db = ctx.db();
   const policy = ctx.policy();
+  const lastId = lastReminderId(db);
   const { audited, ev } = await computeAudits(ctx, { learnerIds: [], asOf: scope.asOf, department: scope.department });
   const asOf = ev.asOf;
   const plan = planReminders(
@@ -129,7 +132,7 @@ export async function prepareReminders(ctx: Context, scope: RemindScope): Promis
       sha256: crypto.createHash('sha256').update(text).digest('hex'),
     };
   });
-  return { asOf, messages, held: plan.held, heldCadres: plan.heldCadres };
+  return { asOf, messages, held: plan.held, heldCadres: plan.heldCadres, lastId };
 }
 
 const COLUMNS = ['learner_id', 'name', 'department', 'phone', 'status', 'gaps', 'deadline', 'message', 'chars'] as const;
@@ -306,6 +309,8 @@ export function recordReminders(ctx: Context, prepared: RemindPrepared, staged: 
   let journalId = 0;
   try {
     db.transaction(() => {
+      // Another run recorded reminders since this one read them: what it held back may be stale.
+      if (lastReminderId(db) !== prepared.lastId) throw new InputError(msg('remind.concurrent'), [], msg('remind.fix.concurrent'));
       journalId = recordJournal(db, ctx, {
         command: 'remind',
         args: { ...w.args, as_of: prepared.asOf, format: w.format, out: w.file, notices: [...w.notices.values()].flat() },

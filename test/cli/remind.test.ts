@@ -207,6 +207,23 @@ describe('remind: nothing written on failure', () => {
     expect(count('reminders')).toBe(0);
   });
 
+  it('another run that recorded reminders meanwhile stops this one: nothing recorded twice, no file', async () => {
+    const ctx = testContext({ cwd: dir, lang: 'zh', operator: 'office' });
+    try {
+      const prepared = await prepareReminders(ctx, { asOf: '2026-05-15', statuses: new Set(['behind', 'short']), again: false });
+      const staged = new StagedFiles();
+      staged.stage(path.join(dir, 'r.csv'), await renderMessages(ctx, prepared, 'csv', true), false);
+      // The other run, committed between this one's planning and its recording.
+      expect((await cadre(['remind', '--as-of', '2026-05-15'])).code).toBe(0);
+      const after = count('reminders');
+      expect(() => recordReminders(ctx, prepared, staged, { format: 'csv', file: 'r.csv', notices: new Map(), args: {} })).toThrow(/remind\.concurrent|另一次/);
+      expect(count('reminders')).toBe(after);
+      expect(fs.existsSync(path.join(dir, 'r.csv'))).toBe(false);
+    } finally {
+      ctx.dispose?.();
+    }
+  });
+
   it('an as-of date in the future, and xlsx without --out, are refused before anything is written', async () => {
     const future = await cadre(['remind', '--as-of', '2027-01-01', '--format', 'csv', '--out', 'r.csv']);
     expect(future.code).toBe(2);
