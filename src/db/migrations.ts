@@ -342,7 +342,7 @@ CREATE TABLE reminders (
   message_sha256 TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX reminders_by_gap ON reminders (cadre_id, requirement, period, term_start, as_of);
+CREATE INDEX reminders_by_as_of ON reminders (as_of);
 `,
   },
 ];

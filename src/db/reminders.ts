@@ -46,10 +46,13 @@ export function insertReminders(db: DB, rows: readonly ReminderRecord[]): void {
   for (const r of rows) insert.run(r);
 }
 
-/** Every reminder produced for these cadres, as the planner reads them. */
-export function pastReminders(db: DB): PastReminder[] {
+/**
+ * The reminders produced for an as-of date after `after`, as the planner reads them: only
+ * those can hold a reminder back (a year of fortnightly runs for a large office is millions of rows).
+ */
+export function pastReminders(db: DB, after: IsoDate): PastReminder[] {
   if (!hasReminders(db)) return [];
-  return db.prepare('SELECT cadre_id AS cadreId, requirement, period, term_start AS termStart, status, as_of AS asOf FROM reminders').all() as PastReminder[];
+  return db.prepare('SELECT cadre_id AS cadreId, requirement, period, term_start AS termStart, status, as_of AS asOf FROM reminders WHERE as_of > ?').all(after) as PastReminder[];
 }
 
 const LISTED = `SELECT r.id, r.journal_id AS journalId, r.cadre_id AS cadreId, r.requirement, r.period, r.term_start AS termStart, r.status, r.gap, r.deadline,

@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../shell/context.js';
-import type { IsoDate } from '../core/dates.js';
+import { addDays, type IsoDate } from '../core/dates.js';
 import { earliestDeadline, planReminders, type Gap, type GapStatus, type PlannedReminder } from '../core/reminders.js';
 import { fillTemplate, smsLength, smsParts, type TemplateField, type TemplateKey } from '../core/reminder-templates.js';
 import { fileNamesFor } from '../core/file-names.js';
@@ -99,7 +99,8 @@ export async function prepareReminders(ctx: Context, scope: RemindScope): Promis
   const asOf = ev.asOf;
   const plan = planReminders(
     audited.map((a) => ({ cadre: a, cadreId: a.cadre.id, termStart: a.audit.term.startYear, termEnd: a.audit.term.periodEnd, requirements: a.audit.requirements })),
-    pastReminders(db),
+    // Only a reminder of an as-of date within the quiet period before this one (or after it) can hold one back.
+    pastReminders(db, addDays(asOf, -policy.reminders.quietDays)),
     { asOf, statuses: scope.statuses, quietDays: policy.reminders.quietDays, again: scope.again },
   );
   const { tr } = ctx;
