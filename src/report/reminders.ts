@@ -204,10 +204,9 @@ export async function noticePdf(ctx: Context, n: Notice, asOf: IsoDate): Promise
   const { PdfWriter } = await import('../io/pdf.js');
   // The as-of date as the document's date: the same notice gives the same bytes.
   const pdf = await PdfWriter.create({ title: n.title, author: officeName(ctx), date: new Date(`${asOf}T00:00:00Z`) });
-  // Left-aligned throughout: a line drawn in several font files' runs is placed run after run.
-  pdf.text(n.title, { size: 16, weight: 700 });
+  pdf.text(n.title, { size: 16, weight: 700, align: 'center' });
   pdf.moveDown(0.3);
-  pdf.text(tr.t('remind.notice.asOf', { asOf }), { size: 10, color: '#444444' });
+  pdf.text(tr.t('remind.notice.asOf', { asOf }), { size: 10, color: '#444444', align: 'center' });
   pdf.rule();
   pdf.moveDown(0.5);
   pdf.text(n.body, { size: 11, lineGap: 4 });
@@ -219,8 +218,8 @@ export async function noticePdf(ctx: Context, n: Notice, asOf: IsoDate): Promise
     pdf.moveDown(0.4);
   });
   pdf.moveDown(1);
-  pdf.text(officeName(ctx), { size: 11 });
-  pdf.text(asOf, { size: 11 });
+  pdf.text(officeName(ctx), { size: 11, align: 'right' });
+  pdf.text(asOf, { size: 11, align: 'right' });
   return pdf.finish();
 }
 
