@@ -10,7 +10,8 @@
  *
  * Left out, loaded from node_modules when a command needs them: SQLite's
  * native binding, exceljs (Excel files only), @inquirer/prompts
- * (interactive prompts only) and pdfjs-dist (PDF essays only). The worker thread of a large audit runs from
+ * (interactive prompts only), pdfjs-dist (PDF essays only) and pdfkit (PDF
+ * files only; it reads its own data files from beside its module). The worker thread of a large audit runs from
  * dist/db as tsc built it.
  *
  * dist/bundle/build.json holds the bundle's content hash, by which

@@ -68,6 +68,10 @@ cadre(['audit', '--year', '2025', '--shortfall', '--format', 'csv', '--out', pat
 section(t('demo.transcript'));
 cadre(['audit', '--as-of', '2026-06-30', '--format', 'table', learnerIdOf('S006')]);
 
+section(t('demo.remind'));
+cadre(['remind', '--as-of', '2026-05-15', '--format', 'csv', '--out', path.join(out, 'reminders-2026-05-15.csv'), '--out-dir', path.join(out, 'notices')]);
+cadre(['remind', '--as-of', '2026-05-20']);
+
 process.stdout.write(`\n${t('demo.where', { dir: out })}\n`);
 
 /** The learner ID issued to a staff number, from the credentials file. */

@@ -437,6 +437,30 @@ export const COMMANDS: CommandDef[] = [
     example: 'cadre verify-certificate ABCD-EFGH-IJKL-MNOP-QRST',
     load: () => import('../commands/verify-certificate.js'),
   },
+  {
+    name: 'remind',
+    description: 'remind.cmd.remind',
+    options: [
+      { flags: '--as-of <date>', description: 'remind.opt.asOf' },
+      { flags: '--behind', description: 'remind.opt.behind' },
+      { flags: '--short', description: 'remind.opt.short' },
+      { flags: '--department <name>', description: 'cli.opt.department' },
+      { flags: '--format <format>', description: 'remind.opt.format', choices: ['sms', 'csv', 'xlsx'] },
+      { flags: '--out <file>', description: 'remind.opt.out' },
+      { flags: '--out-dir <dir>', description: 'remind.opt.outDir' },
+      { flags: '--again', description: 'remind.opt.again' },
+      overwrite,
+    ],
+    example: 'cadre remind --as-of 2026-05-15 --format xlsx --out 提醒-2026-05-15.xlsx --out-dir 督办单',
+    load: () => import('../commands/remind.js'),
+  },
+  {
+    name: 'reminders',
+    description: 'remind.cmd.reminders',
+    options: [{ flags: '--learner <learner_id>', description: 'ops.opt.learner' }, { flags: '--since <date>', description: 'remind.opt.since' }, ...listing()],
+    example: 'cadre reminders --since 2026-05-01',
+    load: () => import('../commands/reminders.js'),
+  },
 ];
 
 /**

@@ -5,6 +5,7 @@
  */
 import { decimalToUnits } from './decimal.js';
 import type { SimilaritySettings } from './similarity.js';
+import { DEFAULT_TEMPLATES, TEMPLATE_FIELDS, TEMPLATE_KEYS, parseTemplate, type TemplateKey, type TemplatePart } from './reminder-templates.js';
 
 export type Rank = 'division' | 'section';
 export const RANKS: readonly Rank[] = ['division', 'section'];
@@ -45,7 +46,22 @@ export interface Policy {
   office: { zh: string; en: string };
   /** How essays are compared with every stored essay and the registered references (src/core/similarity.ts). */
   similarity: SimilaritySettings;
+  /** How people reach the office (policy `office.contact`: phone, email), said in every reminder; '' when the policy gives none. */
+  contact: string;
+  /** `cadre remind`: the quiet period, the SMS length, and the office's templates, each checked (src/core/reminder-templates.ts). */
+  reminders: RemindersPolicy;
 }
+
+export interface RemindersPolicy {
+  /** The same reminder (cadre and gap) is not produced again within this many days of the last one. */
+  quietDays: number;
+  /** Characters of one SMS; a longer message is warned about (sent in parts). */
+  smsChars: number;
+  templates: Record<TemplateKey, { text: string; parts: TemplatePart[] }>;
+}
+
+export const DEFAULT_QUIET_DAYS = 14;
+export const DEFAULT_SMS_CHARS = 70;
 
 /** The office's name when the policy names none. */
 export const DEFAULT_OFFICE = { zh: '党委组织部', en: 'Organisation Department of the Party Committee' } as const;
@@ -64,6 +80,47 @@ function officeNames(root: Record<string, Json>): { zh: string; en: string } {
     return v.trim();
   };
   return { zh: name('name_zh', DEFAULT_OFFICE.zh), en: name('name_en', DEFAULT_OFFICE.en) };
+}
+
+/** A one-line text of at most `max` characters, or a PolicyError naming `path`. */
+function oneLine(v: Json, path: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  if (typeof v !== 'string' || v.trim() === '' || v.length > max || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(v)) {
+    throw new PolicyError(path, `must be a one-line text of 1 to ${max} characters`);
+  }
+  return v.trim();
+}
+
+/** `office.contact`: optional, one line (a phone number and an email address). */
+function officeContact(root: Record<string, Json>): string {
+  if (!Object.prototype.hasOwnProperty.call(root, 'office')) return '';
+  const o = obj(root.office, 'policy.office');
+  if (!Object.prototype.hasOwnProperty.call(o, 'contact')) return '';
+  return oneLine(o.contact, 'policy.office.contact', 120);
+}
+
+/**
+ * `reminders: { quiet_days, sms_chars, templates: { sms_zh, … } }`, every part optional; each
+ * template's placeholders checked here, at start: an unknown one is refused, named with its path.
+ */
+function remindersPolicy(root: Record<string, Json>): RemindersPolicy {
+  const r = Object.prototype.hasOwnProperty.call(root, 'reminders') ? obj(root.reminders, 'policy.reminders') : {};
+  const has = (o: Record<string, Json>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const quietDays = has(r, 'quiet_days') ? count(r, 'quiet_days', 'policy.reminders') : DEFAULT_QUIET_DAYS;
+  const smsChars = has(r, 'sms_chars') ? count(r, 'sms_chars', 'policy.reminders', 20) : DEFAULT_SMS_CHARS;
+  const given = has(r, 'templates') ? obj(r.templates, 'policy.reminders.templates') : {};
+  for (const k of Object.keys(given)) {
+    if (!(TEMPLATE_KEYS as readonly string[]).includes(k)) throw new PolicyError(`policy.reminders.templates.${k}`, `is not a template; the templates are ${TEMPLATE_KEYS.join(', ')}`);
+  }
+  const templates = {} as RemindersPolicy['templates'];
+  for (const key of TEMPLATE_KEYS) {
+    const path = `policy.reminders.templates.${key}`;
+    const text = has(given, key) ? oneLine(given[key], path, 1000) : DEFAULT_TEMPLATES[key];
+    const check = parseTemplate(text, TEMPLATE_FIELDS[key]);
+    if (!check.ok) throw new PolicyError(path, check.problem);
+    templates[key] = { text, parts: check.parts };
+  }
+  return { quietDays, smsChars, templates };
 }
 
 export class PolicyError extends Error {
@@ -242,6 +299,8 @@ export function parsePolicy(json: Json): Policy {
     refusedRankWords: new Set(words(root, 'refused_rank_words', 'policy')),
     office: officeNames(root),
     similarity: essaySimilarity(root),
+    contact: officeContact(root),
+    reminders: remindersPolicy(root),
   };
   return policy;
 }

@@ -405,6 +405,36 @@ CREATE TABLE certificates (
 CREATE INDEX certificates_learner ON certificates (learner_id);
 `,
   },
+  {
+    version: 10,
+    name: 'the reminders produced: which cadre, which gap, as of when, by whom, in what form',
+    // One row per cadre and gap (requirement and period) a `cadre remind` run produced a message
+    // for; `cadre remind` reads them to keep quiet about a gap reminded within the policy's quiet
+    // period, `cadre reminders` lists them. period: 'term' or the academic year; term_start: the
+    // first year of the term the gap belongs to (a new term is a new gap).
+    sql: `
+CREATE TABLE reminders (
+  id             INTEGER PRIMARY KEY,
+  journal_id     INTEGER NOT NULL REFERENCES journal(id),
+  cadre_id       INTEGER NOT NULL REFERENCES cadres(id),
+  requirement    TEXT NOT NULL,
+  period         TEXT NOT NULL,
+  term_start     INTEGER NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('behind', 'short')),
+  gap            TEXT NOT NULL,
+  deadline       TEXT NOT NULL,
+  as_of          TEXT NOT NULL,
+  produced_at    TEXT NOT NULL,
+  operator       TEXT NOT NULL,
+  format         TEXT NOT NULL,
+  file           TEXT,
+  notice         TEXT,
+  message_sha256 TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX reminders_by_as_of ON reminders (as_of);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -222,8 +222,27 @@ export class PdfWriter {
     const size = opts.size ?? 11;
     const weight = opts.weight ?? 400;
     const runs = fontRuns(text === '' ? ' ' : text);
-    const base = { width: opts.width ?? this.width, align: opts.align ?? 'left', lineGap: opts.lineGap ?? 2 };
+    const width = opts.width ?? this.width;
+    const base = { width, align: opts.align ?? 'left', lineGap: opts.lineGap ?? 2 };
     this.doc.fillColor(opts.color ?? '#000000');
+    if (runs.length > 1 && (base.align === 'center' || base.align === 'right')) {
+      // Runs in several font files, centred or right-aligned each on its own, would be drawn over
+      // one another: a line that fits is measured whole and drawn left-aligned from where it starts.
+      const total = runs.reduce((w, r) => w + this.doc.font(this.use(r.subset, weight)).fontSize(size).widthOfString(r.text), 0);
+      if (total <= width) {
+        const left = opts.x ?? this.doc.x;
+        const shift = (width - total) * (base.align === 'center' ? 0.5 : 1);
+        const y = opts.y ?? this.doc.y;
+        runs.forEach((r, i) => {
+          this.doc.font(this.use(r.subset, weight)).fontSize(size);
+          const more = { lineGap: base.lineGap, align: 'left' as const, width: width - shift + 1, continued: i < runs.length - 1 };
+          if (i === 0) this.doc.text(r.text, left + shift, y, more);
+          else this.doc.text(r.text, more);
+        });
+        this.doc.x = left;
+        return this;
+      }
+    }
     runs.forEach((r, i) => {
       this.doc.font(this.use(r.subset, weight)).fontSize(size);
       const more = { ...base, continued: i < runs.length - 1 };

@@ -165,6 +165,10 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['certificate', 'WZ1', '--term', '--out', 'c.pdf', '--overwrite'], { learnerId: 'WZ1', term: true, out: 'c.pdf', overwrite: true }],
   [['certificate', 'WZ1', '--year', '2025-2026学年', '--out', '证明.pdf'], { learnerId: 'WZ1', year: '2025', out: '证明.pdf' }],
   [['verify-certificate', 'CADRE-CERT:2026-000001:ABCD', '--format', 'json'], { codeOrFile: ['CADRE-CERT:2026-000001:ABCD'], format: 'json' }],
+  // remind, reminders
+  [['remind'], {}],
+  [['remind', '--as-of', '2026-05-15', '--behind', '--short', '--department', '财务处', '--format', 'xlsx', '--out', 'r.xlsx', '--out-dir', 'notices', '--again', '--overwrite'], { asOf: '2026-05-15', behind: true, short: true, department: '财务处', format: 'xlsx', out: 'r.xlsx', outDir: 'notices', again: true, overwrite: true }],
+  [['reminders', '--learner', 'WZ1', '--since', '2026-05-01', '--format', 'json', '--out', 'r.json', '--overwrite'], { learner: 'WZ1', since: '2026-05-01', format: 'json', out: 'r.json', overwrite: true }],
   // template: a kind, a format, a file, --overwrite
   [['template', 'hours'], { kind: 'hours' }],
   [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],

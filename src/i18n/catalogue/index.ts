@@ -21,6 +21,7 @@ import { forgive } from './forgive.js';
 import { inputs } from './inputs.js';
 import { listings } from './listings.js';
 import { options } from './options.js';
+import { remind } from './remind.js';
 import { sheets } from './sheets.js';
 import { zh } from './zh.js';
 
@@ -29,4 +30,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, certs, close, essays, fit, forgive, inputs, listings, options, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, certs, close, essays, fit, forgive, inputs, listings, options, remind, sheets, zh];
