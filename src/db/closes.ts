@@ -4,7 +4,7 @@
  * records as they were.
  *
  * The guard lives in SQLite itself, so no write path can forget it: every
- * write connection the tool opens gets TEMP triggers (installCloseGuard) on
+ * write connection the tool opens gets TEMP triggers (syncCloseGuard) on
  * each table whose rows a year's view counts. A row inserted, changed or
  * deleted there whose date falls in a closed year aborts the statement (and
  * so the command's one transaction: nothing is written) unless the command
@@ -182,12 +182,24 @@ const permits = new WeakMap<DB, AmendmentPermit>();
 /** The message of the guard's abort, recognised by isClosedYearRefusal. */
 export const CLOSED_YEAR_ABORT = 'cadre: a record of a closed year';
 
-/** A row's date in a closed year `c`, for each guarded table (ROW is NEW or OLD). */
-const GUARDED: { table: string; events: ('INSERT' | 'UPDATE' | 'DELETE')[]; of?: string; cadre?: string; touches: (row: string) => string }[] = [
-  { table: 'hours', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, course_code, completed_on, quarters', touches: (r) => `${r}.completed_on BETWEEN c.starts_on AND c.ends_on` },
-  { table: 'training', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, topic_key, attended_on', touches: (r) => `${r}.attended_on BETWEEN c.starts_on AND c.ends_on` },
-  { table: 'essays', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, kind, submitted_on, chars, status', touches: (r) => `${r}.submitted_on BETWEEN c.starts_on AND c.ends_on` },
-  { table: 'exams', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, exam, taken_on, score_tenths', touches: (r) => `${r}.taken_on BETWEEN c.starts_on AND c.ends_on` },
+/**
+ * A closed year as the guard's conditions name it: SQL expressions for its
+ * year and first and last days, either the columns of `year_closes c` (in a
+ * trigger's body) or literals (in its WHEN, so a row's check reads no table).
+ */
+interface CloseTerms {
+  year: string;
+  starts: string;
+  ends: string;
+}
+const FROM_TABLE: CloseTerms = { year: 'c.year', starts: 'c.starts_on', ends: 'c.ends_on' };
+
+/** For each guarded table: when a row of it (ROW is NEW or OLD) is of the closed year `c`. */
+const GUARDED: { table: string; events: ('INSERT' | 'UPDATE' | 'DELETE')[]; of?: string; cadre?: string; touches: (row: string, c: CloseTerms) => string }[] = [
+  { table: 'hours', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, course_code, completed_on, quarters', touches: (r, c) => `${r}.completed_on BETWEEN ${c.starts} AND ${c.ends}` },
+  { table: 'training', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, topic_key, attended_on', touches: (r, c) => `${r}.attended_on BETWEEN ${c.starts} AND ${c.ends}` },
+  { table: 'essays', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, kind, submitted_on, chars, status', touches: (r, c) => `${r}.submitted_on BETWEEN ${c.starts} AND ${c.ends}` },
+  { table: 'exams', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, exam, taken_on, score_tenths', touches: (r, c) => `${r}.taken_on BETWEEN ${c.starts} AND ${c.ends}` },
   // A yearly exemption touches its year; one for a term, the years of any term that may hold its
   // year (within two years of it); one for every year or term, every closed year.
   {
@@ -195,35 +207,54 @@ const GUARDED: { table: string; events: ('INSERT' | 'UPDATE' | 'DELETE')[]; of?:
     cadre: 'cadre_id',
     events: ['INSERT', 'UPDATE', 'DELETE'],
     of: 'cadre_id, requirement, year, revoked_at',
-    touches: (r) => `(${r}.year IS NULL OR ${r}.year = c.year OR (${r}.requirement IN ('total', 'training', 'report') AND ${r}.year BETWEEN c.year - 2 AND c.year + 2))`,
+    touches: (r, c) => `(${r}.year IS NULL OR ${r}.year = ${c.year} OR (${r}.requirement IN ('total', 'training', 'report') AND ${r}.year BETWEEN ${c.year} - 2 AND ${c.year} + 2))`,
   },
-  { table: 'designations', events: ['INSERT', 'UPDATE', 'DELETE'], touches: (r) => `${r}.year = c.year` },
+  { table: 'designations', events: ['INSERT', 'UPDATE', 'DELETE'], touches: (r, c) => `${r}.year = ${c.year}` },
   // A course's catalogue hours are the hours of its designations.
-  { table: 'courses', events: ['UPDATE'], of: 'quarters', touches: (r) => `EXISTS (SELECT 1 FROM main.designations d WHERE d.course_code = ${r}.code AND d.year = c.year)` },
+  { table: 'courses', events: ['UPDATE'], of: 'quarters', touches: (r, c) => `EXISTS (SELECT 1 FROM main.designations d WHERE d.course_code = ${r}.code AND d.year = ${c.year})` },
   // An appointment dated up to a closed year's end shapes the terms that hold it; so does a leaving.
-  { table: 'appointments', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'rank, appointed_on, left_on', touches: (r) => `(${r}.appointed_on <= c.ends_on OR ${r}.left_on <= c.ends_on)` },
-  { table: 'cadres', cadre: 'id', events: ['UPDATE'], of: 'left_on', touches: (r) => `(${r}.left_on <= c.ends_on)` },
+  { table: 'appointments', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'rank, appointed_on, left_on', touches: (r, c) => `(${r}.appointed_on <= ${c.ends} OR ${r}.left_on <= ${c.ends})` },
+  { table: 'cadres', cadre: 'id', events: ['UPDATE'], of: 'left_on', touches: (r, c) => `(${r}.left_on <= ${c.ends})` },
 ];
 
+/** What the guard of each connection was built from: the closes it knows (their years and days). */
+const installed = new WeakMap<DB, string>();
+
+const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
 /**
- * Installs the closed-year guard on a write connection: TEMP triggers and
- * the two functions they ask whether this run amends. Cheap when no year is
- * closed (each trigger's WHEN finds no row of year_closes).
+ * Makes this write connection's guard match the closed years on file: none
+ * while no year is closed (a write then pays nothing), else TEMP triggers
+ * whose WHEN names each closed year's days as literals (a row's check reads
+ * no table) and whose body records the amendment. Called when the
+ * connection is opened and again inside every write transaction (see
+ * guardWrites), under its lock: a year closed meanwhile by another process
+ * is guarded before this one writes.
  */
-export function installCloseGuard(db: DB): void {
+export function syncCloseGuard(db: DB): void {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'year_closes'").get();
+  const closes = has ? (db.prepare('SELECT year, starts_on AS startsOn, ends_on AS endsOn FROM year_closes ORDER BY year').all() as { year: number; startsOn: string; endsOn: string }[]) : [];
+  const signature = closes.map((c) => `${c.year}:${c.startsOn}:${c.endsOn}`).join(',');
+  if ((installed.get(db) ?? '') === signature) return;
+  const old = db.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'cadre_close_%'").pluck().all() as string[];
+  for (const name of old) db.exec(`DROP TRIGGER IF EXISTS temp.${name}`);
+  installed.set(db, signature);
+  if (!closes.length) return;
   db.function('cadre_amend_run', { deterministic: false }, () => permits.get(db)?.run ?? null);
   db.function('cadre_amend', { deterministic: false }, (field: unknown) => {
     const p = permits.get(db);
     return p ? (p as unknown as Record<string, string>)[String(field)] ?? null : null;
   });
+  const literal = closes.map((c): CloseTerms => ({ year: String(c.year), starts: sqlText(c.startsOn), ends: sqlText(c.endsOn) }));
   const sql: string[] = [];
   for (const g of GUARDED) {
     for (const ev of g.events) {
       const rows = ev === 'INSERT' ? ['NEW'] : ev === 'DELETE' ? ['OLD'] : ['OLD', 'NEW'];
-      const cond = rows.map((r) => `(${g.touches(r)})`).join(' OR ');
+      const when = literal.flatMap((c) => rows.map((r) => `(${g.touches(r, c)})`)).join(' OR ');
+      const cond = rows.map((r) => `(${g.touches(r, FROM_TABLE)})`).join(' OR ');
       const on = ev === 'UPDATE' && g.of ? `UPDATE OF ${g.of}` : ev;
-      sql.push(`CREATE TEMP TRIGGER IF NOT EXISTS cadre_close_${g.table}_${ev.toLowerCase()} BEFORE ${on} ON main.${g.table}
-WHEN EXISTS (SELECT 1 FROM main.year_closes c WHERE ${cond})
+      sql.push(`CREATE TEMP TRIGGER cadre_close_${g.table}_${ev.toLowerCase()} BEFORE ${on} ON main.${g.table}
+WHEN ${when}
 BEGIN
   SELECT RAISE(ABORT, '${CLOSED_YEAR_ABORT}') WHERE cadre_amend_run() IS NULL;
   INSERT INTO main.year_amendments (year, run, at, operator, command, reason, changes)
@@ -231,11 +262,33 @@ BEGIN
     FROM main.year_closes c WHERE ${cond}
     ON CONFLICT (year, run) DO UPDATE SET changes = changes + 1;${g.cadre ? rows.map((r) => `
   INSERT OR IGNORE INTO main.year_amendment_cadres (year, run, cadre_id)
-    SELECT c.year, cadre_amend_run(), ${r}.${g.cadre} FROM main.year_closes c WHERE ${g.touches(r)};`).join('') : ''}
+    SELECT c.year, cadre_amend_run(), ${r}.${g.cadre} FROM main.year_closes c WHERE ${g.touches(r, FROM_TABLE)};`).join('') : ''}
 END;`);
     }
   }
   db.exec(sql.join('\n'));
+}
+
+/**
+ * Guards a write connection: now, and at the start of each of its
+ * transactions (better-sqlite3's `transaction`, which every write of the
+ * tool goes through, wrapped once), so the guard always matches the closes
+ * committed before this transaction took its lock.
+ */
+export function guardWrites(db: DB): void {
+  syncCloseGuard(db);
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) =>
+    transaction((...args: unknown[]) => {
+      syncCloseGuard(db);
+      try {
+        return fn(...args);
+      } catch (e) {
+        // The transaction rolls back, and with it a guard built inside it: built again next time.
+        installed.delete(db);
+        throw e;
+      }
+    })) as DB['transaction'];
 }
 
 /** This connection's writes amend closed years, recorded with the permit's reason. */

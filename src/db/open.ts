@@ -22,7 +22,7 @@
  * connection has it open and nothing waits in a WAL); otherwise, and for a
  * database that would need upgrading, the command is refused and says why.
  */
-import { installCloseGuard, isClosedYearRefusal } from './closes.js';
+import { guardWrites, isClosedYearRefusal } from './closes.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -298,9 +298,9 @@ function openForReading(abs: string, file: string, opts: OpenOptions): Opened {
  * has opened (and migrated): for a worker thread that only reads. `file` is
  * that connection's name (a path, or the `file:` URI of an immutable open).
  */
-/** The closed-year guard, on a database whose schema has the closes (a test's own migrations may not). */
+/** The closed-year guard of a write connection (src/db/closes.ts): nothing while no year is closed. */
 function guardClosedYears(db: DB): void {
-  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'year_closes'").get()) installCloseGuard(db);
+  guardWrites(db);
 }
 
 export function openReader(file: string): DB {

@@ -13,6 +13,8 @@ import { cadreIn, runCommand } from '../helpers/run.js';
 import { testContext } from '../helpers/context.js';
 import { closeYear } from '../../src/report/year-close.js';
 import { recordJournal } from '../../src/db/journal.js';
+import { openDatabase } from '../../src/db/open.js';
+import { isClosedYearRefusal } from '../../src/db/closes.js';
 
 const sample = path.join(repoRoot, 'data', 'sample');
 const AFTER = '2026-12-01T10:00:00';
@@ -190,5 +192,30 @@ describe('a review of a closed year\'s essay', () => {
     await ok(['review-essay', String(id), '--reject', '--amend', '--reason', '复查发现抄袭']);
     const list = JSON.parse((await ok(['closes', '--format', 'json'])).stdout) as any[];
     expect(list[1]).toMatchObject({ command: 'review-essay', reason: '复查发现抄袭', changes: 1 });
+  });
+});
+
+describe('the guard of a connection opened before the close', () => {
+  it('costs nothing while no year is closed, and refuses a write made after another process closed the year', async () => {
+    const early = openDatabase(path.join(dir, 'cadre.db'), { create: false });
+    try {
+      // No year closed: no trigger on this connection, so an import pays nothing for the guard.
+      expect(early.prepare("SELECT COUNT(*) FROM sqlite_temp_master WHERE type = 'trigger'").pluck().get()).toBe(0);
+      await ok(['close-year', '2025']);
+      const cadreId = early.prepare('SELECT id FROM cadres ORDER BY id LIMIT 1').pluck().get() as number;
+      const course = early.prepare('SELECT code FROM courses ORDER BY code LIMIT 1').pluck().get() as string;
+      const write = () => early.transaction(() => early.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (?, ?, '2026-03-03', 4, 'x')").run(cadreId, course)).immediate();
+      let refused: unknown;
+      try {
+        write();
+      } catch (e) {
+        refused = e;
+      }
+      expect(isClosedYearRefusal(refused)).toBe(true);
+      // A later year is still written, by the same connection.
+      early.transaction(() => early.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (?, ?, '2026-10-03', 4, 'x')").run(cadreId, course)).immediate();
+    } finally {
+      early.close();
+    }
   });
 });
