@@ -203,6 +203,8 @@ const GUARDED: { table: string; events: ('INSERT' | 'UPDATE' | 'DELETE')[]; of?:
   // An appointment dated up to a closed year's end shapes the terms that hold it; so does a leaving.
   { table: 'appointments', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'rank, appointed_on, left_on', touches: (r) => `(${r}.appointed_on <= c.ends_on OR ${r}.left_on <= c.ends_on)` },
   { table: 'cadres', cadre: 'id', events: ['UPDATE'], of: 'left_on', touches: (r) => `(${r}.left_on <= c.ends_on)` },
+  // A finding on a day of a closed year, or the office's decision on it, decides whether its records count.
+  { table: 'anomalies', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'status', touches: (r) => `${r}.day BETWEEN c.starts_on AND c.ends_on` },
 ];
 
 /**

@@ -152,6 +152,11 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['undo-import', '12', '--amend', '--reason', 'r'], { batchId: '12', amend: true, reason: 'r' }],
   [['exempt', 'WZ1', '--requirement', 'hours', '--reason', 'r', '--amend'], { learnerId: 'WZ1', requirement: 'hours', reason: 'r', amend: true }],
   [['unexempt', 'WZ1', '--requirement', 'hours', '--amend', '--reason', 'r'], { learnerId: 'WZ1', requirement: 'hours', amend: true, reason: 'r' }],
+  // anomalies: a year, a department, a status, the listing's output; decisions on one finding (--reason; --amend for a closed year)
+  [['anomalies', '--year', '2025', '--department', '计算机学院', '--status', 'open', '--format', 'csv', '--out', 'a.csv', '--overwrite'], { year: '2025', department: '计算机学院', status: 'open', format: 'csv', out: 'a.csv', overwrite: true }],
+  [['anomaly-accept', '3', '--reason', 'r', '--amend'], { anomalyId: '3', reason: 'r', amend: true }],
+  [['anomaly-reject', '3', '--reason', 'r', '--amend'], { anomalyId: '3', reason: 'r', amend: true }],
+  [['anomaly-reopen', '3', '--amend', '--reason', 'r'], { anomalyId: '3', amend: true, reason: 'r' }],
   // template: a kind, a format, a file, --overwrite
   [['template', 'hours'], { kind: 'hours' }],
   [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],
@@ -290,6 +295,8 @@ describe('the registry', () => {
       'exempt --requirement',
       'exempt --reason',
       'unexempt --requirement',
+      'anomaly-accept --reason',
+      'anomaly-reject --reason',
     ]);
     for (const [, o] of mandatory) {
       for (const m of [o.mandatory!.message, o.mandatory!.fix]) {
