@@ -219,7 +219,10 @@ export function installCloseGuard(db: DB): void {
     return p ? (p as unknown as Record<string, string>)[String(field)] ?? null : null;
   });
   const sql: string[] = [];
+  // A database of an older version (being migrated) may not have every guarded table yet.
+  const present = new Set(db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]);
   for (const g of GUARDED) {
+    if (!present.has(g.table)) continue;
     for (const ev of g.events) {
       const rows = ev === 'INSERT' ? ['NEW'] : ev === 'DELETE' ? ['OLD'] : ['OLD', 'NEW'];
       const cond = rows.map((r) => `(${g.touches(r)})`).join(' OR ');
