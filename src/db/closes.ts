@@ -156,6 +156,8 @@ export function recordState(db: DB, cutoff: string): { state: string; sha256: st
     ['exemptions', 'SELECT id, cadre_id, requirement, year, reason, revoked_at FROM exemptions ORDER BY id'],
     ['designations', 'SELECT year, rank, course_code FROM designations WHERE year <= ? ORDER BY year, rank, course_code'],
     ['appointments', 'SELECT cadre_id, rank, appointed_on, left_on FROM appointments WHERE appointed_on <= ? ORDER BY cadre_id, appointed_on'],
+    // The findings on implausible records and the office's decisions: they decide which records counted.
+    ['anomalies', "SELECT a.id, a.kind, a.cadre_id, a.day, a.status, (SELECT group_concat(hour_id) FROM anomaly_records r WHERE r.anomaly_id = a.id) FROM anomalies a WHERE a.day <= ? ORDER BY a.id"],
   ];
   for (const [name, sql] of small) {
     const stmt = db.prepare(sql).raw();
