@@ -6,10 +6,11 @@
 import type { AnomalyKind, AnomalyStatus, FoundAnomaly, StudyRecord } from '../core/anomalies.js';
 import type { HeldBy } from '../core/audit.js';
 import type { IsoDate } from '../core/dates.js';
+import { STAGE_BATCH } from './hours-stage.js';
 import type { DB } from './open.js';
 
-/** The TEMP table of a file's rows that gave a time or a duration (created only when some did). */
-export const STAGE_TIMES_DDL = 'CREATE TEMP TABLE IF NOT EXISTS stage_times (cadre_id INTEGER, code TEXT, day TEXT, line INTEGER, minute INTEGER, studied INTEGER)';
+/** The TEMP table of a file's rows that gave a time or a duration, by line (created only when some did; null: not given). */
+const STAGE_TIMES_DDL = 'CREATE TEMP TABLE IF NOT EXISTS stage_times (line INTEGER PRIMARY KEY, minute INTEGER, studied INTEGER)';
 /** The TEMP table of (cadre, day) pairs to look at after an import. */
 const CANDIDATE_DDL = 'CREATE TEMP TABLE IF NOT EXISTS anomaly_days (cadre_id INTEGER, day TEXT, PRIMARY KEY (cadre_id, day)) WITHOUT ROWID';
 
@@ -17,11 +18,13 @@ export function resetStageTimes(db: DB): void {
   db.exec('DROP TABLE IF EXISTS temp.stage_times; DROP TABLE IF EXISTS temp.anomaly_days');
 }
 
-/** Writes rows that gave a time or a duration into the TEMP stage_times. */
-export function stageTimesWriter(db: DB): (cadreId: number, code: string, day: string, line: number, minute: number | null, studied: number | null) => void {
+/** Writes rows into the TEMP stage_times: `rows` takes STAGE_BATCH rows of 3 values (line, minute, studied), `row` one. */
+export function stageTimesWriter(db: DB): { rows(values: (number | null)[]): void; row(values: (number | null)[]): void } {
   db.exec(STAGE_TIMES_DDL);
-  const ins = db.prepare('INSERT INTO temp.stage_times VALUES (?, ?, ?, ?, ?, ?)');
-  return (cadreId, code, day, line, minute, studied) => void ins.run(cadreId, code, day, line, minute, studied);
+  const cols = '(?, ?, ?)';
+  const one = db.prepare(`INSERT OR REPLACE INTO temp.stage_times VALUES ${cols}`);
+  const many = db.prepare(`INSERT OR REPLACE INTO temp.stage_times VALUES ${new Array(STAGE_BATCH).fill(cols).join(', ')}`);
+  return { rows: (v) => void many.run(v), row: (v) => void one.run(v) };
 }
 
 /** Adds (cadre, day) pairs to look at. */
@@ -31,25 +34,34 @@ export function addAnomalyDays(db: DB, pairs: Iterable<[number, string]>): void 
   for (const [c, d] of pairs) ins.run(c, d);
 }
 
+/** The id of the last hours record: records inserted after this call have larger ids. */
+export function lastHourId(db: DB): number {
+  return (db.prepare('SELECT COALESCE(MAX(id), 0) FROM hours').pluck().get() as number) ?? 0;
+}
+
 /**
- * After batch `batchId`'s rows went in: the times of the rows it inserted are
- * kept, and the days to look at are the days of the timed rows and `pairs`,
- * or (`allDays`) every day the batch inserted a record on. Returns the
- * records of those days on which the batch inserted at least one record.
+ * After an import inserted the hours records with ids above `after` (each
+ * carrying its file line): the times of those that gave one are kept, and
+ * the records of the days to look at are returned: the pairs added before,
+ * the days where `sameMinute` (0: none) of the new records share a minute
+ * or one gave a study time, or (`allDays`) every day a new record is on.
  */
-export function recordsToCheck(db: DB, batchId: number, allDays: boolean): StudyRecord[] {
+export function recordsToCheck(db: DB, after: number, allDays: boolean, sameMinute: number): StudyRecord[] {
   db.exec(CANDIDATE_DDL);
   const timed = (db.prepare("SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'stage_times'").pluck().get() as number) > 0;
   if (timed) {
-    db.prepare(
-      `INSERT OR REPLACE INTO hour_times (hour_id, minute, studied_minutes)
-       SELECT h.id, t.minute, t.studied FROM temp.stage_times t
-       JOIN hours h ON h.cadre_id = t.cadre_id AND h.course_code = t.code AND h.completed_on = t.day
-       WHERE h.batch_id = ? AND h.line = t.line`,
-    ).run(batchId);
-    db.exec('INSERT OR IGNORE INTO temp.anomaly_days SELECT DISTINCT cadre_id, day FROM temp.stage_times');
+    db.prepare('INSERT OR REPLACE INTO hour_times (hour_id, minute, studied_minutes) SELECT h.id, t.minute, t.studied FROM hours h JOIN temp.stage_times t ON t.line = h.line WHERE h.id > ?').run(after);
+    if (!allDays) {
+      if (sameMinute > 0) {
+        db.prepare(
+          `INSERT OR IGNORE INTO temp.anomaly_days SELECT h.cadre_id, h.completed_on FROM hours h JOIN hour_times t ON t.hour_id = h.id
+           WHERE h.id > ? AND t.minute IS NOT NULL GROUP BY h.cadre_id, h.completed_on, t.minute HAVING COUNT(*) >= ?`,
+        ).run(after, sameMinute);
+      }
+      db.prepare('INSERT OR IGNORE INTO temp.anomaly_days SELECT h.cadre_id, h.completed_on FROM hours h JOIN hour_times t ON t.hour_id = h.id WHERE h.id > ? AND t.studied_minutes IS NOT NULL').run(after);
+    }
   }
-  if (allDays) db.prepare('INSERT OR IGNORE INTO temp.anomaly_days SELECT DISTINCT cadre_id, completed_on FROM hours WHERE batch_id = ?').run(batchId);
+  if (allDays) db.prepare('INSERT OR IGNORE INTO temp.anomaly_days SELECT cadre_id, completed_on FROM hours WHERE id > ?').run(after);
   const rows = db
     .prepare(
       `SELECT h.id, h.cadre_id, h.course_code, h.completed_on, h.quarters, t.minute, t.studied_minutes, c.quarters
@@ -57,11 +69,10 @@ export function recordsToCheck(db: DB, batchId: number, allDays: boolean): Study
        JOIN hours h INDEXED BY hours_by_cadre_day ON h.cadre_id = p.cadre_id AND h.completed_on = p.day
        LEFT JOIN hour_times t ON t.hour_id = h.id
        LEFT JOIN courses c ON c.code = h.course_code
-       WHERE EXISTS (SELECT 1 FROM hours n WHERE n.cadre_id = p.cadre_id AND n.completed_on = p.day AND n.batch_id = ?)
        ORDER BY h.id`,
     )
     .raw()
-    .all(batchId) as [number, number, string, string, number, number | null, number | null, number | null][];
+    .all() as [number, number, string, string, number, number | null, number | null, number | null][];
   db.exec('DROP TABLE IF EXISTS temp.anomaly_days; DROP TABLE IF EXISTS temp.stage_times');
   return rows.map(([id, cadreId, course, date, quarters, minute, studiedMinutes, lengthQuarters]) => ({ id, cadreId, course, date, quarters, minute, studiedMinutes, lengthQuarters }));
 }

@@ -95,8 +95,9 @@ export class HoursStage implements HoursSink {
   private readonly conflicts: Staged['conflicts'] = [];
   private conflictCount = 0;
   private readonly heavyDays: [number, string][] = [];
-  /** Rows with a time or a duration, written as they come (none for a file of dates alone). */
-  private times: ReturnType<typeof stageTimesWriter> | null = null;
+  /** Rows with a time or a duration (none for a file of dates alone): line, minute and minutes studied (-1: none), staged with the rows. */
+  private timedN = 0;
+  private timedRows = new Int32Array(0);
 
   // The roster, by slot.
   private readonly slotId: Int32Array;
@@ -174,9 +175,38 @@ export class HoursStage implements HoursSink {
     resetStageTimes(db);
   }
 
-  private timed(cadreId: number, code: string, day: string, line: number, minute: number | null, studied: number | null): void {
+  private timed(line: number, minute: number | null, studied: number | null): void {
     if (minute === null && studied === null) return;
-    (this.times ??= stageTimesWriter(this.db))(cadreId, code, day, line, minute, studied);
+    const at = this.timedN * 3;
+    if (at + 3 > this.timedRows.length) this.timedRows = grown(this.timedRows, at + 3);
+    const t = this.timedRows;
+    t[at] = line;
+    t[at + 1] = minute ?? -1;
+    t[at + 2] = studied ?? -1;
+    this.timedN++;
+  }
+
+  /** The timed rows into temp.stage_times, in batches (inside the stage's transaction). */
+  private writeTimed(): void {
+    if (this.timedN === 0) return;
+    const w = stageTimesWriter(this.db);
+    const t = this.timedRows;
+    const params: (number | null)[] = new Array(STAGE_BATCH * 3);
+    let k = 0;
+    for (let i = 0; i < this.timedN; i++) {
+      const at = i * 3;
+      params[k] = t[at];
+      params[k + 1] = t[at + 1] < 0 ? null : t[at + 1];
+      params[k + 2] = t[at + 2] < 0 ? null : t[at + 2];
+      k += 3;
+      if (k === params.length) {
+        w.rows(params);
+        k = 0;
+      }
+    }
+    for (let j = 0; j < k; j += 3) w.row(params.slice(j, j + 3));
+    this.timedN = 0;
+    this.timedRows = new Int32Array(0);
   }
 
   slotOf(cadreId: number): number {
@@ -208,7 +238,7 @@ export class HoursStage implements HoursSink {
 
   take(cadreId: number, code: number, day: number, quarters: number, title: string | null, line: number, minute: number | null): void {
     this.hooks.seeCourse(this.codes.list[code], title, quarters, cadreId);
-    if (minute !== null) this.timed(cadreId, this.codes.list[code], this.days.list[day], line, minute, null);
+    if (minute !== null) this.timed(line, minute, null);
     this.push(cadreId, code, day, quarters, line);
   }
 
@@ -223,8 +253,9 @@ export class HoursStage implements HoursSink {
     if (t < 0 || this.termFrom[t] !== dayNumber(term.windowStart) || this.termTo[t] !== dayNumber(term.windowEnd)) {
       throw new Error('import-hours: terms disagree');
     }
-    this.timed(cadreId, code, date, line, minute ?? null, studied ?? null);
-    this.push(cadreId, this.codes.id(code), day, quarters, line);
+    const codeId = this.codes.id(code);
+    this.timed(line, minute ?? null, studied ?? null);
+    this.push(cadreId, codeId, day, quarters, line);
   }
 
   finish(): void {
@@ -373,6 +404,7 @@ export class HoursStage implements HoursSink {
       }
       if (pCadre >= 0) closeCadre(pCadre);
       for (let j = 0; j < k; j += 5) stage.row(params.slice(j, j + 5));
+      this.writeTimed();
       this.codes.list.forEach((v, i) => {
         if (this.codeUsed[i]) stage.code(i, v);
       });

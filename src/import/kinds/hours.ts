@@ -17,7 +17,7 @@ import type { Term } from '../../core/terms.js';
 import { findAnomalies } from '../../core/anomalies.js';
 import { dayNumber } from '../../core/dates.js';
 import { minuteOfDay, parseDate, parseDuration, parseHours, parseIdentifier, type Result } from '../../core/values.js';
-import { addAnomalyDays, insertAnomalies, recordsToCheck } from '../../db/anomalies.js';
+import { addAnomalyDays, insertAnomalies, lastHourId, recordsToCheck } from '../../db/anomalies.js';
 import { localTimestamp } from '../../local-time.js';
 import { msg } from '../../errors.js';
 import { batchExists, cadreExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
@@ -156,10 +156,11 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
    * stderr. Without records on file before, and in one sorted run, only the days the stage found over
    * the policy's hours and the days of rows with a time are looked at (a file of dates alone costs nothing).
    */
-  const flagImplausible = (db: DB, batchId: number, allDays: boolean) => {
+  const flagImplausible = (db: DB, batchId: number, before: number, allDays: boolean) => {
     const s = stagedOrThrow();
+    const rules = ctx.policy().anomalies;
     if (!allDays) addAnomalyDays(db, s.heavyDays);
-    const found = findAnomalies(recordsToCheck(db, batchId, allDays), ctx.policy().anomalies);
+    const found = findAnomalies(recordsToCheck(db, before, allDays, rules.sameMinuteCourses), rules);
     const n = insertAnomalies(db, found, batchId, localTimestamp(ctx.now()));
     if (n) ctx.warn(ctx.tr.t('anomalies.flagged', { count: n, batch: batchId }));
   };
@@ -273,8 +274,9 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       if (sorted && vouched === s.keys) return 0;
       // Counted before the new rows go in: a group is new when its term holds no record of the course.
       const fresh = kind.countNew(db);
+      const before = lastHourId(db);
       insertStagedHours(db, batchId, ctx.operator, sorted);
-      if (batchId !== null) flagImplausible(db, batchId, !sorted || hadRows);
+      if (batchId !== null) flagImplausible(db, batchId, before, !sorted || hadRows);
       return fresh;
     },
     touched(db) {
