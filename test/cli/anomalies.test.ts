@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cadreIn } from '../helpers/run.js';
 
@@ -199,6 +200,18 @@ describe('what the file gives', () => {
     const bad = await cli(['import-hours', 'backwards.csv'], 'zh');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('开始时间“2025-12-02 09:00”晚于完成时间');
+  });
+
+  it('an Excel workbook’s date-time cells keep their minute: three courses in one minute are found', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('学时');
+    ws.addRow(['工号', '课程编号', '完成时间', '学时']);
+    for (const code of ['X1', 'X2', 'X3']) ws.addRow(['B1', code, new Date(Date.UTC(2025, 11, 3, 21, 5)), 1]);
+    ws.getColumn(3).numFmt = 'yyyy-mm-dd hh:mm';
+    await wb.xlsx.writeFile(path.join(dir, 'platform.xlsx'));
+    const r = await ok(['import-hours', 'platform.xlsx']);
+    expect(r.stderr).toContain('1 implausible study record(s) found');
+    expect((await list()).filter((a) => a.day === '2025-12-03').map((a) => [a.kind, a.minute, a.courses])).toEqual([['same_minute', 21 * 60 + 5, 'X1,X2,X3']]);
   });
 
   it('a file of dates alone keeps no time and finds only the days over the hours', async () => {
