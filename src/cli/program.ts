@@ -80,6 +80,7 @@ const listing = (): OptionDef[] => [format(['table', 'csv', 'json', 'xlsx']), { 
 const overwriteRejected: OptionDef = { flags: '--overwrite', description: 'outputs.opt.overwriteRejected' };
 const files: ArgDef = { name: 'files', spec: '<files...>', description: 'cli.arg.files' };
 const learner: ArgDef = { name: 'learnerId', spec: '<learner_id>', description: 'cli.arg.learnerId' };
+const anomalyId: ArgDef = { name: 'anomalyId', spec: '<anomaly_id>', description: 'anomalies.arg.id' };
 const mandatory: Missing = {};
 /** The requirement IDs of src/core/audit.ts (REQUIREMENT_IDS; test/cli/program.test.ts holds them equal). */
 const REQUIREMENTS = ['total', 'training', 'report', 'hours', 'required', 'reflection'];
@@ -356,6 +357,41 @@ export const COMMANDS: CommandDef[] = [
     load: () => import('../commands/exemptions.js'),
   },
   {
+    name: 'anomalies',
+    description: 'anomalies.cmd.list',
+    options: [
+      { flags: '--year <yyyy>', description: 'anomalies.opt.year', year: true },
+      { flags: '--department <name>', description: 'anomalies.opt.department' },
+      { flags: '--status <status>', description: 'anomalies.opt.status' },
+      ...listing(),
+    ],
+    example: 'cadre anomalies --year 2025 --status open',
+    load: () => import('../commands/anomalies.js'),
+  },
+  {
+    name: 'anomaly-accept',
+    description: 'anomalies.cmd.accept',
+    args: [anomalyId],
+    options: [{ flags: '--reason <text>', description: 'anomalies.opt.reason', mandatory: { message: { key: 'anomalies.needReason' }, fix: { key: 'anomalies.fix.reasonAny' } } }],
+    example: 'cadre anomaly-accept 3 --reason "平台补录，经核实属实"',
+    load: () => import('../commands/anomaly-accept.js'),
+  },
+  {
+    name: 'anomaly-reject',
+    description: 'anomalies.cmd.reject',
+    args: [anomalyId],
+    options: [{ flags: '--reason <text>', description: 'anomalies.opt.reason', mandatory: { message: { key: 'anomalies.needReason' }, fix: { key: 'anomalies.fix.reasonAny' } } }],
+    example: 'cadre anomaly-reject 3 --reason "同一分钟完成5门课程，系挂机刷课"',
+    load: () => import('../commands/anomaly-reject.js'),
+  },
+  {
+    name: 'anomaly-reopen',
+    description: 'anomalies.cmd.reopen',
+    args: [anomalyId],
+    example: 'cadre anomaly-reopen 3',
+    load: () => import('../commands/anomaly-reopen.js'),
+  },
+  {
     name: 'log',
     description: 'ops.cmd.log',
     options: [
@@ -471,6 +507,7 @@ export const COMMANDS: CommandDef[] = [
 export const AMENDING_COMMANDS = [
   'issue-accounts', 'import-hours', 'record-essay', 'review-essay', 'import-essays', 'require', 'import-training',
   'record-training', 'import-exams', 'record-exam', 'undo-import', 'exempt', 'unexempt',
+  'anomaly-accept', 'anomaly-reject', 'anomaly-reopen',
 ];
 for (const def of COMMANDS) {
   if (!AMENDING_COMMANDS.includes(def.name)) continue;

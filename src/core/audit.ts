@@ -4,6 +4,7 @@
  *
  * Units: credits in tenths, hours in quarter hours, essays as counts.
  */
+import type { AnomalyKind } from './anomalies.js';
 import { dayNumber, maxDate, minDate, type IsoDate } from './dates.js';
 import type { Policy, Rank } from './policy.js';
 import { academicYearOf, yearEndDate, yearStartDate, type Term } from './terms.js';
@@ -21,7 +22,9 @@ export type Unit = 'credits' | 'hours' | 'essays';
 /** Anything a record can point back to (an import batch and line, a command). */
 export type Source = unknown;
 
-export interface HourFact { course: string; date: IsoDate; quarters: number; source?: Source }
+/** A record an implausibility finding names (src/core/anomalies.ts): held while the office has not decided, or rejected by it. */
+export interface HeldBy { state: 'open' | 'rejected'; anomaly: number; kind: AnomalyKind }
+export interface HourFact { course: string; date: IsoDate; quarters: number; source?: Source; held?: HeldBy }
 export interface EssayFact {
   id: number;
   kind: 'reflection' | 'report';
@@ -83,7 +86,7 @@ export interface Requirement {
   exemptReason?: string;
 }
 
-export type Counted<T> = T & { counts: boolean; year: number; why?: 'repeat' | 'too_short' | 'not_approved' | 'held_similarity' | 'over_cap' };
+export type Counted<T> = T & { counts: boolean; year: number; why?: 'repeat' | 'too_short' | 'not_approved' | 'held_similarity' | 'over_cap' | 'held' | 'anomaly_rejected' };
 
 export interface CadreAudit {
   term: Term;
@@ -186,7 +189,7 @@ export function auditTerm(
   /** Course → its counted record. */
   const earliest = new Map<string, HourFact>();
   for (const h of facts.hours) {
-    if (h.date < from || h.date > to) continue;
+    if (h.date < from || h.date > to || h.held !== undefined) continue;
     const e = earliest.get(h.course);
     if (e === undefined || h.date < e.date) earliest.set(h.course, h);
   }
@@ -210,7 +213,10 @@ export function auditTerm(
       const counts = earliest.get(h.course) === h;
       // A plain literal, not a spread: this runs once per record.
       const c: Counted<HourFact> = { course: h.course, date: h.date, quarters: h.quarters, source: h.source, counts, year: yearOf(h.date) };
-      if (!counts) c.why = 'repeat';
+      if (h.held !== undefined) {
+        c.held = h.held;
+        c.why = h.held.state === 'open' ? 'held' : 'anomaly_rejected';
+      } else if (!counts) c.why = 'repeat';
       hours.push(c);
     }
   }

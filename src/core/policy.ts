@@ -3,6 +3,7 @@
  * `parsePolicy` validates the JSON shipped in data/policy.json (or another
  * school's file) and converts it; the engine takes the result as an argument.
  */
+import type { AnomalyRules } from './anomalies.js';
 import { decimalToUnits } from './decimal.js';
 import type { SimilaritySettings } from './similarity.js';
 import { DEFAULT_TEMPLATES, TEMPLATE_FIELDS, TEMPLATE_KEYS, parseTemplate, type TemplateKey, type TemplatePart } from './reminder-templates.js';
@@ -50,6 +51,29 @@ export interface Policy {
   contact: string;
   /** `cadre remind`: the quiet period, the SMS length, and the office's templates, each checked (src/core/reminder-templates.ts). */
   reminders: RemindersPolicy;
+  /** What an hours import flags as implausible (policy `anomalies`; optional, see DEFAULT_ANOMALIES). */
+  anomalies: AnomalyRules;
+}
+
+/** The checks when the policy names none: over 12 hours a day, 3 courses in one minute, a course in less than its length. */
+export const DEFAULT_ANOMALIES: AnomalyRules = { maxQuartersPerDay: 48, sameMinuteCourses: 3, minStudyPercent: 100 };
+
+/** `anomalies: { max_hours_per_day, same_minute_courses, min_study_percent }`, each optional. */
+function anomalyRules(root: Record<string, Json>): AnomalyRules {
+  if (!Object.prototype.hasOwnProperty.call(root, 'anomalies')) return { ...DEFAULT_ANOMALIES };
+  const path = 'policy.anomalies';
+  const o = obj(root.anomalies, path);
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  for (const k of Object.keys(o)) {
+    if (!k.startsWith('$') && !['max_hours_per_day', 'same_minute_courses', 'min_study_percent'].includes(k)) throw new PolicyError(`${path}.${k}`, 'is not a setting of anomalies (max_hours_per_day, same_minute_courses, min_study_percent)');
+  }
+  const maxQuartersPerDay = has('max_hours_per_day') ? decimal(o, 'max_hours_per_day', path, 4, 'quarter hours') : DEFAULT_ANOMALIES.maxQuartersPerDay;
+  if (maxQuartersPerDay < 4 || maxQuartersPerDay > 96) throw new PolicyError(`${path}.max_hours_per_day`, 'must be from 1 to 24 hours');
+  const sameMinuteCourses = has('same_minute_courses') ? count(o, 'same_minute_courses', path) : DEFAULT_ANOMALIES.sameMinuteCourses;
+  if (sameMinuteCourses === 1) throw new PolicyError(`${path}.same_minute_courses`, 'must be 0 (not checked) or at least 2: one course in a minute is not implausible');
+  const minStudyPercent = has('min_study_percent') ? count(o, 'min_study_percent', path) : DEFAULT_ANOMALIES.minStudyPercent;
+  if (minStudyPercent > 100) throw new PolicyError(`${path}.min_study_percent`, 'must be from 0 (not checked) to 100');
+  return { maxQuartersPerDay, sameMinuteCourses, minStudyPercent };
 }
 
 export interface RemindersPolicy {
@@ -301,7 +325,9 @@ export function parsePolicy(json: Json): Policy {
     similarity: essaySimilarity(root),
     contact: officeContact(root),
     reminders: remindersPolicy(root),
+    anomalies: { ...DEFAULT_ANOMALIES },
   };
+  policy.anomalies = anomalyRules(root);
   return policy;
 }
 

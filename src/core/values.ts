@@ -92,6 +92,45 @@ export function parseDate(text: string): Result<string> {
   return fail('io.date.format', { value });
 }
 
+/**
+ * The minute of the day (0 … 1439) a date cell gives with its date, or null
+ * when it gives none (a date alone, an Excel serial without a fraction). Only
+ * for a cell parseDate accepts; seconds are dropped.
+ */
+export function minuteOfDay(text: string): number | null {
+  const value = text.normalize('NFKC').trim();
+  const m = SEPARATED.exec(value) ?? CHINESE.exec(value);
+  if (m) {
+    const time = (m.length === 6 ? m[5] : m[4])?.trim();
+    const t = time ? TIME.exec(time) : null;
+    return t ? Number(t[1]) * 60 + Number(t[2]) : null;
+  }
+  const s = /^\d+\.(\d+)$/.exec(value);
+  if (s) return Math.min(1439, Math.floor(Number(`0.${s[1]}`) * 1440 + 1e-7));
+  return null;
+}
+
+const DURATION_HMS = /^(\d{1,3}):(\d{2})(?::(\d{2}))?$/;
+const DURATION_WORDS = /^(?:(\d{1,3})\s*(?:小时|时|h|hours?))?\s*(?:(\d{1,5})\s*(?:分钟|分|min|minutes?|m))?\s*(?:(\d{1,5})\s*(?:秒|s|sec|seconds?))?$/i;
+
+/**
+ * How long a study took, in whole minutes (seconds dropped): "90", "90分钟",
+ * "1小时30分", "1h30m", "01:30:00" or "1:30" (hours and minutes). A blank cell
+ * is null (the platform did not say).
+ */
+export function parseDuration(text: string): Result<number | null> {
+  const value = text.normalize('NFKC').trim();
+  if (value === '') return ok(null);
+  if (/^\d{1,5}$/.test(value)) return ok(Number(value));
+  const hms = DURATION_HMS.exec(value);
+  if (hms && Number(hms[2]) < 60 && (hms[3] === undefined || Number(hms[3]) < 60)) return ok(Number(hms[1]) * 60 + Number(hms[2]));
+  const w = DURATION_WORDS.exec(value);
+  if (w && (w[1] !== undefined || w[2] !== undefined || w[3] !== undefined)) {
+    return ok(Number(w[1] ?? 0) * 60 + Number(w[2] ?? 0) + Math.floor(Number(w[3] ?? 0) / 60));
+  }
+  return fail('anomalies.duration.format', { value });
+}
+
 // ---------------------------------------------------------------- numbers
 
 interface Decimal {

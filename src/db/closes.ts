@@ -156,6 +156,8 @@ export function recordState(db: DB, cutoff: string): { state: string; sha256: st
     ['exemptions', 'SELECT id, cadre_id, requirement, year, reason, revoked_at FROM exemptions ORDER BY id'],
     ['designations', 'SELECT year, rank, course_code FROM designations WHERE year <= ? ORDER BY year, rank, course_code'],
     ['appointments', 'SELECT cadre_id, rank, appointed_on, left_on FROM appointments WHERE appointed_on <= ? ORDER BY cadre_id, appointed_on'],
+    // The findings on implausible records and the office's decisions: they decide which records counted.
+    ['anomalies', "SELECT a.id, a.kind, a.cadre_id, a.day, a.status, (SELECT group_concat(hour_id) FROM anomaly_records r WHERE r.anomaly_id = a.id) FROM anomalies a WHERE a.day <= ? ORDER BY a.id"],
   ];
   for (const [name, sql] of small) {
     const stmt = db.prepare(sql).raw();
@@ -215,6 +217,8 @@ const GUARDED: { table: string; events: ('INSERT' | 'UPDATE' | 'DELETE')[]; of?:
   // An appointment dated up to a closed year's end shapes the terms that hold it; so does a leaving.
   { table: 'appointments', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'rank, appointed_on, left_on', touches: (r, c) => `(${r}.appointed_on <= ${c.ends} OR ${r}.left_on <= ${c.ends})` },
   { table: 'cadres', cadre: 'id', events: ['UPDATE'], of: 'left_on', touches: (r, c) => `(${r}.left_on <= ${c.ends})` },
+  // A finding on a day of a closed year, or the office's decision on it, decides whether its records count.
+  { table: 'anomalies', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'status', touches: (r, c) => `${r}.day BETWEEN ${c.starts} AND ${c.ends}` },
 ];
 
 /** What the guard of each connection was built from: the closes it knows (their years and days). */
@@ -247,7 +251,10 @@ export function syncCloseGuard(db: DB): void {
   });
   const literal = closes.map((c): CloseTerms => ({ year: String(c.year), starts: sqlText(c.startsOn), ends: sqlText(c.endsOn) }));
   const sql: string[] = [];
+  // A database of an older version (being migrated) may not have every guarded table yet.
+  const present = new Set(db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]);
   for (const g of GUARDED) {
+    if (!present.has(g.table)) continue;
     for (const ev of g.events) {
       const rows = ev === 'INSERT' ? ['NEW'] : ev === 'DELETE' ? ['OLD'] : ['OLD', 'NEW'];
       const when = literal.flatMap((c) => rows.map((r) => `(${g.touches(r, c)})`)).join(' OR ');

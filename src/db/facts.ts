@@ -1,5 +1,7 @@
 /** Reading the facts the audit needs, in bulk, grouped by cadre. */
-import type { CadreFacts, Designation, Exemption, HourFact, RequirementId } from '../core/audit.js';
+import type { AnomalyKind } from '../core/anomalies.js';
+import type { CadreFacts, Designation, Exemption, HeldBy, HourFact, RequirementId } from '../core/audit.js';
+import { heldKey, heldRecords } from './anomalies.js';
 import type { IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';
 import type { DB } from './open.js';
@@ -40,9 +42,13 @@ export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSou
   const params = ids ?? [];
   const sources = withSources ? sourceLoader(db) : null;
 
+  const held = heldRecords(db, ids);
   const hours = db.prepare(`SELECT cadre_id, course_code, completed_on, quarters, id, batch_id, line, entered_by FROM hours WHERE completed_on <= ? ${only}`).raw();
   for (const r of hours.iterate(cutoff, ...params) as Iterable<[number, string, string, number, number, number | null, number | null, string]>) {
-    get(r[0]).hours.push({ course: r[1], date: r[2], quarters: r[3], ...(sources ? { source: sources('hours', r[4], r[5], r[6], r[7]) } : {}) });
+    const h: HourFact = { course: r[1], date: r[2], quarters: r[3], ...(sources ? { source: sources('hours', r[4], r[5], r[6], r[7]) } : {}) };
+    const by = held.get(r[0])?.get(heldKey(r[1], r[2]));
+    if (by) h.held = by;
+    get(r[0]).hours.push(h);
   }
   const training = db.prepare(`SELECT cadre_id, topic, attended_on, id, batch_id, line, entered_by FROM training WHERE attended_on <= ? ${only}`).raw();
   for (const r of training.iterate(cutoff, ...params) as Iterable<[number, string, string, number, number | null, number | null, string]>) {
@@ -91,6 +97,8 @@ export interface OtherRows {
   essays: [number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected', 'copied' | 'self' | null][];
   exams: [number, string, string, number][];
   exemptions: [number, RequirementId, number | null, string][];
+  /** Records implausibility findings hold or rejected: cadre, course, date, state, finding, kind. */
+  held: [number, string, string, 'open' | 'rejected', number, AnomalyKind][];
 }
 
 /**
@@ -146,6 +154,7 @@ export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoD
           .all(cutoff) as OtherRows['essays'],
         exams: db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw().all(cutoff) as OtherRows['exams'],
         exemptions: db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw().all() as OtherRows['exemptions'],
+        held: heldRows(db),
       });
       // One row per position, in order: each cadre's rows found through the key index (cadre first).
       const hours = db
@@ -181,6 +190,7 @@ const noFacts = (): CadreFacts => ({ hours: [], essays: [], training: [], exams:
 /** Builds each position's facts from the read (readWindows' rows, wherever they were read). */
 export class WindowFacts {
   private readonly byCadre = new Map<number, CadreFacts>();
+  private readonly held = new Map<number, Map<string, HeldBy>>();
 
   constructor(
     private readonly windows: readonly FactWindow[],
@@ -195,6 +205,11 @@ export class WindowFacts {
     for (const r of others.essays) get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6], ...(r[7] ? { held: r[7] } : {}) });
     for (const r of others.exams) get(r[0]).exams!.push({ exam: r[1], date: r[2], scoreTenths: r[3] });
     for (const r of others.exemptions) get(r[0]).exemptions!.push({ requirement: r[1], year: r[2], reason: r[3] } satisfies Exemption);
+    for (const [cadre, course, date, state, anomaly, kind] of others.held ?? []) {
+      let m = this.held.get(cadre);
+      if (!m) this.held.set(cadre, (m = new Map()));
+      if (!m.has(heldKey(course, date))) m.set(heldKey(course, date), { state, anomaly, kind });
+    }
   }
 
   /** The facts of one position's cadre, its hours from `row`. */
@@ -208,6 +223,13 @@ export class WindowFacts {
       if (codes.length !== n || quarters.length !== n || dateList!.length !== 10 * n) throw new Error(`facts: position ${pos} does not split into ${n} rows`);
       const list: HourFact[] = (f.hours = new Array(n));
       for (let i = 0; i < n; i++) list[i] = { course: codes[i], date: dateList!.slice(10 * i, 10 * i + 10), quarters: Number(quarters[i]) };
+    }
+    const held = this.held.get(this.windows[pos].cadreId);
+    if (held) {
+      for (const h of f.hours) {
+        const by = held.get(heldKey(h.course, h.date));
+        if (by) h.held = by;
+      }
     }
     return f;
   }
@@ -226,6 +248,19 @@ export function auditWindows(db: DB, windows: readonly FactWindow[], cutoff: Iso
       for (const row of batch) fn(row[0], built!.facts(row));
     },
   });
+}
+
+/** The held records of the windowed cadres (few: only those findings name), rejected first, then by finding. */
+function heldRows(db: DB): OtherRows['held'] {
+  return db
+    .prepare(
+      `SELECT h.cadre_id, h.course_code, h.completed_on, a.status, a.id, a.kind FROM anomaly_records r
+       JOIN anomalies a ON a.id = r.anomaly_id JOIN hours h ON h.id = r.hour_id
+       WHERE a.status <> 'accepted' AND h.cadre_id IN (SELECT cadre_id FROM temp.fact_window)
+       ORDER BY a.status = 'rejected' DESC, a.id`,
+    )
+    .raw()
+    .all() as OtherRows['held'];
 }
 
 function sourceLoader(db: DB) {

@@ -435,6 +435,47 @@ CREATE TABLE reminders (
 CREATE INDEX reminders_by_as_of ON reminders (as_of);
 `,
   },
+  {
+    version: 11,
+    name: 'implausible study records: completion times kept, anomalies for the office to decide',
+    // hour_times: the minute of the day an hours record was completed and how long its study took,
+    // when the platform's file gave them (a file of dates alone adds no row). anomalies: what an
+    // hours import found implausible (src/core/anomalies.ts), with the batch that found it; the
+    // records each names are in anomaly_records. An open anomaly holds its records (they do not
+    // count), a rejected one never lets them count, an accepted one lets them count.
+    sql: `
+CREATE TABLE hour_times (
+  hour_id          INTEGER PRIMARY KEY,
+  minute           INTEGER CHECK (minute BETWEEN 0 AND 1439),
+  studied_minutes  INTEGER CHECK (studied_minutes >= 0)
+) STRICT;
+
+CREATE TABLE anomalies (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('day_hours', 'same_minute', 'too_fast')),
+  cadre_id    INTEGER NOT NULL REFERENCES cadres(id),
+  day         TEXT NOT NULL,
+  minute      INTEGER,
+  figure      INTEGER NOT NULL,
+  limit_value INTEGER NOT NULL,
+  batch_id    INTEGER REFERENCES batches(id),
+  found_at    TEXT NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+  reason      TEXT,
+  decided_by  TEXT,
+  decided_at  TEXT
+) STRICT;
+CREATE INDEX anomalies_by_batch ON anomalies (batch_id);
+CREATE INDEX anomalies_by_cadre ON anomalies (cadre_id, day);
+
+CREATE TABLE anomaly_records (
+  anomaly_id  INTEGER NOT NULL REFERENCES anomalies(id),
+  hour_id     INTEGER NOT NULL,
+  PRIMARY KEY (anomaly_id, hour_id)
+) WITHOUT ROWID, STRICT;
+CREATE INDEX anomaly_records_by_hour ON anomaly_records (hour_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -20,6 +20,7 @@
  * Must run inside the caller's write transaction. Courses the batch registered
  * stay in the catalogue.
  */
+import { deleteBatchAnomalies, forgetHourRecord } from './anomalies.js';
 import type { DB } from './open.js';
 import { dropEssayText } from './similarity.js';
 
@@ -44,6 +45,9 @@ export interface UndoResult {
 export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult {
   const counts: UndoCounts = { removed: 0, kept: 0, unvouched: 0 };
   const cadres = new Set<number>();
+  // The batch's findings go with it (the records they name may stay, vouched for by another batch).
+  deleteBatchAnomalies(db, batchId);
+  const forget = forgetHourRecord(db);
   for (const table of RECORD_TABLES) {
     const own = db.prepare(`SELECT id, cadre_id FROM ${table} WHERE batch_id = ?`).all(batchId) as { id: number; cadre_id: number }[];
     const voucher = db.prepare(
@@ -67,7 +71,10 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
         if (table === 'essays') dropEssayText(db, r.id);
         remove.run(r.id);
         dropAllVouchers.run(table, r.id);
-        if (table === 'hours') db.prepare('DELETE FROM voucher_hours WHERE record_id = ?').run(r.id);
+        if (table === 'hours') {
+          db.prepare('DELETE FROM voucher_hours WHERE record_id = ?').run(r.id);
+          forget(r.id);
+        }
         counts.removed++;
       }
     }

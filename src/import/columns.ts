@@ -58,6 +58,8 @@ export const HOURS_COLUMNS: InputSpec = {
     { key: 'completed_on', zh: '完成日期', aliases: ['完成日期', '学习日期', '完成时间', '学习时间', 'completed', 'date'], about: 'inputs.col.completedOn', example: '2025-11-03' },
     { key: 'course_title', zh: '课程名称', aliases: ['课程名称', '课程标题', '课程', 'title', 'course name'], about: 'inputs.col.courseTitle', example: '习近平新时代中国特色社会主义思想概论' },
     { key: 'hours', zh: '学时', aliases: ['学时', '学时数', 'hour'], about: 'inputs.col.hours', example: '2', default: 'inputs.default.oneHour' },
+    { key: 'started_at', zh: '开始时间', aliases: ['开始时间', '开始学习时间', '开始日期', 'started', 'start time'], about: 'anomalies.col.startedAt', example: '2025-11-03 08:30', default: 'anomalies.default.none' },
+    { key: 'studied', zh: '学习时长', aliases: ['学习时长', '时长', '学习用时', 'duration', 'time spent'], about: 'anomalies.col.studied', example: '120', default: 'anomalies.default.none' },
   ],
   required: ['course_code', 'completed_on'],
   oneOf: WHO,

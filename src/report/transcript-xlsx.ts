@@ -16,7 +16,7 @@
 import stringWidth from 'string-width';
 import type { Context } from '../shell/context.js';
 import { outOptions, type OutFile } from '../shell/render.js';
-import type { Counted, Evaluation } from '../core/audit.js';
+import type { Counted, Evaluation, HeldBy } from '../core/audit.js';
 import { quartersToHours, tenthsToNumber } from '../core/decimal.js';
 import { listCourses } from '../db/courses.js';
 import { listExemptions } from '../db/exemptions.js';
@@ -61,7 +61,10 @@ export async function transcriptWorkbook(ctx: Context, a: AuditedCadre, ev: Eval
   const db = ctx.db({ readOnly: true });
   const titles = new Map(listCourses(db).map((c) => [c.code, c.title]));
   const exemptions = listExemptions(db, { all: true, cadreId: cadre.id });
-  const counted = <T>(r: Counted<T>) => (r.counts ? t('transcript.counts') : t(`transcript.why.${r.why}`));
+  const counted = <T>(r: Counted<T>) => {
+    const held = (r as { held?: HeldBy }).held;
+    return r.counts ? t('transcript.counts') : held ? t(`transcript.why.${r.why}`, { anomaly: held.anomaly, kind: t(`anomalies.kind.${held.kind}`) }) : t(`transcript.why.${r.why}`);
+  };
   const yearOf = (y: number) => yearText(y, tr);
   const source = [t('listings.tx.col.batch'), t('listings.tx.col.file'), t('listings.tx.col.line'), t('listings.tx.col.alsoIn')];
   const c = audit.credits;

@@ -5,7 +5,7 @@
 import type { Context } from '../shell/context.js';
 import { terminalWidth, wrapText } from '../shell/fit.js';
 import { renderTable, type Column } from '../shell/render.js';
-import type { Counted, Evaluation } from '../core/audit.js';
+import type { Counted, Evaluation, HeldBy } from '../core/audit.js';
 import { formatQuarters, formatTenths, quartersToHours, tenthsToNumber } from '../core/decimal.js';
 import type { SourceRef } from '../db/facts.js';
 import type { Translator } from '../i18n/index.js';
@@ -34,13 +34,16 @@ function sourceJson(s: unknown): unknown {
 }
 
 function countsText<T>(r: Counted<T>, tr: Translator): string {
-  return r.counts ? tr.t('transcript.counts') : tr.t(`transcript.why.${r.why}`);
+  if (r.counts) return tr.t('transcript.counts');
+  // A record an implausibility finding holds (or the office rejected) names the finding, for anomaly-accept / anomaly-reject.
+  const held = (r as { held?: HeldBy }).held;
+  return held ? tr.t(`transcript.why.${r.why}`, { anomaly: held.anomaly, kind: tr.t(`anomalies.kind.${held.kind}`) }) : tr.t(`transcript.why.${r.why}`);
 }
 
 export function transcriptJson(a: AuditedCadre): Record<string, unknown> {
   const { audit } = a;
   return {
-    hours: audit.hours.map((h) => ({ course: h.course, date: h.date, hours: quartersToHours(h.quarters), year: h.year, counts: h.counts, why: h.why ?? null, source: sourceJson(h.source) })),
+    hours: audit.hours.map((h) => ({ course: h.course, date: h.date, hours: quartersToHours(h.quarters), year: h.year, counts: h.counts, why: h.why ?? null, ...(h.held ? { anomaly: h.held.anomaly } : {}), source: sourceJson(h.source) })),
     essays: audit.essays.map((e) => ({ id: e.id, kind: e.kind, title: e.title, date: e.date, chars: e.chars, status: e.status, year: e.year, counts: e.counts, why: e.why ?? null, source: sourceJson(e.source) })),
     training: audit.training.map((t) => ({ topic: t.topic, date: t.date, counts: t.counts, why: t.why ?? null, source: sourceJson(t.source) })),
     exams: audit.exams.map((x) => ({ exam: x.exam, date: x.date, score: tenthsToNumber(x.scoreTenths), source: sourceJson(x.source) })),

@@ -169,6 +169,11 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['remind'], {}],
   [['remind', '--as-of', '2026-05-15', '--behind', '--short', '--department', '财务处', '--format', 'xlsx', '--out', 'r.xlsx', '--out-dir', 'notices', '--again', '--overwrite'], { asOf: '2026-05-15', behind: true, short: true, department: '财务处', format: 'xlsx', out: 'r.xlsx', outDir: 'notices', again: true, overwrite: true }],
   [['reminders', '--learner', 'WZ1', '--since', '2026-05-01', '--format', 'json', '--out', 'r.json', '--overwrite'], { learner: 'WZ1', since: '2026-05-01', format: 'json', out: 'r.json', overwrite: true }],
+  // anomalies: a year, a department, a status, the listing's output; decisions on one finding (--reason; --amend for a closed year)
+  [['anomalies', '--year', '2025', '--department', '计算机学院', '--status', 'open', '--format', 'csv', '--out', 'a.csv', '--overwrite'], { year: '2025', department: '计算机学院', status: 'open', format: 'csv', out: 'a.csv', overwrite: true }],
+  [['anomaly-accept', '3', '--reason', 'r', '--amend'], { anomalyId: '3', reason: 'r', amend: true }],
+  [['anomaly-reject', '3', '--reason', 'r', '--amend'], { anomalyId: '3', reason: 'r', amend: true }],
+  [['anomaly-reopen', '3', '--amend', '--reason', 'r'], { anomalyId: '3', amend: true, reason: 'r' }],
   // template: a kind, a format, a file, --overwrite
   [['template', 'hours'], { kind: 'hours' }],
   [['template', '学时', '--format', 'csv', '--out', 't.csv', '--overwrite'], { kind: '学时', format: 'csv', out: 't.csv', overwrite: true }],
@@ -307,6 +312,8 @@ describe('the registry', () => {
       'exempt --requirement',
       'exempt --reason',
       'unexempt --requirement',
+      'anomaly-accept --reason',
+      'anomaly-reject --reason',
       'certificate --out',
     ]);
     for (const [, o] of mandatory) {

@@ -115,7 +115,7 @@ const rowArb: fc.Arbitrary<Row> = fc.record({
   code,
   // A few busy days (the same key again, within the file and across files), any day, the months after Q2 left.
   day: fc.oneof({ arbitrary: fc.constantFrom(...BUSY), weight: 5 }, { arbitrary: fc.integer({ min: 0, max: 1300 }), weight: 1 }, { arbitrary: fc.integer({ min: 1120, max: 1200 }), weight: 1 }),
-  dateForm: form(6),
+  dateForm: form(7),
   quarters: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 12 }), weight: 8 }, { arbitrary: fc.integer({ min: 0, max: 100 }), weight: 1 }),
   hoursForm: fc.oneof({ arbitrary: fc.nat(5), weight: 6 }, { arbitrary: fc.nat(9), weight: 2 }),
   title: fc.nat(TITLES.length - 1),
@@ -141,6 +141,9 @@ function dateText(r: Row): string {
       return `${iso} 08:30`;
     case 6:
       return m === 2 ? `${y}-02-30` : iso;
+    case 7:
+      // A platform's completion time, other minutes on other days.
+      return `${y}/${m}/${day} ${(r.day * 7) % 24}:${String((r.day * 13) % 60).padStart(2, '0')}`;
     default:
       return iso;
   }
@@ -232,6 +235,10 @@ const TABLES = {
   courses: 'SELECT * FROM courses ORDER BY code',
   record_sources: 'SELECT * FROM record_sources ORDER BY kind, record_id, batch_id',
   voucher_hours: 'SELECT * FROM voucher_hours ORDER BY record_id, batch_id',
+  // The minute a date cell gives is kept by both paths, and the findings it leads to are the same.
+  hour_times: 'SELECT * FROM hour_times ORDER BY hour_id',
+  anomalies: 'SELECT * FROM anomalies ORDER BY id',
+  anomaly_records: 'SELECT * FROM anomaly_records ORDER BY anomaly_id, hour_id',
   batches: 'SELECT * FROM batches ORDER BY id',
   journal: 'SELECT * FROM journal ORDER BY id',
 };
@@ -382,6 +389,8 @@ interface Taken {
   date: string;
   quarters: number;
   title: string | null;
+  /** The minute of the day the date cell gives (null: none). */
+  minute: number | null;
 }
 
 /** The accelerator as the command plugs it in, carrying `carries`, with every file it opens and row it takes recorded. */
@@ -403,9 +412,9 @@ function recording(carries: readonly string[]): { accelerator: HoursAccelerator;
           dayId: (date) => sink.dayId(date),
           dayNum: (day) => sink.dayNum(day),
           termOf: (slot, num) => sink.termOf(slot, num),
-          take(cadreId, code, day, quarters, title, line) {
-            log.taken.set(line, { cadreId, code: sink.codeText(code), date: fromDayNumber(sink.dayNum(day)), quarters, title });
-            sink.take(cadreId, code, day, quarters, title, line);
+          take(cadreId, code, day, quarters, title, line, minute) {
+            log.taken.set(line, { cadreId, code: sink.codeText(code), date: fromDayNumber(sink.dayNum(day)), quarters, title, minute });
+            sink.take(cadreId, code, day, quarters, title, line, minute);
           },
         };
         return hoursFast.open(db, header, spy, limits);
@@ -426,12 +435,12 @@ async function parseEach(dir: string, file: string): Promise<Map<number, Taken |
     for await (const rec of records) {
       const p = new RowProblems(file, rec);
       if (rec.problem) p.list.push(rec.problem);
-      const values = rec.problem ? null : ((await kind.parse(rec, env, p, ctx)) as [number, string, string, number] | null);
+      const values = rec.problem ? null : ((await kind.parse(rec, env, p, ctx)) as [number, string, string, number, number, string, string, number | null] | null);
       if (values && p.ok) {
         // The title as parse() reads it (it goes to the catalogue, not into the record).
         const raw = rec.cells.course_title;
         const t = raw === undefined ? null : HOURS_CELLS.course_title(raw);
-        out.set(rec.line, { cadreId: values[0], code: values[1], date: values[2], quarters: values[3], title: t && t.ok ? t.value : null });
+        out.set(rec.line, { cadreId: values[0], code: values[1], date: values[2], quarters: values[3], title: t && t.ok ? t.value : null, minute: values[7] });
       } else out.set(rec.line, p.ok && p.skipped ? 'skipped' : 'rejected');
     }
     return out;

@@ -13,6 +13,7 @@ import { outputs } from './outputs.js';
 import { roster } from './roster.js';
 import { terminal } from './terminal.js';
 import { demo } from './demo.js';
+import { anomalies } from './anomalies.js';
 import { certs } from './certs.js';
 import { close } from './close.js';
 import { essays } from './essays.js';
@@ -30,4 +31,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, certs, close, essays, fit, forgive, inputs, listings, options, remind, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, anomalies, certs, close, essays, fit, forgive, inputs, listings, options, remind, sheets, zh];

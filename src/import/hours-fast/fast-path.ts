@@ -19,6 +19,9 @@ import { DEFAULT_QUARTERS, HOURS_CELLS, type HoursFastPath } from '../kinds/hour
 import type { HoursSink } from '../kinds/hours-stage.js';
 import { ByteIntern, MEMO_LIMIT, memo, sameBytes } from './intern.js';
 
+/** Minutes of a day and one for "no time": a date cell's day and minute packed as day × MINUTES + minute + 1. */
+const MINUTES = 1441;
+
 /** A title cell that is not plainly valid (parse() decides). */
 const BAD_TITLE = Symbol('bad title');
 
@@ -109,9 +112,12 @@ export class BytePath implements HoursFastPath {
       const r = HOURS_CELLS.course_code(raw);
       return r.ok ? sink.codeId(r.value) : -1;
     });
+    // The date's number and the minute its cell gives, in one integer: day × 1441 + (minute + 1), 0 for none.
     this.day = memo((raw) => {
       const r = HOURS_CELLS.completed_on(raw);
-      return r.ok ? sink.dayId(r.value) : -1;
+      if (!r.ok) return -1;
+      const minute = HOURS_CELLS.completed_minute(raw);
+      return sink.dayId(r.value) * MINUTES + (minute === null ? 0 : minute + 1);
     });
     this.hours = memo((raw) => {
       const r = HOURS_CELLS.hours(raw, maxQuarters);
@@ -181,8 +187,10 @@ export class BytePath implements HoursFastPath {
     const sink = this.sink;
     const code = this.codeBytes.get(buf, starts[this.iCode], ends[this.iCode], this.code);
     if (code < 0) return false;
-    const day = this.dayBytes.get(buf, starts[this.iDate], ends[this.iDate], this.day);
-    if (day < 0) return false;
+    const dayMinute = this.dayBytes.get(buf, starts[this.iDate], ends[this.iDate], this.day);
+    if (dayMinute < 0) return false;
+    const day = Math.floor(dayMinute / MINUTES);
+    const minute = (dayMinute % MINUTES) - 1;
     const num = sink.dayNum(day);
     if (num > sink.todayNum) return false;
     if (sink.termOf(slot, num) < 0) return false;
@@ -206,7 +214,7 @@ export class BytePath implements HoursFastPath {
         this.lastTitle[code] = t;
       }
     }
-    sink.take(sink.cadreOf(slot), code, day, quarters, title, line);
+    sink.take(sink.cadreOf(slot), code, day, quarters, title, line, minute < 0 ? null : minute);
     return true;
   }
 }

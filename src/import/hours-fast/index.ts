@@ -1,7 +1,7 @@
 /**
  * The hours accelerator: plain rows of a UTF-8 file checked and taken as
  * bytes (fast-path.ts), every other row left to parse(). It carries every
- * column of HOURS_SPEC today; a column added to the spec is not in CARRIES
+ * column of HOURS_SPEC but the start time and the study duration; a column added to the spec is not in CARRIES
  * until the fast path applies its rule, and until then a file with it goes
  * through parse() alone.
  *

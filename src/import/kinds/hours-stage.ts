@@ -15,6 +15,7 @@ import type { Policy, Rank } from '../../core/policy.js';
 import { termsUpTo, type Appointment, type Term } from '../../core/terms.js';
 import { appointmentCount, appointmentRows, rosterRows, rosterSize } from '../../db/hours.js';
 import { createHoursStage, DAY_BITS, hoursStageWriter, KEY_FIRST, LEAD, STAGE_BATCH } from '../../db/hours-stage.js';
+import { resetStageTimes, stageTimesWriter } from '../../db/anomalies.js';
 import type { DB } from '../../db/open.js';
 import { countingSort, Dictionary, grown, HourRows } from './hours-rows.js';
 
@@ -33,6 +34,8 @@ export interface Staged {
   /** Rows whose (cadre, course, date) another row lists with more hours: the larger is kept. */
   conflicts: { line: number; quarters: number; keptLine: number; keptQuarters: number }[];
   conflictCount: number;
+  /** (cadre, day) pairs whose rows of the file add up to more than the policy's hours per day (when runs is 1). */
+  heavyDays: [number, string][];
 }
 
 /**
@@ -55,8 +58,8 @@ export interface HoursSink {
   dayNum(day: number): number;
   /** The slot's term holding day `num` (RowEnv.termOfDate's: the latest that holds it), -1 for none. */
   termOf(slot: number, num: number): number;
-  /** Takes a valid row: what parse() would return for it, and its title (null: none). */
-  take(cadreId: number, code: number, day: number, quarters: number, title: string | null, line: number): void;
+  /** Takes a valid row: what parse() would return for it, its title (null: none) and the minute its date cell gives (null: none). */
+  take(cadreId: number, code: number, day: number, quarters: number, title: string | null, line: number, minute: number | null): void;
 }
 
 /** A stored date that is not a plain ISO date. */
@@ -91,6 +94,10 @@ export class HoursStage implements HoursSink {
   private keys = 0;
   private readonly conflicts: Staged['conflicts'] = [];
   private conflictCount = 0;
+  private readonly heavyDays: [number, string][] = [];
+  /** Rows with a time or a duration (none for a file of dates alone): line, minute and minutes studied (-1: none), staged with the rows. */
+  private timedN = 0;
+  private timedRows = new Int32Array(0);
 
   // The roster, by slot.
   private readonly slotId: Int32Array;
@@ -165,6 +172,41 @@ export class HoursStage implements HoursSink {
       a++;
     }
     createHoursStage(db);
+    resetStageTimes(db);
+  }
+
+  private timed(line: number, minute: number | null, studied: number | null): void {
+    if (minute === null && studied === null) return;
+    const at = this.timedN * 3;
+    if (at + 3 > this.timedRows.length) this.timedRows = grown(this.timedRows, at + 3);
+    const t = this.timedRows;
+    t[at] = line;
+    t[at + 1] = minute ?? -1;
+    t[at + 2] = studied ?? -1;
+    this.timedN++;
+  }
+
+  /** The timed rows into temp.stage_times, in batches (inside the stage's transaction). */
+  private writeTimed(): void {
+    if (this.timedN === 0) return;
+    const w = stageTimesWriter(this.db);
+    const t = this.timedRows;
+    const params: (number | null)[] = new Array(STAGE_BATCH * 3);
+    let k = 0;
+    for (let i = 0; i < this.timedN; i++) {
+      const at = i * 3;
+      params[k] = t[at];
+      params[k + 1] = t[at + 1] < 0 ? null : t[at + 1];
+      params[k + 2] = t[at + 2] < 0 ? null : t[at + 2];
+      k += 3;
+      if (k === params.length) {
+        w.rows(params);
+        k = 0;
+      }
+    }
+    for (let j = 0; j < k; j += 3) w.row(params.slice(j, j + 3));
+    this.timedN = 0;
+    this.timedRows = new Int32Array(0);
   }
 
   slotOf(cadreId: number): number {
@@ -194,14 +236,15 @@ export class HoursStage implements HoursSink {
     return this.dayNums[day];
   }
 
-  take(cadreId: number, code: number, day: number, quarters: number, title: string | null, line: number): void {
+  take(cadreId: number, code: number, day: number, quarters: number, title: string | null, line: number, minute: number | null): void {
     this.hooks.seeCourse(this.codes.list[code], title, quarters, cadreId);
+    if (minute !== null) this.timed(line, minute, null);
     this.push(cadreId, code, day, quarters, line);
   }
 
   /** A valid row's values from parse(), and the term parse() placed it in. */
   add(values: unknown[], term: Term | null): void {
-    const [cadreId, code, date, quarters, line] = values as [number, string, string, number, number];
+    const [cadreId, code, date, quarters, line, , , minute, studied] = values as [number, string, string, number, number, string, string, number | null, number | null];
     const slot = cadreId < this.slotOfId.length ? this.slotOfId[cadreId] : -1;
     if (!term || slot < 0) throw new Error('import-hours: a row without its cadre or term');
     // The term is found again from the date when the rows are staged: it must be the same one.
@@ -210,12 +253,14 @@ export class HoursStage implements HoursSink {
     if (t < 0 || this.termFrom[t] !== dayNumber(term.windowStart) || this.termTo[t] !== dayNumber(term.windowEnd)) {
       throw new Error('import-hours: terms disagree');
     }
-    this.push(cadreId, this.codes.id(code), day, quarters, line);
+    const codeId = this.codes.id(code);
+    this.timed(line, minute ?? null, studied ?? null);
+    this.push(cadreId, codeId, day, quarters, line);
   }
 
   finish(): void {
     this.flush();
-    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, cadreIds: this.slotsMet.map((s) => this.slotId[s]), conflicts: this.conflicts, conflictCount: this.conflictCount });
+    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, cadreIds: this.slotsMet.map((s) => this.slotId[s]), conflicts: this.conflicts, conflictCount: this.conflictCount, heavyDays: this.heavyDays });
   }
 
   termOf(slot: number, num: number): number {
@@ -299,6 +344,17 @@ export class HoursStage implements HoursSink {
     const params: number[] = new Array(STAGE_BATCH * 5);
     // Only the TEMP stage is written (temp.stage and its dictionaries, through hoursStageWriter): a
     // deferred transaction, which takes no lock on the database while a large file is staged.
+    // Each cadre's hours per day (its rows are consecutive): a day over the policy's is looked at after the write.
+    const maxDay = this.policy.anomalies.maxQuartersPerDay;
+    const dayQ = new Int32Array(this.days.list.length);
+    const daysMet: number[] = [];
+    const closeCadre = (cadre: number) => {
+      for (const d of daysMet) {
+        if (dayQ[d] > maxDay) this.heavyDays.push([cadre, this.days.list[d]]);
+        dayQ[d] = 0;
+      }
+      daysMet.length = 0;
+    };
     const write = db.transaction(() => {
       let k = 0;
       let pCadre = -1;
@@ -319,9 +375,12 @@ export class HoursStage implements HoursSink {
           flags |= LEAD;
           this.groups++;
         }
+        if (cadre !== pCadre && pCadre >= 0) closeCadre(pCadre);
         if (!sameGroup || day !== pDay) {
           flags |= KEY_FIRST;
           this.keys++;
+          if (dayQ[day] === 0) daysMet.push(day);
+          dayQ[day] += r.quarters(i);
           keptLine = r.line(i);
           keptQuarters = r.quarters(i);
         } else if (r.quarters(i) !== keptQuarters) {
@@ -343,7 +402,9 @@ export class HoursStage implements HoursSink {
           k = 0;
         }
       }
+      if (pCadre >= 0) closeCadre(pCadre);
       for (let j = 0; j < k; j += 5) stage.row(params.slice(j, j + 5));
+      this.writeTimed();
       this.codes.list.forEach((v, i) => {
         if (this.codeUsed[i]) stage.code(i, v);
       });

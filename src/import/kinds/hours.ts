@@ -14,7 +14,12 @@
 import type { Context } from '../../shell/context.js';
 import type { IsoDate } from '../../core/dates.js';
 import type { Term } from '../../core/terms.js';
-import { parseDate, parseHours, parseIdentifier, type Result } from '../../core/values.js';
+import { findAnomalies } from '../../core/anomalies.js';
+import { dayNumber } from '../../core/dates.js';
+import { minuteOfDay, parseDate, parseDuration, parseHours, parseIdentifier, type Result } from '../../core/values.js';
+import { addAnomalyDays, insertAnomalies, lastHourId, recordsToCheck } from '../../db/anomalies.js';
+import { localTimestamp } from '../../local-time.js';
+import { msg } from '../../errors.js';
 import { batchExists, cadreExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
 import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, stagedCodesNotInCatalogue, stagedOtherHours, vouchForStagedHours } from '../../db/hours-stage.js';
 import type { DB } from '../../db/open.js';
@@ -47,6 +52,19 @@ export const HOURS_CELLS = {
   staff_no: (raw: string): Result<string> => parseIdentifier(raw, 'staff_no'),
   course_code: (raw: string): Result<string> => readText(raw, 64),
   completed_on: (raw: string): Result<IsoDate> => parseDate(raw),
+  /** The minute of the day the date cell gives with its date (null: none), for a cell completed_on accepts. */
+  completed_minute: (raw: string): number | null => minuteOfDay(raw),
+  /** When the study began: a date with a time (blank: not given). */
+  started_at: (raw: string): Result<{ date: IsoDate; minute: number } | null> => {
+    if (raw.trim() === '') return { ok: true, value: null };
+    const d = parseDate(raw);
+    if (!d.ok) return d;
+    const minute = minuteOfDay(raw);
+    if (minute === null) return { ok: false, reason: msg('anomalies.started.noTime', { value: raw.trim() }) };
+    return { ok: true, value: { date: d.value, minute } };
+  },
+  /** How long the study took, whole minutes (blank: not given). */
+  studied: (raw: string): Result<number | null> => parseDuration(raw),
   /** Hours in quarters, at most the policy's per row. A file without the column gives 1 hour a row. */
   hours: (raw: string, maxQuarters: number): Result<number> => parseHours(raw, maxQuarters / 4),
   /** A blank title is none. */
@@ -134,6 +152,19 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
     }
     if (touched.size <= 100) touched.add(cadreId);
   };
+  /**
+   * The findings among the days the batch added records to, recorded in the same transaction; said on
+   * stderr. Without records on file before, and in one sorted run, only the days the stage found over
+   * the policy's hours and the days of rows with a time are looked at (a file of dates alone costs nothing).
+   */
+  const flagImplausible = (db: DB, batchId: number, before: number, allDays: boolean) => {
+    const s = stagedOrThrow();
+    const rules = ctx.policy().anomalies;
+    if (!allDays) addAnomalyDays(db, s.heavyDays);
+    const found = findAnomalies(recordsToCheck(db, before, allDays, rules.sameMinuteCourses), rules);
+    const n = insertAnomalies(db, found, batchId, localTimestamp(ctx.now()));
+    if (n) ctx.warn(ctx.tr.t('anomalies.flagged', { count: n, batch: batchId }));
+  };
   const stagedOrThrow = (): Staged => {
     if (!staged) throw new Error('import-hours: no stage');
     return staged;
@@ -165,10 +196,27 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
         if (t.ok) title = t.value;
         else p.add('course_title', t.reason);
       }
+      const minute = HOURS_CELLS.completed_minute(rec.cells.completed_on ?? '');
+      let studied: number | null = null;
+      if (rec.cells.studied !== undefined) {
+        const d = HOURS_CELLS.studied(rec.cells.studied);
+        if (d.ok) studied = d.value;
+        else p.add('studied', d.reason);
+      }
+      if (rec.cells.started_at !== undefined) {
+        const st = HOURS_CELLS.started_at(rec.cells.started_at);
+        if (!st.ok) p.add('started_at', st.reason);
+        else if (st.value && dated && minute !== null) {
+          const span = (dayNumber(dated.date) - dayNumber(st.value.date)) * 1440 + minute - st.value.minute;
+          if (span < 0) p.add('started_at', msg('anomalies.started.after', { value: rec.cells.started_at.trim() }));
+          // A duration the file gives is the platform's own measure; the span is the most the study can have taken.
+          else if (studied === null) studied = span;
+        }
+      }
       if (!p.ok || !cadre || !code.ok || !dated || !dated.term) return null;
       seeCourse(code.value, title, quarters, cadre.id);
       lastTerm = dated.term;
-      return [cadre.id, code.value, dated.date, quarters, rec.line, dated.term.windowStart, dated.term.windowEnd];
+      return [cadre.id, code.value, dated.date, quarters, rec.line, dated.term.windowStart, dated.term.windowEnd, minute, studied];
     },
     collector(db, header) {
       hoursColumn ||= header.keys.includes('hours');
@@ -229,7 +277,9 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       // Counted before the new rows go in: a group is new when its term holds no record of the course.
       const fresh = kind.countNew(db);
       if (differs && fresh > 0) ctx.warn(differs);
+      const before = lastHourId(db);
       insertStagedHours(db, batchId, ctx.operator, sorted);
+      if (batchId !== null) flagImplausible(db, batchId, before, !sorted || hadRows);
       return fresh;
     },
     touched(db) {

@@ -11,9 +11,15 @@ const isBlank = (fields: string[]): boolean => fields.every((f) => f === '' || f
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
+/** A date cell as text: the ISO date, and its time of day to the minute when it has one (a platform's completion time). */
 function isoDate(d: Date): string {
   if (Number.isNaN(d.getTime())) return '';
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  // To the second first: a time stored as a fraction of a day comes back a millisecond short.
+  const t = new Date(Math.round(d.getTime() / 1000) * 1000);
+  const day = `${t.getUTCFullYear()}-${pad2(t.getUTCMonth() + 1)}-${pad2(t.getUTCDate())}`;
+  const h = t.getUTCHours();
+  const m = t.getUTCMinutes();
+  return h === 0 && m === 0 ? day : `${day} ${pad2(h)}:${pad2(m)}`;
 }
 
 /** A number as Excel shows it: integers exactly, other values without binary float noise. */
