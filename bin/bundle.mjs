@@ -9,8 +9,10 @@
  * own bytecode starts about 25 ms sooner, on a node start of about 80.
  *
  * Left out, loaded from node_modules when a command needs them: SQLite's
- * native binding, exceljs (Excel files only) and @inquirer/prompts
- * (interactive prompts only). The worker thread of a large audit runs from
+ * native binding, exceljs (Excel files only), @inquirer/prompts
+ * (interactive prompts only), and pdfkit, svg-to-pdfkit and echarts (PDF
+ * documents and charts only; pdfkit reads its font metrics from its own
+ * folder, which a bundle would not have). The worker thread of a large audit runs from
  * dist/db as tsc built it.
  *
  * dist/bundle/build.json holds the bundle's content hash, by which
@@ -30,7 +32,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'bundle');
 const outFile = path.join(outDir, 'main.cjs');
 const entry = path.join(root, 'dist', 'cli', 'main.js');
-const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts'];
+const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfkit', 'svg-to-pdfkit', 'echarts'];
 
 // An old bundle never outlives a failed build, and caches of an earlier build are of no more use.
 fs.rmSync(outDir, { recursive: true, force: true });

@@ -20,10 +20,11 @@ import { listings } from './listings.js';
 import { options } from './options.js';
 import { sheets } from './sheets.js';
 import { zh } from './zh.js';
+import { report } from './report.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, inputs, listings, options, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, close, fit, inputs, listings, options, sheets, zh, report];
