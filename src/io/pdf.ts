@@ -171,6 +171,25 @@ export class PdfWriter {
     const runs = fontRuns(text === '' ? ' ' : text);
     const base = { width: opts.width ?? this.width, align: opts.align ?? 'left', lineGap: opts.lineGap ?? 2 };
     this.doc.fillColor(opts.color ?? '#000000');
+    // Right- or centre-aligned text of several runs that fits on a line: each run placed by its
+    // measured width (pdfkit aligns each `continued` run by itself, so the runs would overlap).
+    if (runs.length > 1 && base.align !== 'left') {
+      const widths = runs.map((r) => this.doc.font(this.use(r.subset, weight)).fontSize(size).widthOfString(r.text));
+      const total = widths.reduce((a, w) => a + w, 0);
+      if (total <= base.width) {
+        const x0 = opts.x ?? this.doc.x;
+        const y0 = opts.y ?? this.doc.y;
+        let x = x0 + (base.align === 'right' ? base.width - total : (base.width - total) / 2);
+        runs.forEach((r, i) => {
+          this.doc.font(this.use(r.subset, weight)).fontSize(size);
+          this.doc.text(r.text, x, y0, { lineBreak: false });
+          x += widths[i];
+        });
+        this.doc.x = x0;
+        this.doc.y = y0 + this.doc.currentLineHeight(true) + base.lineGap;
+        return this;
+      }
+    }
     runs.forEach((r, i) => {
       this.doc.font(this.use(r.subset, weight)).fontSize(size);
       const more = { ...base, continued: i < runs.length - 1 };

@@ -25,12 +25,19 @@ function render(width: number, height: number, option: Record<string, unknown>):
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT, fontSize: 12, color: '#222' }, ...option });
-    return { svg: chart.renderToSVGString(), width, height };
+    // No hover styles (a page of the report has no pointer to hover with), and no renderer-wide
+    // counter in the ids: the same figures give the same SVG however many charts came before.
+    const svg = chart
+      .renderToSVGString()
+      .replace(/<style[\s\S]*?<\/style>/g, '')
+      .replace(/ class="zr\d+-cls-\d+"/g, '');
+    return { svg, width, height };
   } finally {
     chart.dispose();
   }
 }
 
+// Labels drawn with no halo: a PDF draws a text's outline over its fill (no paint-order), hiding it.
 /** A department name shortened for an axis label (the full name is in the tables). */
 function axisName(s: string): string {
   const chars = [...s];
@@ -53,7 +60,7 @@ export function departmentChart(model: ReportModel, rank: Rank, tr: Translator, 
         type: 'bar',
         barMaxWidth: 14,
         data: rows.map((d) => ({ value: (permille(d.all) ?? 0) / 10, itemStyle: { color: MAIN } })),
-        label: { show: true, position: 'right', fontSize: 10, formatter: (p: { dataIndex: number }) => `${rateText(rows[p.dataIndex].all)} (${rows[p.dataIndex].all.num}/${rows[p.dataIndex].all.den})` },
+        label: { show: true, position: 'right', fontSize: 10, textBorderWidth: 0, formatter: (p: { dataIndex: number }) => `${rateText(rows[p.dataIndex].all)} (${rows[p.dataIndex].all.num}/${rows[p.dataIndex].all.den})` },
       },
     ],
   });
@@ -68,16 +75,16 @@ function binLabel(h: Histogram, i: number): string {
 export function histogramChart(h: Histogram, tr: Translator, width = 640): Chart {
   const labels = h.edges.map((_e, i) => binLabel(h, i));
   const at = h.edges.indexOf(h.thresholdTenths);
-  return render(width, 260, {
+  return render(width, 280, {
     title: { text: tr.t('report.chart.histogram', { rank: tr.t(`rank.${h.rank}`), threshold: h.thresholdTenths / 10 }), left: 0, top: 0, textStyle: { fontSize: 13, fontFamily: FONT } },
-    grid: { left: 50, right: 20, top: 40, bottom: 50 },
+    grid: { left: 50, right: 20, top: 56, bottom: 50 },
     xAxis: { type: 'category', data: labels, name: tr.t('report.chart.credits'), nameLocation: 'middle', nameGap: 32, axisLabel: { fontSize: 10, interval: 0, rotate: 40 } },
     yAxis: { type: 'value', name: tr.t('report.chart.cadres'), minInterval: 1 },
     series: [
       {
         type: 'bar',
         data: h.counts.map((n, i) => ({ value: n, itemStyle: { color: h.edges[i] >= h.thresholdTenths ? GOOD : BAD } })),
-        label: { show: true, position: 'top', fontSize: 10 },
+        label: { show: true, position: 'top', fontSize: 10, textBorderWidth: 0 },
         markLine: at >= 0 ? { symbol: 'none', silent: true, label: { formatter: tr.t('report.chart.threshold', { threshold: h.thresholdTenths / 10 }), fontSize: 10 }, lineStyle: { color: '#555', type: 'dashed' }, data: [{ xAxis: at - 0.5 }] } : undefined,
       },
     ],
@@ -96,7 +103,7 @@ export function monthChart(model: ReportModel, tr: Translator, width = 640): Cha
   return render(width, 280, {
     title: { text: tr.t('report.chart.months'), left: 0, top: 0, textStyle: { fontSize: 13, fontFamily: FONT } },
     legend: { top: 24, left: 0, textStyle: { fontFamily: FONT } },
-    grid: { left: 70, right: 20, top: 60, bottom: 30 },
+    grid: { left: 70, right: 20, top: 76, bottom: 30 },
     xAxis: { type: 'category', data: labels, boundaryGap: false },
     yAxis: { type: 'value', name: tr.t('report.chart.hours') },
     series,

@@ -183,6 +183,9 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
   }
   rows.push([t('report.fact.policyHash'), s.policySha256]);
   blocks.push({ kind: 'table', head: [t('report.col.fact'), t('report.col.value')], rows, numeric: [false, false], widths: [3, 7] });
+  // Each chart's ids (clip paths, gradients) made unique in the document and the same on every run.
+  let n = 0;
+  for (const b of blocks) if (b.kind === 'chart') b.chart = { ...b.chart, svg: b.chart.svg.replace(/\bzr\d+-/g, `ch${++n}-`) };
   return { title, blocks };
 }
 
