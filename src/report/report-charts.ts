@@ -44,26 +44,39 @@ function axisName(s: string): string {
   return chars.length > 12 ? `${chars.slice(0, 11).join('')}…` : s;
 }
 
-/** 达标率 by department for one rank, best first; departments with no cadre of that rank are left out. */
-export function departmentChart(model: ReportModel, rank: Rank, tr: Translator, width = 640): Chart | null {
+/** Departments per bar chart: a page's height of bars, so a large office's chart is read on paper. */
+export const DEPARTMENTS_PER_CHART = 40;
+
+/**
+ * 达标率 by department for one rank, best first, in charts of at most
+ * DEPARTMENTS_PER_CHART departments; departments with no cadre of that rank are left out.
+ */
+export function departmentCharts(model: ReportModel, rank: Rank, tr: Translator, width = 640): Chart[] {
   const list = rankDepartments(model.departments.map((d) => ({ ...d, all: d.byRank[rank] }))).filter((d) => d.all.den > 0);
-  if (!list.length) return null;
-  const rows = [...list].reverse();
-  const height = 60 + rows.length * 18;
-  return render(width, height, {
-    title: { text: tr.t('report.chart.departments', { rank: tr.t(`rank.${rank}`) }), left: 0, top: 0, textStyle: { fontSize: 13, fontFamily: FONT } },
-    grid: { left: 150, right: 70, top: 30, bottom: 20 },
-    xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: rows.map((d) => axisName(d.department)), axisLabel: { fontSize: 11 } },
-    series: [
-      {
-        type: 'bar',
-        barMaxWidth: 14,
-        data: rows.map((d) => ({ value: (permille(d.all) ?? 0) / 10, itemStyle: { color: MAIN } })),
-        label: { show: true, position: 'right', fontSize: 10, textBorderWidth: 0, formatter: (p: { dataIndex: number }) => `${rateText(rows[p.dataIndex].all)} (${rows[p.dataIndex].all.num}/${rows[p.dataIndex].all.den})` },
-      },
-    ],
-  });
+  const charts: Chart[] = [];
+  const parts = Math.ceil(list.length / DEPARTMENTS_PER_CHART);
+  for (let p = 0; p < parts; p++) {
+    const rows = list.slice(p * DEPARTMENTS_PER_CHART, (p + 1) * DEPARTMENTS_PER_CHART).reverse();
+    const height = 60 + rows.length * 18;
+    const title = tr.t('report.chart.departments', { rank: tr.t(`rank.${rank}`) }) + (parts > 1 ? ` (${p + 1}/${parts})` : '');
+    charts.push(
+      render(width, height, {
+        title: { text: title, left: 0, top: 0, textStyle: { fontSize: 13, fontFamily: FONT } },
+        grid: { left: 150, right: 80, top: 30, bottom: 20 },
+        xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+        yAxis: { type: 'category', data: rows.map((d) => axisName(d.department)), axisLabel: { fontSize: 11 } },
+        series: [
+          {
+            type: 'bar',
+            barMaxWidth: 14,
+            data: rows.map((d) => ({ value: (permille(d.all) ?? 0) / 10, itemStyle: { color: MAIN } })),
+            label: { show: true, position: 'right', fontSize: 10, textBorderWidth: 0, formatter: (q: { dataIndex: number }) => `${rateText(rows[q.dataIndex].all)} (${rows[q.dataIndex].all.num}/${rows[q.dataIndex].all.den})` },
+          },
+        ],
+      }),
+    );
+  }
+  return charts;
 }
 
 function binLabel(h: Histogram, i: number): string {

@@ -8,7 +8,7 @@ import { perCapitaTenths, quartersText, rateChange, rateText, signed, tenthsText
 import { RANKS } from '../core/policy.js';
 import type { Translator } from '../i18n/index.js';
 import { missingText, yearText } from './audit-view.js';
-import { departmentChart, histogramChart, monthChart, type Chart } from './report-charts.js';
+import { departmentCharts, histogramChart, monthChart, type Chart } from './report-charts.js';
 
 export type Block =
   | { kind: 'title'; text: string; sub: string[] }
@@ -89,8 +89,7 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
   // 2. Departments.
   blocks.push({ kind: 'h2', text: t('report.h.departments'), pageBreak: true });
   for (const r of RANKS) {
-    const chart = departmentChart(model, r, tr);
-    if (chart) blocks.push({ kind: 'chart', chart, alt: t('report.chart.departments', { rank: t(`rank.${r}`) }) });
+    for (const chart of departmentCharts(model, r, tr)) blocks.push({ kind: 'chart', chart, alt: t('report.chart.departments', { rank: t(`rank.${r}`) }) });
   }
   if (model.top.length) {
     const line = (d: DepartmentFigures) => `${d.department} ${rateText(d.all)}（${d.all.num}/${d.all.den}）`;
