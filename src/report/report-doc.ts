@@ -71,6 +71,9 @@ function departmentRow(d: DepartmentFigures): string[] {
 
 export function reportDocument(model: ReportModel, tr: Translator, office: string): ReportDoc {
   const t = tr.t;
+  const zh = tr.lang === 'zh';
+  /** `a（b）` in Chinese, `a (b)` in English. */
+  const paren = (a: string, b: string) => (zh ? `${a}（${b}）` : `${a} (${b})`);
   const year = yearText(model.year, tr);
   const title = t('report.title', { year });
   const blocks: Block[] = [];
@@ -92,7 +95,7 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
     for (const chart of departmentCharts(model, r, tr)) blocks.push({ kind: 'chart', chart, alt: t('report.chart.departments', { rank: t(`rank.${r}`) }) });
   }
   if (model.top.length) {
-    const line = (d: DepartmentFigures) => `${d.department} ${rateText(d.all)}（${d.all.num}/${d.all.den}）`;
+    const line = (d: DepartmentFigures) => paren(`${d.department} ${rateText(d.all)}`, `${d.all.num}/${d.all.den}`);
     const sep = tr.lang === 'zh' ? '；' : '; ';
     blocks.push({ kind: 'p', text: `${t('report.top')}${model.top.map(line).join(sep)}` });
     blocks.push({ kind: 'p', text: `${t('report.bottom')}${model.bottom.map(line).join(sep)}` });
@@ -122,7 +125,7 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
     kind: 'table',
     head: [t('report.col.requirement'), t('report.col.carried'), t('status.met'), t('status.on_track'), t('status.behind'), t('status.short'), t('status.exempt'), t('status.unrecorded'), t('report.col.doneRate')],
     rows: model.requirements.map((s) => [
-      `${t(`req.${s.id}`)}（${s.period === 'term' ? t('period.term') : year}）`,
+      paren(t(`req.${s.id}`), s.period === 'term' ? t('period.term') : year),
       count(s.total),
       count(s.counts.met),
       count(s.counts.on_track),
@@ -154,7 +157,7 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
     blocks.push({ kind: 'h3', text: t('report.shortfallDept', { department: d.department, n: d.cadres.length }) });
     for (const c of d.cadres) {
       const what = c.missing.map((r) => (r.status === 'behind' ? `${missingText(r, tr)}${t('missing.behindSuffix')}` : missingText(r, tr))).join(sep);
-      blocks.push({ kind: 'p', text: `${c.name}（${c.learnerId}，${t(`rank.${c.rank}`)}）：${what}` });
+      blocks.push({ kind: 'p', text: zh ? `${c.name}（${c.learnerId}，${t(`rank.${c.rank}`)}）：${what}` : `${c.name} (${c.learnerId}, ${t(`rank.${c.rank}`)}): ${what}` });
     }
   }
 
