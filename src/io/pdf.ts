@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 
@@ -150,7 +151,7 @@ export class PdfWriter {
   private use(subset: string, weight: Weight): string {
     const name = `${subset}-${weight}`;
     if (!this.registered.has(name)) {
-      this.doc.registerFont(name, fontFile(subset, weight));
+      this.doc.registerFont(name, sfntOf(fs.readFileSync(fontFile(subset, weight))));
       this.registered.add(name);
     }
     return name;
@@ -275,4 +276,52 @@ export function svgTextRuns(svg: string): string {
     const runs = fontRuns(text).map((r) => `<tspan font-family="${RUN_FAMILY}${r.subset}">${encodeXml(r.text)}</tspan>`).join('');
     return open + runs + close;
   });
+}
+
+/**
+ * A WOFF file as the OpenType font it wraps (each table inflated, the table
+ * directory rebuilt). pdfkit's own WOFF reader fails on some of the font's
+ * files (the one holding 闫, among others, reads as having no tables), so
+ * every file is unwrapped here and pdfkit is given plain OpenType.
+ */
+export function sfntOf(woff: Buffer): Buffer {
+  if (woff.toString('latin1', 0, 4) !== 'wOFF') return woff;
+  const flavor = woff.readUInt32BE(4);
+  const numTables = woff.readUInt16BE(12);
+  const tables: { tag: number; checksum: number; data: Buffer }[] = [];
+  for (let i = 0; i < numTables; i++) {
+    const at = 44 + i * 20;
+    const tag = woff.readUInt32BE(at);
+    const offset = woff.readUInt32BE(at + 4);
+    const compLength = woff.readUInt32BE(at + 8);
+    const origLength = woff.readUInt32BE(at + 12);
+    const checksum = woff.readUInt32BE(at + 16);
+    const raw = woff.subarray(offset, offset + compLength);
+    tables.push({ tag, checksum, data: compLength < origLength ? inflateSync(raw) : Buffer.from(raw) });
+  }
+  let pow = 1;
+  let log = 0;
+  while (pow * 2 <= numTables) {
+    pow *= 2;
+    log++;
+  }
+  const head = Buffer.alloc(12 + numTables * 16);
+  head.writeUInt32BE(flavor, 0);
+  head.writeUInt16BE(numTables, 4);
+  head.writeUInt16BE(pow * 16, 6);
+  head.writeUInt16BE(log, 8);
+  head.writeUInt16BE(numTables * 16 - pow * 16, 10);
+  const parts: Buffer[] = [head];
+  let offset = head.length;
+  tables.forEach((t, i) => {
+    const at = 12 + i * 16;
+    head.writeUInt32BE(t.tag, at);
+    head.writeUInt32BE(t.checksum, at + 4);
+    head.writeUInt32BE(offset, at + 8);
+    head.writeUInt32BE(t.data.length, at + 12);
+    const pad = (4 - (t.data.length % 4)) % 4;
+    parts.push(t.data, Buffer.alloc(pad));
+    offset += t.data.length + pad;
+  });
+  return Buffer.concat(parts);
 }

@@ -63,3 +63,13 @@ describe('chart texts in a PDF', () => {
     expect(out).toContain('<text></text>');
   });
 });
+
+describe('the PDF writer', () => {
+  it('draws every character of the font, 闫 included (its file is one the WOFF reader of pdfkit cannot read)', async () => {
+    const { PdfWriter } = await import('../../src/io/pdf.js');
+    const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
+    pdf.text('闫伟 达标率 ABC');
+    const bytes = await pdf.finish();
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
