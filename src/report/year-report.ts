@@ -13,7 +13,7 @@ import { loadCadres } from '../db/cadres.js';
 import { recordState } from '../db/closes.js';
 import { hoursByMonth } from '../db/report.js';
 import { InputError, msg } from '../errors.js';
-import { computeAudits, evaluationFor } from './audit-run.js';
+import { evaluationFor, forEachAudit, planAudit, withReader } from './audit-run.js';
 import type { AuditedCadre } from './audit-view.js';
 import { closedResult, policyJson } from './year-close.js';
 
@@ -25,18 +25,41 @@ export interface ReportOptions {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-interface YearView {
-  audited: AuditedCadre[];
+interface YearView<T> {
+  /** Each cadre of the view, cut down by `keep` as it is audited (null: left out). */
+  kept: T[];
+  ids: Set<number>;
   asOf: string;
   cutoff: string;
   closed: ReturnType<typeof closedResult>;
 }
 
-async function yearView(ctx: Context, year: number): Promise<YearView> {
+/**
+ * The year-end view of `year`: the close's when the year is closed, else audited now, a cadre at
+ * a time (forEachAudit), each one kept only as `keep` cuts it down, so an office's full audits
+ * are never held whole.
+ */
+async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) => T | null): Promise<YearView<T>> {
+  const kept: T[] = [];
+  const ids = new Set<number>();
+  const visit = (a: AuditedCadre) => {
+    const k = keep(a);
+    if (k === null) return;
+    kept.push(k);
+    ids.add(a.cadre.id);
+  };
   const closed = closedResult(ctx, year);
-  if (closed) return { audited: closed.audited, asOf: closed.ev.asOf, cutoff: closed.ev.cutoff, closed };
-  const { audited, ev } = await computeAudits(ctx, { learnerIds: [], year: String(year) });
-  return { audited, asOf: ev.asOf, cutoff: ev.cutoff, closed: undefined };
+  if (closed) {
+    closed.audited.forEach(visit);
+    closed.audited.length = 0;
+    return { kept, ids, asOf: closed.ev.asOf, cutoff: closed.ev.cutoff, closed };
+  }
+  const scope = { learnerIds: [], year: String(year) };
+  return withReader(ctx, scope, async (reader) => {
+    const plan = planAudit(ctx, scope);
+    await forEachAudit(ctx, plan, visit, reader);
+    return { kept, ids, asOf: plan.ev.asOf, cutoff: plan.ev.cutoff, closed: undefined };
+  });
 }
 
 const toReportCadre = (a: AuditedCadre): ReportCadre => ({
@@ -86,21 +109,20 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     departments = new Set(match.departments);
     department = match.departments.join(' / ');
   }
-  const pick = (list: AuditedCadre[]) => (departments ? list.filter((a) => departments!.has(a.cadre.department)) : list);
-  const now = await yearView(ctx, y);
-  const before = await yearView(ctx, y - 1);
-  const current = pick(now.audited);
-  const previous = pick(before.audited);
-  const { state, sha256: stateSha } = recordState(db, now.cutoff);
-  const source: ReportSource = now.closed
-    ? { kind: 'close', sha256: now.closed.close.resultSha256, closedAt: now.closed.close.closedAt, changedSinceClose: stateSha !== now.closed.close.stateSha256, policySha256: now.closed.close.policySha256 }
+  const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
+  const now = await yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null));
+  let cur = now.kept;
+  const { asOf, cutoff, closed } = now;
+  // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
+  const before = await yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
+  let prev = before.kept;
+  const { state, sha256: stateSha } = recordState(db, cutoff);
+  const source: ReportSource = closed
+    ? { kind: 'close', sha256: closed.close.resultSha256, closedAt: closed.close.closedAt, changedSinceClose: stateSha !== closed.close.stateSha256, policySha256: closed.close.policySha256 }
     : { kind: 'state', sha256: stateSha, policySha256: sha256(policyJson(policy)) };
-  const ids = (list: AuditedCadre[]) => new Set(list.map((a) => a.cadre.id));
-  const monthsOf = (yy: number, list: AuditedCadre[]) => hoursByMonth(db, yearStartDate(yy, policy), yearEndDate(yy, policy), ids(list));
-  let cur = current.map(toReportCadre);
-  let prev = previous.map(toReportCadre);
+  const monthsOf = (yy: number, set: Set<number>) => hoursByMonth(db, yearStartDate(yy, policy), yearEndDate(yy, policy), set);
   if (opts.anonymize) {
-    const anon = anonymizer(now.closed ? now.closed.close.state : state);
+    const anon = anonymizer(closed ? closed.close.state : state);
     cur = cur.map(anon);
     prev = prev.map(anon);
   }
@@ -108,12 +130,12 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     year: y,
     department,
     anonymized: !!opts.anonymize,
-    asOf: now.asOf,
-    cutoff: now.cutoff,
+    asOf,
+    cutoff,
     source,
     current: cur,
     previous: prev.length ? prev : null,
-    hoursByMonth: { current: monthsOf(y, current), previous: previous.length ? monthsOf(y - 1, previous) : null },
+    hoursByMonth: { current: monthsOf(y, now.ids), previous: prev.length ? monthsOf(y - 1, before.ids) : null },
     policy,
   });
 }
