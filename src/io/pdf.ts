@@ -93,6 +93,11 @@ export interface PdfOptions {
   author?: string;
   /** The document's creation date (a fixed one gives the same bytes for the same content). */
   date: Date;
+  /**
+   * Keep every page in memory until the end (default), so pages can be revisited; a long document
+   * (a year-end report of a large office) passes false and each page is written out when the next begins.
+   */
+  bufferPages?: boolean;
 }
 
 export interface TextOptions {
@@ -134,7 +139,7 @@ export class PdfWriter {
       layout: opts.landscape ? 'landscape' : 'portrait',
       margin: opts.margin ?? 56,
       info: { Title: opts.title, Author: opts.author ?? '', Creator: 'cadre', Producer: 'cadre', CreationDate: opts.date, ModDate: opts.date },
-      bufferPages: true,
+      bufferPages: opts.bufferPages ?? true,
     });
     return new PdfWriter(doc);
   }

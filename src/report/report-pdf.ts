@@ -40,7 +40,7 @@ function table(pdf: PdfWriter, b: Extract<Block, { kind: 'table' }>): void {
 }
 
 export async function reportPdf(rdoc: ReportDoc, model: ReportModel, office: string): Promise<Buffer> {
-  const pdf = await PdfWriter.create({ title: rdoc.title, author: office, date: new Date(`${model.asOf}T00:00:00Z`), margin: 48 });
+  const pdf = await PdfWriter.create({ title: rdoc.title, author: office, date: new Date(`${model.asOf}T00:00:00Z`), margin: 48, bufferPages: false });
   const doc = pdf.doc;
   const ensure = (h: number) => {
     if (doc.y + h > pdf.bottom) pdf.addPage();
