@@ -10,7 +10,7 @@ import { buildReportModel, initialsOf, type ReportCadre, type ReportModel, type 
 import { matchDepartment } from '../core/option-values.js';
 import { yearEndDate, yearStartDate } from '../core/terms.js';
 import { loadCadres } from '../db/cadres.js';
-import { recordState } from '../db/closes.js';
+import { recordStateAside } from '../db/state-aside.js';
 import { hoursByMonth } from '../db/report.js';
 import { InputError, msg } from '../errors.js';
 import { evaluationFor, forEachAudit, planAudit, withReader } from './audit-run.js';
@@ -109,6 +109,8 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     departments = new Set(match.departments);
     department = match.departments.join(' / ');
   }
+  // The record state is hashed on a second thread while the years are audited.
+  const stateOf = recordStateAside(db, yearEndDate(y, policy));
   const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
   const now = await yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null));
   let cur = now.kept;
@@ -116,7 +118,7 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
   // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
   const before = await yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
   let prev = before.kept;
-  const { state, sha256: stateSha } = recordState(db, cutoff);
+  const { state, sha256: stateSha } = await stateOf();
   const source: ReportSource = closed
     ? { kind: 'close', sha256: closed.close.resultSha256, closedAt: closed.close.closedAt, changedSinceClose: stateSha !== closed.close.stateSha256, policySha256: closed.close.policySha256 }
     : { kind: 'state', sha256: stateSha, policySha256: sha256(policyJson(policy)) };
