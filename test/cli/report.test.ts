@@ -146,4 +146,18 @@ describe('report', () => {
     const text = execFileSync(pdftotext!, [pdf, '-'], { encoding: 'utf8', timeout: 60_000 });
     for (const words of ['总体情况', '各部门达标情况', '任期学分分布', '附录：统计口径', '参学率']) expect(text).toContain(words);
   }, 120_000);
+
+  // Last: it closes the year the other tests report on.
+  it('of a closed year: made from the close, names its result hash, and regenerates byte for byte', async () => {
+    await ok(['close-year', '2025']);
+    const close = (JSON.parse((await ok(['closes', '--format', 'json'])).stdout) as { type: string; result_sha256: string }[]).find((c) => c.type === 'close')!;
+    await ok(['report', '--year', '2025', '--out', 'closed.html']);
+    await ok(['report', '--year', '2025', '--out', 'closed.pdf']);
+    const html = fs.readFileSync(path.join(dir, 'closed.html'), 'utf8');
+    expect(html).toContain(`关账结果校验值（SHA-256）</td><td>${close.result_sha256}<`);
+    await ok(['report', '--year', '2025', '--out', 'closed.html', '--overwrite'], '2027-01-15T10:00:00');
+    await ok(['report', '--year', '2025', '--out', 'closed2.pdf'], '2027-01-15T10:00:00');
+    expect(fs.readFileSync(path.join(dir, 'closed.html'), 'utf8')).toBe(html);
+    expect(fs.readFileSync(path.join(dir, 'closed2.pdf')).equals(fs.readFileSync(path.join(dir, 'closed.pdf')))).toBe(true);
+  }, 120_000);
 });
