@@ -100,6 +100,19 @@ describe('report', () => {
     expect(html).not.toMatch(/<(?!\/?(?:html|head|meta|title|style|body|header|h1|h2|h3|p|div|table|thead|tbody|tr|th|td|figure|svg|g|path|rect|text|tspan|defs|clipPath|style|circle|polyline|polygon|line)\b)[a-z]/i);
   });
 
+  it('of one department: its own cadres only, the department named, a mistyped one refused with the nearest', async () => {
+    const audit = JSON.parse((await ok(['audit', '--year', '2025', '--department', '财务处', '--format', 'json'])).stdout) as { status: string }[];
+    await ok(['report', '--year', '2025', '--department', '财务处', '--out', 'dept.html']);
+    const html = fs.readFileSync(path.join(dir, 'dept.html'), 'utf8');
+    expect(html).toContain('部门：财务处');
+    expect(html).toContain(`<tr><td>应学人数</td><td class="n">${audit.filter((a) => a.status !== 'exempt').length}</td>`);
+    expect(html).not.toContain('<td>外国语学院</td>');
+    const bad = await cadre(['report', '--year', '2025', '--department', '财务', '--out', 'nope.html'], { now: AFTER, lang: 'zh' });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('财务处');
+    expect(fs.existsSync(path.join(dir, 'nope.html'))).toBe(false);
+  });
+
   it('anonymized: initials and short codes, no learner ID or staff number', async () => {
     await ok(['report', '--year', '2025', '--out', 'anon.html', '--anonymize']);
     const html = fs.readFileSync(path.join(dir, 'anon.html'), 'utf8');
