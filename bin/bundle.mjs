@@ -10,8 +10,9 @@
  *
  * Left out, loaded from node_modules when a command needs them: SQLite's
  * native binding, exceljs (Excel files only), @inquirer/prompts
- * (interactive prompts only), pdfjs-dist (PDF essays only) and pdfkit (PDF
- * files only; it reads its own data files from beside its module). The worker thread of a large audit runs from
+ * (interactive prompts only), pdfjs-dist (PDF essays only), and pdfkit,
+ * svg-to-pdfkit and echarts (PDF documents and charts only; pdfkit reads its
+ * font metrics from its own folder, which a bundle would not have). The worker thread of a large audit runs from
  * dist/db as tsc built it.
  *
  * dist/bundle/build.json holds the bundle's content hash, by which
@@ -32,7 +33,7 @@ const outDir = path.join(root, 'dist', 'bundle');
 const outFile = path.join(outDir, 'main.cjs');
 const entry = path.join(root, 'dist', 'cli', 'main.js');
 // pdfkit reads its standard fonts' metrics (data/*.afm) from beside its own module: left out, it finds them.
-const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit'];
+const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit', 'echarts'];
 
 // An old bundle never outlives a failed build, and caches of an earlier build are of no more use.
 fs.rmSync(outDir, { recursive: true, force: true });

@@ -431,6 +431,19 @@ export const COMMANDS: CommandDef[] = [
     load: () => import('../commands/restore.js'),
   },
   {
+    name: 'report',
+    description: 'report.cmd',
+    options: [
+      { flags: '--year <yyyy>', description: 'report.opt.year', year: true, mandatory: { shown: '--year YYYY' } },
+      { flags: '--department <name>', description: 'report.opt.department' },
+      { flags: '--out <file>', description: 'report.opt.out', mandatory: {} },
+      { flags: '--anonymize', description: 'report.opt.anonymize' },
+      overwrite,
+    ],
+    example: 'cadre report --year 2025 --out 年度报告-2025.html',
+    load: () => import('../commands/report.js'),
+  },
+  {
     name: 'close-year',
     description: 'close.cmd.closeYear',
     args: [{ name: 'year', spec: '<year>', description: 'close.arg.year' }],

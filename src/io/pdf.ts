@@ -25,9 +25,10 @@ const require = createRequire(import.meta.url);
 
 /**
  * A WOFF file as the plain font (SFNT) it wraps: each table inflated by
- * node's zlib. pdfkit's font reader inflates WOFF tables in JavaScript, which
- * took most of a one-page PDF's time (about half a second a document); an
- * SFNT it reads as it is.
+ * node's zlib, the table directory rebuilt. pdfkit's own WOFF reader inflates
+ * in JavaScript (most of a one-page PDF's time, about half a second a
+ * document) and fails on some of the font's files (the one holding 闫 reads
+ * as having no tables); an SFNT it reads as it is.
  */
 export function woffToSfnt(woff: Buffer): Buffer {
   if (woff.readUInt32BE(0) !== 0x774f4646) return woff;
@@ -145,6 +146,11 @@ export interface PdfOptions {
   author?: string;
   /** The document's creation date (a fixed one gives the same bytes for the same content). */
   date: Date;
+  /**
+   * Keep every page in memory until the end (default), so pages can be revisited; a long document
+   * (a year-end report of a large office) passes false and each page is written out when the next begins.
+   */
+  bufferPages?: boolean;
 }
 
 export interface TextOptions {
@@ -186,7 +192,7 @@ export class PdfWriter {
       layout: opts.landscape ? 'landscape' : 'portrait',
       margin: opts.margin ?? 56,
       info: { Title: opts.title, Author: opts.author ?? '', Creator: 'cadre', Producer: 'cadre', CreationDate: opts.date, ModDate: opts.date },
-      bufferPages: true,
+      bufferPages: opts.bufferPages ?? true,
     });
     return new PdfWriter(doc);
   }
@@ -265,17 +271,23 @@ export class PdfWriter {
     return this;
   }
 
-  /** An SVG (a chart) drawn at the current position, `width` × `height` points. */
+  /**
+   * An SVG (a chart) drawn at the current position, `width` × `height` points.
+   * Its texts are drawn in the font files their characters need: each text
+   * element is cut into runs (`fontRuns`), each run a tspan naming its file,
+   * since svg-to-pdfkit gives a text element one font and no one file of
+   * the font holds every character.
+   */
   async svg(svg: string, width: number, height: number): Promise<this> {
     const { default: SVGtoPDF } = await import('svg-to-pdfkit');
     if (this.doc.y + height > this.bottom) this.addPage();
     const x = this.doc.page.margins.left;
     const y = this.doc.y;
-    SVGtoPDF(this.doc, svg, x, y, {
+    const latin = subsetOf(0x41) ?? '[119]';
+    SVGtoPDF(this.doc, svgTextRuns(svg), x, y, {
       width,
       height,
-      // Chart text in the same font files as the rest (a chart's labels are Chinese).
-      fontCallback: (_family: string, bold: boolean) => this.use(fontRuns('学')[0].subset, bold ? 700 : 400),
+      fontCallback: (family: string, bold: boolean) => this.use(family.startsWith(RUN_FAMILY) ? family.slice(RUN_FAMILY.length) : latin, bold ? 700 : 400),
     });
     this.doc.y = y + height;
     this.doc.x = x;
@@ -298,4 +310,28 @@ export class PdfWriter {
     this.doc.end();
     return this.done;
   }
+}
+
+/** The font-family a chart's text run names: this prefix and its subset file (`cadre-run-[116]`). */
+const RUN_FAMILY = 'cadre-run-';
+
+const decodeXml = (s: string) =>
+  s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_m, e: string) => {
+    const k = e.toLowerCase();
+    if (k[0] === '#') return String.fromCodePoint(k[1] === 'x' ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10));
+    return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[k]!;
+  });
+const encodeXml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/**
+ * Each `<text>` of an SVG with plain content, its content cut into tspans by
+ * font file (`fontRuns`), each tspan naming its file as its font-family.
+ */
+export function svgTextRuns(svg: string): string {
+  return svg.replace(/(<text\b[^>]*>)([^<]*)(<\/text>)/g, (_m, open: string, body: string, close: string) => {
+    const text = decodeXml(body);
+    if (text === '') return open + close;
+    const runs = fontRuns(text).map((r) => `<tspan font-family="${RUN_FAMILY}${r.subset}">${encodeXml(r.text)}</tspan>`).join('');
+    return open + runs + close;
+  });
 }

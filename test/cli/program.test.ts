@@ -151,6 +151,9 @@ const TABLE: [string[], Record<string, unknown>][] = [
   [['close-year', '2025'], { year: '2025' }],
   [['closes', '--format', 'json'], { format: 'json' }],
   [['close-diff', '2025-2026', '--format', 'csv'], { year: '2025-2026', format: 'csv' }],
+  // report: --year (any form of a year) and --out mandatory; --department, --anonymize, --overwrite
+  [['report', '--year', '2025-2026学年', '--out', 'r.html'], { year: '2025', out: 'r.html' }],
+  [['report', '--year', '2025', '--department', '财务处', '--out', 'r.pdf', '--anonymize', '--overwrite'], { year: '2025', department: '财务处', out: 'r.pdf', anonymize: true, overwrite: true }],
   [['issue-accounts', 'roster.csv', '--amend', '--reason', '补录'], { roster: 'roster.csv', amend: true, reason: '补录' }],
   ...(['import-hours', 'import-training', 'import-exams', 'import-essays'] as const).map((c): [string[], Record<string, unknown>] => [[c, 'a.csv', '--amend', '--reason', '补录'], { files: ['a.csv'], amend: true, reason: '补录' }]),
   [['record-essay', 'WZ1', '--kind', 'reflection', '--title', 'T', '--submitted-on', 'd', '--amend', '--reason', 'r'], { learnerId: 'WZ1', kind: 'reflection', title: 'T', submittedOn: 'd', status: 'approved', amend: true, reason: 'r' }],
@@ -314,6 +317,8 @@ describe('the registry', () => {
       'unexempt --requirement',
       'anomaly-accept --reason',
       'anomaly-reject --reason',
+      'report --year',
+      'report --out',
       'certificate --out',
     ]);
     for (const [, o] of mandatory) {

@@ -1,0 +1,58 @@
+/**
+ * `cadre report --year Y --out FILE`: the year-end report for leadership,
+ * as HTML, PDF or a workbook (the format from the file's extension). The
+ * model is gathered by src/report/year-report.ts and built in src/core; the
+ * renderers draw it; this module only chooses and writes.
+ */
+import path from 'node:path';
+import type { Context } from '../shell/context.js';
+import { outFile, outOptions } from '../shell/render.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
+import { rateText } from '../core/report-model.js';
+import { UsageError, msg } from '../errors.js';
+import { gatherReport } from '../report/year-report.js';
+import { yearText } from '../report/audit-view.js';
+
+export interface ReportCommandOptions {
+  year: string;
+  department?: string;
+  out: string;
+  anonymize?: boolean;
+  overwrite?: boolean;
+}
+
+type ReportFormat = 'html' | 'pdf' | 'xlsx';
+
+function formatOf(file: string): ReportFormat {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.html' || ext === '.htm') return 'html';
+  if (ext === '.pdf') return 'pdf';
+  if (ext === '.xlsx') return 'xlsx';
+  throw new UsageError(msg('report.badOut', { file }), msg('report.fix.badOut'));
+}
+
+export async function run(opts: ReportCommandOptions, ctx: Context): Promise<number> {
+  const format = formatOf(opts.out);
+  // The file is checked before the work: an existing one is refused at once.
+  const out = outFile(ctx, opts.out, !!opts.overwrite)!;
+  const model = await gatherReport(ctx, { year: opts.year, department: opts.department, anonymize: opts.anonymize });
+  const office = ctx.policy().office[ctx.tr.lang];
+  let bytes: Buffer | string;
+  if (format === 'xlsx') {
+    const { reportWorkbook } = await import('../report/report-xlsx.js');
+    bytes = await reportWorkbook(model, ctx.tr, office);
+  } else {
+    const { reportDocument } = await import('../report/report-doc.js');
+    const doc = reportDocument(model, ctx.tr, office);
+    if (format === 'html') {
+      const { reportHtml } = await import('../report/report-html.js');
+      bytes = reportHtml(doc, ctx.tr.lang);
+    } else {
+      const { reportPdf } = await import('../report/report-pdf.js');
+      bytes = await reportPdf(doc, model, office);
+    }
+  }
+  writeFileAtomic(out.path, bytes, outOptions(out));
+  ctx.err.write(ctx.tr.t('report.written', { file: out.shown, year: yearText(model.year, ctx.tr), n: model.current.denominator, rate: rateText(model.current.met) }) + '\n');
+  return 0;
+}

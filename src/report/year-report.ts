@@ -1,0 +1,143 @@
+/**
+ * The year-end report's model, gathered: the year-end views of year Y and
+ * Y-1 (each the close's frozen view when the year is closed, else audited
+ * now), the hours recorded per month, the policy and where the figures came
+ * from; then src/core/report-model.ts builds the numbers the renderers draw.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { Context } from '../shell/context.js';
+import { buildReportModel, initialsOf, type ReportCadre, type ReportModel, type ReportSource } from '../core/report-model.js';
+import { matchDepartment } from '../core/option-values.js';
+import { yearEndDate, yearStartDate } from '../core/terms.js';
+import { loadCadres } from '../db/cadres.js';
+import { recordStateAside } from '../db/state-aside.js';
+import { hoursByMonth } from '../db/report.js';
+import { InputError, msg } from '../errors.js';
+import { evaluationFor, forEachAudit, planAudit, withReader } from './audit-run.js';
+import type { AuditedCadre } from './audit-view.js';
+import { closedResult, policyJson } from './year-close.js';
+
+export interface ReportOptions {
+  year: string;
+  department?: string;
+  anonymize?: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+interface YearView<T> {
+  /** Each cadre of the view, cut down by `keep` as it is audited (null: left out). */
+  kept: T[];
+  ids: Set<number>;
+  asOf: string;
+  cutoff: string;
+  closed: ReturnType<typeof closedResult>;
+}
+
+/**
+ * The year-end view of `year`: the close's when the year is closed, else audited now, a cadre at
+ * a time (forEachAudit), each one kept only as `keep` cuts it down, so an office's full audits
+ * are never held whole.
+ */
+async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) => T | null): Promise<YearView<T>> {
+  const kept: T[] = [];
+  const ids = new Set<number>();
+  const visit = (a: AuditedCadre) => {
+    const k = keep(a);
+    if (k === null) return;
+    kept.push(k);
+    ids.add(a.cadre.id);
+  };
+  const closed = closedResult(ctx, year);
+  if (closed) {
+    closed.audited.forEach(visit);
+    closed.audited.length = 0;
+    return { kept, ids, asOf: closed.ev.asOf, cutoff: closed.ev.cutoff, closed };
+  }
+  const scope = { learnerIds: [], year: String(year) };
+  return withReader(ctx, scope, async (reader) => {
+    const plan = planAudit(ctx, scope);
+    await forEachAudit(ctx, plan, visit, reader);
+    return { kept, ids, asOf: plan.ev.asOf, cutoff: plan.ev.cutoff, closed: undefined };
+  });
+}
+
+const toReportCadre = (a: AuditedCadre): ReportCadre => ({
+  learnerId: a.cadre.learnerId,
+  name: a.cadre.name,
+  department: a.cadre.department,
+  rank: a.audit.rank,
+  status: a.audit.status,
+  requirements: a.audit.requirements,
+  credits: a.audit.credits,
+  latestExam: a.audit.latestExam,
+});
+
+/**
+ * Short codes for learner IDs in an anonymized report: a keyed hash whose key
+ * is the record state the report was made from (never printed; only its
+ * hash is), so the same data gives the same codes and the report alone does
+ * not lead back to an ID.
+ */
+export function anonymizer(secret: string): (c: ReportCadre) => ReportCadre {
+  const key = createHash('sha256').update('cadre report codes\n').update(secret).digest();
+  const seen = new Map<string, string>();
+  return (c) => {
+    const h = createHmac('sha256', key).update(c.learnerId).digest('hex').toUpperCase();
+    let len = 8;
+    let code = `R${h.slice(0, len)}`;
+    while (seen.has(code) && seen.get(code) !== c.learnerId && len < 64) code = `R${h.slice(0, ++len)}`;
+    seen.set(code, c.learnerId);
+    return { ...c, learnerId: code, name: initialsOf(c.name) };
+  };
+}
+
+export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<ReportModel> {
+  // A year still running is refused as audit --year refuses it.
+  const { year } = evaluationFor({ learnerIds: [], year: opts.year }, ctx);
+  const y = year!;
+  const policy = ctx.policy();
+  const db = ctx.db({ readOnly: true });
+  let departments: Set<string> | null = null;
+  let department: string | null = null;
+  if (opts.department !== undefined) {
+    const match = matchDepartment(opts.department, loadCadres(db).all.map((c) => c.department));
+    if (!match.ok) {
+      const fix = match.nearest.length ? msg('options.department.fix.nearest', { list: match.nearest.join(' / ') }) : msg('options.department.fix.none');
+      throw new InputError(msg('options.department.none', { department: opts.department }), [], fix);
+    }
+    departments = new Set(match.departments);
+    department = match.departments.join(' / ');
+  }
+  // The record state is hashed on a second thread while the years are audited.
+  const stateOf = recordStateAside(db, yearEndDate(y, policy));
+  const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
+  const now = await yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null));
+  let cur = now.kept;
+  const { asOf, cutoff, closed } = now;
+  // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
+  const before = await yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
+  let prev = before.kept;
+  const { state, sha256: stateSha } = await stateOf();
+  const source: ReportSource = closed
+    ? { kind: 'close', sha256: closed.close.resultSha256, closedAt: closed.close.closedAt, changedSinceClose: stateSha !== closed.close.stateSha256, policySha256: closed.close.policySha256 }
+    : { kind: 'state', sha256: stateSha, policySha256: sha256(policyJson(policy)) };
+  const monthsOf = (yy: number, set: Set<number>) => hoursByMonth(db, yearStartDate(yy, policy), yearEndDate(yy, policy), set);
+  if (opts.anonymize) {
+    const anon = anonymizer(closed ? closed.close.state : state);
+    cur = cur.map(anon);
+    prev = prev.map(anon);
+  }
+  return buildReportModel({
+    year: y,
+    department,
+    anonymized: !!opts.anonymize,
+    asOf,
+    cutoff,
+    source,
+    current: cur,
+    previous: prev.length ? prev : null,
+    hoursByMonth: { current: monthsOf(y, now.ids), previous: prev.length ? monthsOf(y - 1, before.ids) : null },
+    policy,
+  });
+}
