@@ -342,8 +342,6 @@ export class HoursStage implements HoursSink {
     const db = this.db;
     const stage = hoursStageWriter(db);
     const params: number[] = new Array(STAGE_BATCH * 5);
-    // Only the TEMP stage is written (temp.stage and its dictionaries, through hoursStageWriter): a
-    // deferred transaction, which takes no lock on the database while a large file is staged.
     // Each cadre's hours per day (its rows are consecutive): a day over the policy's is looked at after the write.
     const maxDay = this.policy.anomalies.maxQuartersPerDay;
     const dayQ = new Int32Array(this.days.list.length);
@@ -355,6 +353,8 @@ export class HoursStage implements HoursSink {
       }
       daysMet.length = 0;
     };
+    // Only the TEMP stage is written (temp.stage and its dictionaries, through hoursStageWriter): a
+    // deferred transaction, which takes no lock on the database while a large file is staged.
     const write = db.transaction(() => {
       let k = 0;
       let pCadre = -1;
