@@ -72,6 +72,12 @@ section(t('demo.remind'));
 cadre(['remind', '--as-of', '2026-05-15', '--format', 'csv', '--out', path.join(out, 'reminders-2026-05-15.csv'), '--out-dir', path.join(out, 'notices')]);
 cadre(['remind', '--as-of', '2026-05-20']);
 
+section(t('demo.outward'));
+cadre(['close-year', '2025']);
+cadre(['audit', '--year', '2025', '--shortfall', '--format', 'table', '--department', '财务处']);
+cadre(['report', '--year', '2025', '--out', path.join(out, 'report-2025.html')]);
+cadre(['certificate', learnerIdOf('S003'), '--year', '2025', '--out', path.join(out, 'certificate-S003.pdf')]);
+
 process.stdout.write(`\n${t('demo.where', { dir: out })}\n`);
 
 /** The learner ID issued to a staff number, from the credentials file. */
