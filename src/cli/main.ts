@@ -379,7 +379,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return 2;
     }
     const c = ctx as Context | undefined;
-    return await failureExit(e, tr, process.stderr, c?.colorErr ?? (await stderrColor(program)), c?.dbPath, debug, c?.dbChanged ? () => c.dbChanged!() : undefined);
+    // On a terminal the error wraps at its width, as every message does there (src/shell/fit.ts).
+    const errOut = c?.err ?? (process.stderr.isTTY ? (await import('../shell/fit.js')).wrappingStream(process.stderr) : process.stderr);
+    return await failureExit(e, tr, errOut, c?.colorErr ?? (await stderrColor(program)), c?.dbPath, debug, c?.dbChanged ? () => c.dbChanged!() : undefined);
   } finally {
     ctx?.dispose?.(outcome);
   }

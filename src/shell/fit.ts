@@ -375,3 +375,52 @@ export function drawTable(columns: FitColumn[], rowCount: number, opts: DrawOpti
 export function widestLine(text: string): number {
   return Math.max(0, ...text.split('\n').map((l) => textWidth(l.replace(/\x1b\[[0-9;]*m/g, ''))));
 }
+
+/** A colour code (SGR), as the tool's own messages paint their prefix. */
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/**
+ * A message for a terminal `width` columns wide: each line longer than the
+ * width wrapped (wrapText), its later lines indented by two. A line may
+ * start with a painted prefix (`错误:` in red): the prefix is kept as it is
+ * and the rest wrapped after it. A line with colour anywhere else is left as
+ * it is (a table, drawn for the width already, has none).
+ */
+export function wrapMessage(text: string, width: number): string {
+  if (width < 20) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      const plain = line.replace(SGR, '');
+      if (textWidth(plain) <= width) return line;
+      let prefix = '';
+      let rest = line;
+      const painted = /^(\u001b\[[0-9;]*m[^\u001b]*\u001b\[[0-9;]*m)/.exec(line);
+      if (painted) {
+        prefix = painted[1];
+        rest = line.slice(prefix.length);
+      }
+      if (rest.includes('\u001b')) return line;
+      const lead = textWidth(prefix.replace(SGR, ''));
+      const first = wrapText(rest, width - lead);
+      const head = first[0];
+      // The lines after the first, joined again as they were: a space only between two narrow characters.
+      const tail = first.slice(1).reduce((acc, l) => (acc === '' ? l : acc + (textWidth(acc.slice(-1)) === 2 || textWidth(l.slice(0, 1)) === 2 ? '' : ' ') + l), '');
+      const more = tail ? wrapText(tail, width - 2).map((l) => `  ${l}`) : [];
+      return [prefix + head, ...more].join('\n');
+    })
+    .join('\n');
+}
+
+/** A terminal's stderr whose every written text is wrapped to the terminal's width at that moment (wrapMessage). */
+export function wrappingStream(tty: { columns?: number; write(chunk: string | Uint8Array): unknown }): Stream {
+  return {
+    isTTY: true,
+    get columns() {
+      return tty.columns;
+    },
+    write(chunk: string | Uint8Array) {
+      return tty.write(typeof chunk === 'string' ? wrapMessage(chunk, tty.columns ?? 80) : chunk);
+    },
+  };
+}

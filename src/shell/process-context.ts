@@ -9,7 +9,7 @@ import { promptTheme, yesNo } from './prompt-theme.js';
 import { defaultOperator, defaultPolicyPath, readJsonFile, type Context, type Prompter } from './context.js';
 import { localIsoDate } from '../local-time.js';
 import { useColor, paint } from './color.js';
-import { wrapText } from './fit.js';
+import { wrapText, wrappingStream } from './fit.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -63,7 +63,9 @@ export function createProcessContext(global: GlobalOptions, tr: Translator): Con
   const clock = (): Date => (fixedNow !== undefined ? new Date(fixedNow) : new Date());
   const ctx: Context = {
     out: process.stdout,
-    err: process.stderr,
+    // On a terminal, a message longer than its width wraps at a word (CJK-aware), later lines indented;
+    // a pipe or a file gets each message as one line.
+    err: process.stderr.isTTY ? wrappingStream(process.stderr) : process.stderr,
     // A getter: process.stdin builds its stream (a pipe, a file, a terminal) when first read, and few commands read it.
     get stdin() {
       return process.stdin;

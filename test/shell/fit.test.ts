@@ -5,7 +5,7 @@
  */
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { drawTable, layoutTable, terminalWidth, textWidth, widestLine, wrapText, type FitColumn } from '../../src/shell/fit.js';
+import { drawTable, layoutTable, terminalWidth, textWidth, widestLine, wrapMessage, wrapText, type FitColumn } from '../../src/shell/fit.js';
 import { fitTable } from '../../src/shell/render.js';
 import { createTranslator } from '../../src/i18n/index.js';
 import { mulberry32 } from '../helpers/prng.mjs';
@@ -119,5 +119,28 @@ describe('no line wider than the terminal (property)', () => {
         expect(text, label).toContain(STATUSES[r % STATUSES.length]);
       }
     }
+  });
+});
+
+describe('wrapMessage', () => {
+  const red = (s: string) => `\u001b[31m${s}\u001b[39m`;
+  it('wraps a message line longer than the terminal, later lines indented, and leaves short lines alone', () => {
+    const long = '提示：3 名干部在 2025-09-16（本库最早的记录）之前已结束的期间显示为未达标，那些期间没有任何记录。若本办公室是那时才开始用 cadre 的：导入平台的历史记录';
+    const out = wrapMessage(`短的一行\n${long}\n`, 40);
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('短的一行');
+    for (const l of lines) expect(textWidth(l)).toBeLessThanOrEqual(40);
+    expect(lines.slice(2, -1).every((l) => l.startsWith('  '))).toBe(true);
+    expect(lines.slice(1).join('').replace(/ /g, '')).toBe(long.replace(/ /g, ''));
+    expect(out.endsWith('\n')).toBe(true);
+  });
+
+  it('keeps a painted prefix as it is and wraps what follows; a line coloured elsewhere is left as it is', () => {
+    const out = wrapMessage(`${red('错误')}: ${'这条命令会改动已关账学年的记录，已全部撤销，未作任何改动。'.repeat(3)}`, 50);
+    expect(out.startsWith(red('错误'))).toBe(true);
+    for (const l of out.split('\n')) expect(textWidth(l.replace(/\u001b\[[0-9;]*m/g, ''))).toBeLessThanOrEqual(50);
+    const table = `│ ${red('未达标')} │ ${'x'.repeat(80)}`;
+    expect(wrapMessage(table, 50)).toBe(table);
+    expect(wrapMessage('y'.repeat(100), 10)).toBe('y'.repeat(100));
   });
 });
