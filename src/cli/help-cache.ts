@@ -75,39 +75,3 @@ export function readHelpCache(file: string): string | null {
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
-
-/**
- * Keeps the help text: written to a temporary created exclusively (never
- * through a symbolic link), 0644, then renamed over the cache's name (a link
- * planted there is replaced, not followed): never a half-written file. The
- * same steps as src/io/atomic-file.ts, written out here because this module
- * may load nothing but node:fs (it runs before the program, on every
- * `cadre --help`). A cache folder that is a symbolic link is not written into.
- */
-export function writeHelpCache(file: string, text: string): void {
-  const dir = fileURLToPath(new URL('.help-cache/', dist));
-  let tmp: string | undefined;
-  try {
-    try {
-      fs.mkdirSync(dir, { mode: 0o755 });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    if (!fs.lstatSync(dir).isDirectory()) return;
-    // dir ends with the separator; the name is the atomic-file one: .<name>.<pid>.<hex>.cadre-tmp
-    tmp = `${dir}.${file.split(/[\\/]/).pop()}.${process.pid}.${Math.floor(Math.random() * 0xffffffff).toString(16)}.cadre-tmp`;
-    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
-    try {
-      fs.fchmodSync(fd, 0o644);
-      fs.writeFileSync(fd, text);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    tmp = undefined;
-  } catch {
-    // A read-only installation: the help is rendered each time.
-  } finally {
-    if (tmp !== undefined) fs.rmSync(tmp, { force: true });
-  }
-}

@@ -372,7 +372,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' && options.helpCache && helpText) {
-        const { writeHelpCache } = await import('./help-cache.js');
+        const { writeHelpCache } = await import('./help-cache-write.js');
         writeHelpCache(options.helpCache, helpText);
       }
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
