@@ -112,6 +112,9 @@ export async function closeYear(ctx: Context, year: number, afterAudit?: () => v
   if (already) throw new InputError(msg('close.already', { year: yearLabel(ctx, year), at: already.closedAt.slice(0, 16).replace('T', ' '), operator: already.operator }), [], msg('close.fix.already', { year }));
   const head = journalHead(db);
   const { audited, ev } = await computeAudits(ctx, { learnerIds: [], year: String(year) });
+  // A year no cadre's term holds (a mistyped year, one before the office's records) has nothing to
+  // close; closing it would only guard records nobody kept.
+  if (!audited.length) throw new InputError(msg('close.empty', { year: yearLabel(ctx, year) }), [], msg('close.fix.empty'));
   // (A test writes here, as another command could, to see the close refuse a state it did not audit.)
   afterAudit?.();
   const json = JSON.stringify(audited);

@@ -84,6 +84,13 @@ describe('close-year', () => {
     expect(hours.reasons).toEqual(['March hours exported late']);
   });
 
+  it('is refused for a year no term of any cadre holds (a mistyped year), and nothing is closed', async () => {
+    const r = await cadre(['close-year', '1990'], { now: AFTER });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nothing to close');
+    expect(JSON.parse((await ok(['closes', '--format', 'json'])).stdout)).toEqual([]);
+  });
+
   it('is refused a second time, and for a year that is not closed close-diff says so', async () => {
     await ok(['close-year', '2025']);
     const again = await cadre(['close-year', '2025'], { now: AFTER });
