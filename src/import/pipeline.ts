@@ -338,7 +338,7 @@ async function importOne(file: string, opts: ImportOptions, ctx: Context, db: DB
   } catch (e) {
     rejected?.discard();
     // Rows dated in a closed year, refused by the guard: named by line, nothing written.
-    if (isClosedYearRefusal(e)) throw closedYearRows(db, file, ctx);
+    if (isClosedYearRefusal(e)) throw Object.assign(closedYearRows(db, file, ctx), { counts: { read: counts.read, new: 0, duplicate: 0, rejected: closedStageCount(db) } });
     if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes('batches')) {
       ctx.warn(ctx.tr.t('import.alreadyImported', { file, batch: '?', at: '?' }));
       return { file, status: 'already', counts };

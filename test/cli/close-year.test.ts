@@ -131,6 +131,9 @@ describe('a closed year\'s records', () => {
     expect(r.stderr).toMatch(/hours-2026-w10\.csv 有 \d+ 行的日期在已关账的学年（2025-2026学年）/);
     expect(r.stderr).toMatch(/第 2 行: 日期 2026-0\d-\d\d 在已关账的2025-2026学年/);
     expect(r.stderr).toContain('--amend --reason');
+    // The summary counts the rows read, and the refused ones, as any refused import's does (not "0 rows read").
+    const refused = Number(/有 (\d+) 行的日期在已关账的学年/.exec(r.stderr)![1]);
+    expect(r.stderr).toMatch(new RegExp(`未导入 hours-2026-w10\\.csv  读取 32 行：新增 0，重复 0，拒绝 ${refused}`));
     expect(tableCounts()).toEqual(counts);
   });
 
