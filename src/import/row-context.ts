@@ -53,7 +53,7 @@ export class RowEnv {
       const r = parseIdentifier(rawId, 'learner_id');
       if (!r.ok) return p.add('learner_id', r.reason), null;
       byId = this.cadres.byLearnerId.get(r.value);
-      if (!byId) return p.add('learner_id', msg('row.unknownLearner', { id: r.value }), msg('row.fix.unknownCadre')), null;
+      if (!byId) return p.add('learner_id', msg('row.unknownLearner', { id: r.value }), this.unknownLearnerFix(r.value)), null;
     }
     if (rawStaff.trim() !== '') {
       const r = parseIdentifier(rawStaff, 'staff_no');
@@ -78,8 +78,20 @@ export class RowEnv {
     return cadre;
   }
 
-  /** The fix for a staff number not on the roster: the cadre it is once leading zeros are ignored, if any. */
+  /** The fix for a learner ID not on file: the cadre whose staff number it is (the columns mixed up), if any. */
+  unknownLearnerFix(id: string): ReturnType<typeof msg> {
+    const c = this.cadres.byStaffNo.get(id);
+    if (!c) return msg('row.fix.unknownCadre');
+    return msg('forgive.learnerIsStaff', { value: id, name: forTerminal(c.name, 50), department: forTerminal(c.department, 50), learnerId: c.learnerId });
+  }
+
+  /**
+   * The fix for a staff number not on the roster: the cadre whose learner ID it is (the columns mixed
+   * up), else the cadre it is once leading zeros are ignored, if any.
+   */
   unknownStaffFix(staffNo: string): ReturnType<typeof msg> {
+    const asId = this.cadres.byLearnerId.get(staffNo);
+    if (asId) return msg('forgive.staffIsLearner', { value: staffNo, name: forTerminal(asId.name, 50), department: forTerminal(asId.department, 50), staffNo: asId.staffNo });
     this.lookalikes ??= new Lookalikes(this.cadres.all);
     const near = this.lookalikes.byZeros(staffNo);
     if (!near.length) return msg('row.fix.unknownCadre');

@@ -84,6 +84,22 @@ describe('a header that almost names a column', () => {
   });
 });
 
+describe('a staff number and a learner ID mixed up', () => {
+  it('a learner ID under 工号, and a staff number under 学员编号: the refusal says whose number it is and which column it belongs in', async () => {
+    const w = workspace();
+    await w.roster();
+    const id = (JSON.parse((await w.cli(['accounts', '--format', 'json'])).stdout) as { learner_id: string }[])[0].learner_id;
+    w.write('by-id.csv', `工号,课程编号,完成时间,学时\n${id},C001,2026-10-10,2\n`);
+    w.write('by-staff.csv', `学员编号,课程编号,完成时间,学时\n0012301,C001,2026-10-10,2\n`);
+    const r = await w.cli(['import-hours', 'by-id.csv', 'by-staff.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${id} 是学员编号（张伟，计算机学院，工号 0012301）：工号列应填工号；若整列都是学员编号，把列名改为“学员编号”`);
+    expect(r.stderr).toContain(`0012301 是工号（张伟，计算机学院，学员编号 ${id}）：学员编号列应填学员编号；若整列都是工号，把列名改为“工号”`);
+    const en = await cadreIn({ cwd: w.dir, lang: 'en' })(['import-hours', 'by-id.csv']);
+    expect(en.stderr).toContain(`${id} is a learner ID (张伟, 计算机学院, staff number 0012301)`);
+  });
+});
+
 describe('HR files: a title above the header, 小计 and 合计 rows', () => {
   it('finds the header under a title row and a blank row', () => {
     const spec = INPUT_SPECS.roster;

@@ -4,6 +4,8 @@ import type { Section } from './index.js';
 export const forgive: Section = {
   zh: {
     'forgive.cancelled': '已取消',
+    'forgive.staffIsLearner': '{value} 是学员编号（{name}，{department}，工号 {staffNo}）：工号列应填工号；若整列都是学员编号，把列名改为“学员编号”',
+    'forgive.learnerIsStaff': '{value} 是工号（{name}，{department}，学员编号 {learnerId}）：学员编号列应填学员编号；若整列都是工号，把列名改为“工号”',
     'forgive.cancelledSaved': '已取消；取消之前已保存的内容保留（可用 cadre log 查看）',
     'forgive.review.already': '文章 #{id}“{title}”的状态已经是“{status}”，未作更改',
     'forgive.interactive.summary': '请核对：',
@@ -39,6 +41,8 @@ export const forgive: Section = {
     'forgive.fix.passwdGaveUp': '重新运行 cadre passwd {id}；新密码至少 8 个字符，不能是学员编号、工号、初始密码、当前密码或常见密码，两次输入要相同',
   },
   en: {
+    'forgive.staffIsLearner': '{value} is a learner ID ({name}, {department}, staff number {staffNo}): the staff number column takes staff numbers; if the whole column holds learner IDs, name the column "learner ID"',
+    'forgive.learnerIsStaff': '{value} is a staff number ({name}, {department}, learner ID {learnerId}): the learner ID column takes learner IDs; if the whole column holds staff numbers, name the column "staff no"',
     'forgive.cancelled': 'cancelled',
     'forgive.cancelledSaved': 'cancelled; what was saved before it stays (see cadre log)',
     'forgive.review.already': 'essay #{id} "{title}" is already {status}; nothing was changed',
