@@ -33,7 +33,7 @@ const outDir = path.join(root, 'dist', 'bundle');
 const outFile = path.join(outDir, 'main.cjs');
 const entry = path.join(root, 'dist', 'cli', 'main.js');
 // pdfkit reads its standard fonts' metrics (data/*.afm) from beside its own module: left out, it finds them.
-const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit', 'echarts'];
+const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit', 'echarts', 'fontkit'];
 
 // An old bundle never outlives a failed build, and caches of an earlier build are of no more use.
 fs.rmSync(outDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
  * names and departments come from the office's files.
  */
 import type { ReportDoc, Block } from './report-doc.js';
+import { embeddedFontCss } from '../io/web-font.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -60,17 +61,22 @@ function block(b: Block): string {
 }
 
 export function reportHtml(doc: ReportDoc, lang: 'zh' | 'en'): string {
+  const body = doc.blocks.map(block).join('\n');
+  const title = escapeHtml(doc.title);
+  // The font is carried inside the file, cut to the characters it shows (src/io/web-font.ts).
+  const fonts = embeddedFontCss(title + body);
   return `<!DOCTYPE html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(doc.title)}</title>
-<style>${CSS}</style>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<title>${title}</title>
+<style>${fonts}
+${CSS}</style>
 </head>
 <body>
-${doc.blocks.map(block).join('\n')}
+${body}
 </body>
 </html>
 `;

@@ -28,7 +28,9 @@ const which = (p: string) => (fs.existsSync(p) ? p : null);
 const chromium = which('/usr/bin/chromium');
 const pdftoppm = which('/usr/bin/pdftoppm');
 const pdftotext = which('/usr/bin/pdftotext');
+const pdffonts = which('/usr/bin/pdffonts');
 if (!chromium) console.warn('skipped: the browser checks of test/cli/report.test.ts need chromium, which is not installed here');
+if (!chromium || !pdffonts) console.warn('skipped: the printed-font check of test/cli/report.test.ts needs chromium and pdffonts (poppler-utils), not installed here');
 if (!pdftoppm || !pdftotext) console.warn('skipped: the page checks of test/cli/report.test.ts need pdftoppm and pdftotext (poppler-utils), not installed here');
 
 beforeAll(async () => {
@@ -90,7 +92,8 @@ describe('report', () => {
   it('writes one self-contained HTML file: no script, nothing fetched, names escaped, the definitions and the hash', async () => {
     const html = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');
     const want = await fromAudit();
-    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\((?!#)/i);
+    // The only url() is the font it carries, as data (nothing is fetched).
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\((?!#|data:font\/ttf;base64,)/i);
     expect(html.match(/(?:src|href)="(?!#)/gi)).toBeNull();
     expect(html).toContain('<svg');
     expect(html).toContain(`<td class="n">${want.counted}</td>`);
@@ -148,6 +151,15 @@ describe('report', () => {
     const width = Number(/data-width="(\d+)"/.exec(dom)?.[1]);
     expect(width).toBeGreaterThan(0);
     expect(width).toBeLessThanOrEqual(390);
+  }, 120_000);
+
+  it.runIf(!!chromium && !!pdffonts)('printed from Chromium, draws its Chinese in the font it carries (a machine without a Chinese font shows boxes otherwise)', () => {
+    const pdf = path.join(dir, 'printed.pdf');
+    // The virtual time lets the page's fonts load before it is printed, as a person's print does.
+    execFileSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=10000', '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, path.join(dir, 'r.html')], { stdio: 'ignore', timeout: 60_000 });
+    const fonts = execFileSync(pdffonts!, [pdf], { encoding: 'utf8', timeout: 60_000 });
+    expect(fonts).toMatch(/\+NotoSansSC-Regular/);
+    expect(fs.readFileSync(path.join(dir, 'r.html'), 'utf8')).toMatch(/font-src data:/);
   }, 120_000);
 
   it.runIf(!!pdftoppm && !!pdftotext)('writes a PDF whose pages draw and whose Chinese reads back', () => {
