@@ -115,8 +115,9 @@ function pieces(text: string): { text: string; width: number; space: boolean }[]
     const space = g === ' ' || g === '\u3000';
     if (space !== runSpace && run) flush();
     runSpace = space;
-    // Closing punctuation stays with what it closes: a line never starts with ） or ，.
-    if (!space && w >= 2 && NO_LINE_START.has(g) && (run || out.length)) {
+    // Closing punctuation stays with what it closes: a line never starts with ） or ，, nor with
+    // ” or ’ (one column wide, as ambiguous-width characters are counted, so tested by name, not width).
+    if (!space && NO_LINE_START.has(g) && (run || out.length)) {
       flush();
       const last = out[out.length - 1];
       if (!last.space) {

@@ -49,6 +49,18 @@ describe('wrapText', () => {
     }
     expect(zh.join('')).toContain('9/40');
   });
+  it('keeps curly quotes with their words (they count one column): a line never starts with ” or ’, nor ends with “ or ‘', () => {
+    const text = '若整列都是学员编号，把列名改为“学员编号”后重新导入；‘工号’列应填工号”，再试一次';
+    for (let width = 6; width <= 40; width++) {
+      const lines = wrapText(text, width);
+      expect(lines.join(''), String(width)).toBe(text);
+      for (const line of lines) {
+        expect(line, `width ${width}: ${lines.join('|')}`).not.toMatch(/^[”’]/);
+        expect(line, `width ${width}: ${lines.join('|')}`).not.toMatch(/[“‘]$/);
+        expect(textWidth(line)).toBeLessThanOrEqual(width);
+      }
+    }
+  });
   it('cuts a word longer than the line, never an escaped character', () => {
     expect(wrapText('x'.repeat(25), 10)).toEqual(['xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxx']);
     const lines = wrapText('ab\\u{1B}\\u{1B}\\u{1B}\\u{1B}', 10);
