@@ -94,10 +94,11 @@ async function list(opts: SimilarOptions, ctx: Context): Promise<number> {
       learner_id: r.learner_id,
       name: r.name,
       department: r.department,
-      kind: r.kind,
+      // In the reader's language, as every listing's CSV and xlsx (JSON keeps the codes).
+      kind: t(`essay.${r.kind}`),
       title: r.title,
       submitted_on: r.submitted_on,
-      status: r.status,
+      status: t(`essayStatus.${r.status}`),
       zi: r.zi,
       copied: percentText(r.others_permille),
       self: percentText(r.self_permille),
@@ -108,8 +109,6 @@ async function list(opts: SimilarOptions, ctx: Context): Promise<number> {
   type Row = (typeof view)[number];
   const keys = ['essay_id', 'learner_id', 'name', 'department', 'kind', 'title', 'submitted_on', 'status', 'zi', 'copied', 'self', 'top_source', 'top_permille'] as const;
   const short: Partial<Record<(typeof keys)[number], (r: Row) => string>> = {
-    kind: (r) => t(`essay.${r.kind}`),
-    status: (r) => t(`essayStatus.${r.status}`),
     title: (r) => (r.title.length > 12 ? r.title.slice(0, 11) + '…' : r.title),
   };
   // The table fits 80 columns; CSV and JSON carry every column.

@@ -133,6 +133,11 @@ describe('essays compared with every stored essay and reference', () => {
     expect(JSON.parse(r.stdout).map((x: { essay_id: number }) => String(x.essay_id))).toEqual([essay.b]);
     const all = await cli(['similar', '--year', '2025', '--over', '0', '--format', 'csv']);
     expect(all.stdout.trim().split('\n')).toHaveLength(4);
+    // In Chinese, the kind and the status are words, as in every listing's CSV (JSON keeps the codes).
+    const zh = await cadreIn({ cwd: dir, operator: 'tester', now: '2026-11-25T10:00:00', lang: 'zh' })(['similar', '--year', '2025', '--over', '0', '--format', 'csv']);
+    expect(zh.stdout).not.toMatch(/,(reflection|report|approved|pending|rejected),/);
+    expect(zh.stdout).toMatch(/,(心得体会|调研报告\/论文|调研报告),/);
+    expect(zh.stdout).toMatch(/,(已通过|待审核|未通过),/);
     const dept = await cli(['similar', '--year', '2025', '--over', '0', '--department', '理学院', '--format', 'json']);
     expect(JSON.parse(dept.stdout).map((x: { essay_id: number }) => String(x.essay_id))).toEqual([essay.c]);
     const table = await cli(['similar', '--year', '2025', '--over', '0', '--format', 'table']);
