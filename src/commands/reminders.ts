@@ -40,7 +40,8 @@ export async function run(opts: RemindersOptions, ctx: Context): Promise<number>
     learner_id: r.learnerId,
     name: r.name,
     department: r.department,
-    status: r.status,
+    // In the reader's language in CSV and xlsx too (JSON keeps the code).
+    status: t(`status.${r.status}`),
     gap: r.gap,
     deadline: r.deadline,
     format: r.format,
@@ -55,7 +56,6 @@ export async function run(opts: RemindersOptions, ctx: Context): Promise<number>
   const kinds: Partial<Record<(typeof keys)[number], CellKind>> = { run: 'number', produced_at: 'datetime', as_of: 'date', learner_id: 'id', deadline: 'date' };
   const short: Partial<Record<string, (r: Row) => string>> = {
     produced_at: (r) => readableTime(r.produced_at),
-    status: (r) => t(`status.${r.status}`),
     file: (r) => (r.file ? r.file.split(/[\\/]/).pop()! : t('remind.stdout')),
     message_sha256: (r) => r.message_sha256.slice(0, 8),
   };

@@ -92,6 +92,10 @@ describe('remind: a year in May', () => {
     const listed = JSON.parse((await ok(['reminders', '--format', 'json'])).stdout) as Record<string, unknown>[];
     expect(listed.length).toBe(rows.reduce((n, x) => n + x['缺口'].split('\n').length, 0));
     expect(listed.find((x) => x.name === '李娜' && x.requirement === 'hours' && x.period === 2025)).toMatchObject({ as_of: '2026-05-15', status: 'behind', deadline: '2026-08-31', format: 'csv', operator: 'office', file: path.join(dir, 'r.csv') });
+    // The CSV a person opens says the status in words (the JSON above keeps the code).
+    const csv = (await ok(['reminders', '--format', 'csv'])).stdout;
+    expect(csv).toMatch(/,李娜,[^,]*,进度落后,/);
+    expect(csv).not.toMatch(/,(behind|short),/);
   });
 
   it('the SMS text has a block per cadre in the user language; --behind and --short choose the gaps', async () => {
