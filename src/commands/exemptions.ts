@@ -30,18 +30,18 @@ export async function run(opts: ExemptionsOptions, ctx: Context): Promise<number
   const { t } = ctx.tr;
   const view = rows.map((r) => ({
     ...r,
+    requirement: t(`req.${r.requirement}`),
     scope: scopeText(r, ctx),
     year: r.year ?? '',
     revoked_at: r.revoked_at ?? '',
   }));
   type ViewRow = (typeof view)[number];
   const keys = ['id', 'learner_id', 'name', 'department', 'requirement', 'year', 'scope', 'reason', 'granted_by', 'granted_at', ...(opts.all ? (['revoked_at'] as const) : [])] as const;
-  // The requirement is its ID in CSV (for programs) and in words on a terminal.
+  // The requirement in words, in CSV and xlsx too (a person opens them); JSON keeps its ID.
   const kinds: Partial<Record<(typeof keys)[number], CellKind>> = { id: 'number', learner_id: 'id', year: 'number', granted_at: 'datetime', revoked_at: 'datetime' };
   // On a terminal the times are local and to the minute; on a narrow one the year (its scope says it), who granted it,
   // the department and when give way first, the revocation last.
   const short: Partial<Record<string, (r: ViewRow) => string>> = {
-    requirement: (r) => t(`req.${r.requirement}`),
     granted_at: (r) => readableTime(r.granted_at),
     revoked_at: (r) => readableTime(r.revoked_at),
   };

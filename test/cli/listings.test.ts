@@ -104,6 +104,13 @@ describe('--out on every listing', () => {
     });
   }
 
+  it('exemptions: the requirement is in words in CSV (a person opens it), its ID in JSON', async () => {
+    const zh = (await cadreIn({ cwd: dir, lang: 'zh' })(['exemptions', '--format', 'csv'])).stdout;
+    expect(zh).toMatch(/,平台学时,2024,/);
+    expect((await cli(['exemptions', '--format', 'csv'])).stdout).toMatch(/,platform hours,2024,/);
+    expect(JSON.parse((await cli(['exemptions', '--format', 'json'])).stdout)[0].requirement).toBe('hours');
+  });
+
   it('the extension gives the format: .json is JSON, .txt the terminal text without colour', async () => {
     expect((await runArgs(['essays', '--out', 'essays.json'], terminal())).code).toBe(0);
     expect(JSON.parse(read('essays.json')).map((e: { title: string }) => e.title)).toContain('A survey');
