@@ -4,7 +4,8 @@
  * Chinese name and key, whether it is required, its default, what it holds
  * and the other names accepted. Made only when help is shown.
  */
-import { displayWidth, wrap } from './help.js';
+import { displayWidth } from '../io/text-width.js';
+import { wrap } from './help.js';
 import { INPUT_SPECS, type InputKind } from '../import/columns.js';
 import { aboutText, needText } from '../import/column-text.js';
 import type { Translator } from '../i18n/index.js';

@@ -14,6 +14,7 @@
  *   header row bold, frozen and repeated on every printed page, landscape A4
  *   fitted to one page wide, page numbers in the footer, long text wrapped.
  */
+import { displayWidth } from './text-width.js';
 
 export type CellKind = 'text' | 'id' | 'number' | 'date' | 'datetime';
 
@@ -41,13 +42,6 @@ export interface SheetSpec {
   frozenColumns?: number;
   /** The footer of every printed page; `{page}` and `{pages}` are replaced by the page and the page count. */
   footer?: string;
-}
-
-/** Display width of a text: East Asian wide characters take two columns. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
-  return w;
 }
 
 /** Height of one line of text, in points (11-point type). */
