@@ -86,6 +86,12 @@ function folded(ch: string): string {
   return f;
 }
 
+// The key's code units are whole characters (letters and digits), never a lone surrogate: decoded as they are.
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/** Per code unit: 0 not yet known, −1 folds to nothing, −2 to several, else 1 + the one it folds to. */
+const single = new Int32Array(65536);
+
 /** The text's content characters with their positions (see the module comment, step 1). */
 export function keyOf(text: string): Keyed {
   let out = new Uint16Array(text.length + 16);
@@ -109,6 +115,28 @@ export function keyOf(text: string): Keyed {
       continue;
     }
     const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length;
+    if (!pair) {
+      // One code unit folding to none or one (punctuation, full-width forms): from the table.
+      let t = single[c];
+      if (t === 0) {
+        const f = folded(text[i]);
+        t = single[c] = f.length === 0 ? -1 : f.length === 1 ? f.charCodeAt(0) + 1 : -2;
+      }
+      if (t === -1) continue;
+      if (t > 0) {
+        if (n === out.length) {
+          const o = new Uint16Array(2 * n + 16);
+          o.set(out);
+          out = o;
+          const p = new Int32Array(2 * n + 16);
+          p.set(pos);
+          pos = p;
+        }
+        out[n] = t - 1;
+        pos[n++] = i;
+        continue;
+      }
+    }
     const f = folded(pair ? text.slice(i, i + 2) : text[i]);
     if (n + f.length > out.length) {
       // NFKC can make several characters of one (①, ﬁ, ㍻): room for them.
@@ -126,9 +154,7 @@ export function keyOf(text: string): Keyed {
     }
     if (pair) i++;
   }
-  let key = '';
-  for (let i = 0; i < n; i += 8192) key += String.fromCharCode(...out.subarray(i, Math.min(n, i + 8192)));
-  return { text, key, pos: pos.slice(0, n) };
+  return { text, key: utf16.decode(out.subarray(0, n)), pos: pos.slice(0, n) };
 }
 
 /** The hash of every k-gram of `key` (FNV-1a over UTF-16 code units, as a signed 32-bit integer). */
@@ -266,11 +292,11 @@ interface Run {
 }
 
 /**
- * The positions of a text's k-grams by hash, at most `limit` for each hash
- * (the first ones): an open-addressing table of the distinct hashes, each with
- * its positions chained in order.
+ * The essay's seeds by hash: an open-addressing table of the distinct hashes,
+ * each with its positions chained in order, made once for all the sources.
+ * Seeds inside 套话 are left out.
  */
-interface GramIndex {
+interface SeedIndex {
   mask: number;
   /** 32 − log2 of the table's size: a hash's slot is the top bits of its product with a large odd number. */
   shift: number;
@@ -279,9 +305,11 @@ interface GramIndex {
   slotFirst: Int32Array;
   /** Per position: the next position with the same hash + 1 (0: none). */
   next: Int32Array;
+  /** Per slot, while one source is read: how many of its places the hash has had. */
+  seen: Int32Array;
 }
 
-function gramIndex(hashes: Int32Array, limit: number): GramIndex {
+function seedIndex(hashes: Int32Array, k: number, skip: Uint8Array): SeedIndex {
   let bits = 4;
   while (1 << bits < 2 * hashes.length) bits++;
   const size = 1 << bits;
@@ -290,59 +318,52 @@ function gramIndex(hashes: Int32Array, limit: number): GramIndex {
   const slotHash = new Int32Array(size);
   const slotFirst = new Int32Array(size);
   const slotLast = new Int32Array(size);
-  const slotCount = new Int32Array(size);
   const next = new Int32Array(hashes.length);
-  for (let j = 0; j < hashes.length; j++) {
-    const h = hashes[j];
+  for (let i = 0; i < hashes.length; i++) {
+    if (skip[i] && skip[i + k - 1]) continue;
+    const h = hashes[i];
     let slot = Math.imul(h, 0x9e3779b1) >>> shift;
     while (slotFirst[slot] && slotHash[slot] !== h) slot = (slot + 1) & mask;
     if (!slotFirst[slot]) {
       slotHash[slot] = h;
-      slotFirst[slot] = j + 1;
-      slotLast[slot] = j;
-      slotCount[slot] = 1;
-    } else if (slotCount[slot] < limit) {
-      next[slotLast[slot]] = j + 1;
-      slotLast[slot] = j;
-      slotCount[slot]++;
-    }
+      slotFirst[slot] = i + 1;
+    } else next[slotLast[slot]] = i + 1;
+    slotLast[slot] = i;
   }
-  return { mask, shift, slotHash, slotFirst, next };
-}
-
-/** Where a hash's chain of positions starts (+ 1; 0: the hash is not there). */
-function firstOf(ix: GramIndex, h: number): number {
-  let slot = Math.imul(h, 0x9e3779b1) >>> ix.shift;
-  while (ix.slotFirst[slot]) {
-    if (ix.slotHash[slot] === h) return ix.slotFirst[slot];
-    slot = (slot + 1) & ix.mask;
-  }
-  return 0;
+  return { mask, shift, slotHash, slotFirst, next, seen: new Int32Array(size) };
 }
 
 /** Seeds are sorted as one number: diagonal (b − a, offset to be positive) × 2^26 + a (exact in a double). */
 const SEED_A = 2 ** 26;
 
+/** At most this many places in the source for each k-gram of the essay (the first ones). */
+const SEED_PLACES = 16;
+
 /**
  * Exact shared runs (at least k long) of the essay's content characters and
- * the source's: every pair of equal k-grams is a seed (at most 16 places in
- * the source for each k-gram of the essay); consecutive seeds on a diagonal
- * make one run.
+ * the source's: every pair of equal k-grams is a seed (for each k-gram of the
+ * essay, its first SEED_PLACES places in the source); consecutive seeds on a
+ * diagonal make one run.
  */
-function sharedRuns(aHashes: Int32Array, b: Keyed, k: number, skip: Uint8Array): Run[] {
-  const ix = gramIndex(kgramHashes(b.key, k), 16);
-  const offset = aHashes.length;
-  let seeds = new Float64Array(Math.max(64, 2 * aHashes.length));
+function sharedRuns(ix: SeedIndex, na: number, b: Keyed, k: number): Run[] {
+  const bHashes = kgramHashes(b.key, k);
+  ix.seen.fill(0);
+  const offset = na;
+  let seeds = new Float64Array(Math.max(64, 2 * bHashes.length));
   let n = 0;
-  for (let i = 0; i < aHashes.length; i++) {
-    if (skip[i] && skip[i + k - 1]) continue;
-    for (let j1 = firstOf(ix, aHashes[i]); j1; j1 = ix.next[j1 - 1]) {
+  for (let j = 0; j < bHashes.length; j++) {
+    const h = bHashes[j];
+    let slot = Math.imul(h, 0x9e3779b1) >>> ix.shift;
+    while (ix.slotFirst[slot] && ix.slotHash[slot] !== h) slot = (slot + 1) & ix.mask;
+    if (!ix.slotFirst[slot] || ix.seen[slot] === SEED_PLACES) continue;
+    ix.seen[slot]++;
+    for (let i1 = ix.slotFirst[slot]; i1; i1 = ix.next[i1 - 1]) {
       if (n === seeds.length) {
         const more = new Float64Array(2 * n);
         more.set(seeds);
         seeds = more;
       }
-      seeds[n++] = (j1 - 1 - i + offset) * SEED_A + i;
+      seeds[n++] = (j - (i1 - 1) + offset) * SEED_A + (i1 - 1);
     }
   }
   const sorted = seeds.subarray(0, n).sort();
@@ -604,10 +625,11 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   const seed = seedLength(s);
   const seedHashes = kgramHashes(essay.key, seed);
   const starts = sentenceStarts(essay);
+  const seeds = seedIndex(seedHashes, seed, commonMarks);
   const found = sources.map((src) => {
     // A passage counts when at least min_passage of its characters are identical in the source.
     const passages: Passage[] = src.keyed
-      ? extend(joinRuns(sharedRuns(seedHashes, src.keyed, seed, commonMarks), s.maxGap), essay, starts, src.keyed, s)
+      ? extend(joinRuns(sharedRuns(seeds, seedHashes.length, src.keyed, seed), s.maxGap), essay, starts, src.keyed, s)
           .filter((p) => p.same >= s.minPassage)
           .map((p) => ({ a: p.a, b: p.b }))
       : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);
