@@ -70,37 +70,91 @@ export interface Keyed {
 const isHan = (c: number): boolean => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf);
 const CONTENT = /[\p{L}\p{N}]/u;
 
+/**
+ * What a character other than a Han character or ASCII contributes (its
+ * content characters after NFKC and lower case: often none, for punctuation),
+ * remembered: a text's punctuation is the same few characters again and again.
+ */
+const folds = new Map<string, string>();
+function folded(ch: string): string {
+  let f = folds.get(ch);
+  if (f === undefined) {
+    f = '';
+    for (const c of ch.normalize('NFKC').toLowerCase()) if (CONTENT.test(c)) f += c;
+    if (folds.size < 65536) folds.set(ch, f);
+  }
+  return f;
+}
+
+// The key's code units are whole characters (letters and digits), never a lone surrogate: decoded as they are.
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/** Per code unit: 0 not yet known, −1 folds to nothing, −2 to several, else 1 + the one it folds to. */
+const single = new Int32Array(65536);
+
 /** The text's content characters with their positions (see the module comment, step 1). */
 export function keyOf(text: string): Keyed {
-  const out: string[] = [];
-  const pos = new Int32Array(text.length);
+  let out = new Uint16Array(text.length + 16);
+  let pos = new Int32Array(text.length + 16);
   let n = 0;
-  const push = (s: string, at: number): void => {
-    out.push(s);
-    pos[n++] = at;
-  };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isHan(c)) {
-      push(text[i], i);
+      out[n] = c;
+      pos[n++] = i;
       continue;
     }
     if (c < 0x80) {
-      if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) push(text[i], i);
-      else if (c >= 0x41 && c <= 0x5a) push(String.fromCharCode(c + 32), i);
+      if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) {
+        out[n] = c;
+        pos[n++] = i;
+      } else if (c >= 0x41 && c <= 0x5a) {
+        out[n] = c + 32;
+        pos[n++] = i;
+      }
       continue;
     }
-    let ch = text[i];
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      ch = text.slice(i, i + 2);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length;
+    if (!pair) {
+      // One code unit folding to none or one (punctuation, full-width forms): from the table.
+      let t = single[c];
+      if (t === 0) {
+        const f = folded(text[i]);
+        t = single[c] = f.length === 0 ? -1 : f.length === 1 ? f.charCodeAt(0) + 1 : -2;
+      }
+      if (t === -1) continue;
+      if (t > 0) {
+        if (n === out.length) {
+          const o = new Uint16Array(2 * n + 16);
+          o.set(out);
+          out = o;
+          const p = new Int32Array(2 * n + 16);
+          p.set(pos);
+          pos = p;
+        }
+        out[n] = t - 1;
+        pos[n++] = i;
+        continue;
+      }
     }
-    const folded = ch.normalize('NFKC').toLowerCase();
-    for (const f of folded) {
-      if (CONTENT.test(f)) for (let u = 0; u < f.length; u++) push(f[u], i);
+    const f = folded(pair ? text.slice(i, i + 2) : text[i]);
+    if (n + f.length > out.length) {
+      // NFKC can make several characters of one (①, ﬁ, ㍻): room for them.
+      const size = 2 * (n + f.length) + 16;
+      const o = new Uint16Array(size);
+      o.set(out);
+      out = o;
+      const p = new Int32Array(size);
+      p.set(pos);
+      pos = p;
     }
-    if (ch.length === 2) i++;
+    for (let u = 0; u < f.length; u++) {
+      out[n] = f.charCodeAt(u);
+      pos[n++] = i;
+    }
+    if (pair) i++;
   }
-  return { text, key: out.join(''), pos: pos.slice(0, n) };
+  return { text, key: utf16.decode(out.subarray(0, n)), pos: pos.slice(0, n) };
 }
 
 /** The hash of every k-gram of `key` (FNV-1a over UTF-16 code units, as a signed 32-bit integer). */
@@ -108,6 +162,20 @@ export function kgramHashes(key: string, k: number): Int32Array {
   const n = key.length - k + 1;
   if (n <= 0) return new Int32Array(0);
   const out = new Int32Array(n);
+  if (k === 4) {
+    // The alignment's seeds (the hashes are the same as below, the loop unrolled).
+    let c0 = key.charCodeAt(0);
+    let c1 = key.charCodeAt(1);
+    let c2 = key.charCodeAt(2);
+    for (let i = 0; i < n; i++) {
+      const c3 = key.charCodeAt(i + 3);
+      out[i] = Math.imul(Math.imul(Math.imul(Math.imul(0x811c9dc5 ^ c0, 0x01000193) ^ c1, 0x01000193) ^ c2, 0x01000193) ^ c3, 0x01000193) | 0;
+      c0 = c1;
+      c1 = c2;
+      c2 = c3;
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     let h = 0x811c9dc5;
     for (let j = 0; j < k; j++) h = Math.imul(h ^ key.charCodeAt(i + j), 0x01000193);
@@ -223,28 +291,89 @@ interface Run {
   len: number;
 }
 
-/** Exact shared runs (at least k long) of the essay's content characters and the source's. */
-function sharedRuns(aHashes: Int32Array, b: Keyed, k: number, skip: Uint8Array): Run[] {
+/**
+ * The essay's seeds by hash: an open-addressing table of the distinct hashes,
+ * each with its positions chained in order, made once for all the sources.
+ * Seeds inside 套话 are left out.
+ */
+interface SeedIndex {
+  mask: number;
+  /** 32 − log2 of the table's size: a hash's slot is the top bits of its product with a large odd number. */
+  shift: number;
+  /** Per slot: the hash, and its first position + 1 (0: empty slot). */
+  slotHash: Int32Array;
+  slotFirst: Int32Array;
+  /** Per position: the next position with the same hash + 1 (0: none). */
+  next: Int32Array;
+  /** Per slot, while one source is read: how many of its places the hash has had. */
+  seen: Int32Array;
+}
+
+function seedIndex(hashes: Int32Array, k: number, skip: Uint8Array): SeedIndex {
+  let bits = 4;
+  while (1 << bits < 2 * hashes.length) bits++;
+  const size = 1 << bits;
+  const mask = size - 1;
+  const shift = 32 - bits;
+  const slotHash = new Int32Array(size);
+  const slotFirst = new Int32Array(size);
+  const slotLast = new Int32Array(size);
+  const next = new Int32Array(hashes.length);
+  for (let i = 0; i < hashes.length; i++) {
+    if (skip[i] && skip[i + k - 1]) continue;
+    const h = hashes[i];
+    let slot = Math.imul(h, 0x9e3779b1) >>> shift;
+    while (slotFirst[slot] && slotHash[slot] !== h) slot = (slot + 1) & mask;
+    if (!slotFirst[slot]) {
+      slotHash[slot] = h;
+      slotFirst[slot] = i + 1;
+    } else next[slotLast[slot]] = i + 1;
+    slotLast[slot] = i;
+  }
+  return { mask, shift, slotHash, slotFirst, next, seen: new Int32Array(size) };
+}
+
+/** Seeds are sorted as one number: diagonal (b − a, offset to be positive) × 2^26 + a (exact in a double). */
+const SEED_A = 2 ** 26;
+
+/** At most this many places in the source for each k-gram of the essay (the first ones). */
+const SEED_PLACES = 16;
+
+/**
+ * Exact shared runs (at least k long) of the essay's content characters and
+ * the source's: every pair of equal k-grams is a seed (for each k-gram of the
+ * essay, its first SEED_PLACES places in the source); consecutive seeds on a
+ * diagonal make one run.
+ */
+function sharedRuns(ix: SeedIndex, na: number, b: Keyed, k: number): Run[] {
   const bHashes = kgramHashes(b.key, k);
-  const where = new Map<number, number[]>();
+  ix.seen.fill(0);
+  const offset = na;
+  let seeds = new Float64Array(Math.max(64, 2 * bHashes.length));
+  let n = 0;
   for (let j = 0; j < bHashes.length; j++) {
     const h = bHashes[j];
-    let list = where.get(h);
-    if (!list) where.set(h, (list = []));
-    if (list.length < 16) list.push(j);
+    let slot = Math.imul(h, 0x9e3779b1) >>> ix.shift;
+    while (ix.slotFirst[slot] && ix.slotHash[slot] !== h) slot = (slot + 1) & ix.mask;
+    if (!ix.slotFirst[slot] || ix.seen[slot] === SEED_PLACES) continue;
+    ix.seen[slot]++;
+    for (let i1 = ix.slotFirst[slot]; i1; i1 = ix.next[i1 - 1]) {
+      if (n === seeds.length) {
+        const more = new Float64Array(2 * n);
+        more.set(seeds);
+        seeds = more;
+      }
+      seeds[n++] = (j - (i1 - 1) + offset) * SEED_A + (i1 - 1);
+    }
   }
-  // Seeds by diagonal (b − a), then by position: consecutive seeds on a diagonal make one run.
-  const seeds: [number, number][] = [];
-  for (let i = 0; i < aHashes.length; i++) {
-    const h = aHashes[i];
-    if (skip[i] && skip[i + k - 1]) continue;
-    const list = where.get(h);
-    if (list) for (const j of list) seeds.push([i, j]);
-  }
-  seeds.sort((x, y) => x[1] - x[0] - (y[1] - y[0]) || x[0] - y[0]);
+  const sorted = seeds.subarray(0, n).sort();
   const runs: Run[] = [];
   let cur: Run | null = null;
-  for (const [i, j] of seeds) {
+  for (let x = 0; x < n; x++) {
+    const v = sorted[x];
+    const d = Math.floor(v / SEED_A);
+    const i = v - d * SEED_A;
+    const j = d - offset + i;
     if (cur && j - i === cur.b - cur.a && i <= cur.a + cur.len - k + 1) {
       cur.len = i + k - cur.a;
     } else {
@@ -264,9 +393,26 @@ interface Growing extends Passage {
 /** How far (in characters inserted or dropped) two runs' diagonals may differ for them to be one passage. */
 const MAX_SHIFT = 3;
 
+/**
+ * Runs in the order of their start in the essay, then in the source: a stable
+ * counting sort by start in the essay, the runs coming from sharedRuns by
+ * diagonal (b − a), so that those starting at the same place in the essay
+ * already follow each other by their start in the source.
+ */
+function byStart(runs: Run[]): Run[] {
+  let max = 0;
+  for (const r of runs) if (r.a > max) max = r.a;
+  const at = new Int32Array(max + 2);
+  for (const r of runs) at[r.a + 1]++;
+  for (let i = 1; i < at.length; i++) at[i] += at[i - 1];
+  const out = new Array<Run>(runs.length);
+  for (const r of runs) out[at[r.a]++] = r;
+  return out;
+}
+
 /** Runs joined into passages across small gaps (edits) on nearly the same diagonal. */
 function joinRuns(runs: Run[], maxGap: number): Growing[] {
-  runs.sort((x, y) => x.a - y.a || x.b - y.b);
+  runs = byStart(runs);
   const open: { a0: number; a1: number; b0: number; b1: number; same: number; d: number; score: number }[] = [];
   const done: Growing[] = [];
   const close = (p: (typeof open)[number]): number => done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
@@ -297,7 +443,15 @@ function joinRuns(runs: Run[], maxGap: number): Growing[] {
     if (!joined) open.push({ a0: r.a, a1: r.a + r.len, b0: r.b, b1: r.b + r.len, same: r.len, d: r.b - r.a, score: r.len });
   }
   for (const p of open) close(p);
-  return done.sort((x, y) => x.a[0] - y.a[0]);
+  // By start in the essay, those starting together in the order they were closed (a stable counting sort).
+  let max = 0;
+  for (const p of done) if (p.a[0] > max) max = p.a[0];
+  const at = new Int32Array(max + 2);
+  for (const p of done) at[p.a[0] + 1]++;
+  for (let i = 1; i < at.length; i++) at[i] += at[i - 1];
+  const out = new Array<Growing>(done.length);
+  for (const p of done) out[at[p.a[0]]++] = p;
+  return out;
 }
 
 /**
@@ -316,11 +470,15 @@ function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, r
   let bestSame = 0;
   let da = 0;
   let db = 0;
-  const at = (t: string, i: number, d: number): string | undefined => (step === 1 ? t[i + d] : t[i - 1 - d]);
+  // The character d places on from i (as a code unit; −1 past either end of the text).
+  const at = (t: string, i: number, d: number): number => {
+    const x = step === 1 ? i + d : i - 1 - d;
+    return x >= 0 && x < t.length ? t.charCodeAt(x) : -1;
+  };
   while (da < reach && db < reach) {
     const x = at(a, ai, da);
     const y = at(b, bi, db);
-    if (x === undefined || y === undefined) break;
+    if (x < 0 || y < 0) break;
     if (x === y) {
       score += 1;
       same++;
@@ -359,7 +517,17 @@ export function sentenceStarts(k: Keyed): Uint8Array {
   const out = new Uint8Array(k.key.length + 1);
   out[0] = 1;
   out[k.key.length] = 1;
-  for (let i = 1; i < k.key.length; i++) if (/[。！？；!?;…\n]/.test(k.text.slice(k.pos[i - 1] + 1, k.pos[i]))) out[i] = 1;
+  const t = k.text;
+  for (let i = 1; i < k.key.length; i++) {
+    for (let x = k.pos[i - 1] + 1; x < k.pos[i]; x++) {
+      const c = t.charCodeAt(x);
+      // 。！？；!?;… or a line break
+      if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b || c === 0x21 || c === 0x3f || c === 0x3b || c === 0x2026 || c === 0x0a) {
+        out[i] = 1;
+        break;
+      }
+    }
+  }
   return out;
 }
 
@@ -367,9 +535,8 @@ export function sentenceStarts(k: Keyed): Uint8Array {
 const SNAP = 3;
 
 /** Each passage grown at both ends through edited characters, as far as the texts still agree, and to the sentence's ends when they are near. */
-function extend(passages: Growing[], a: Keyed, b: Keyed, s: SimilaritySettings): Growing[] {
+function extend(passages: Growing[], a: Keyed, starts: Uint8Array, b: Keyed, s: SimilaritySettings): Growing[] {
   const reach = 2 * s.maxGap + s.k;
-  const starts = sentenceStarts(a);
   const bStarts = sentenceStarts(b);
   for (const p of passages) {
     if (!p.b) continue;
@@ -457,10 +624,12 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   // character edited every few survives; a seed inside 套话 is no seed.
   const seed = seedLength(s);
   const seedHashes = kgramHashes(essay.key, seed);
+  const starts = sentenceStarts(essay);
+  const seeds = seedIndex(seedHashes, seed, commonMarks);
   const found = sources.map((src) => {
     // A passage counts when at least min_passage of its characters are identical in the source.
     const passages: Passage[] = src.keyed
-      ? extend(joinRuns(sharedRuns(seedHashes, src.keyed, seed, commonMarks), s.maxGap), essay, src.keyed, s)
+      ? extend(joinRuns(sharedRuns(seeds, seedHashes.length, src.keyed, seed), s.maxGap), essay, starts, src.keyed, s)
           .filter((p) => p.same >= s.minPassage)
           .map((p) => ({ a: p.a, b: p.b }))
       : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);

@@ -476,6 +476,16 @@ CREATE TABLE anomaly_records (
 CREATE INDEX anomaly_records_by_hour ON anomaly_records (hour_id);
 `,
   },
+  {
+    version: 12,
+    name: 'essay texts counted from an index',
+    // Every comparison counts the stored essays (the 套话 cut-off is a share of them). Counted from
+    // the table, that reads every page of the texts (44 ms for 10,000 essays in a fresh process);
+    // counted from this index of their ids, a few pages (under 1 ms).
+    sql: `
+CREATE INDEX essay_texts_counted ON essay_texts (essay_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -7,6 +7,7 @@
  * printed and written as JSON to bench-out/results.json.
  *
  *   node test/bench/run.js [--rounds N] [--only name,name] [--out FILE]
+ *   (names: import, audit, report, startup, issue, similarity)
  *
  * Data and databases go to bench-out/ (CADRE_BENCH_DIR to move them); the
  * data files are generated once per generator version, the 20,000-cadre base
@@ -22,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, SEED, makeRoster, staffNo, writeHours, writeRoster } from './gen.js';
+import { similarityFigures } from './similarity.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = path.join(root, 'bin', 'cadre.js');
@@ -539,8 +541,8 @@ function printTable() {
 
 async function main() {
   const started = new Date();
-  generate();
-  const base = baseDatabase();
+  if (want('similarity')) await similarityFigures({ record, log });
+  const base = ONLY.length > 0 && ONLY.every((n) => n === 'similarity') ? null : (generate(), baseDatabase());
   let db = null;
   if (want('import') || want('audit') || want('report')) db = await importFigures(base);
   if (want('audit')) auditFigure(db);

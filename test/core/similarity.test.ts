@@ -1,7 +1,7 @@
 /** The similarity algorithm's parts: normalisation, the winnowing guarantee, the ratios. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commonCutoff, compareEssay, fingerprints, holdReason, keyOf, normaliseEssayText, perMille, percentText, type Source } from '../../src/core/similarity.js';
+import { commonCutoff, compareEssay, fingerprints, holdReason, keyOf, normaliseEssayText, perMille, percentText, sentenceStarts, type Source } from '../../src/core/similarity.js';
 import { policy } from './fixtures.js';
 import { proseSentences } from '../helpers/essay-corpus.js';
 
@@ -15,6 +15,38 @@ describe('keyOf', () => {
     expect(k.key).toBe('学习abcdef123再学习');
     expect(k.text[k.pos[2]]).toBe('Ａ');
     expect(k.text[k.pos[k.key.length - 1]]).toBe('习');
+  });
+
+  // The definition, one character at a time (keyOf itself works from a table and typed arrays).
+  const plainKey = (text: string): { key: string; pos: number[] } => {
+    let key = '';
+    const pos: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const pair = text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff && i + 1 < text.length;
+      const ch = pair ? text.slice(i, i + 2) : text[i];
+      for (const f of ch.normalize('NFKC').toLowerCase()) if (/[\p{L}\p{N}]/u.test(f)) for (let u = 0; u < f.length; u++) (key += f[u]), pos.push(i);
+      if (pair) i++;
+    }
+    return { key, pos };
+  };
+
+  it('gives what its definition gives for any text: folds to several characters (①, ﬁ, ㍻), surrogate pairs, lone surrogates, punctuation', () => {
+    const pieces = [...han.slice(0, 40), '，', '。', '！', '\n', ' ', 'Ａ', '１', 'ｂ', '①', 'ﬁ', '㍻', 'ﷺ', '𠀀', '𠮷', '\ud800', '\udc00', 'É', 'ß', 'İ', 'x', '7', '々', '〇', '\u3000', '·'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 400 }), (parts) => {
+        const text = parts.join('');
+        const k = keyOf(text);
+        const want = plainKey(text);
+        expect(k.key).toBe(want.key);
+        expect(Array.from(k.pos)).toEqual(want.pos);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it('sentence starts: after 。！？；!?;… or a line break, and at both ends', () => {
+    const k = keyOf('一二。三四！五，六\n七…八');
+    expect(Array.from(sentenceStarts(k))).toEqual([1, 0, 1, 0, 1, 0, 1, 1, 1]);
   });
 
   it('normaliseEssayText makes CRLF, BOM, zero-width spaces and trailing spaces what Word shows', () => {
