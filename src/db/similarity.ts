@@ -13,6 +13,7 @@
  *
  * Every function here runs inside the caller's write transaction (or reads).
  */
+import { versionChain } from './reviews.js';
 import zlib from 'node:zlib';
 import {
   commonCutoff,
@@ -182,6 +183,9 @@ export function compareStoredEssay(db: DB, essayId: number, s: SimilaritySetting
     | undefined;
   if (!own) return null;
   const body = text ?? (own.body ? decompressText(own.body) : null);
+  // The other versions of this essay (what it resubmits after 退回修改, what resubmits it) are not
+  // sources: a revised essay is mostly its original, and is no recycling of it.
+  const versions = new Set(versionChain(db, essayId));
   if (body === null) return null;
   bigCache(db);
   const keyed = keyOf(body);
@@ -195,7 +199,7 @@ export function compareStoredEssay(db: DB, essayId: number, s: SimilaritySetting
   const sharedWith = new Map<number, number[]>();
   const refShared = new Map<number, number[]>();
   for (const h of hashes) {
-    const ids = (byHash.all(h, cutoff + 2) as number[]).filter((id) => id !== essayId);
+    const ids = (byHash.all(h, cutoff + 2) as number[]).filter((id) => id !== essayId && !versions.has(id));
     if (ids.length > cutoff) {
       common.add(h);
       continue;
