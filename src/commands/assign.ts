@@ -34,13 +34,14 @@ export async function run(opts: AssignOptions, ctx: Context): Promise<number> {
   const perEssay = Number(perText);
   const keys = (opts.reviewers ?? '').split(/[,，、]/).map((k) => k.trim()).filter(Boolean);
   if (!keys.length) throw new UsageError(msg('usage.missingOption', { option: '--reviewers' }));
+  // The write connection first: the closed-year guard is installed on it.
+  const db = ctx.db();
   const reviewers: ReviewerRow[] = [];
   for (const k of keys) {
-    const r = oneReviewer(ctx, k, true);
+    const r = oneReviewer(db, k, true);
     if (reviewers.some((x) => x.id === r.id)) throw new UsageError(msg('review.assign.twice', { code: r.code, name: r.name }));
     reviewers.push(r);
   }
-  const db = ctx.db();
   const department = opts.department?.trim();
   if (department !== undefined && !departmentExists(db, department)) throw new InputError(msg('listings.unknownDepartment', { department }), [], msg('listings.fix.unknownDepartment'));
   const policy = ctx.policy();

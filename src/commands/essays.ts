@@ -61,10 +61,11 @@ export async function run(opts: EssaysOptions, ctx: Context): Promise<number> {
     throw new UsageError(msg('listings.badEssayStatus', { value: opts.status, allowed: LIST_STATUSES.join('|') }));
   }
   const flagged = opts.status === 'flagged';
-  const reviewer = opts.reviewer !== undefined ? oneReviewer(ctx, opts.reviewer, false) : undefined;
+  
   if (opts.kind !== undefined && !KINDS.includes(opts.kind as EssayKind)) throw new UsageError(msg('listings.badEssayKind', { value: opts.kind, allowed: KINDS.join('|') }));
   if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(msg('audit.badYear', { year: opts.year }), msg('audit.fix.badYear'));
   const db = ctx.db({ readOnly: true });
+  const reviewer = opts.reviewer !== undefined ? oneReviewer(db, opts.reviewer, false) : undefined;
   const department = opts.department?.trim();
   if (department !== undefined && !departmentExists(db, department)) throw new InputError(msg('listings.unknownDepartment', { department }), [], msg('listings.fix.unknownDepartment'));
   const policy = ctx.policy();

@@ -56,9 +56,10 @@ export async function run(opts: ReviewEssayOptions, ctx: Context): Promise<numbe
     if (s === null) throw new InputError(msg('review.badScore', { score: opts.score, scale: scaleText(policy.review.scale) }), [], msg('review.fix.badScore', { scale: scaleText(policy.review.scale) }));
     score = s;
   }
-  const reviewer = opts.reviewer !== undefined ? oneReviewer(ctx, opts.reviewer, true) : undefined;
-  if (reviewer && score === undefined) throw new UsageError(msg('review.needScore', { scale: scaleText(policy.review.scale) }));
+  // The write connection first: the closed-year guard is installed on it.
   const db = ctx.db();
+  const reviewer = opts.reviewer !== undefined ? oneReviewer(db, opts.reviewer, true) : undefined;
+  if (reviewer && score === undefined) throw new UsageError(msg('review.needScore', { scale: scaleText(policy.review.scale) }));
   const essay = essayForReview(db, Number(rawId));
   if (!essay) throw new InputError(msg('review.notFound', { id: rawId }), [], msg('review.fix.badId'));
   if (reviewer) {

@@ -67,7 +67,7 @@ async function add(opts: ReviewerOptions, ctx: Context): Promise<number> {
 async function remove(opts: ReviewerOptions, ctx: Context): Promise<number> {
   if (!opts.name) throw new UsageError(msg('review.reviewer.needCode'), msg('review.reviewer.fix.action'));
   const db = ctx.db();
-  const r = oneReviewer(ctx, opts.name, false);
+  const r = oneReviewer(db, opts.name, false);
   if (r.retired_at) {
     ctx.err.write(ctx.tr.t('review.reviewer.alreadyRetired', { code: r.code, name: r.name }) + '\n');
     return 0;

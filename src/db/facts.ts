@@ -59,7 +59,7 @@ export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSou
     .prepare(
       `SELECT cadre_id, id, kind, title, coalesce(counts_on, submitted_on), chars, status, batch_id, line, entered_by,
               (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
-       FROM essays WHERE submitted_on <= ? ${only}`,
+       FROM essays WHERE coalesce(counts_on, submitted_on) <= ? ${only}`,
     )
     .raw();
   for (const r of essays.iterate(cutoff, ...params) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected' | 'returned', number | null, number | null, string, 'copied' | 'self' | null]>) {
@@ -148,7 +148,7 @@ export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoD
           .prepare(
             `SELECT cadre_id, id, kind, title, coalesce(counts_on, submitted_on), chars, status,
                     (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
-             FROM essays WHERE submitted_on <= ? ${only}`,
+             FROM essays WHERE coalesce(counts_on, submitted_on) <= ? ${only}`,
           )
           .raw()
           .all(cutoff) as OtherRows['essays'],

@@ -220,13 +220,13 @@ export function linkResubmission(db: DB, essayId: number, originalId: number, co
 export function versionChain(db: DB, essayId: number): number[] {
   return db
     .prepare(
-      `WITH RECURSIVE up(id) AS (SELECT resubmits_id FROM essays WHERE id = ?1 AND resubmits_id IS NOT NULL
+      `WITH RECURSIVE up(id) AS (SELECT resubmits_id FROM essays WHERE id = @id AND resubmits_id IS NOT NULL
                                  UNION SELECT e.resubmits_id FROM essays e JOIN up ON e.id = up.id WHERE e.resubmits_id IS NOT NULL),
-                     down(id) AS (SELECT id FROM essays WHERE resubmits_id = ?1 UNION SELECT e.id FROM essays e JOIN down ON e.resubmits_id = down.id)
+                     down(id) AS (SELECT id FROM essays WHERE resubmits_id = @id UNION SELECT e.id FROM essays e JOIN down ON e.resubmits_id = down.id)
        SELECT id FROM up UNION SELECT id FROM down`,
     )
     .pluck()
-    .all(essayId) as number[];
+    .all({ id: essayId }) as number[];
 }
 
 /** Before an essay is deleted (undo-import): its assignments and reviews go, and a resubmission of it no longer names it. */
