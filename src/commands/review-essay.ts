@@ -109,12 +109,12 @@ export async function run(opts: ReviewEssayOptions, ctx: Context): Promise<numbe
       let status: EssayStatus = essay.status;
       let waiting = 0;
       if (reviewer) {
-        insertReview(db, { essayId: essay.id, reviewerId: reviewer.id, verdict, score: score ?? null, comment: comment ?? null, reason: reason ?? null, statusAfter: essay.status, at, operator: ctx.operator });
+        // The other assigned reviewers' latest verdicts, and this one.
         const assigned = assignedReviewers(db, essay.id).length;
-        const verdicts = latestVerdicts(db, essay.id);
+        const verdicts = [...latestVerdicts(db, essay.id, reviewer.id), verdict];
         waiting = assigned - verdicts.length;
         status = combinedStatus(assigned, verdicts) ?? essay.status;
-        if (status !== essay.status) db.prepare('UPDATE essay_reviews SET status_after = ? WHERE id = (SELECT max(id) FROM essay_reviews WHERE essay_id = ?)').run(status, essay.id);
+        insertReview(db, { essayId: essay.id, reviewerId: reviewer.id, verdict, score: score ?? null, comment: comment ?? null, reason: reason ?? null, statusAfter: status, at, operator: ctx.operator });
       } else {
         status = statusOfVerdict(verdict);
         insertReview(db, { essayId: essay.id, reviewerId: null, verdict, score: score ?? null, comment: comment ?? null, reason: reason ?? null, statusAfter: status, at, operator: ctx.operator });

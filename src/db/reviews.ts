@@ -109,15 +109,15 @@ export function assignedReviewers(db: DB, essayId: number): number[] {
   return db.prepare('SELECT reviewer_id FROM essay_assignments WHERE essay_id = ? AND withdrawn_at IS NULL ORDER BY reviewer_id').pluck().all(essayId) as number[];
 }
 
-/** Each assigned reviewer's latest verdict on an essay (those who have not reviewed are absent). */
-export function latestVerdicts(db: DB, essayId: number): Verdict[] {
+/** Each assigned reviewer's latest verdict on an essay (those who have not reviewed are absent), but `except`'s. */
+export function latestVerdicts(db: DB, essayId: number, except: number | null = null): Verdict[] {
   return db
     .prepare(
       `SELECT r.verdict FROM essay_reviews r JOIN essay_assignments a ON a.essay_id = r.essay_id AND a.reviewer_id = r.reviewer_id AND a.withdrawn_at IS NULL
-       WHERE r.essay_id = ? AND r.id = (SELECT max(r2.id) FROM essay_reviews r2 WHERE r2.essay_id = r.essay_id AND r2.reviewer_id = r.reviewer_id)`,
+       WHERE r.essay_id = ? AND r.reviewer_id IS NOT ? AND r.id = (SELECT max(r2.id) FROM essay_reviews r2 WHERE r2.essay_id = r.essay_id AND r2.reviewer_id = r.reviewer_id)`,
     )
     .pluck()
-    .all(essayId) as Verdict[];
+    .all(essayId, except) as Verdict[];
 }
 
 export interface ReviewInput {

@@ -277,3 +277,56 @@ describe('essays held for similarity: flagged, and a verdict overrides the flag'
     expect(JSON.parse(s.sources).map((x: { id: number }) => String(x.id))).not.toContain(first);
   });
 });
+
+describe('reviews of a closed year', () => {
+  const dir = tempDir();
+  const cli = cadreIn({ cwd: dir, operator: 'tester', now: '2026-11-25T10:00:00' });
+  const ok = async (args: string[], more = {}) => {
+    const r = await cli(args, more);
+    expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+    return r;
+  };
+  let learner = '';
+
+  beforeAll(async () => {
+    fs.writeFileSync(path.join(dir, 'roster.csv'), '工号,姓名,部门,职级,任职日期\nT1,甲,文学院,科级,2024-09-10\n');
+    await ok(['issue-accounts', 'roster.csv', '--out', 'cred.csv']);
+    learner = fs.readFileSync(path.join(dir, 'cred.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)[1].split(',')[0];
+    await ok(['record-essay', learner, '--kind', 'reflection', '--title', '甲', '--submitted-on', '2025-10-10', '--chars', '3200', '--status', 'pending']);
+    await ok(['record-essay', learner, '--kind', 'report', '--title', '乙', '--submitted-on', '2025-10-11', '--chars', '3600', '--status', 'pending']);
+    await ok(['reviewer', 'add', '王明', '--department', '理学院']);
+    await ok(['assign', '--year', '2025', '--reviewers', 'R001']);
+    await ok(['review-essay', '2', '--return']);
+    await ok(['close-year', '2025']);
+  }, 60_000);
+
+  it('a review of a closed year\'s essay needs --amend --reason, even one that decides nothing yet', async () => {
+    const refused = await cli(['review-essay', '1', '--approve', '--reviewer', 'R001', '--score', '合格']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--amend');
+    const d = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    expect(d.prepare('SELECT count(*) FROM essay_reviews WHERE essay_id = 1').pluck().get()).toBe(0);
+    d.close();
+    await ok(['review-essay', '1', '--approve', '--reviewer', 'R001', '--score', '合格', '--amend', '--reason', '评审补录']);
+    const db = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    expect(db.prepare('SELECT year, command, reason, changes FROM year_amendments').all()).toEqual([{ year: 2025, command: 'review-essay', reason: '评审补录', changes: 2 }]);
+    db.close();
+  });
+
+  it('a timely resubmission of a closed year\'s returned essay counts in that year: it needs --amend too', async () => {
+    const args = ['record-essay', learner, '--kind', 'report', '--title', '乙（修改稿）', '--submitted-on', '2026-11-25', '--chars', '3600', '--resubmits', '2'];
+    const refused = await cli(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--amend');
+    await ok([...args, '--amend', '--reason', '按期修改']);
+  });
+
+  it('in Chinese: the refusal of an assignment and the reviewer list', async () => {
+    const r = await cli(['assign', '--year', '2026', '--reviewers', 'R001,R001'], { lang: 'zh' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('评审人 R001（王明）在 --reviewers 中写了两次');
+    const list = await ok(['reviewer', 'list', '--format', 'table'], { lang: 'zh', columns: 120 });
+    expect(list.stdout).toContain('已分配');
+    expect(list.stdout).toContain('在用');
+  });
+});
