@@ -122,7 +122,8 @@ export async function run(opts: EssaysOptions, ctx: Context): Promise<number> {
   if (department !== undefined) onTerminal.delete('department');
   if (opts.kind !== undefined) onTerminal.delete('kind');
   if (opts.status !== undefined && opts.status !== 'flagged') onTerminal.delete('status');
-  const keys = ['id', 'learner_id', 'staff_no', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status', 'resubmits', 'counts_on', 'reviewed_at', 'source'] as const;
+  // The columns of the review workflow come last: a sheet made for the earlier columns keeps them where they were.
+  const keys = ['id', 'learner_id', 'staff_no', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status', 'reviewed_at', 'source', 'resubmits', 'counts_on'] as const;
   const header = (key: string) => (key === 'resubmits' || key === 'counts_on' ? t(`review.list.col.${key}`) : t(`listings.essays.col.${key}`));
   const columns = keys.map((key) => ({ key, header: header(key), tableless: !onTerminal.has(key) }));
   const empty = reviewer

@@ -113,6 +113,8 @@ export const review: Section = {
     'review.verdict.reject': '不通过',
     'review.verdict.return': '退回修改',
     'review.transcript.sheet': '评审记录',
+    'help.ph.code': '评审人编号',
+    'help.ph.codes': '评审人编号,…',
   },
   en: {
     'review.cmd.reviewer': 'reviewers: add (NAME --department D [--id CODE]), list, remove (retire; their reviews are kept)',
@@ -200,8 +202,8 @@ export const review: Section = {
 
     'review.opt.queueReviewer': 'only this reviewer\'s queue (assigned to them, not yet reviewed by them)',
     'review.list.flaggedMark': ' (held: similarity)',
-    'review.list.col.resubmits': 'revises',
-    'review.list.col.counts_on': 'counts on',
+    'review.list.col.resubmits': 'resubmits',
+    'review.list.col.counts_on': 'counts_on',
     'review.list.noneQueue': 'Reviewer {code} ({name}) has no essays to review.',
     'review.list.noneReturned': 'No essays are returned for revision.',
     'review.list.noneFlagged': 'No essays are held for similarity awaiting a verdict.',
@@ -225,5 +227,7 @@ export const review: Section = {
     'review.verdict.reject': 'reject',
     'review.verdict.return': 'return for revision',
     'review.transcript.sheet': 'Reviews',
+    'help.ph.code': 'code',
+    'help.ph.codes': 'codes',
   },
 };
