@@ -30,8 +30,8 @@ export function insertEssay(db: DB, e: EssayInput, enteredBy: string, batch: { i
 /** Moves the staged rows (temp.stage of the essays import) into `essays`; duplicates are left out. */
 export function commitStagedEssays(db: DB, batchId: number | null, enteredBy: string): void {
   db.prepare(
-    `INSERT OR IGNORE INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by)
-     SELECT cadre_id, kind, title, submitted_on, chars, status, file_sha256, ?, line, ? FROM temp.stage ORDER BY line`,
+    `INSERT OR IGNORE INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by, resubmits_id, counts_on)
+     SELECT cadre_id, kind, title, submitted_on, chars, status, file_sha256, ?, line, ?, resubmits_id, counts_on FROM temp.stage ORDER BY line`,
   ).run(batchId, enteredBy);
 }
 

@@ -330,3 +330,35 @@ describe('reviews of a closed year', () => {
     expect(list.stdout).toContain('在用');
   });
 });
+
+describe('import-essays: the resubmits column', () => {
+  const dir = tempDir();
+  const cli = cadreIn({ cwd: dir, operator: 'tester', now: '2026-11-25T10:00:00' });
+  const ok = async (args: string[], more = {}) => {
+    const r = await cli(args, more);
+    expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+    return r;
+  };
+  let learner = '';
+
+  beforeAll(async () => {
+    fs.writeFileSync(path.join(dir, 'roster.csv'), '工号,姓名,部门,职级,任职日期\nT1,甲,文学院,科级,2024-09-10\n');
+    await ok(['issue-accounts', 'roster.csv', '--out', 'cred.csv']);
+    learner = fs.readFileSync(path.join(dir, 'cred.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)[1].split(',')[0];
+    await ok(['record-essay', learner, '--kind', 'reflection', '--title', '甲', '--submitted-on', '2025-10-10', '--chars', '3200', '--status', 'pending']);
+    await ok(['review-essay', '1', '--return', '--comment', '请修改']);
+  }, 60_000);
+
+  it('a row resubmitting a returned essay is linked and counts on the original date; the same essay twice in a file is refused, naming the line', async () => {
+    fs.writeFileSync(path.join(dir, 'twice.csv'), `学员编号,类型,题目,提交日期,字数,状态,修改自\n${learner},心得体会,甲（修改稿）,2026-11-25,3300,待审核,1\n${learner},心得体会,甲（再改）,2026-11-25,3300,待审核,1\n`);
+    const r = await cli(['import-essays', 'twice.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('essay 1 is already resubmitted on line 2');
+    fs.writeFileSync(path.join(dir, 'one.csv'), `学员编号,类型,题目,提交日期,字数,状态,修改自\n${learner},心得体会,甲（修改稿）,2026-11-25,3300,待审核,1\n`);
+    await ok(['import-essays', 'one.csv']);
+    const d = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    expect(d.prepare('SELECT id, resubmits_id, counts_on FROM essays WHERE resubmits_id IS NOT NULL').all()).toEqual([{ id: 2, resubmits_id: 1, counts_on: '2025-10-10' }]);
+    d.close();
+    expect((await cli(['essays', '--status', 'returned', '--format', 'csv'], { lang: 'zh' })).stdout).toContain('退回修改');
+  });
+});
