@@ -12,7 +12,7 @@ import { essayForReview, setEssayStatus } from '../db/essays.js';
 import { writeTransaction } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';
 import { essayHold, overrideHold } from '../db/similarity.js';
-import { assignedReviewers, insertReview, latestVerdicts, reviewsOf } from '../db/reviews.js';
+import { assignedReviewers, insertReview, latestVerdicts, resubmitTarget, reviewsOf } from '../db/reviews.js';
 import { percentText } from '../core/similarity.js';
 import { combinedStatus, readScore, scaleText, statusOfVerdict, type Verdict } from '../core/review.js';
 import type { EssayStatus } from '../core/essays.js';
@@ -62,6 +62,9 @@ export async function run(opts: ReviewEssayOptions, ctx: Context): Promise<numbe
   if (reviewer && score === undefined) throw new UsageError(msg('review.needScore', { scale: scaleText(policy.review.scale) }));
   const essay = essayForReview(db, Number(rawId));
   if (!essay) throw new InputError(msg('review.notFound', { id: rawId }), [], msg('review.fix.badId'));
+  // A returned essay once resubmitted is history: its resubmission is the one reviewed (else both could count).
+  const replacedBy = resubmitTarget(db, essay.id)?.resubmitted_by ?? null;
+  if (replacedBy !== null) throw new InputError(msg('review.resubmitted', { id: essay.id, by: replacedBy }), [], msg('review.fix.resubmitted', { by: replacedBy }));
   if (reviewer) {
     if (!assignedReviewers(db, essay.id).includes(reviewer.id)) {
       throw new InputError(msg('review.notAssigned', { id: essay.id, code: reviewer.code, name: reviewer.name }), [], msg('review.fix.notAssigned', { id: essay.id }));

@@ -170,6 +170,8 @@ describe('the review workflow', () => {
     expect(r.stderr).toContain(`revises essay #${essay.e3}, resubmitted within 30 days: it counts on the original date 2025-10-12`);
     const twice = await cli(['record-essay', ids.T3, '--kind', 'reflection', '--title', '再改', '--submitted-on', '2026-12-21', '--chars', '3300', '--resubmits', essay.e3], later);
     expect(twice.stderr).toContain(`already resubmitted as essay ${essay.e3b}`);
+    // The original is history now: reviewing it again (which could make it count beside its revision) is refused.
+    expect((await cli(['review-essay', essay.e3, '--approve'], later)).stderr).toContain(`resubmitted as essay ${essay.e3b}`);
     await ok(['review-essay', essay.e3b, '--approve'], later);
     const [a] = await json(['audit', ids.T3, '--year', '2025'], later);
     const essays = a.transcript.essays as { id: number; date: string; counts: boolean; why: string | null; resubmits: number | null; submitted_on: string; reviews: { verdict: string; reviewer: { code: string } | null; score: string | null; comment: string | null }[] }[];
