@@ -39,12 +39,13 @@ export function insertReviewer(db: DB, r: { code: string; name: string; departme
   return Number(db.prepare('INSERT INTO reviewers (code, name, department, added_at, added_by) VALUES (?, ?, ?, ?, ?)').run(r.code, r.name, r.department, at, by).lastInsertRowid);
 }
 
-/** Retires a reviewer and withdraws their assignments not yet reviewed; returns how many were withdrawn. */
+/** Retires a reviewer and withdraws their assignments of essays still pending that they have not reviewed; returns how many were withdrawn. */
 export function retireReviewer(db: DB, id: number, at: string, by: string): number {
   db.prepare('UPDATE reviewers SET retired_at = ?, retired_by = ? WHERE id = ?').run(at, by, id);
   return db
     .prepare(
       `UPDATE essay_assignments SET withdrawn_at = ? WHERE reviewer_id = ? AND withdrawn_at IS NULL
+         AND (SELECT e.status FROM essays e WHERE e.id = essay_assignments.essay_id) = 'pending'
          AND NOT EXISTS (SELECT 1 FROM essay_reviews r WHERE r.essay_id = essay_assignments.essay_id AND r.reviewer_id = essay_assignments.reviewer_id)`,
     )
     .run(at, id).changes;

@@ -14,6 +14,7 @@ import { tempDir } from '../helpers/cli.js';
 import { cadreIn } from '../helpers/run.js';
 import { proseSentences } from '../helpers/essay-corpus.js';
 import { countZi } from '../../src/core/wordcount.js';
+import { policyWith } from '../core/fixtures.js';
 
 const prose = proseSentences();
 let next = 0;
@@ -71,6 +72,12 @@ describe('the review workflow', () => {
       ['R001', '文学院', false],
       ['R002', '理学院', false],
       ['Z9', '外语学院', false],
+    ]);
+    const journal = await json(['log', '--command', 'reviewer add']);
+    expect(journal.map((e: { args: { code: string; department: string } }) => [e.args.code, e.args.department])).toEqual([
+      ['R001', '文学院'],
+      ['R002', '理学院'],
+      ['Z9', '外语学院'],
     ]);
   });
 
@@ -226,6 +233,8 @@ describe('the review workflow', () => {
     expect(list.find((x: { code: string }) => x.code === 'R002')).toMatchObject({ retired: true, reviewed: 2 });
     const refused = await cli(['assign', '--year', '2025', '--reviewers', 'R002']);
     expect(refused.stderr).toContain('reviewer R002 (李华) was retired');
+    const [entry] = await json(['log', '--command', 'reviewer remove']);
+    expect(entry.args).toMatchObject({ code: 'R002', withdrawn: 0 });
   });
 });
 
@@ -362,5 +371,34 @@ describe('import-essays: the resubmits column', () => {
     expect(d.prepare('SELECT id, resubmits_id, counts_on FROM essays WHERE resubmits_id IS NOT NULL').all()).toEqual([{ id: 2, resubmits_id: 1, counts_on: '2025-10-10' }]);
     d.close();
     expect((await cli(['essays', '--status', 'returned', '--format', 'csv'], { lang: 'zh' })).stdout).toContain('退回修改');
+  });
+});
+
+describe('a policy scoring 0-100', () => {
+  const dir = tempDir();
+  const policy = policyWith((j) => (j.essays.review = { scale: { min: 0, max: 100 }, resubmit_days: 10 }));
+  const cli = cadreIn({ cwd: dir, operator: 'tester', now: '2026-11-25T10:00:00', policy });
+
+  it('takes a whole number within the range and refuses others, in both languages', async () => {
+    fs.writeFileSync(path.join(dir, 'roster.csv'), '工号,姓名,部门,职级,任职日期\nT1,甲,文学院,科级,2024-09-10\n');
+    expect((await cli(['issue-accounts', 'roster.csv', '--out', 'cred.csv'])).code).toBe(0);
+    const learner = fs.readFileSync(path.join(dir, 'cred.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)[1].split(',')[0];
+    expect((await cli(['record-essay', learner, '--kind', 'reflection', '--title', '甲', '--submitted-on', '2025-10-10', '--chars', '3200', '--status', 'pending'])).code).toBe(0);
+    // A reviewer retired before reviewing: the assignment is withdrawn, and the essay goes to another.
+    for (const name of ['王明', '李华']) expect((await cli(['reviewer', 'add', name, '--department', '理学院'])).code).toBe(0);
+    expect((await cli(['assign', '--year', '2025', '--reviewers', 'R001'])).code).toBe(0);
+    expect((await cli(['reviewer', 'remove', '王明'])).stderr).toContain('their 1 assignments not yet reviewed are withdrawn');
+    expect((await cli(['essays', '--reviewer', 'R001', '--format', 'json'])).stdout.trim()).toBe('[]');
+    expect((await cli(['assign', '--year', '2025', '--reviewers', 'R002'])).stderr).toContain('1 reviews assigned over 1 essays');
+    expect(JSON.parse((await cli(['essays', '--reviewer', 'R002', '--format', 'json'])).stdout).map((e: { id: number }) => e.id)).toEqual([1]);
+    const over = await cli(['review-essay', '1', '--approve', '--score', '101']);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('score "101" is not on the scale (0-100)');
+    const zh = await cli(['review-essay', '1', '--approve', '--score', '合格'], { lang: 'zh' });
+    expect(zh.stderr).toContain('评分“合格”不在评分标准内（0-100）');
+    expect((await cli(['review-essay', '1', '--approve', '--score', '85'])).code).toBe(0);
+    const d = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    expect(d.prepare('SELECT score, verdict, status_after FROM essay_reviews').all()).toEqual([{ score: '85', verdict: 'approve', status_after: 'approved' }]);
+    d.close();
   });
 });
