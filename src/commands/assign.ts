@@ -16,6 +16,7 @@ import { essaysAwaitingReview, insertAssignment, yearLoads, type ReviewerRow } f
 import { InputError, UsageError, msg } from '../errors.js';
 import { localTimestamp } from '../local-time.js';
 import { oneReviewer } from './shared/reviewer-key.js';
+import { yearText } from '../report/audit-view.js';
 
 export interface AssignOptions {
   year: string;
@@ -80,6 +81,6 @@ export async function run(opts: AssignOptions, ctx: Context): Promise<number> {
   const rows = reviewers.map((r) => ({ code: r.code, name: r.name, department: r.department, added: added.get(r.id) ?? 0, load: result.loads.get(r.id) ?? 0 }));
   const columns = (['code', 'name', 'department', 'added', 'load'] as const).map((key) => ({ key, header: t(`review.assign.col.${key}`) }));
   await present(ctx, { columns, rows, json: () => reviewers.map((r, i) => ({ ...rows[i], essays: result.pairs.filter((p) => p.reviewer === r.id).map((p) => p.essay) })), empty: '' }, { format });
-  ctx.err.write(t(result.pairs.length ? 'review.assign.done' : 'review.assign.nothing', { count: result.pairs.length, essays: new Set(result.pairs.map((p) => p.essay)).size, year }) + '\n');
+  ctx.err.write(t(result.pairs.length ? 'review.assign.done' : 'review.assign.nothing', { count: result.pairs.length, essays: new Set(result.pairs.map((p) => p.essay)).size, year: yearText(year, ctx.tr) }) + '\n');
   return 0;
 }

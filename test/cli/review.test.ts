@@ -129,7 +129,7 @@ describe('the review workflow', () => {
 
   it('the status is decided once every assigned reviewer has reviewed: majority, a tie stays pending, any return returns', async () => {
     const first = await ok(['review-essay', essay.e1, '--approve', '--reviewer', 'R002', '--score', '合格', '--comment', '联系实际较好']);
-    expect(first.stderr).toContain('1 assigned reviewers still to review');
+    expect(first.stderr).toContain('assigned reviewers still to review: 1');
     expect((await json(['essays', '--status', 'pending'])).map((e: { id: number }) => String(e.id))).toContain(essay.e1);
     const second = await ok(['review-essay', essay.e1, '--approve', '--reviewer', 'Z9', '--score', '优秀']);
     expect(second.stderr).toContain('pending → approved');
@@ -387,9 +387,9 @@ describe('a policy scoring 0-100', () => {
     // A reviewer retired before reviewing: the assignment is withdrawn, and the essay goes to another.
     for (const name of ['王明', '李华']) expect((await cli(['reviewer', 'add', name, '--department', '理学院'])).code).toBe(0);
     expect((await cli(['assign', '--year', '2025', '--reviewers', 'R001'])).code).toBe(0);
-    expect((await cli(['reviewer', 'remove', '王明'])).stderr).toContain('their 1 assignments not yet reviewed are withdrawn');
+    expect((await cli(['reviewer', 'remove', '王明'])).stderr).toContain('assignments withdrawn (pending essays not yet reviewed by them): 1');
     expect((await cli(['essays', '--reviewer', 'R001', '--format', 'json'])).stdout.trim()).toBe('[]');
-    expect((await cli(['assign', '--year', '2025', '--reviewers', 'R002'])).stderr).toContain('1 reviews assigned over 1 essays');
+    expect((await cli(['assign', '--year', '2025', '--reviewers', 'R002'])).stderr).toContain('reviews assigned: 1, over 1 essays');
     expect(JSON.parse((await cli(['essays', '--reviewer', 'R002', '--format', 'json'])).stdout).map((e: { id: number }) => e.id)).toEqual([1]);
     const over = await cli(['review-essay', '1', '--approve', '--score', '101']);
     expect(over.code).toBe(2);
