@@ -192,7 +192,7 @@ export const COMMANDS: CommandDef[] = [
     options: [
       { flags: '--year <yyyy>', description: 'review.opt.assignYear', year: true, mandatory: {} },
       { flags: '--reviewers <codes>', description: 'review.opt.reviewers', mandatory: {} },
-      { flags: '--per-essay <n>', description: 'review.opt.perEssay', defaultValue: '1' },
+      { flags: '--per-essay <per_essay>', description: 'review.opt.perEssay', defaultValue: '1' },
       { flags: '--department <name>', description: 'review.opt.assignDepartment' },
       format(),
     ],

@@ -41,7 +41,7 @@ export const review: Section = {
     'review.cmd.assign': '把某学年待审核的文章分配给评审人：均衡分配，不分给同部门的评审人',
     'review.opt.assignYear': '学年（2025 即 2025-2026 学年）',
     'review.opt.reviewers': '评审人编号（或姓名），用逗号分隔，如 R001,R002,R003',
-    'review.opt.perEssay': '每篇文章需要的评审人数（默认 1）',
+    'review.opt.perEssay': '每篇文章需要的评审人数',
     'review.opt.assignDepartment': '只分配该部门干部的文章',
     'review.assign.badPerEssay': '--per-essay “{value}”无效',
     'review.assign.fix.badPerEssay': '写 1 到 99 的整数，例如 --per-essay 2',
@@ -120,6 +120,7 @@ export const review: Section = {
     'review.transcript.sheet': '评审记录',
     'help.ph.code': '评审人编号',
     'help.ph.codes': '评审人编号,…',
+    'help.ph.per_essay': '人数',
   },
   en: {
     'review.cmd.reviewer': 'reviewers: add (NAME --department D [--id CODE]), list, remove (retire; their reviews are kept)',
@@ -160,7 +161,7 @@ export const review: Section = {
     'review.cmd.assign': 'assigns a year\'s essays awaiting review to reviewers: balanced, never to a reviewer of the same department',
     'review.opt.assignYear': 'academic year (2025 = 2025-2026)',
     'review.opt.reviewers': 'reviewer codes (or names), comma-separated, e.g. R001,R002,R003',
-    'review.opt.perEssay': 'reviewers each essay needs (default 1)',
+    'review.opt.perEssay': 'how many reviewers each essay needs',
     'review.opt.assignDepartment': 'only the essays of this department\'s cadres',
     'review.assign.badPerEssay': '--per-essay "{value}" is not valid',
     'review.assign.fix.badPerEssay': 'give a whole number from 1 to 99, e.g. --per-essay 2',
@@ -239,5 +240,6 @@ export const review: Section = {
     'review.transcript.sheet': 'Reviews',
     'help.ph.code': 'code',
     'help.ph.codes': 'codes',
+    'help.ph.per_essay': 'n',
   },
 };
