@@ -126,7 +126,7 @@ export async function run(opts: ReviewEssayOptions, ctx: Context): Promise<numbe
       const overrides = status === 'approved' && heldOpen;
       if (overrides) {
         // The verdict that overrides the hold: this review's reason, else the latest approving review's.
-        const why = reason ?? [...reviewsOf(db, [essay.id])].reverse().find((x) => x.verdict === 'approve' && x.reason)?.reason ?? '';
+        const why = (verdict === 'approve' ? reason : undefined) ?? [...reviewsOf(db, [essay.id])].reverse().find((x) => x.verdict === 'approve' && x.reason)?.reason ?? '';
         overrideHold(db, essay.id, why, reviewer ? reviewer.code : ctx.operator, at);
       }
       return { status, waiting, overrides };
