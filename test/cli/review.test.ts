@@ -277,6 +277,21 @@ describe('essays held for similarity: flagged, and a verdict overrides the flag'
     expect(entry.args).toMatchObject({ overrides: 'similarity:copied', reason: '已核对，为本人原创', status: 'approved' });
   });
 
+  it('a held essay assigned to two reviewers: each approval needs a reason; the hold is overridden when the essay is approved', async () => {
+    const held = (await ok(['record-essay', ids.T2, '--kind', 'reflection', '--title', '心得（再交）', '--submitted-on', '2025-10-25', '--file', 'b.txt'])).stdout.trim();
+    await ok(['reviewer', 'add', '周', '--department', '外语学院']);
+    await ok(['reviewer', 'add', '吴', '--department', '外语学院']);
+    await ok(['assign', '--year', '2025', '--reviewers', 'R001,R002', '--per-essay', '2']);
+    expect((await cli(['review-essay', held, '--approve', '--reviewer', 'R001', '--score', '合格'])).stderr).toContain('approving it needs the reviewer\'s reason');
+    await ok(['review-essay', held, '--approve', '--reviewer', 'R001', '--score', '合格', '--reason', '引文已核对']);
+    expect((await json(['essays', '--status', 'flagged'])).map((e: { id: number }) => String(e.id))).toEqual([held]);
+    await ok(['review-essay', held, '--approve', '--reviewer', 'R002', '--score', '优秀', '--reason', '同意']);
+    expect(await json(['essays', '--status', 'flagged'])).toEqual([]);
+    const d = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    expect(d.prepare('SELECT override_reason, overridden_by FROM essay_similarity WHERE essay_id = ?').get(Number(held))).toEqual({ override_reason: '同意', overridden_by: 'R002' });
+    d.close();
+  });
+
   it('a resubmission is not compared with its own original: no self-recycling hold', async () => {
     const first = (await ok(['record-essay', ids.T1, '--kind', 'report', '--title', '调研报告', '--submitted-on', '2025-11-01', '--file', 'a2.txt', '--status', 'pending'])).stdout.trim();
     await ok(['review-essay', first, '--return', '--comment', '请补充数据']);
