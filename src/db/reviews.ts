@@ -217,17 +217,24 @@ export function linkResubmission(db: DB, essayId: number, originalId: number, co
   db.prepare('UPDATE essays SET resubmits_id = ?, counts_on = ? WHERE id = ?').run(originalId, countsOn, essayId);
 }
 
+const chainStatements = new WeakMap<DB, ReturnType<DB['prepare']>>();
+const linkStatements = new WeakMap<DB, ReturnType<DB['prepare']>>();
+
 /** The essays an essay's chain of versions holds besides itself (what it resubmits, and what resubmits it), each way. */
 export function versionChain(db: DB, essayId: number): number[] {
-  return db
-    .prepare(
+  // Prepared once per connection: every comparison of an essay asks, and most essays have no other version.
+  let linked = linkStatements.get(db);
+  if (!linked) linkStatements.set(db, (linked = db.prepare('SELECT e.resubmits_id IS NOT NULL OR EXISTS (SELECT 1 FROM essays n WHERE n.resubmits_id = e.id) FROM essays e WHERE e.id = ?').pluck()));
+  if (!linked.get(essayId)) return [];
+  let stmt = chainStatements.get(db);
+  if (!stmt) chainStatements.set(db, (stmt = db.prepare(
       `WITH RECURSIVE up(id) AS (SELECT resubmits_id FROM essays WHERE id = @id AND resubmits_id IS NOT NULL
                                  UNION SELECT e.resubmits_id FROM essays e JOIN up ON e.id = up.id WHERE e.resubmits_id IS NOT NULL),
                      down(id) AS (SELECT id FROM essays WHERE resubmits_id = @id UNION SELECT e.id FROM essays e JOIN down ON e.resubmits_id = down.id)
        SELECT id FROM up UNION SELECT id FROM down`,
     )
-    .pluck()
-    .all({ id: essayId }) as number[];
+    .pluck()));
+  return stmt.all({ id: essayId }) as number[];
 }
 
 /** Before an essay is deleted (undo-import): its assignments and reviews go, and a resubmission of it no longer names it. */
