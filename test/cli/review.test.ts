@@ -387,6 +387,17 @@ describe('import-essays: the resubmits column', () => {
     d.close();
     expect((await cli(['essays', '--status', 'returned', '--format', 'csv'], { lang: 'zh' })).stdout).toContain('退回修改');
   });
+
+  it('undo-import of a reviewed resubmission removes it with its reviews; the returned essay can be resubmitted again', async () => {
+    await ok(['review-essay', '2', '--approve', '--comment', '已修改']);
+    const [batch] = JSON.parse((await ok(['imports', '--kind', 'essays', '--format', 'json'])).stdout).filter((b: { undone_at: string | null }) => !b.undone_at).slice(-1);
+    await ok(['undo-import', String(batch.id)]);
+    const d = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    expect(d.prepare('SELECT id, status FROM essays').all()).toEqual([{ id: 1, status: 'returned' }]);
+    expect(d.prepare('SELECT essay_id FROM essay_reviews').pluck().all()).toEqual([1]);
+    d.close();
+    await ok(['record-essay', learner, '--kind', 'reflection', '--title', '甲（修改稿）', '--submitted-on', '2026-11-25', '--chars', '3300', '--resubmits', '1']);
+  });
 });
 
 describe('a policy scoring 0-100', () => {
