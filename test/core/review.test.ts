@@ -1,6 +1,10 @@
 /** The review workflow's pure rules: scores on the scale, verdicts combined, the date a resubmission counts on, balanced assignment. */
 import { describe, expect, it } from 'vitest';
 import { assignEssays, combinedStatus, countedOn, readScore, type AssignEssay, type AssignReviewer } from '../../src/core/review.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_REVIEW_JSON } from '../../src/core/policy.js';
+import { repoRoot } from '../helpers/cli.js';
 import { policyWith } from './fixtures.js';
 
 /** A small deterministic generator (mulberry32), so a failing case can be run again. */
@@ -37,6 +41,11 @@ describe('scores', () => {
     expect(() => policyWith((j) => (j.essays.review.scale = { min: 100, max: 0 }))).toThrow(/essays\.review\.scale/);
     expect(() => policyWith((j) => (j.essays.review.scale = ['合格', '合格']))).toThrow(/twice/);
     expect(() => policyWith((j) => (j.essays.review.resubmit_days = -1))).toThrow(/resubmit_days/);
+  });
+
+  it('the defaults of a policy without essays.review are what data/policy.json ships', () => {
+    const { $comment: _c, ...shipped } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'data', 'policy.json'), 'utf8')).essays.review;
+    expect(shipped).toEqual(DEFAULT_REVIEW_JSON);
   });
 });
 
