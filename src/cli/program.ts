@@ -130,6 +130,7 @@ export const COMMANDS: CommandDef[] = [
       { flags: '--chars <n>', description: 'cli.opt.chars', conflicts: ['file'] },
       { flags: '--file <path>', description: 'cli.opt.essayFile' },
       { flags: '--status <status>', description: 'cli.opt.status', choices: ['approved', 'pending', 'rejected'], values: 'essayStatus', defaultValue: 'approved' },
+      { flags: '--resubmits <essay_id>', description: 'review.opt.resubmits' },
     ],
     example: 'cadre record-essay WZ250001 --kind reflection --title "学习心得" --submitted-on 2025-12-01 --file 心得.docx',
     load: () => import('../commands/record-essay.js'),
@@ -139,11 +140,15 @@ export const COMMANDS: CommandDef[] = [
     description: 'cmd.reviewEssay',
     args: [{ name: 'id', spec: '<id>', description: 'cli.arg.essayId' }],
     options: [
-      { flags: '--approve', description: 'cli.opt.approve', conflicts: ['reject'] },
-      { flags: '--reject', description: 'cli.opt.reject' },
+      { flags: '--approve', description: 'cli.opt.approve', conflicts: ['reject', 'return'] },
+      { flags: '--reject', description: 'cli.opt.reject', conflicts: ['return'] },
+      { flags: '--return', description: 'review.opt.return' },
+      { flags: '--reviewer <code>', description: 'review.opt.reviewer' },
+      { flags: '--score <score>', description: 'review.opt.score' },
+      { flags: '--comment <text>', description: 'review.opt.comment' },
       { flags: '--reason <text>', description: 'essays.opt.reviewReason' },
     ],
-    example: 'cadre review-essay 12 --approve',
+    example: 'cadre review-essay 12 --approve --reviewer R001 --score 合格 --comment "联系实际较好"',
     load: () => import('../commands/review-essay.js'),
   },
   {
@@ -160,7 +165,8 @@ export const COMMANDS: CommandDef[] = [
     description: 'listings.cmd.essays',
     options: [
       // The review states of src/core/essays.ts (ESSAY_STATUSES), in the order listed.
-      { flags: '--status <status>', description: 'listings.opt.essayStatus', choices: ['pending', 'approved', 'rejected'], values: 'essayStatus' },
+      { flags: '--status <status>', description: 'listings.opt.essayStatus', choices: ['pending', 'returned', 'flagged', 'approved', 'rejected'], values: 'essayListStatus' },
+      { flags: '--reviewer <code>', description: 'review.opt.queueReviewer' },
       { flags: '--department <name>', description: 'listings.opt.department' },
       { flags: '--year <yyyy>', description: 'listings.opt.essayYear', year: true },
       { flags: '--kind <kind>', description: 'listings.opt.essayKind', choices: ['reflection', 'report'], values: 'essayKind' },
@@ -168,6 +174,30 @@ export const COMMANDS: CommandDef[] = [
     ],
     example: 'cadre essays --status pending --out 待审核.xlsx',
     load: () => import('../commands/essays.js'),
+  },
+  {
+    name: 'reviewer',
+    description: 'review.cmd.reviewer',
+    args: [
+      { name: 'action', spec: '<action>', description: 'review.arg.reviewerAction' },
+      { name: 'name', spec: '[name]', description: 'review.arg.reviewerName' },
+    ],
+    options: [{ flags: '--department <name>', description: 'review.opt.reviewerDepartment' }, { flags: '--id <code>', description: 'review.opt.reviewerCode' }, ...listing()],
+    example: 'cadre reviewer add 王明 --department 宣传部 --id R001',
+    load: () => import('../commands/reviewer.js'),
+  },
+  {
+    name: 'assign',
+    description: 'review.cmd.assign',
+    options: [
+      { flags: '--year <yyyy>', description: 'review.opt.assignYear', year: true, mandatory: {} },
+      { flags: '--reviewers <codes>', description: 'review.opt.reviewers', mandatory: {} },
+      { flags: '--per-essay <per_essay>', description: 'review.opt.perEssay', defaultValue: '1' },
+      { flags: '--department <name>', description: 'review.opt.assignDepartment' },
+      format(),
+    ],
+    example: 'cadre assign --year 2025 --reviewers R001,R002,R003 --per-essay 2',
+    load: () => import('../commands/assign.js'),
   },
   {
     name: 'reference',

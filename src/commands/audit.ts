@@ -17,6 +17,7 @@ import { evaluationFor, forEachAudit, planAudit, recordsBegin, withReader } from
 import { portableFileName } from '../core/file-names.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
+import { essayHistory } from '../report/transcript-reviews.js';
 import { closedAuditView } from '../report/year-close.js';
 import { auditDataView } from '../report/audit-data.js';
 import { STATUS_HUE, auditTableColumns, shortfallBlocks } from '../report/audit-table.js';
@@ -183,7 +184,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         // On a terminal: the listing fitted to its width with the first thing missing; the shortfall list one block per cadre. CSV, JSON and xlsx carry the data columns.
         const table = opts.shortfall ? (list: AuditRow[], fit: { width: number; color: boolean }) => shortfallBlocks(list.map(of), ctx.tr, fit) : auditTableColumns(ctx.tr, of);
         // JSON here is one learner's (with the transcript) or none: an office's is streamed above.
-        const json = () => shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a) } : auditJson(a)));
+        const json = () => shown.map((a) => (single ? { ...auditJson(a), transcript: transcriptJson(a, essayHistory(ctx, a)) } : auditJson(a)));
         await present(ctx, { columns, rows, json, empty: ctx.tr.t('audit.none'), paint: paintStatus, table }, { format, out });
       }
     }

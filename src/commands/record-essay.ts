@@ -17,6 +17,9 @@ import { rankText } from '../report/audit-view.js';
 import { indexAndCheck } from '../db/similarity.js';
 import { localTimestamp } from '../local-time.js';
 import { reportCheck, similarityArgs } from './shared/similarity-view.js';
+import { countedOn } from '../core/review.js';
+import { resubmitTarget } from '../db/reviews.js';
+import type { IsoDate } from '../core/dates.js';
 
 export interface RecordEssayOptions {
   learnerId: string;
@@ -26,6 +29,8 @@ export interface RecordEssayOptions {
   chars?: string;
   file?: string;
   status: EssayStatus;
+  /** The ID of the returned (退回修改) essay this one resubmits. */
+  resubmits?: string;
 }
 
 export async function run(opts: RecordEssayOptions, ctx: Context): Promise<number> {
@@ -70,13 +75,28 @@ export async function run(opts: RecordEssayOptions, ctx: Context): Promise<numbe
       msg('essay.fix.tooShort'),
     );
   }
-  const input: EssayInput = { cadre, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, fileSha256 };
+  // A resubmission after 退回修改: the returned essay of the same cadre and kind, resubmitted once, on or after its return.
+  let resubmitsId: number | null = null;
+  let countsOn: IsoDate | null = null;
+  if (opts.resubmits !== undefined) {
+    const raw = opts.resubmits.trim();
+    const target = /^\d{1,12}$/.test(raw) ? resubmitTarget(db, Number(raw)) : undefined;
+    if (!target) throw new InputError(msg('review.resubmit.unknown', { id: opts.resubmits }), [], msg('review.resubmit.fix.unknown'));
+    if (target.cadre_id !== cadre.id || target.kind !== opts.kind) throw new InputError(msg('review.resubmit.otherEssay', { id: target.id, learner: target.learner_id, kind: t(`essay.${target.kind}`) }), [], msg('review.resubmit.fix.unknown'));
+    if (target.status !== 'returned' || target.returned_on === null) throw new InputError(msg('review.resubmit.notReturned', { id: target.id, status: t(`essayStatus.${target.status}`) }), [], msg('review.resubmit.fix.notReturned', { id: target.id }));
+    if (target.resubmitted_by !== null) throw new InputError(msg('review.resubmit.already', { id: target.id, by: target.resubmitted_by }), [], msg('review.resubmit.fix.already', { id: target.resubmitted_by }));
+    if (date.value < target.returned_on) throw new InputError(msg('review.resubmit.beforeReturn', { id: target.id, date: date.value, returned: target.returned_on }), [], msg('review.resubmit.fix.beforeReturn'));
+    resubmitsId = target.id;
+    const on = countedOn({ countedOn: target.counts_on ?? target.submitted_on, returnedOn: target.returned_on }, date.value, policy.review.resubmitDays);
+    countsOn = on === date.value ? null : on;
+  }
+  const input: EssayInput = { cadre, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, fileSha256, resubmitsId, countsOn };
   const result = writeTransaction(
     db,
     ctx,
     (r) => ({
       command: 'record-essay',
-      args: { learnerId: cadre.learnerId, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, file: opts.file ?? null, ...similarityArgs(r.check) },
+      args: { learnerId: cadre.learnerId, kind: opts.kind, title: title.value, submittedOn: date.value, chars, status: opts.status, file: opts.file ?? null, ...(resubmitsId !== null ? { resubmits: resubmitsId, countsOn: countsOn ?? date.value } : {}), ...similarityArgs(r.check) },
       inputSha256: fileSha256,
       counts: { new: r.existed ? 0 : 1 },
       learnerIds: [cadre.learnerId],
@@ -90,6 +110,7 @@ export async function run(opts: RecordEssayOptions, ctx: Context): Promise<numbe
   if (result.existed) ctx.warn(t('essay.already', { id: result.id }));
   else ctx.err.write(t('essay.recorded', { id: result.id, kind: t(`essay.${opts.kind}`), name: cadre.name, chars, status: t(`essayStatus.${result.check?.held && opts.status === 'approved' ? 'pending' : opts.status}`) }) + '\n');
   if (result.check) reportCheck(ctx, result.id, result.check);
+  if (resubmitsId !== null && !result.existed) ctx.err.write(t(countsOn ? 'review.resubmit.inWindow' : 'review.resubmit.late', { id: result.id, original: resubmitsId, date: countsOn ?? date.value, days: policy.review.resubmitDays }) + '\n');
   ctx.out.write(`${result.id}\n`);
   return 0;
 }

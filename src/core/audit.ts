@@ -31,7 +31,7 @@ export interface EssayFact {
   title: string;
   date: IsoDate;
   chars: number;
-  status: 'approved' | 'pending' | 'rejected';
+  status: 'approved' | 'pending' | 'rejected' | 'returned';
   /** Held for review by the similarity check (copied, or repeated from the cadre's earlier essays), no verdict yet. */
   held?: 'copied' | 'self';
   source?: Source;
@@ -86,7 +86,7 @@ export interface Requirement {
   exemptReason?: string;
 }
 
-export type Counted<T> = T & { counts: boolean; year: number; why?: 'repeat' | 'too_short' | 'not_approved' | 'held_similarity' | 'over_cap' | 'held' | 'anomaly_rejected' };
+export type Counted<T> = T & { counts: boolean; year: number; why?: 'repeat' | 'too_short' | 'not_approved' | 'returned' | 'held_similarity' | 'over_cap' | 'held' | 'anomaly_rejected' };
 
 export interface CadreAudit {
   term: Term;
@@ -247,7 +247,7 @@ export function auditTerm(
     const rule = e.kind === 'reflection' ? rp.reflection : rp.report;
     let why: Counted<EssayFact>['why'];
     if (e.chars < rule.minChars) why = 'too_short';
-    else if (e.status !== 'approved') why = e.held ? 'held_similarity' : 'not_approved';
+    else if (e.status !== 'approved') why = e.held ? 'held_similarity' : e.status === 'returned' ? 'returned' : 'not_approved';
     if (!why && e.kind === 'reflection') {
       const n = reflectionsByYear.get(year) ?? 0;
       reflectionsByYear.set(year, n + 1);

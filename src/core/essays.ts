@@ -3,9 +3,10 @@ import type { Policy } from './policy.js';
 import type { Term } from './terms.js';
 
 export type EssayKind = 'reflection' | 'report';
-export type EssayStatus = 'approved' | 'pending' | 'rejected';
+/** returned: 退回修改, sent back to the cadre for revision (a resubmission links to it). */
+export type EssayStatus = 'approved' | 'pending' | 'rejected' | 'returned';
 /** Every review state, in the order the office's list names them (waiting for review first). */
-export const ESSAY_STATUSES: readonly EssayStatus[] = ['pending', 'approved', 'rejected'];
+export const ESSAY_STATUSES: readonly EssayStatus[] = ['pending', 'returned', 'approved', 'rejected'];
 
 /** The fewest characters (字数) an essay of this kind counts with, for the rank of the term it falls in. */
 export function minCharsFor(term: Term, kind: EssayKind, policy: Policy): number {

@@ -10,7 +10,7 @@
  */
 
 /** The option value sets, by name (OptionDef.values in src/cli/program.ts). */
-export type ValueSetName = 'rank' | 'essayKind' | 'essayStatus' | 'requirement' | 'batchKind' | 'accountState';
+export type ValueSetName = 'rank' | 'essayKind' | 'essayStatus' | 'essayListStatus' | 'requirement' | 'batchKind' | 'accountState';
 
 export interface ValueSet {
   /** The canonical values, in the order help lists them. */
@@ -65,6 +65,17 @@ const SETS: Record<ValueSetName, ValueSet> = {
   rank: set(RANK_WORDS, { division: '处级', section: '科级' }),
   essayKind: set(ESSAY_KIND_WORDS, { reflection: '心得体会', report: '调研报告' }),
   essayStatus: set(ESSAY_STATUS_WORDS, { approved: '通过', pending: '待审核', rejected: '未通过' }),
+  // `cadre essays --status`: the review states, 退回修改 and the essays held for similarity (flagged).
+  essayListStatus: set(
+    {
+      pending: ESSAY_STATUS_WORDS.pending,
+      returned: ['退回修改', '已退回', '退回', '待修改', '退修'],
+      flagged: ['查重待审', '疑似抄袭', '查重', '被标记', '标记'],
+      approved: ESSAY_STATUS_WORDS.approved,
+      rejected: ['未通过', '不通过', '不合格'],
+    },
+    { pending: '待审核', returned: '退回修改', flagged: '查重待审', approved: '通过', rejected: '未通过' },
+  ),
   requirement: set(
     {
       total: ['总学分', '学分', '任期总学分', '总分', 'total credits'],

@@ -6,6 +6,7 @@
 import type { AnomalyRules } from './anomalies.js';
 import { decimalToUnits } from './decimal.js';
 import type { SimilaritySettings } from './similarity.js';
+import type { ReviewSettings } from './review.js';
 import { DEFAULT_TEMPLATES, TEMPLATE_FIELDS, TEMPLATE_KEYS, parseTemplate, type TemplateKey, type TemplatePart } from './reminder-templates.js';
 
 export type Rank = 'division' | 'section';
@@ -47,6 +48,8 @@ export interface Policy {
   office: { zh: string; en: string };
   /** How essays are compared with every stored essay and the registered references (src/core/similarity.ts). */
   similarity: SimilaritySettings;
+  /** The review workflow (policy `essays.review`; optional, see DEFAULT_REVIEW_JSON): the score scale and the resubmission window. */
+  review: ReviewSettings;
   /** How people reach the office (policy `office.contact`: phone, email), said in every reminder; '' when the policy gives none. */
   contact: string;
   /** `cadre remind`: the quiet period, the SMS length, and the office's templates, each checked (src/core/reminder-templates.ts). */
@@ -244,6 +247,33 @@ function essaySimilarity(root: Record<string, Json>): SimilaritySettings {
   return similarityPolicy(essays.similarity, 'policy.essays.similarity');
 }
 
+/** The review settings when the policy names none: the grades 优秀/合格/不合格, 30 days to resubmit. */
+export const DEFAULT_REVIEW_JSON = { scale: ['优秀', '合格', '不合格'], resubmit_days: 30 } as const;
+
+/** `essays.review`: `scale` a list of grades or {min, max} whole numbers; `resubmit_days` a count of days. */
+function essayReview(root: Record<string, Json>): ReviewSettings {
+  const essays = Object.prototype.hasOwnProperty.call(root, 'essays') ? obj(root.essays, 'policy.essays') : {};
+  const path = 'policy.essays.review';
+  const o = Object.prototype.hasOwnProperty.call(essays, 'review') ? obj(essays.review, path) : (JSON.parse(JSON.stringify(DEFAULT_REVIEW_JSON)) as Record<string, Json>);
+  const raw = field(o, 'scale', path);
+  let scale: ReviewSettings['scale'];
+  if (Array.isArray(raw)) {
+    const grades = raw.map((g) => (typeof g === 'string' ? g.normalize('NFC').trim() : ''));
+    if (!grades.length || grades.some((g) => !g || g.length > 20)) throw new PolicyError(`${path}.scale`, 'must list the grades as non-empty texts (at most 20 characters), e.g. ["优秀", "合格", "不合格"]');
+    if (new Set(grades.map((g) => g.normalize('NFKC'))).size !== grades.length) throw new PolicyError(`${path}.scale`, 'names a grade twice');
+    scale = { kind: 'grades', grades };
+  } else {
+    const r = obj(raw, `${path}.scale`);
+    const min = count(r, 'min', `${path}.scale`, 0);
+    const max = count(r, 'max', `${path}.scale`, 1);
+    if (max > 9999 || min >= max) throw new PolicyError(`${path}.scale`, 'must be a list of grades or {"min": 0, "max": 100}, min below max, max at most 9999');
+    scale = { kind: 'range', min, max };
+  }
+  const resubmitDays = count(o, 'resubmit_days', path, 0);
+  if (resubmitDays > 3660) throw new PolicyError(`${path}.resubmit_days`, 'must be at most 3660');
+  return { scale, resubmitDays };
+}
+
 function similarityPolicy(v: Json, path: string): SimilaritySettings {
   const o = obj(v, path);
   const percent = (key: string): number => {
@@ -323,6 +353,7 @@ export function parsePolicy(json: Json): Policy {
     refusedRankWords: new Set(words(root, 'refused_rank_words', 'policy')),
     office: officeNames(root),
     similarity: essaySimilarity(root),
+    review: essayReview(root),
     contact: officeContact(root),
     reminders: remindersPolicy(root),
     anomalies: { ...DEFAULT_ANOMALIES },

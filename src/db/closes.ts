@@ -200,7 +200,20 @@ const FROM_TABLE: CloseTerms = { year: 'c.year', starts: 'c.starts_on', ends: 'c
 const GUARDED: { table: string; events: ('INSERT' | 'UPDATE' | 'DELETE')[]; of?: string; cadre?: string; touches: (row: string, c: CloseTerms) => string }[] = [
   { table: 'hours', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, course_code, completed_on, quarters', touches: (r, c) => `${r}.completed_on BETWEEN ${c.starts} AND ${c.ends}` },
   { table: 'training', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, topic_key, attended_on', touches: (r, c) => `${r}.attended_on BETWEEN ${c.starts} AND ${c.ends}` },
-  { table: 'essays', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, kind, submitted_on, chars, status', touches: (r, c) => `${r}.submitted_on BETWEEN ${c.starts} AND ${c.ends}` },
+  // An essay counts on its own date, or (a timely resubmission) on the date of the essay it resubmits.
+  {
+    table: 'essays',
+    cadre: 'cadre_id',
+    events: ['INSERT', 'UPDATE', 'DELETE'],
+    of: 'cadre_id, kind, submitted_on, chars, status, counts_on',
+    touches: (r, c) => `(${r}.submitted_on BETWEEN ${c.starts} AND ${c.ends} OR ${r}.counts_on BETWEEN ${c.starts} AND ${c.ends})`,
+  },
+  // A review of an essay of a closed year is part of that year's record, whether or not it changes the essay's status.
+  {
+    table: 'essay_reviews',
+    events: ['INSERT', 'UPDATE', 'DELETE'],
+    touches: (r, c) => `EXISTS (SELECT 1 FROM main.essays e WHERE e.id = ${r}.essay_id AND (e.submitted_on BETWEEN ${c.starts} AND ${c.ends} OR e.counts_on BETWEEN ${c.starts} AND ${c.ends}))`,
+  },
   { table: 'exams', cadre: 'cadre_id', events: ['INSERT', 'UPDATE', 'DELETE'], of: 'cadre_id, exam, taken_on, score_tenths', touches: (r, c) => `${r}.taken_on BETWEEN ${c.starts} AND ${c.ends}` },
   // A yearly exemption touches its year; one for a term, the years of any term that may hold its
   // year (within two years of it); one for every year or term, every closed year.

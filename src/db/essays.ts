@@ -12,6 +12,9 @@ export interface EssayInput {
   chars: number;
   status: EssayStatus;
   fileSha256: string | null;
+  /** The returned essay this one resubmits, and the date it counts on when not its own (src/core/review.ts, countedOn). */
+  resubmitsId?: number | null;
+  countsOn?: IsoDate | null;
 }
 
 /** Inserts an essay; returns its id and whether it was already on file. */
@@ -19,16 +22,16 @@ export function insertEssay(db: DB, e: EssayInput, enteredBy: string, batch: { i
   const found = db.prepare('SELECT id FROM essays WHERE cadre_id = ? AND kind = ? AND title = ? AND submitted_on = ?').get(e.cadre.id, e.kind, e.title, e.submittedOn) as { id: number } | undefined;
   if (found) return { id: found.id, existed: true };
   const info = db
-    .prepare('INSERT INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(e.cadre.id, e.kind, e.title, e.submittedOn, e.chars, e.status, e.fileSha256, batch?.id ?? null, batch?.line ?? null, enteredBy);
+    .prepare('INSERT INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by, resubmits_id, counts_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(e.cadre.id, e.kind, e.title, e.submittedOn, e.chars, e.status, e.fileSha256, batch?.id ?? null, batch?.line ?? null, enteredBy, e.resubmitsId ?? null, e.countsOn ?? null);
   return { id: Number(info.lastInsertRowid), existed: false };
 }
 
 /** Moves the staged rows (temp.stage of the essays import) into `essays`; duplicates are left out. */
 export function commitStagedEssays(db: DB, batchId: number | null, enteredBy: string): void {
   db.prepare(
-    `INSERT OR IGNORE INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by)
-     SELECT cadre_id, kind, title, submitted_on, chars, status, file_sha256, ?, line, ? FROM temp.stage ORDER BY line`,
+    `INSERT OR IGNORE INTO essays (cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by, resubmits_id, counts_on)
+     SELECT cadre_id, kind, title, submitted_on, chars, status, file_sha256, ?, line, ?, resubmits_id, counts_on FROM temp.stage ORDER BY line`,
   ).run(batchId, enteredBy);
 }
 
@@ -74,6 +77,10 @@ export interface EssayListRow {
   batch_id: number | null;
   file_name: string | null;
   line: number | null;
+  resubmits_id: number | null;
+  counts_on: IsoDate | null;
+  /** Held for similarity and not overridden by a verdict. */
+  flagged: number;
 }
 
 export interface EssayFilter {
@@ -84,7 +91,14 @@ export interface EssayFilter {
   /** Submitted on or after / on or before (an academic year's first and last day). */
   from?: IsoDate;
   to?: IsoDate;
+  /** Only essays held for similarity whose hold no verdict has overridden. */
+  flagged?: boolean;
+  /** Only this reviewer's queue: assigned to them (not withdrawn), not yet reviewed by them. */
+  reviewerId?: number;
 }
+
+/** An essay held for similarity and pending, whose hold no verdict has overridden. */
+const FLAGGED = "(e.status = 'pending' AND EXISTS (SELECT 1 FROM essay_similarity s WHERE s.essay_id = e.id AND s.held IS NOT NULL AND s.override_reason IS NULL))";
 
 /**
  * The essays the filter picks: those waiting for review (pending) first, the
@@ -113,10 +127,16 @@ export function listEssays(db: DB, f: EssayFilter = {}): EssayListRow[] {
     where.push('e.submitted_on <= ?');
     params.push(f.to);
   }
+  if (f.flagged) where.push(FLAGGED);
+  if (f.reviewerId !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM essay_assignments a WHERE a.essay_id = e.id AND a.reviewer_id = ? AND a.withdrawn_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM essay_reviews r WHERE r.essay_id = e.id AND r.reviewer_id = a.reviewer_id))`);
+    params.push(f.reviewerId);
+  }
   return db
     .prepare(
       `SELECT e.id, c.learner_id, c.staff_no, c.name, c.department, e.kind, e.title, e.submitted_on, e.chars, e.status, e.reviewed_at, e.entered_by,
-              e.batch_id, b.file_name, e.line
+              e.batch_id, b.file_name, e.line, e.resubmits_id, e.counts_on, ${FLAGGED} AS flagged
        FROM essays e JOIN cadres c ON c.id = e.cadre_id LEFT JOIN batches b ON b.id = e.batch_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY CASE e.status WHEN 'pending' THEN 0 ELSE 1 END, e.submitted_on, e.id`,

@@ -57,12 +57,12 @@ export function loadFacts(db: DB, ids: number[] | null, cutoff: IsoDate, withSou
   // held: the essay is held for similarity and no reviewer's verdict has overridden it.
   const essays = db
     .prepare(
-      `SELECT cadre_id, id, kind, title, submitted_on, chars, status, batch_id, line, entered_by,
+      `SELECT cadre_id, id, kind, title, coalesce(counts_on, submitted_on), chars, status, batch_id, line, entered_by,
               (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
-       FROM essays WHERE submitted_on <= ? ${only}`,
+       FROM essays WHERE coalesce(counts_on, submitted_on) <= ? ${only}`,
     )
     .raw();
-  for (const r of essays.iterate(cutoff, ...params) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected', number | null, number | null, string, 'copied' | 'self' | null]>) {
+  for (const r of essays.iterate(cutoff, ...params) as Iterable<[number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected' | 'returned', number | null, number | null, string, 'copied' | 'self' | null]>) {
     get(r[0]).essays.push({ id: r[1], kind: r[2], title: r[3], date: r[4], chars: r[5], status: r[6], ...(r[10] ? { held: r[10] } : {}), ...(sources ? { source: sources('essays', r[1], r[7], r[8], r[9]) } : {}) });
   }
   const exams = db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths, id, batch_id, line, entered_by FROM exams WHERE taken_on <= ? ${only}`).raw();
@@ -94,7 +94,7 @@ const SEP = '\x1f';
 /** The few facts of each windowed cadre besides its hours, as SQLite's rows. */
 export interface OtherRows {
   training: [number, string, string][];
-  essays: [number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected', 'copied' | 'self' | null][];
+  essays: [number, number, 'reflection' | 'report', string, string, number, 'approved' | 'pending' | 'rejected' | 'returned', 'copied' | 'self' | null][];
   exams: [number, string, string, number][];
   exemptions: [number, RequirementId, number | null, string][];
   /** Records implausibility findings hold or rejected: cadre, course, date, state, finding, kind. */
@@ -146,9 +146,9 @@ export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoD
         training: db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw().all(cutoff) as OtherRows['training'],
         essays: db
           .prepare(
-            `SELECT cadre_id, id, kind, title, submitted_on, chars, status,
+            `SELECT cadre_id, id, kind, title, coalesce(counts_on, submitted_on), chars, status,
                     (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
-             FROM essays WHERE submitted_on <= ? ${only}`,
+             FROM essays WHERE coalesce(counts_on, submitted_on) <= ? ${only}`,
           )
           .raw()
           .all(cutoff) as OtherRows['essays'],

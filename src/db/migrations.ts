@@ -486,6 +486,79 @@ CREATE INDEX anomaly_records_by_hour ON anomaly_records (hour_id);
 CREATE INDEX essay_texts_counted ON essay_texts (essay_id);
 `,
   },
+  {
+    version: 13,
+    name: 'the review workflow: reviewers, assignments, reviews, returned essays and their resubmissions',
+    // essays is rebuilt (SQLite cannot change a CHECK in place) with the same rows: its status may now
+    // be 'returned' (退回修改); resubmits_id links a resubmission to the returned essay it replaces,
+    // counts_on is the date it counts on when that is not its own (src/core/review.ts, countedOn).
+    // The foreign keys of essay_texts and essay_similarity name the table, not its storage: deferred
+    // for this transaction, they hold again once the rows are back. reviewers: the office's register,
+    // retired (never deleted) so that their reviews keep their name. essay_assignments: who is to
+    // review which essay; withdrawn when the reviewer is retired before reviewing. essay_reviews: every
+    // review, by an assigned reviewer or (reviewer_id NULL) by the office, with the essay's status after it.
+    sql: `
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE essays_v11 AS SELECT * FROM main.essays;
+DROP TABLE main.essays;
+CREATE TABLE essays (
+  id            INTEGER PRIMARY KEY,
+  cadre_id      INTEGER NOT NULL REFERENCES cadres(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('reflection', 'report')),
+  title         TEXT NOT NULL,
+  submitted_on  TEXT NOT NULL,
+  chars         INTEGER NOT NULL CHECK (chars >= 0),
+  status        TEXT NOT NULL CHECK (status IN ('approved', 'pending', 'rejected', 'returned')),
+  file_sha256   TEXT,
+  batch_id      INTEGER REFERENCES batches(id),
+  line          INTEGER,
+  entered_by    TEXT NOT NULL,
+  reviewed_at   TEXT,
+  resubmits_id  INTEGER REFERENCES essays(id),
+  counts_on     TEXT,
+  UNIQUE (cadre_id, kind, title, submitted_on)
+) STRICT;
+INSERT INTO main.essays (id, cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by, reviewed_at)
+  SELECT id, cadre_id, kind, title, submitted_on, chars, status, file_sha256, batch_id, line, entered_by, reviewed_at FROM temp.essays_v11;
+DROP TABLE temp.essays_v11;
+CREATE UNIQUE INDEX essays_resubmitted ON essays (resubmits_id) WHERE resubmits_id IS NOT NULL;
+
+CREATE TABLE reviewers (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  department  TEXT NOT NULL,
+  added_at    TEXT NOT NULL,
+  added_by    TEXT NOT NULL,
+  retired_at  TEXT,
+  retired_by  TEXT
+) STRICT;
+
+CREATE TABLE essay_assignments (
+  essay_id      INTEGER NOT NULL REFERENCES essays(id),
+  reviewer_id   INTEGER NOT NULL REFERENCES reviewers(id),
+  assigned_at   TEXT NOT NULL,
+  assigned_by   TEXT NOT NULL,
+  withdrawn_at  TEXT,
+  PRIMARY KEY (essay_id, reviewer_id)
+) WITHOUT ROWID, STRICT;
+CREATE INDEX essay_assignments_by_reviewer ON essay_assignments (reviewer_id);
+
+CREATE TABLE essay_reviews (
+  id           INTEGER PRIMARY KEY,
+  essay_id     INTEGER NOT NULL REFERENCES essays(id),
+  reviewer_id  INTEGER REFERENCES reviewers(id),
+  verdict      TEXT NOT NULL CHECK (verdict IN ('approve', 'reject', 'return')),
+  score        TEXT,
+  comment      TEXT,
+  reason       TEXT,
+  status_after TEXT NOT NULL CHECK (status_after IN ('approved', 'pending', 'rejected', 'returned')),
+  reviewed_at  TEXT NOT NULL,
+  operator     TEXT NOT NULL
+) STRICT;
+CREATE INDEX essay_reviews_by_essay ON essay_reviews (essay_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

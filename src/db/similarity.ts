@@ -13,6 +13,7 @@
  *
  * Every function here runs inside the caller's write transaction (or reads).
  */
+import { versionChain } from './reviews.js';
 import zlib from 'node:zlib';
 import {
   commonCutoff,
@@ -211,6 +212,9 @@ export function compareStoredEssay(db: DB, essayId: number, s: SimilaritySetting
     | undefined;
   if (!own) return null;
   const body = text ?? (own.body ? decompressText(own.body) : null);
+  // The other versions of this essay (what it resubmits after 退回修改, what resubmits it) are not
+  // sources: a revised essay is mostly its original, and is no recycling of it.
+  const versions = new Set(versionChain(db, essayId));
   if (body === null) return null;
   bigCache(db);
   const keyed = keyOf(body);
@@ -228,15 +232,16 @@ export function compareStoredEssay(db: DB, essayId: number, s: SimilaritySetting
   const common = new Set<number>();
   const rare: number[] = [];
   const shares = new Map<number, number>();
+  const other = (id: number) => id !== essayId && !versions.has(id);
   for (let x = 0; x < hashes.length; x++) {
     const ids = found[x];
-    const others = ids.includes(essayId) ? ids.length - 1 : ids.length;
+    const others = versions.size ? ids.filter(other).length : ids.includes(essayId) ? ids.length - 1 : ids.length;
     if (others > cutoff) {
       common.add(hashes[x]);
       continue;
     }
     rare.push(hashes[x]);
-    for (const id of ids) if (id !== essayId) shares.set(id, (shares.get(id) ?? 0) + 1);
+    for (const id of ids) if (other(id)) shares.set(id, (shares.get(id) ?? 0) + 1);
   }
   /** The fingerprints an essay shares with this one (for a source known by its fingerprints only). */
   const sharedWith = (id: number): Set<number> => {

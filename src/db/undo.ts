@@ -22,6 +22,7 @@
  */
 import { deleteBatchAnomalies, forgetHourRecord } from './anomalies.js';
 import type { DB } from './open.js';
+import { dropEssayReviews } from './reviews.js';
 import { dropEssayText } from './similarity.js';
 
 export const RECORD_TABLES = ['hours', 'training', 'essays', 'exams'] as const;
@@ -68,7 +69,10 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
         dropVoucher.run(table, r.id, v.batch_id);
         counts.kept++;
       } else {
-        if (table === 'essays') dropEssayText(db, r.id);
+        if (table === 'essays') {
+          dropEssayText(db, r.id);
+          dropEssayReviews(db, r.id);
+        }
         remove.run(r.id);
         dropAllVouchers.run(table, r.id);
         if (table === 'hours') {

@@ -95,6 +95,8 @@ export const ESSAYS_COLUMNS: InputSpec = {
     { key: 'chars', zh: '字数', aliases: ['字数', 'characters', 'length'], about: 'inputs.col.chars', example: '4000' },
     { key: 'file', zh: '文件', aliases: ['文件', '文件路径', 'path'], about: 'inputs.col.essayFile', example: '' },
     { key: 'status', zh: '状态', aliases: ['状态', '审核状态', '审核结果'], about: 'inputs.col.essayStatus', example: '通过', default: 'inputs.default.approved' },
+    // The review workflow: the ID of the returned (退回修改) essay this row resubmits.
+    { key: 'resubmits', zh: '修改自', aliases: ['修改自', '原文编号', '退回文章编号', 'resubmits'], about: 'review.col.resubmits', example: '', default: 'review.default.resubmits' },
   ],
   required: ['kind', 'title', 'submitted_on'],
   oneOf: [['chars', 'file'], ...WHO],

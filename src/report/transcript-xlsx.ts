@@ -23,6 +23,7 @@ import { listExemptions } from '../db/exemptions.js';
 import type { SourceRef } from '../db/facts.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { localMinute } from '../local-time.js';
+import { essayHistory, reviewCells, versionText } from './transcript-reviews.js';
 import { missingList, rankText, requirementValue, statusText, termText, yearText, type AuditedCadre } from './audit-view.js';
 
 /** A cell's value: text, a number, a calendar date (yyyy-mm-dd, written as a date cell) or empty. */
@@ -110,10 +111,20 @@ export async function transcriptWorkbook(ctx: Context, a: AuditedCadre, ev: Eval
     headers: [t('transcript.col.date'), t('listings.tx.col.courseCode'), t('listings.tx.col.courseTitle'), t('transcript.col.hours'), t('listings.tx.col.year'), t('transcript.col.counts'), ...source],
     rows: audit.hours.map((h) => [dateCell(h.date), h.course, titles.get(h.course) ?? null, quartersToHours(h.quarters), yearOf(h.year), counted(h), ...sourceCells(h.source)]),
   };
+  const history = essayHistory(ctx, a);
   const essays: SheetSpec = {
     name: t('listings.tx.sheet.essays'),
-    headers: [t('listings.tx.col.essayId'), t('transcript.col.date'), t('transcript.col.kind'), t('transcript.col.title'), t('transcript.col.chars'), t('transcript.col.review'), t('listings.tx.col.year'), t('transcript.col.counts'), ...source],
-    rows: audit.essays.map((e) => [e.id, dateCell(e.date), t(`essay.${e.kind}`), e.title, e.chars, t(`essayStatus.${e.status}`), yearOf(e.year), counted(e), ...sourceCells(e.source)]),
+    headers: [t('listings.tx.col.essayId'), t('transcript.col.date'), t('transcript.col.kind'), t('transcript.col.title'), t('transcript.col.chars'), t('transcript.col.review'), t('listings.tx.col.year'), t('transcript.col.counts'), t('review.transcript.col.versions'), ...source],
+    rows: audit.essays.map((e) => [e.id, dateCell(e.date), t(`essay.${e.kind}`), e.title, e.chars, t(`essayStatus.${e.status}`), yearOf(e.year), counted(e), versionText(e.id, history, tr) || null, ...sourceCells(e.source)]),
+  };
+  // Every review of the essays: who, the score, the verdict, the comment (and reason), when, and the essay's status after it.
+  const reviewSheet: SheetSpec = {
+    name: t('review.transcript.sheet'),
+    headers: ['essay', 'reviewer', 'score', 'verdict', 'comment', 'at', 'status'].map((k) => t(`review.transcript.col.${k}`)),
+    rows: audit.essays.flatMap((e) => (history.reviews.get(e.id) ?? []).map((r) => {
+      const c = reviewCells(r, tr);
+      return [e.id, c.reviewer, c.score || null, c.verdict, c.comment || null, c.at, c.status] as Value[];
+    })),
   };
   const training: SheetSpec = {
     name: t('listings.tx.sheet.training'),
@@ -141,7 +152,7 @@ export async function transcriptWorkbook(ctx: Context, a: AuditedCadre, ev: Eval
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cadre';
-  for (const spec of [summary, requirements, hours, essays, training, exams, exempt]) {
+  for (const spec of [summary, requirements, hours, essays, reviewSheet, training, exams, exempt]) {
     const ws = wb.addWorksheet(sheetName(spec.name), { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.addRow(spec.headers).font = { bold: true };
     for (const r of spec.rows) {

@@ -9,6 +9,7 @@ import type { Counted, Evaluation, HeldBy } from '../core/audit.js';
 import { formatQuarters, formatTenths, quartersToHours, tenthsToNumber } from '../core/decimal.js';
 import type { SourceRef } from '../db/facts.js';
 import type { Translator } from '../i18n/index.js';
+import { essayHistory, essayHistoryJson, reviewCells, versionText, type EssayHistory } from './transcript-reviews.js';
 import { missingList, rankText, requirementValue, statusText, termText, yearText, type AuditedCadre } from './audit-view.js';
 
 function sourceText(s: unknown, tr: Translator): string {
@@ -40,11 +41,12 @@ function countsText<T>(r: Counted<T>, tr: Translator): string {
   return held ? tr.t(`transcript.why.${r.why}`, { anomaly: held.anomaly, kind: tr.t(`anomalies.kind.${held.kind}`) }) : tr.t(`transcript.why.${r.why}`);
 }
 
-export function transcriptJson(a: AuditedCadre): Record<string, unknown> {
+/** `history`: the essays' versions and reviews (essayHistory); without it the essays carry none. */
+export function transcriptJson(a: AuditedCadre, history?: EssayHistory): Record<string, unknown> {
   const { audit } = a;
   return {
     hours: audit.hours.map((h) => ({ course: h.course, date: h.date, hours: quartersToHours(h.quarters), year: h.year, counts: h.counts, why: h.why ?? null, ...(h.held ? { anomaly: h.held.anomaly } : {}), source: sourceJson(h.source) })),
-    essays: audit.essays.map((e) => ({ id: e.id, kind: e.kind, title: e.title, date: e.date, chars: e.chars, status: e.status, year: e.year, counts: e.counts, why: e.why ?? null, source: sourceJson(e.source) })),
+    essays: audit.essays.map((e) => ({ id: e.id, kind: e.kind, title: e.title, date: e.date, chars: e.chars, status: e.status, year: e.year, counts: e.counts, why: e.why ?? null, source: sourceJson(e.source), ...(history ? essayHistoryJson(e.id, history) : {}) })),
     training: audit.training.map((t) => ({ topic: t.topic, date: t.date, counts: t.counts, why: t.why ?? null, source: sourceJson(t.source) })),
     exams: audit.exams.map((x) => ({ exam: x.exam, date: x.date, score: tenthsToNumber(x.scoreTenths), source: sourceJson(x.source) })),
   };
@@ -119,6 +121,33 @@ export async function renderTranscript(a: AuditedCadre, ev: Evaluation, ctx: Con
     ],
     audit.essays.map((e) => ({ id: String(e.id), date: e.date, kind: t(`essay.${e.kind}`), title: e.title, chars: String(e.chars), status: t(`essayStatus.${e.status}`), counts: countsText(e, tr) })),
   );
+  // Every version (an essay returned for revision and its resubmission) and every review of the essays.
+  const history = essayHistory(ctx, a);
+  const versioned = audit.essays.map((e) => ({ id: e.id, text: versionText(e.id, history, tr) })).filter((v) => v.text);
+  const reviews = audit.essays.flatMap((e) => history.reviews.get(e.id) ?? []);
+  if (versioned.length || reviews.length) {
+    out.push(t('review.transcript.title'));
+    for (const v of versioned) lines.push(...wrapText(v.text, width - 4).map((l, i) => (i ? '    ' : '  - ') + l));
+    if (reviews.length) {
+      out.push(
+        await renderTable(
+          [
+            { key: 'essay', header: t('review.transcript.col.essay'), fit: { keep: true } },
+            { key: 'reviewer', header: t('review.transcript.col.reviewer') },
+            { key: 'score', header: t('review.transcript.col.score') },
+            { key: 'verdict', header: t('review.transcript.col.verdict') },
+            { key: 'comment', header: t('review.transcript.col.comment'), fit: { min: 10 } },
+            { key: 'at', header: t('review.transcript.col.at'), fit: { keep: true } },
+            { key: 'status', header: t('review.transcript.col.status') },
+          ],
+          reviews.map((r) => reviewCells(r, tr)),
+          color,
+          undefined,
+          fit,
+        ),
+      );
+    } else out.push('');
+  }
   await section(
     t('transcript.training'),
     [

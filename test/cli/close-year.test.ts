@@ -201,7 +201,8 @@ describe('a review of a closed year\'s essay', () => {
     expect(r.stderr).toContain('closed academic year');
     await ok(['review-essay', String(id), '--reject', '--amend', '--reason', '复查发现抄袭']);
     const list = JSON.parse((await ok(['closes', '--format', 'json'])).stdout) as any[];
-    expect(list[1]).toMatchObject({ command: 'review-essay', reason: '复查发现抄袭', changes: 1 });
+    // Two rows changed: the essay's status, and the review kept with it (essay_reviews).
+    expect(list[1]).toMatchObject({ command: 'review-essay', reason: '复查发现抄袭', changes: 2 });
   });
 });
 

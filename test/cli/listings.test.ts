@@ -237,7 +237,7 @@ describe('cadre essays', () => {
   it('--status pending is the review queue; the stderr line counts what waits', async () => {
     const r = await ok(['essays', '--status', 'pending', '--format', 'csv']);
     const rows = r.stdout.trim().split(/\r?\n/);
-    expect(rows[0].split(',')).toEqual(['ID', 'learner_id', 'staff_no', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status', 'reviewed_at', 'source']);
+    expect(rows[0].split(',')).toEqual(['ID', 'learner_id', 'staff_no', 'name', 'department', 'kind', 'title', 'submitted_on', 'chars', 'status', 'reviewed_at', 'source', 'resubmits', 'counts_on']);
     expect(rows.slice(1).map((l) => l.split(',')[6])).toEqual(['Notes', 'A survey']);
     expect(r.stderr).toContain('essays listed: 2, waiting for review: 2');
     expect((await list('--status', 'rejected')).map((e) => e.title)).toEqual(['=1+1 old notes']);
@@ -279,7 +279,7 @@ describe('the transcript in a file', () => {
     expect(r.stderr).toContain('wrote alice.xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(dir, 'alice.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Requirements', 'Hours', 'Essays', 'Training', 'Exams', 'Exemptions']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Requirements', 'Hours', 'Essays', 'Reviews', 'Training', 'Exams', 'Exemptions']);
     const rows = (name: string) => {
       const out: unknown[][] = [];
       wb.getWorksheet(name)!.eachRow((row, n) => {

@@ -13,6 +13,8 @@ import { readOptionValue } from '../../core/option-values.js';
 import { normaliseEssayText } from '../../core/similarity.js';
 import { countZi } from '../../core/wordcount.js';
 import { commitStagedEssays, stagedEssayIds } from '../../db/essays.js';
+import { resubmitTarget } from '../../db/reviews.js';
+import { countedOn } from '../../core/review.js';
 import { indexAndCheck, type EssayCheck } from '../../db/similarity.js';
 import { localTimestamp } from '../../local-time.js';
 import { CadreError, msg } from '../../errors.js';
@@ -48,12 +50,14 @@ export function essaysImport(ctx: Context, csvFile: string, checks: ImportedChec
   const policy = ctx.policy();
   /** The text of each row read from a file, by line: stored and compared when the row is written. */
   const texts = new Map<number, { text: string; sha256: string }>();
+  /** The returned essays this file resubmits, with the line that does. */
+  const resubmitted = new Map<number, number>();
   return {
     kind: 'essays',
     command: 'import-essays',
     spec: ESSAYS_SPEC,
-    stageDdl: 'CREATE TEMP TABLE stage (cadre_id INTEGER, kind TEXT, title TEXT, submitted_on TEXT, chars INTEGER, status TEXT, file_sha256 TEXT, line INTEGER)',
-    stageInsert: 'INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    stageDdl: 'CREATE TEMP TABLE stage (cadre_id INTEGER, kind TEXT, title TEXT, submitted_on TEXT, chars INTEGER, status TEXT, file_sha256 TEXT, line INTEGER, resubmits_id INTEGER, counts_on TEXT)',
+    stageInsert: 'INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     async parse(rec, env, p) {
       const cadre = env.cadre(rec, p);
       const kind = readOptionValue('essayKind', rec.cells.kind ?? '') as EssayKind | null;
@@ -80,6 +84,26 @@ export function essaysImport(ctx: Context, csvFile: string, checks: ImportedChec
         chars = readChars(raw);
         if (chars === null) p.add('chars', msg('essay.badChars', { value: raw }), msg('essay.fix.badChars'));
       }
+      // A resubmission after 退回修改 (the resubmits column): the rules of record-essay --resubmits.
+      let resubmitsId: number | null = null;
+      let countsOn: string | null = null;
+      const rawRe = (rec.cells.resubmits ?? '').trim();
+      if (rawRe !== '' && cadre && kind && dated) {
+        const target = /^\d{1,12}$/.test(rawRe) ? resubmitTarget(ctx.db(), Number(rawRe)) : undefined;
+        const t = ctx.tr.t;
+        if (!target) p.add('resubmits', msg('review.resubmit.unknown', { id: rawRe }), msg('review.resubmit.fix.unknown'));
+        else if (target.cadre_id !== cadre.id || target.kind !== kind) p.add('resubmits', msg('review.resubmit.otherEssay', { id: target.id, learner: target.learner_id, kind: t(`essay.${target.kind}`) }), msg('review.resubmit.fix.unknown'));
+        else if (target.status !== 'returned' || target.returned_on === null) p.add('resubmits', msg('review.resubmit.notReturned', { id: target.id, status: t(`essayStatus.${target.status}`) }), msg('review.resubmit.fix.notReturned', { id: target.id }));
+        else if (target.resubmitted_by !== null) p.add('resubmits', msg('review.resubmit.already', { id: target.id, by: target.resubmitted_by }), msg('review.resubmit.fix.already', { id: target.resubmitted_by }));
+        else if (resubmitted.has(target.id)) p.add('resubmits', msg('review.resubmit.twiceInFile', { id: target.id, line: resubmitted.get(target.id)! }));
+        else if (dated.date < target.returned_on) p.add('resubmits', msg('review.resubmit.beforeReturn', { id: target.id, date: dated.date, returned: target.returned_on }), msg('review.resubmit.fix.beforeReturn'));
+        else {
+          resubmitsId = target.id;
+          resubmitted.set(target.id, rec.line);
+          const on = countedOn({ countedOn: target.counts_on ?? target.submitted_on, returnedOn: target.returned_on }, dated.date, policy.review.resubmitDays);
+          countsOn = on === dated.date ? null : on;
+        }
+      }
       if (!p.ok || !cadre || !kind || !title.ok || !status || !dated?.term || chars === null) return null;
       const min = minCharsFor(dated.term, kind, policy);
       if (chars < min) {
@@ -88,7 +112,7 @@ export function essaysImport(ctx: Context, csvFile: string, checks: ImportedChec
       }
       if (touched.size <= 100) touched.add(cadre.learnerId);
       if (text !== null && sha !== null) texts.set(rec.line, { text, sha256: sha });
-      return [cadre.id, kind, title.value, dated.date, chars, status, sha, rec.line];
+      return [cadre.id, kind, title.value, dated.date, chars, status, sha, rec.line, resubmitsId, countsOn];
     },
     countNew: (db) => countNewExact(db, 'essays', ['cadre_id', 'kind', 'title', 'submitted_on']),
     commit(db, batchId) {
