@@ -73,6 +73,9 @@ describe('the review workflow', () => {
       ['R002', '理学院', false],
       ['Z9', '外语学院', false],
     ]);
+    // The CSV a person opens: the time local and to the second, as in every listing (not an ISO stamp with its offset).
+    const csv = (await ok(['reviewer', 'list', '--format', 'csv'])).stdout.trim().split(/\r?\n/);
+    expect(csv[1]).toMatch(/^R001,王明,文学院,0,0,[^,]+,2026-11-25 10:00:00,$/);
     const journal = await json(['log', '--command', 'reviewer add']);
     expect(journal.map((e: { args: { code: string; department: string } }) => [e.args.code, e.args.department])).toEqual([
       ['R001', '文学院'],
