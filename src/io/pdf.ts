@@ -169,6 +169,33 @@ export interface TextOptions {
 
 type Doc = InstanceType<typeof import('pdfkit')>;
 
+/** The parts of pdfkit's embedded font (EmbeddedFont) and fontkit's font that plainLayout uses. */
+interface LaidOutFont {
+  scale: number;
+  font: { glyphsForString(text: string): { id: number; advanceWidth: number; codePoints: number[] }[] };
+  layoutRun(text: string, features?: unknown): unknown;
+}
+
+/**
+ * Each glyph of a run at its own advance, in the order of the text: no OpenType shaping. pdfkit
+ * shapes every word through fontkit (GSUB and GPOS, decoded for each font file on its first use),
+ * most of a document's drawing time, for a font whose Chinese needs no shaping; the Latin loses
+ * only its kerning and ligatures (an "fi" stays two letters, as a text search finds it). Both the
+ * measuring and the drawing go through this, so what is measured is what is drawn.
+ */
+function plainLayout(f: LaidOutFont): void {
+  f.layoutRun = function (text: string) {
+    const glyphs = f.font.glyphsForString(text);
+    let advanceWidth = 0;
+    const positions = glyphs.map((g) => {
+      const w = g.advanceWidth * f.scale;
+      advanceWidth += w;
+      return { xAdvance: w, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: w };
+    });
+    return { glyphs, positions, advanceWidth };
+  };
+}
+
 /** A PDF being drawn: see the top of this file. */
 export class PdfWriter {
   readonly doc: Doc;
@@ -211,6 +238,10 @@ export class PdfWriter {
     if (!this.registered.has(name)) {
       this.doc.registerFont(name, sfntOf(fontFile(subset, weight)));
       this.registered.add(name);
+      const previous = (this.doc as unknown as { _font?: unknown })._font;
+      this.doc.font(name);
+      plainLayout((this.doc as unknown as { _font: LaidOutFont })._font);
+      if (previous) (this.doc as unknown as { _font: unknown })._font = previous;
     }
     return name;
   }

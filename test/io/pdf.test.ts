@@ -23,6 +23,17 @@ describe('PdfWriter', () => {
     for (const r of runs) for (const ch of r.text) expect(subsetOf(ch.codePointAt(0)!)).toBe(r.subset);
   });
 
+  it('lays a run out glyph by glyph at each glyph advance, without shaping: "fi" is two glyphs, a word is as wide as its letters', async () => {
+    const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
+    pdf.text('office');
+    const font = (pdf.doc as unknown as { _font: { layoutRun(t: string): { glyphs: { codePoints: number[] }[]; advanceWidth: number } } })._font;
+    const run = font.layoutRun('office');
+    expect(run.glyphs.map((g) => String.fromCodePoint(...g.codePoints)).join('')).toBe('office');
+    const sum = [...'office'].reduce((w, ch) => w + font.layoutRun(ch).advanceWidth, 0);
+    expect(run.advanceWidth).toBeCloseTo(sum, 6);
+    await pdf.finish();
+  });
+
   it('embeds only the glyphs used, and the same content and date give the same bytes', async () => {
     const a = await make();
     const b = await make();
