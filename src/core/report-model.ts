@@ -54,8 +54,10 @@ export interface ReportSource {
   /** The close's result hash (sha256 of its stored view), or the hash of the database's record state. */
   sha256: string;
   closedAt?: string;
-  /** For a close: the record state now differs from the one closed (amendments since): the monthly series is read from today's records. */
+  /** For a close: the year has been amended since (an amendment recorded): the monthly series is read from today's records. */
   changedSinceClose?: boolean;
+  /** For a close: the year before is not closed, so its figures (the comparison) are read from today's records. */
+  previousOpen?: boolean;
   policySha256: string;
 }
 

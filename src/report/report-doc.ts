@@ -179,6 +179,7 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
     rows.push([t('report.fact.source'), t('report.fact.close', { at: (s.closedAt ?? '').slice(0, 16).replace('T', ' ') })]);
     rows.push([t('report.fact.closeHash'), s.sha256]);
     if (s.changedSinceClose) rows.push([t('report.fact.note'), t('report.fact.changedSinceClose')]);
+    if (s.previousOpen) rows.push([t('report.fact.note'), t('reportperf.fact.previousOpen')]);
   } else {
     rows.push([t('report.fact.source'), t('report.fact.open')]);
     rows.push([t('report.fact.stateHash'), s.sha256]);

@@ -125,5 +125,6 @@ export async function reportWorkbook(model: ReportModel, tr: Translator, office:
     if (b.kind === 'table') for (const r of b.rows) rows.push([r[0], r[1]]);
   }
   sheets.push({ name: t('report.sheet.appendix'), title, footer, columns: [{ header: t('report.col.fact'), kind: 'text', wrap: 60 }, { header: t('report.col.value'), kind: 'text', wrap: 60 }], rows });
-  return sheetsBuffer(sheets);
+  // Dated as the PDF is, by the view's as-of date: the same figures give the same bytes.
+  return sheetsBuffer(sheets, new Date(`${model.asOf}T00:00:00Z`));
 }

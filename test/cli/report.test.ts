@@ -172,5 +172,26 @@ describe('report', () => {
     await ok(['report', '--year', '2025', '--out', 'closed2.pdf'], '2027-01-15T10:00:00');
     expect(fs.readFileSync(path.join(dir, 'closed.html'), 'utf8')).toBe(html);
     expect(fs.readFileSync(path.join(dir, 'closed2.pdf')).equals(fs.readFileSync(path.join(dir, 'closed.pdf')))).toBe(true);
+    // The workbook too: exceljs stamps the time it writes (the workbook's and each zip entry's, to two
+    // seconds); the report's are the view's date.
+    await ok(['report', '--year', '2025', '--out', 'closed.xlsx']);
+    await new Promise((r) => setTimeout(r, 2100));
+    await ok(['report', '--year', '2025', '--out', 'closed2.xlsx'], '2027-01-15T10:00:00');
+    expect(fs.readFileSync(path.join(dir, 'closed2.xlsx')).equals(fs.readFileSync(path.join(dir, 'closed.xlsx')))).toBe(true);
+    // A change that is no amendment of the closed year (hours of the next year imported) leaves its report as it was.
+    fs.writeFileSync(path.join(dir, 'next-year.csv'), '学员姓名,工号,课程编号,学习日期,学时\n张伟,S001,C010,2026-10-10,1\n');
+    await ok(['import-hours', 'next-year.csv'], '2026-12-01T11:00:00');
+    await ok(['report', '--year', '2025', '--out', 'closed3.html'], '2027-01-15T10:00:00');
+    await ok(['report', '--year', '2025', '--out', 'closed3.pdf'], '2027-01-15T10:00:00');
+    await ok(['report', '--year', '2025', '--out', 'closed3.xlsx'], '2027-01-15T10:00:00');
+    expect(fs.readFileSync(path.join(dir, 'closed3.html'), 'utf8')).toBe(html);
+    expect(fs.readFileSync(path.join(dir, 'closed3.pdf')).equals(fs.readFileSync(path.join(dir, 'closed.pdf')))).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'closed3.xlsx')).equals(fs.readFileSync(path.join(dir, 'closed.xlsx')))).toBe(true);
+    expect(html).not.toContain('有修订');
+    // An amendment of the year is said in the report.
+    fs.writeFileSync(path.join(dir, 'amend.csv'), '学员姓名,工号,课程编号,学习日期,学时\n张伟,S001,C010,2026-05-11,1\n');
+    await ok(['import-hours', 'amend.csv', '--amend', '--reason', '平台补报'], '2026-12-01T11:30:00');
+    await ok(['report', '--year', '2025', '--out', 'amended.html'], '2027-01-15T10:00:00');
+    expect(fs.readFileSync(path.join(dir, 'amended.html'), 'utf8')).toContain('关账之后该学年的记录有修订');
   }, 120_000);
 });

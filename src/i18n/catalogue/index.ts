@@ -24,6 +24,7 @@ import { listings } from './listings.js';
 import { options } from './options.js';
 import { remind } from './remind.js';
 import { report } from './report.js';
+import { reportperf } from './reportperf.js';
 import { sheets } from './sheets.js';
 import { zh } from './zh.js';
 
@@ -32,4 +33,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, anomalies, certs, close, essays, fit, forgive, inputs, listings, options, remind, report, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, anomalies, certs, close, essays, fit, forgive, inputs, listings, options, remind, report, reportperf, sheets, zh];
