@@ -145,11 +145,17 @@ export function recordState(db: DB, cutoff: string): { state: string; sha256: st
   for (const [table, date, cols] of tables) {
     const h = createHash('sha256');
     let count = 0;
+    // Each row as a JSON line, hashed a few thousand lines at a time (the same digest as line by line,
+    // without two hash updates a row: a million hours rows took seconds).
+    let chunk = '';
     for (const row of db.prepare(`SELECT ${cols} FROM ${table} WHERE ${date} <= ? ORDER BY id`).raw().iterate(cutoff) as Iterable<unknown[]>) {
-      h.update(JSON.stringify(row));
-      h.update('\n');
-      count++;
+      chunk += JSON.stringify(row) + '\n';
+      if (++count % 4096 === 0) {
+        h.update(chunk);
+        chunk = '';
+      }
     }
+    h.update(chunk);
     out[table] = { count, sha256: h.digest('hex') };
   }
   const small: [string, string][] = [
