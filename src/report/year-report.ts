@@ -11,7 +11,7 @@ import { matchDepartment } from '../core/option-values.js';
 import { yearEndDate, yearStartDate } from '../core/terms.js';
 import { loadCadres } from '../db/cadres.js';
 import { recordStateAside } from '../db/state-aside.js';
-import { hoursByMonth } from '../db/report.js';
+import { hoursByMonth, similarityByDepartment } from '../db/report.js';
 import { listAmendments } from '../db/closes.js';
 import { InputError, msg } from '../errors.js';
 import { evaluationFor, forEachAudit, planAudit, withReader } from './audit-run.js';
@@ -150,6 +150,7 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     current: cur,
     previous: prev.length ? prev : null,
     hoursByMonth: { current: monthsOf(y, now.ids), previous: prev.length ? monthsOf(y - 1, before.ids) : null },
+    similarity: similarityByDepartment(db, yearStartDate(y, policy), yearEndDate(y, policy), now.ids, policy.similarity.holdOthersPermille, policy.similarity.holdSelfPermille),
     policy,
   });
 }
