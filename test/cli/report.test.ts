@@ -92,7 +92,7 @@ describe('report', () => {
     const sim = wb.getWorksheet('查重')!;
     const all = sim.getRow(3).values as unknown[];
     expect(all.slice(1)).toEqual(['全部', 7, 3, 0, 0, 0, 0]);
-  });
+  }, 60_000);
 
   it('writes one self-contained HTML file: no script, nothing fetched, names escaped, the definitions and the hash', async () => {
     const html = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');

@@ -43,6 +43,22 @@ describe('PdfWriter', () => {
     expect((await make(TEXT + '。')).equals(a)).toBe(false);
   });
 
+  it.runIf(hasPoppler)('wraps a paragraph within its width onto further pages, no line starting with closing punctuation, every character kept in order', async () => {
+    const text = Array.from({ length: 400 }, (_, i) => `张伟（WZ2600${String(i).padStart(2, '0')}，处级）：本任期 总学分 6/60，缺 54 学分。`).join('');
+    const pdf = await PdfWriter.create({ title: 't', date: new Date(0), bufferPages: false });
+    pdf.paragraph(text, { size: 10, width: 200 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadre-pdf-'));
+    const file = path.join(dir, 'p.pdf');
+    fs.writeFileSync(file, await pdf.finish());
+    const out = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout;
+    const lines = out.split(/\n|\f/).map((l) => l.trim()).filter(Boolean);
+    expect(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout).toMatch(/Pages:\s+([2-9]|\d\d)/);
+    expect(lines.length).toBeGreaterThan(100);
+    for (const l of lines) expect(l).not.toMatch(/^[，。；：、）]/);
+    expect(lines.join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it.runIf(hasPoppler)('renders the Chinese text: pdftotext reads it back (poppler-utils installed here)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadre-pdf-'));
     const file = path.join(dir, 'a.pdf');
