@@ -10,10 +10,11 @@
  *
  * Left out, loaded from node_modules when a command needs them: SQLite's
  * native binding, exceljs (Excel files only), @inquirer/prompts
- * (interactive prompts only), pdfjs-dist (PDF essays only), and pdfkit,
- * svg-to-pdfkit and echarts (PDF documents and charts only; pdfkit reads its
- * font metrics from its own folder, which a bundle would not have). The worker thread of a large audit runs from
- * dist/db as tsc built it.
+ * (interactive prompts only), pdfjs-dist (PDF essays only) and echarts
+ * (charts only). pdfkit and svg-to-pdfkit are left out of this bundle and
+ * bundled on their own, dist/bundle/pdf.cjs (see below), which bin/cadre.js
+ * loads with its own code cache only when a command draws a PDF. The worker
+ * thread of a large audit runs from dist/db as tsc built it.
  *
  * dist/bundle/build.json holds the bundle's content hash, by which
  * bin/cadre.js keys its code caches (a cache is never used with another
