@@ -10,10 +10,11 @@
  *
  * Left out, loaded from node_modules when a command needs them: SQLite's
  * native binding, exceljs (Excel files only), @inquirer/prompts
- * (interactive prompts only), pdfjs-dist (PDF essays only), and pdfkit,
- * svg-to-pdfkit and echarts (PDF documents and charts only; pdfkit reads its
- * font metrics from its own folder, which a bundle would not have). The worker thread of a large audit runs from
- * dist/db as tsc built it.
+ * (interactive prompts only), pdfjs-dist (PDF essays only) and echarts
+ * (charts only). pdfkit and svg-to-pdfkit are left out of this bundle and
+ * bundled on their own, dist/bundle/pdf.cjs (see below), which bin/cadre.js
+ * loads with its own code cache only when a command draws a PDF. The worker
+ * thread of a large audit runs from dist/db as tsc built it.
  *
  * dist/bundle/build.json holds the bundle's content hash, by which
  * bin/cadre.js keys its code caches (a cache is never used with another
@@ -72,5 +73,32 @@ const left = text.match(/\bimport\((?!\))[^)]*\)/g);
 if (left) throw new Error(`bundle: import() left in the bundle: ${left.join(', ')}`);
 fs.writeFileSync(outFile, text);
 
-const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-fs.writeFileSync(path.join(outDir, 'build.json'), JSON.stringify({ hash, modules: fs.statSync(entry).mtimeMs }) + '\n');
+// pdfkit and svg-to-pdfkit, with fontkit and the rest they load, as one more file, dist/bundle/pdf.cjs,
+// which bin/cadre.js loads (with its own code cache) when a command draws a PDF. Loaded from
+// node_modules they took half a second to compile and start, most of a certificate's start.
+// pdfkit reads its metric files from its own folder: __dirname in pdfkit.js is that folder,
+// found from the bundle at run time. tiny-inflate's inflate is done by node's zlib, and the WOFF2
+// decoder (brotli) is left out: see bin/pdf-bundle/.
+await build({
+  ...common,
+  external: [],
+  banner: { js: `${common.banner.js}\nconst __pdfkitDir = require('node:path').dirname(require.resolve('pdfkit'));` },
+  entryPoints: [path.join(root, 'bin', 'pdf-bundle', 'entry.cjs')],
+  outfile: path.join(outDir, 'pdf.cjs'),
+  alias: { 'tiny-inflate': path.join(root, 'bin', 'pdf-bundle', 'inflate.cjs'), 'brotli/decompress.js': path.join(root, 'bin', 'pdf-bundle', 'no-brotli.cjs') },
+  plugins: [
+    {
+      name: 'pdfkit-dir',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]pdfkit[\\/]js[\\/]pdfkit\.js$/ }, async (args) => ({
+          contents: fs.readFileSync(args.path, 'utf8').replaceAll('__dirname', '__pdfkitDir'),
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+});
+const pdfText = fs.readFileSync(path.join(outDir, 'pdf.cjs'), 'utf8');
+
+const hash = createHash('sha256').update(text).update(pdfText).digest('hex').slice(0, 16);
+fs.writeFileSync(path.join(outDir, 'build.json'), JSON.stringify({ hash, modules: fs.statSync(entry).mtimeMs, pdf: 'pdf.cjs' }) + '\n');

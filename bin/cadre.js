@@ -81,31 +81,68 @@ async function loadMain(build, launch) {
   // Keyed by the command ('-' for none, or a name unfit for a file name: a wrong one only misses its cache).
   const name = launch.commandNameIn(args) ?? '-';
   const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-${/^[a-z][a-z-]{0,30}$/.test(name) ? name : '-'}.bin`);
-  let cached;
-  try {
-    // Never through a symbolic link planted at the cache's name.
-    const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | O_NOFOLLOW);
-    try {
-      cached = fs.readFileSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    cached = undefined;
-  }
+  const cached = readCodeCache(cacheFile);
   // CommonJS's own wrapper, so the bundle sees require, module and __filename as under require(), and
   // __import: import() of the packages left out of the bundle, done here (see bin/bundle.mjs).
   const source = `(function (exports, require, module, __filename, __dirname, __import) { ${fs.readFileSync(file, 'utf8')}\n});`;
   const script = new vm.Script(source, { filename: file, cachedData: cached });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), (name) => import(name));
+  const pdf = pdfBundle(build);
+  const importOf = (name) => (pdf.has(name) ? pdf.load(name) : import(name));
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), importOf);
   return {
     main: module.exports.main,
     after(code) {
       // After a run that did its work (a refused one compiles little of the command), so the cache holds the
       // functions the command compiles. Written beside and renamed: never half a file.
-      if (code !== 0 || (cached && !script.cachedDataRejected)) return;
+      if (code !== 0) return;
+      pdf.after();
+      if (cached && !script.cachedDataRejected) return;
       writeCodeCache(cacheFile, script.createCachedData());
+    },
+  };
+}
+
+/** Reads a code cache, never through a symbolic link planted at its name; undefined when there is none. */
+function readCodeCache(cacheFile) {
+  try {
+    const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | O_NOFOLLOW);
+    try {
+      return fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * pdfkit and svg-to-pdfkit as the build bundled them (dist/bundle/pdf.cjs, see bin/bundle.mjs),
+ * compiled from their own code cache, loaded on the first import() of either: a command that draws
+ * no PDF never reads the file. Without that file (an older build), import() from node_modules.
+ */
+function pdfBundle(build) {
+  const file = build.pdf ? path.join(dist, 'bundle', build.pdf) : null;
+  const names = new Set(file ? ['pdfkit', 'svg-to-pdfkit'] : []);
+  const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-pdf.bin`);
+  let loaded = null;
+  return {
+    has: (name) => names.has(name),
+    async load(name) {
+      if (!loaded) {
+        const cached = readCodeCache(cacheFile);
+        const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(file, 'utf8')}\n});`;
+        const script = new vm.Script(source, { filename: file, cachedData: cached });
+        const module = { exports: {} };
+        script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+        loaded = { exports: module.exports, script, fresh: !cached || script.cachedDataRejected };
+      }
+      // As import() of a CommonJS package gives it: the package's exports as the default.
+      return { default: loaded.exports[name] };
+    },
+    after() {
+      if (loaded?.fresh) writeCodeCache(cacheFile, loaded.script.createCachedData());
     },
   };
 }

@@ -54,8 +54,10 @@ export interface ReportSource {
   /** The close's result hash (sha256 of its stored view), or the hash of the database's record state. */
   sha256: string;
   closedAt?: string;
-  /** For a close: the record state now differs from the one closed (amendments since): the monthly series is read from today's records. */
+  /** For a close: the year has been amended since (an amendment recorded): the monthly series is read from today's records. */
   changedSinceClose?: boolean;
+  /** For a close: the year before is not closed, so its figures (the comparison) are read from today's records. */
+  previousOpen?: boolean;
   policySha256: string;
 }
 
@@ -149,6 +151,8 @@ export interface ReportModel {
   exams: ExamSummary;
   /** The named shortfall list, by department (departments in name order, cadres by learner ID). */
   shortfall: { department: string; cadres: ShortfallEntry[] }[];
+  /** The year's essays as the similarity check left them: the whole and per department (name order, departments with essays). */
+  similarity: SimilaritySummary;
   policy: {
     ranks: Record<Rank, { totalTenths: number; hoursPerYearQ: number; requiredHoursPerYearQ: number; reflectionsPerYear: number; reportsPerTerm: number; trainingTenths: number }>;
   };
@@ -334,6 +338,37 @@ function shortfallList(cadres: readonly ReportCadre[]): ReportModel['shortfall']
     .map(([department, list]) => ({ department, cadres: list.sort((a, b) => cmpText(a.learnerId, b.learnerId)) }));
 }
 
+/** Essays of the year and their similarity checks, over some cadres (a department, or all). */
+export interface SimilarityCounts {
+  essays: number;
+  compared: number;
+  over: number;
+  held: number;
+  overridden: number;
+}
+
+export interface SimilaritySummary {
+  total: SimilarityCounts;
+  departments: (SimilarityCounts & { department: string })[];
+  /** The hold thresholds, per mille: copied from others, repeated from the cadre's own. */
+  othersPermille: number;
+  selfPermille: number;
+}
+
+/** The share of compared essays at or over a threshold (exact; rendered as a rate). */
+export const overShare = (c: SimilarityCounts): Rate => ({ num: c.over, den: c.compared });
+
+/** The summary of the per-department counts given (any order; departments named once). */
+export function similaritySummary(rows: readonly (SimilarityCounts & { department: string })[], othersPermille: number, selfPermille: number): SimilaritySummary {
+  const total: SimilarityCounts = { essays: 0, compared: 0, over: 0, held: 0, overridden: 0 };
+  for (const r of rows) for (const k of ['essays', 'compared', 'over', 'held', 'overridden'] as const) total[k] += r[k];
+  const departments = rows
+    .filter((r) => r.essays > 0)
+    .map((r) => ({ department: r.department, essays: r.essays, compared: r.compared, over: r.over, held: r.held, overridden: r.overridden }))
+    .sort((a, b) => cmpText(a.department, b.department));
+  return { total, departments, othersPermille, selfPermille };
+}
+
 export interface ReportInput {
   year: number;
   department: string | null;
@@ -348,6 +383,8 @@ export interface ReportInput {
   policy: Policy;
   /** How many departments the top and bottom lists hold (default 5). */
   topCount?: number;
+  /** The year's essays and their similarity checks per department (db/report.ts `similarityByDepartment`); none when absent. */
+  similarity?: readonly (SimilarityCounts & { department: string })[];
 }
 
 export function buildReportModel(input: ReportInput): ReportModel {
@@ -382,6 +419,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     requirements: requirementSummaries(input.current, year),
     exams: examSummary(input.current),
     shortfall: shortfallList(input.current),
+    similarity: similaritySummary(input.similarity ?? [], policy.similarity.holdOthersPermille, policy.similarity.holdSelfPermille),
     policy: { ranks },
   };
 }

@@ -145,10 +145,19 @@ export function recordState(db: DB, cutoff: string): { state: string; sha256: st
   for (const [table, date, cols] of tables) {
     const h = createHash('sha256');
     let count = 0;
-    for (const row of db.prepare(`SELECT ${cols} FROM ${table} WHERE ${date} <= ? ORDER BY id`).raw().iterate(cutoff) as Iterable<unknown[]>) {
-      h.update(JSON.stringify(row));
+    // Each row as a JSON line (SQLite's json_array writes these integers and texts as JSON.stringify
+    // does), made by SQLite 8,192 rows at a time and hashed a chunk at a time: a row at a time through
+    // JavaScript, a million hours rows took seconds.
+    const chunk = db.prepare(
+      `SELECT string_agg(j, char(10) ORDER BY id), count(*), max(id) FROM (SELECT id, json_array(${cols}) AS j FROM ${table} WHERE ${date} <= ? AND id > ? ORDER BY id LIMIT 8192)`,
+    ).raw();
+    for (let last = -1; ; ) {
+      const [text, n, max] = chunk.get(cutoff, last) as [string | null, number, number | null];
+      if (!n) break;
+      h.update(text!);
       h.update('\n');
-      count++;
+      count += n;
+      last = max!;
     }
     out[table] = { count, sha256: h.digest('hex') };
   }

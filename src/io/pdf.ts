@@ -169,6 +169,43 @@ export interface TextOptions {
 
 type Doc = InstanceType<typeof import('pdfkit')>;
 
+/** The parts of pdfkit's embedded font (EmbeddedFont) and fontkit's font that plainLayout uses. */
+interface LaidOutFont {
+  scale: number;
+  font: { glyphsForString(text: string): { id: number; advanceWidth: number; codePoints: number[] }[] };
+  layoutRun(text: string, features?: unknown): unknown;
+  layoutCached(text: string): unknown;
+}
+
+/**
+ * Each glyph of a run at its own advance, in the order of the text: no OpenType shaping. pdfkit
+ * shapes every word through fontkit (GSUB and GPOS, decoded for each font file on its first use),
+ * most of a document's drawing time, for a font whose Chinese needs no shaping; the Latin loses
+ * only its kerning and ligatures (an "fi" stays two letters, as a text search finds it). Both the
+ * measuring and the drawing go through this, so what is measured is what is drawn.
+ */
+function plainLayout(f: LaidOutFont): void {
+  f.layoutRun = function (text: string) {
+    const glyphs = f.font.glyphsForString(text);
+    let advanceWidth = 0;
+    const positions = glyphs.map((g) => {
+      const w = g.advanceWidth * f.scale;
+      advanceWidth += w;
+      return { xAdvance: w, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: w };
+    });
+    return { glyphs, positions, advanceWidth };
+  };
+  // pdfkit keeps every word it lays out; a line drawn whole (paragraph) is a word of its own, and a
+  // long report's thousands of lines were kept to the end: only short words are kept.
+  const cache = new Map<string, unknown>();
+  f.layoutCached = function (text: string) {
+    if (text.length > 16) return f.layoutRun(text);
+    let run = cache.get(text);
+    if (run === undefined) cache.set(text, (run = f.layoutRun(text)));
+    return run;
+  };
+}
+
 /** A PDF being drawn: see the top of this file. */
 export class PdfWriter {
   readonly doc: Doc;
@@ -211,6 +248,10 @@ export class PdfWriter {
     if (!this.registered.has(name)) {
       this.doc.registerFont(name, sfntOf(fontFile(subset, weight)));
       this.registered.add(name);
+      const previous = (this.doc as unknown as { _font?: unknown })._font;
+      this.doc.font(name);
+      plainLayout((this.doc as unknown as { _font: LaidOutFont })._font);
+      if (previous) (this.doc as unknown as { _font: unknown })._font = previous;
     }
     return name;
   }
@@ -255,6 +296,97 @@ export class PdfWriter {
       if (i === 0 && (opts.x !== undefined || opts.y !== undefined)) this.doc.text(r.text, opts.x ?? this.doc.x, opts.y ?? this.doc.y, more);
       else this.doc.text(r.text, more);
     });
+    return this;
+  }
+
+  /** Advance widths at size 1 of each character drawn, per font file (paragraph measures by it). */
+  private readonly advances = new Map<string, Map<string, number>>();
+
+  private advanceOf(name: string, ch: string): number {
+    let m = this.advances.get(name);
+    if (!m) this.advances.set(name, (m = new Map()));
+    let w = m.get(ch);
+    if (w === undefined) {
+      this.doc.font(name);
+      w = (this.doc as unknown as { _font: { widthOfString(s: string, size: number): number } })._font.widthOfString(ch, 1);
+      m.set(ch, w);
+    }
+    return w;
+  }
+
+  /**
+   * Left-aligned text wrapped to the width, onto further pages as it needs, measured and broken
+   * here: a line may break before any Chinese character (but not before closing punctuation nor
+   * after opening) and at spaces, and each line is drawn run by run, one text call per font file.
+   * The same lines as `text` gives, far faster for long lists: pdfkit's wrapper measures and lays
+   * out each Chinese character as a word of its own.
+   */
+  paragraph(text: string, opts: TextOptions = {}): this {
+    const size = opts.size ?? 11;
+    const weight = opts.weight ?? 400;
+    const width = opts.width ?? this.width;
+    const gap = opts.lineGap ?? 2;
+    const left = opts.x ?? this.doc.page.margins.left;
+    const chars: { ch: string; font: string; w: number }[] = [];
+    for (const r of fontRuns(text === '' ? ' ' : text)) {
+      const font = this.use(r.subset, weight);
+      for (const ch of r.text) chars.push({ ch, font, w: this.advanceOf(font, ch) * size });
+    }
+    // Break opportunities: before index i when allowed.
+    const wide = (c: string) => c.codePointAt(0)! >= 0x2e80;
+    const closing = /[，。；：、？！）》」』】〕…%,.;:!?)\]]/u;
+    const opening = /[（《「『【〔(\[]/u;
+    const canBreak = (i: number) => {
+      const a = chars[i - 1].ch;
+      const b = chars[i].ch;
+      if (closing.test(b) || opening.test(a)) return false;
+      return a === ' ' || wide(a) || wide(b);
+    };
+    const lines: { from: number; to: number }[] = [];
+    let start = 0;
+    let lineW = 0;
+    let lastBreak = -1;
+    for (let i = 0; i < chars.length; i++) {
+      if (i > start && canBreak(i)) lastBreak = i;
+      if (lineW + chars[i].w > width && i > start) {
+        const at = lastBreak > start ? lastBreak : i;
+        lines.push({ from: start, to: at });
+        start = at;
+        while (start < chars.length && chars[start].ch === ' ' && start < i) start++;
+        lineW = 0;
+        for (let k = start; k < i; k++) lineW += chars[k].w;
+        lastBreak = -1;
+      }
+      lineW += chars[i].w;
+    }
+    lines.push({ from: start, to: chars.length });
+    this.doc.font(chars[0].font).fontSize(size);
+    const lineHeight = this.doc.currentLineHeight(true) + gap;
+    let y = opts.y ?? this.doc.y;
+    for (const l of lines) {
+      if (y + lineHeight > this.bottom && y > this.doc.page.margins.top) {
+        this.addPage();
+        y = this.doc.page.margins.top;
+      }
+      let x = left;
+      this.doc.fillColor(opts.color ?? '#000000');
+      for (let i = l.from; i < l.to; ) {
+        let j = i;
+        let w = 0;
+        let run = '';
+        while (j < l.to && chars[j].font === chars[i].font) {
+          run += chars[j].ch;
+          w += chars[j].w;
+          j++;
+        }
+        this.doc.font(chars[i].font).fontSize(size).text(run, x, y, { lineBreak: false });
+        x += w;
+        i = j;
+      }
+      y += lineHeight;
+    }
+    this.doc.x = left;
+    this.doc.y = y;
     return this;
   }
 

@@ -88,11 +88,19 @@ function widthOf(value: SheetCell, kind: CellKind): number {
   return Math.max(...String(value).split('\n').map(displayWidth));
 }
 
-/** The workbook of the sheets given, as the bytes of an .xlsx file. */
-export async function sheetsBuffer(sheets: SheetSpec[]): Promise<Buffer> {
+/**
+ * The workbook of the sheets given, as the bytes of an .xlsx file. With `date`, the workbook is
+ * stamped with that date and no other (its created and modified times, each file's time in the
+ * zip), so the same sheets give the same bytes: a closed year's report regenerates byte for byte.
+ */
+export async function sheetsBuffer(sheets: SheetSpec[], date?: Date): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cadre';
+  if (date) {
+    wb.created = date;
+    wb.modified = date;
+  }
   const used = new Set<string>();
   for (const spec of sheets) {
     let name = spec.name.replace(SHEET_NAME_BAD, '_').slice(0, 31) || 'Sheet';
@@ -195,5 +203,38 @@ export async function sheetsBuffer(sheets: SheetSpec[]): Promise<Buffer> {
     if (spec.columns.length) ws.autoFilter = { from: { row: head, column: 1 }, to: { row: head, column: spec.columns.length } };
     if (spec.footer !== undefined) ws.headerFooter = { oddFooter: `&C${spec.footer.replace(/&/g, '&&').replace('{page}', '&P').replace('{pages}', '&N')}` };
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+  return date ? zipDated(bytes, date) : bytes;
+}
+
+/**
+ * A zip with every entry's modification time set to `date` (its UTC fields, as DOS time): the zip
+ * exceljs writes stamps each entry with the moment it was written. The entries are found from the
+ * central directory, each one's local header by its offset; a zip not laid out so is left as it is.
+ */
+export function zipDated(zip: Buffer, date: Date): Buffer {
+  const out = Buffer.from(zip);
+  const dosTime = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1);
+  const dosDate = ((Math.max(1980, date.getUTCFullYear()) - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
+  let eocd = -1;
+  for (let i = out.length - 22; i >= Math.max(0, out.length - 22 - 0xffff); i--) {
+    if (out.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return zip;
+  const entries = out.readUInt16LE(eocd + 10);
+  let at = out.readUInt32LE(eocd + 16);
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > out.length || out.readUInt32LE(at) !== 0x02014b50) return zip;
+    out.writeUInt16LE(dosTime, at + 12);
+    out.writeUInt16LE(dosDate, at + 14);
+    const local = out.readUInt32LE(at + 42);
+    if (local + 30 > out.length || out.readUInt32LE(local) !== 0x04034b50) return zip;
+    out.writeUInt16LE(dosTime, local + 10);
+    out.writeUInt16LE(dosDate, local + 12);
+    at += 46 + out.readUInt16LE(at + 28) + out.readUInt16LE(at + 30) + out.readUInt16LE(at + 32);
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
  * language. The HTML (report-html.ts) and the PDF (report-pdf.ts) draw the
  * same blocks, so both say the same thing in the same words.
  */
-import { perCapitaTenths, quartersText, rateChange, rateText, signed, tenthsText, type DepartmentFigures, type Rate, type ReportModel, type YearFigures } from '../core/report-model.js';
+import { overShare, perCapitaTenths, quartersText, rateChange, rateText, signed, tenthsText, type DepartmentFigures, type Rate, type ReportModel, type YearFigures } from '../core/report-model.js';
 import { RANKS } from '../core/policy.js';
 import type { Translator } from '../i18n/index.js';
 import { missingText, yearText } from './audit-view.js';
@@ -147,7 +147,24 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
       : t('report.examsNone'),
   });
   blocks.push({ kind: 'h3', text: t('report.h.similarity') });
-  blocks.push({ kind: 'p', text: t('report.similarityNone'), small: true });
+  const sim = model.similarity;
+  const pct = (pm: number) => tenthsText(pm).replace(/\.0$/, '');
+  if (!sim.total.compared) blocks.push({ kind: 'p', text: t('reportperf.similarityNone', { essays: sim.total.essays }), small: true });
+  else {
+    blocks.push({
+      kind: 'p',
+      text: t('reportperf.similarityLine', { essays: sim.total.essays, compared: sim.total.compared, over: sim.total.over, rate: rateText(overShare(sim.total)), others: pct(sim.othersPermille), self: pct(sim.selfPermille), held: sim.total.held, overridden: sim.total.overridden }),
+    });
+    if (sim.departments.length > 1) {
+      blocks.push({
+        kind: 'table',
+        head: [t('report.col.department'), t('reportperf.col.essays'), t('reportperf.col.compared'), t('reportperf.col.over'), t('reportperf.col.overRate'), t('reportperf.col.held'), t('reportperf.col.overridden')],
+        rows: sim.departments.map((d) => [d.department, count(d.essays), count(d.compared), count(d.over), rateText(overShare(d)), count(d.held), count(d.overridden)]),
+        numeric: [false, true, true, true, true, true, true],
+        widths: [4, 1.4, 1.4, 1.4, 1.6, 1.4, 1.4],
+      });
+    }
+  }
 
   // 4. The named shortfall list, in words.
   blocks.push({ kind: 'h2', text: t('report.h.shortfall'), pageBreak: true });
@@ -165,6 +182,7 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
   blocks.push({ kind: 'h2', text: t('report.h.appendix'), pageBreak: true });
   for (const key of ['report.def.inView', 'report.def.exempt', 'report.def.denominator', 'report.def.participant', 'report.def.met', 'report.def.hours', 'report.def.rates', 'report.def.months', 'report.def.histogram'])
     blocks.push({ kind: 'p', text: t(key) });
+  blocks.push({ kind: 'p', text: t('reportperf.def.similarity', { others: pct(sim.othersPermille), self: pct(sim.selfPermille) }) });
   if (model.anonymized) blocks.push({ kind: 'p', text: t('report.def.anonymized') });
   const rows: string[][] = [
     [t('report.fact.year'), year],
@@ -179,6 +197,7 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
     rows.push([t('report.fact.source'), t('report.fact.close', { at: (s.closedAt ?? '').slice(0, 16).replace('T', ' ') })]);
     rows.push([t('report.fact.closeHash'), s.sha256]);
     if (s.changedSinceClose) rows.push([t('report.fact.note'), t('report.fact.changedSinceClose')]);
+    if (s.previousOpen) rows.push([t('report.fact.note'), t('reportperf.fact.previousOpen')]);
   } else {
     rows.push([t('report.fact.source'), t('report.fact.open')]);
     rows.push([t('report.fact.stateHash'), s.sha256]);

@@ -67,7 +67,7 @@ export async function reportPdf(rdoc: ReportDoc, model: ReportModel, office: str
         break;
       case 'p':
         ensure(16);
-        pdf.text(b.text, { size: b.small ? 8.5 : 10, color: b.small ? '#555555' : '#000000' });
+        pdf.paragraph(b.text, { size: b.small ? 8.5 : 10, color: b.small ? '#555555' : '#000000' });
         pdf.moveDown(0.2);
         break;
       case 'table':

@@ -4,7 +4,7 @@
  * of percent with one decimal, as the report rounds them), from the same
  * model the HTML and the PDF draw.
  */
-import { HISTOGRAM_BIN_TENTHS, perCapitaTenths, permille, type Rate, type ReportModel } from '../core/report-model.js';
+import { HISTOGRAM_BIN_TENTHS, overShare, perCapitaTenths, permille, type Rate, type ReportModel } from '../core/report-model.js';
 import { RANKS } from '../core/policy.js';
 import { quartersToHours } from '../core/decimal.js';
 import type { Translator } from '../i18n/index.js';
@@ -99,6 +99,21 @@ export async function reportWorkbook(model: ReportModel, tr: Translator, office:
     rows: model.requirements.map((s) => [`${t(`req.${s.id}`)} (${s.period === 'term' ? t('period.term') : year})`, s.total, ...statuses.map((st) => s.counts[st])]),
   });
 
+  // The essays' similarity checks: the whole first, then each department with essays.
+  const sim = model.similarity;
+  sheets.push({
+    name: t('reportperf.sheet.similarity'),
+    title,
+    footer,
+    columns: [
+      { header: t('report.col.department'), kind: 'text' },
+      ...(['essays', 'compared', 'over'] as const).map((k) => ({ header: t(`reportperf.col.${k}`), kind: 'number' as const })),
+      { header: `${t('reportperf.col.overRate')} (%)`, kind: 'number' },
+      ...(['held', 'overridden'] as const).map((k) => ({ header: t(`reportperf.col.${k}`), kind: 'number' as const })),
+    ],
+    rows: [{ department: t('reportperf.all'), ...sim.total }, ...sim.departments].map((d) => [d.department, d.essays, d.compared, d.over, pct(overShare(d)), d.held, d.overridden]),
+  });
+
   const sep = tr.lang === 'zh' ? '；' : '; ';
   sheets.push({
     name: t('report.sheet.shortfall'),
@@ -125,5 +140,6 @@ export async function reportWorkbook(model: ReportModel, tr: Translator, office:
     if (b.kind === 'table') for (const r of b.rows) rows.push([r[0], r[1]]);
   }
   sheets.push({ name: t('report.sheet.appendix'), title, footer, columns: [{ header: t('report.col.fact'), kind: 'text', wrap: 60 }, { header: t('report.col.value'), kind: 'text', wrap: 60 }], rows });
-  return sheetsBuffer(sheets);
+  // Dated as the PDF is, by the view's as-of date: the same figures give the same bytes.
+  return sheetsBuffer(sheets, new Date(`${model.asOf}T00:00:00Z`));
 }

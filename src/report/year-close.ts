@@ -11,7 +11,8 @@ import type { Evaluation } from '../core/audit.js';
 import type { ClosedFigures } from '../core/close-diff.js';
 import type { Policy } from '../core/policy.js';
 import { yearEndDate, yearStartDate } from '../core/terms.js';
-import { insertClose, loadClose, recordState, setCloseJournal, type YearClose } from '../db/closes.js';
+import { insertClose, loadClose, setCloseJournal, type YearClose } from '../db/closes.js';
+import { recordStateAside } from '../db/state-aside.js';
 import { journalHead } from '../db/open.js';
 import { recordJournal } from '../db/journal.js';
 import { InputError, UsageError, msg } from '../errors.js';
@@ -111,6 +112,9 @@ export async function closeYear(ctx: Context, year: number, afterAudit?: () => v
   const already = loadClose(db, year);
   if (already) throw new InputError(msg('close.already', { year: yearLabel(ctx, year), at: already.closedAt.slice(0, 16).replace('T', ' '), operator: already.operator }), [], msg('close.fix.already', { year }));
   const head = journalHead(db);
+  // The record state is hashed on a second thread while the year is audited (src/db/state-aside.ts):
+  // it is the state at the journal head read above, which the write below checks is still the head.
+  const stateOf = recordStateAside(db, endsOn);
   const { audited, ev } = await computeAudits(ctx, { learnerIds: [], year: String(year) });
   // A year no cadre's term holds (a mistyped year, one before the office's records) has nothing to
   // close; closing it would only guard records nobody kept.
@@ -122,10 +126,11 @@ export async function closeYear(ctx: Context, year: number, afterAudit?: () => v
   for (const a of audited) counts[a.audit.status] = (counts[a.audit.status] ?? 0) + 1;
   const policyText = policyJson(policy);
   const closedAt = localTimestamp(ctx.now());
+  const { state, sha256: stateSha256 } = await stateOf();
+  if (ev.cutoff !== endsOn) throw new Error(`close-year: the audit's cutoff ${ev.cutoff} is not the year's end ${endsOn}`);
   return db
     .transaction(() => {
       if (journalHead(db) !== head) throw new InputError(msg('close.raced', { year: yearLabel(ctx, year) }), [], msg('close.fix.raced'));
-      const { state, sha256: stateSha256 } = recordState(db, ev.cutoff);
       const record: YearClose = {
         year,
         startsOn: yearStartDate(year, policy),
@@ -140,7 +145,8 @@ export async function closeYear(ctx: Context, year: number, afterAudit?: () => v
         stateSha256,
         cadres: audited.length,
         counts: JSON.stringify(counts),
-        result: gzipSync(json, { level: 6 }),
+        // Level 1: an office's 20,000 audits (46 MB of JSON) in a third of level 6's time, 3.1 MB instead of 1.7.
+        result: gzipSync(json, { level: 1 }),
         resultSha256: sha256(json),
       };
       insertClose(db, record);

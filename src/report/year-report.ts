@@ -11,7 +11,8 @@ import { matchDepartment } from '../core/option-values.js';
 import { yearEndDate, yearStartDate } from '../core/terms.js';
 import { loadCadres } from '../db/cadres.js';
 import { recordStateAside } from '../db/state-aside.js';
-import { hoursByMonth } from '../db/report.js';
+import { hoursByMonth, similarityByDepartment } from '../db/report.js';
+import { listAmendments } from '../db/closes.js';
 import { InputError, msg } from '../errors.js';
 import { evaluationFor, forEachAudit, planAudit, withReader } from './audit-run.js';
 import type { AuditedCadre } from './audit-view.js';
@@ -39,7 +40,7 @@ interface YearView<T> {
  * a time (forEachAudit), each one kept only as `keep` cuts it down, so an office's full audits
  * are never held whole.
  */
-async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) => T | null): Promise<YearView<T>> {
+async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) => T | null, closed = closedResult(ctx, year)): Promise<YearView<T>> {
   const kept: T[] = [];
   const ids = new Set<number>();
   const visit = (a: AuditedCadre) => {
@@ -48,7 +49,6 @@ async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) =
     kept.push(k);
     ids.add(a.cadre.id);
   };
-  const closed = closedResult(ctx, year);
   if (closed) {
     closed.audited.forEach(visit);
     closed.audited.length = 0;
@@ -109,22 +109,34 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     departments = new Set(match.departments);
     department = match.departments.join(' / ');
   }
-  // The record state is hashed on a second thread while the years are audited.
-  const stateOf = recordStateAside(db, yearEndDate(y, policy));
+  // An open year's record state is hashed on a second thread while the years are audited; a closed
+  // year is reported from its close, whose state is stored.
+  const closedNow = closedResult(ctx, y);
+  const stateOf = closedNow ? null : recordStateAside(db, yearEndDate(y, policy));
   const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
-  const now = await yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null));
+  const now = await yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null), closedNow);
   let cur = now.kept;
   const { asOf, cutoff, closed } = now;
   // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
   const before = await yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
   let prev = before.kept;
-  const { state, sha256: stateSha } = await stateOf();
+  const open = stateOf ? await stateOf() : null;
+  // A closed year's records change only by an amendment (the close guards them): the report says so
+  // when there is one. Another change (the next year's imports, the year before's) leaves its report
+  // as it was, but for the year before's figures when that year is not closed, which the report says.
   const source: ReportSource = closed
-    ? { kind: 'close', sha256: closed.close.resultSha256, closedAt: closed.close.closedAt, changedSinceClose: stateSha !== closed.close.stateSha256, policySha256: closed.close.policySha256 }
-    : { kind: 'state', sha256: stateSha, policySha256: sha256(policyJson(policy)) };
+    ? {
+        kind: 'close',
+        sha256: closed.close.resultSha256,
+        closedAt: closed.close.closedAt,
+        changedSinceClose: listAmendments(db, y).length > 0,
+        previousOpen: prev.length > 0 && !before.closed,
+        policySha256: closed.close.policySha256,
+      }
+    : { kind: 'state', sha256: open!.sha256, policySha256: sha256(policyJson(policy)) };
   const monthsOf = (yy: number, set: Set<number>) => hoursByMonth(db, yearStartDate(yy, policy), yearEndDate(yy, policy), set);
   if (opts.anonymize) {
-    const anon = anonymizer(closed ? closed.close.state : state);
+    const anon = anonymizer(closed ? closed.close.state : open!.state);
     cur = cur.map(anon);
     prev = prev.map(anon);
   }
@@ -138,6 +150,7 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     current: cur,
     previous: prev.length ? prev : null,
     hoursByMonth: { current: monthsOf(y, now.ids), previous: prev.length ? monthsOf(y - 1, before.ids) : null },
+    similarity: similarityByDepartment(db, yearStartDate(y, policy), yearEndDate(y, policy), now.ids, policy.similarity.holdOthersPermille, policy.similarity.holdSelfPermille),
     policy,
   });
 }

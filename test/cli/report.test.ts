@@ -36,11 +36,14 @@ if (!pdftoppm || !pdftotext) console.warn('skipped: the page checks of test/cli/
 beforeAll(async () => {
   dir = tempDir('cadre-report-');
   for (const f of fs.readdirSync(sample)) if (f.endsWith('.csv')) fs.copyFileSync(path.join(sample, f), path.join(dir, f));
+  fs.cpSync(path.join(sample, 'essays'), path.join(dir, 'essays'), { recursive: true });
   cadre = cadreIn({ cwd: dir, operator: 'office' });
   await ok(['issue-accounts', 'roster.csv', '--out', 'cred.csv'], '2025-10-01T09:00:00');
   await ok(['import-hours', 'hours-2025-w38.csv', '学时-2025-w45.csv'], '2025-11-20T09:00:00');
   await ok(['import-training', 'training.csv'], '2026-06-01T09:00:00');
   await ok(['import-exams', 'exams.csv'], '2026-07-01T09:00:00');
+  // Seven essays, three of them with a file: those three compared.
+  await ok(['import-essays', 'essays.csv'], '2026-07-02T09:00:00');
   await ok(['report', '--year', '2025', '--out', 'r.html']);
   await ok(['report', '--year', '2025', '--out', 'r.pdf']);
 }, 120_000);
@@ -87,7 +90,11 @@ describe('report', () => {
     expect(value('总学时')).toBe(want.total);
     expect(value('参学率 (%)')).toBe(Math.round((want.participants / want.counted) * 1000) / 10);
     expect(wb.worksheets.map((w) => w.name)).toContain('未达标名单');
-  });
+    // The similarity sheet: the whole office's row first, its counts as numbers.
+    const sim = wb.getWorksheet('查重')!;
+    const all = sim.getRow(3).values as unknown[];
+    expect(all.slice(1)).toEqual(['全部', 7, 3, 0, 0, 0, 0]);
+  }, 60_000);
 
   it('writes one self-contained HTML file: no script, nothing fetched, names escaped, the definitions and the hash', async () => {
     const html = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');
@@ -99,6 +106,8 @@ describe('report', () => {
     expect(html).toContain(`<td class="n">${want.counted}</td>`);
     expect(html).toContain('附录：统计口径');
     expect(html).toMatch(/数据库记录哈希（SHA-256）<\/td><td>[0-9a-f]{64}</);
+    // The essays' similarity checks, counted as the essay listing counts them.
+    expect(html).toContain('本学年提交心得体会和调研报告 7 篇，已查重比对 3 篇；其中 0 篇达到暂扣阈值');
     // Names and departments come from files: none reaches the page as markup.
     expect(html).not.toMatch(/<(?!\/?(?:html|head|meta|title|style|body|header|h1|h2|h3|p|div|table|thead|tbody|tr|th|td|figure|svg|g|path|rect|text|tspan|defs|clipPath|style|circle|polyline|polygon|line)\b)[a-z]/i);
   });
@@ -184,5 +193,26 @@ describe('report', () => {
     await ok(['report', '--year', '2025', '--out', 'closed2.pdf'], '2027-01-15T10:00:00');
     expect(fs.readFileSync(path.join(dir, 'closed.html'), 'utf8')).toBe(html);
     expect(fs.readFileSync(path.join(dir, 'closed2.pdf')).equals(fs.readFileSync(path.join(dir, 'closed.pdf')))).toBe(true);
+    // The workbook too: exceljs stamps the time it writes (the workbook's and each zip entry's, to two
+    // seconds); the report's are the view's date.
+    await ok(['report', '--year', '2025', '--out', 'closed.xlsx']);
+    await new Promise((r) => setTimeout(r, 2100));
+    await ok(['report', '--year', '2025', '--out', 'closed2.xlsx'], '2027-01-15T10:00:00');
+    expect(fs.readFileSync(path.join(dir, 'closed2.xlsx')).equals(fs.readFileSync(path.join(dir, 'closed.xlsx')))).toBe(true);
+    // A change that is no amendment of the closed year (hours of the next year imported) leaves its report as it was.
+    fs.writeFileSync(path.join(dir, 'next-year.csv'), '学员姓名,工号,课程编号,学习日期,学时\n张伟,S001,C010,2026-10-10,1\n');
+    await ok(['import-hours', 'next-year.csv'], '2026-12-01T11:00:00');
+    await ok(['report', '--year', '2025', '--out', 'closed3.html'], '2027-01-15T10:00:00');
+    await ok(['report', '--year', '2025', '--out', 'closed3.pdf'], '2027-01-15T10:00:00');
+    await ok(['report', '--year', '2025', '--out', 'closed3.xlsx'], '2027-01-15T10:00:00');
+    expect(fs.readFileSync(path.join(dir, 'closed3.html'), 'utf8')).toBe(html);
+    expect(fs.readFileSync(path.join(dir, 'closed3.pdf')).equals(fs.readFileSync(path.join(dir, 'closed.pdf')))).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'closed3.xlsx')).equals(fs.readFileSync(path.join(dir, 'closed.xlsx')))).toBe(true);
+    expect(html).not.toContain('有修订');
+    // An amendment of the year is said in the report.
+    fs.writeFileSync(path.join(dir, 'amend.csv'), '学员姓名,工号,课程编号,学习日期,学时\n张伟,S001,C010,2026-05-11,1\n');
+    await ok(['import-hours', 'amend.csv', '--amend', '--reason', '平台补报'], '2026-12-01T11:30:00');
+    await ok(['report', '--year', '2025', '--out', 'amended.html'], '2027-01-15T10:00:00');
+    expect(fs.readFileSync(path.join(dir, 'amended.html'), 'utf8')).toContain('关账之后该学年的记录有修订');
   }, 120_000);
 });

@@ -53,6 +53,34 @@ describe('the bundle and its code cache', () => {
   });
 });
 
+describe('the PDF bundle (dist/bundle/pdf.cjs) and its code cache', () => {
+  it('a PDF is drawn by pdfkit as the build bundled it, compiled from its own cache once written; a spoiled cache is replaced, the PDF the same', async () => {
+    expect(fs.statSync(path.join(repoRoot, 'dist', 'bundle', 'pdf.cjs')).size).toBeGreaterThan(100_000);
+    const dir = tempDir();
+    const env = { CADRE_DB: path.join(dir, 'cadre.db'), CADRE_OPERATOR: 'tester' };
+    fs.writeFileSync(path.join(dir, 'roster.csv'), 'staff_no,name,department,rank,appointed_on\nS1,闫文,法学院,division,2024-09-10\n');
+    expect((await runCli(['issue-accounts', 'roster.csv', '--out', 'creds.csv'], { cwd: dir, env })).code).toBe(0);
+    const id = fs.readFileSync(path.join(dir, 'creds.csv'), 'utf8').split('\n')[1].split(',')[0];
+    const file = cacheOf('pdf');
+    fs.rmSync(file, { force: true });
+    const texts: string[] = [];
+    for (const n of [1, 2, 3]) {
+      if (n === 3) fs.writeFileSync(file, Buffer.alloc(4096, 7));
+      const r = await runCli(['certificate', id, '--out', `c${n}.pdf`], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(fs.existsSync(file)).toBe(true);
+      const pdf = fs.readFileSync(path.join(dir, `c${n}.pdf`));
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      // Its Chinese drawn in the font files of the package, subset and embedded, pages counted alike.
+      const text = pdf.toString('latin1');
+      texts.push(`${/NotoSansSC/.test(text) && /FontFile2/.test(text)} ${(text.match(/\/Type \/Page\b/g) ?? []).length}`);
+    }
+    expect(fs.readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
+    expect(new Set(texts).size).toBe(1);
+    expect(texts[0]).toMatch(/^true [1-9]/);
+  });
+});
+
 describe('a closed pipe on stdout', () => {
   it('ends the output quietly: exit 0, nothing on stderr', async () => {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {

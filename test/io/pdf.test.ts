@@ -23,6 +23,17 @@ describe('PdfWriter', () => {
     for (const r of runs) for (const ch of r.text) expect(subsetOf(ch.codePointAt(0)!)).toBe(r.subset);
   });
 
+  it('lays a run out glyph by glyph at each glyph advance, without shaping: "fi" is two glyphs, a word is as wide as its letters', async () => {
+    const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
+    pdf.text('office');
+    const font = (pdf.doc as unknown as { _font: { layoutRun(t: string): { glyphs: { codePoints: number[] }[]; advanceWidth: number } } })._font;
+    const run = font.layoutRun('office');
+    expect(run.glyphs.map((g) => String.fromCodePoint(...g.codePoints)).join('')).toBe('office');
+    const sum = [...'office'].reduce((w, ch) => w + font.layoutRun(ch).advanceWidth, 0);
+    expect(run.advanceWidth).toBeCloseTo(sum, 6);
+    await pdf.finish();
+  });
+
   it('embeds only the glyphs used, and the same content and date give the same bytes', async () => {
     const a = await make();
     const b = await make();
@@ -30,6 +41,22 @@ describe('PdfWriter', () => {
     expect(a.length).toBeLessThan(250_000);
     expect(a.equals(b)).toBe(true);
     expect((await make(TEXT + '。')).equals(a)).toBe(false);
+  });
+
+  it.runIf(hasPoppler)('wraps a paragraph within its width onto further pages, no line starting with closing punctuation, every character kept in order', async () => {
+    const text = Array.from({ length: 400 }, (_, i) => `张伟（WZ2600${String(i).padStart(2, '0')}，处级）：本任期 总学分 6/60，缺 54 学分。`).join('');
+    const pdf = await PdfWriter.create({ title: 't', date: new Date(0), bufferPages: false });
+    pdf.paragraph(text, { size: 10, width: 200 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadre-pdf-'));
+    const file = path.join(dir, 'p.pdf');
+    fs.writeFileSync(file, await pdf.finish());
+    const out = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout;
+    const lines = out.split(/\n|\f/).map((l) => l.trim()).filter(Boolean);
+    expect(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout).toMatch(/Pages:\s+([2-9]|\d\d)/);
+    expect(lines.length).toBeGreaterThan(100);
+    for (const l of lines) expect(l).not.toMatch(/^[，。；：、）]/);
+    expect(lines.join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it.runIf(hasPoppler)('renders the Chinese text: pdftotext reads it back (poppler-utils installed here)', async () => {

@@ -24,6 +24,7 @@ import { listings } from './listings.js';
 import { options } from './options.js';
 import { remind } from './remind.js';
 import { report } from './report.js';
+import { reportperf } from './reportperf.js';
 import { review } from './review.js';
 import { sheets } from './sheets.js';
 import { zh } from './zh.js';
@@ -33,4 +34,4 @@ export interface Section {
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, anomalies, certs, close, essays, fit, forgive, inputs, listings, options, remind, report, review, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, anomalies, certs, close, essays, fit, forgive, inputs, listings, options, remind, report, reportperf, review, sheets, zh];
