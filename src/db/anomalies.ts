@@ -66,10 +66,12 @@ export function recordsToCheck(db: DB, after: number, allDays: boolean, sameMinu
   if (allDays) {
     // Every day a new record is on, less the days no rule can find anything on: those whose records
     // (new and on file) add up to no more than the policy's hours and none of which gave a time or a
-    // duration. Only the others are read into memory (a province's year of 20M rows is not).
+    // duration. Only the others are read into memory (a province's year of 20M rows is not). The new
+    // records are found by id (NOT INDEXED: a range of the table, not a scan of a 20M-row index), the
+    // timed days from hour_times (CROSS JOIN: it leads, it holds only the records that gave a time).
     if (hadRows) {
       db.prepare(
-        `INSERT OR IGNORE INTO temp.anomaly_days SELECT n.cadre_id, n.day FROM (SELECT DISTINCT cadre_id, completed_on AS day FROM hours WHERE id > ?) n
+        `INSERT OR IGNORE INTO temp.anomaly_days SELECT n.cadre_id, n.day FROM (SELECT DISTINCT cadre_id, completed_on AS day FROM hours NOT INDEXED WHERE id > ?) n
          WHERE (SELECT SUM(h.quarters) FROM hours h INDEXED BY hours_by_cadre_day WHERE h.cadre_id = n.cadre_id AND h.completed_on = n.day) > ?`,
       ).run(after, maxQuartersPerDay);
     } else {
@@ -80,7 +82,7 @@ export function recordsToCheck(db: DB, after: number, allDays: boolean, sameMinu
       ).run(maxQuartersPerDay);
     }
     db.prepare(
-      `INSERT OR IGNORE INTO temp.anomaly_days SELECT h.cadre_id, h.completed_on FROM hour_times t JOIN hours h ON h.id = t.hour_id
+      `INSERT OR IGNORE INTO temp.anomaly_days SELECT h.cadre_id, h.completed_on FROM hour_times t CROSS JOIN hours h ON h.id = t.hour_id
        WHERE EXISTS (SELECT 1 FROM hours x INDEXED BY hours_by_cadre_day WHERE x.cadre_id = h.cadre_id AND x.completed_on = h.completed_on AND x.id > ?)`,
     ).run(after);
   }
