@@ -180,6 +180,25 @@ export async function hashPassword(password: string, params: HashParams): Promis
 }
 
 /**
+ * Hashes each password (in order), at most `inFlight` at a time: enough to
+ * keep every thread of libuv's pool busy, and no more, so a roster of
+ * 320,000 never queues 320,000 hashes (each a pending job and its promise)
+ * at once. Resolves to the hashes in the passwords' order.
+ */
+export async function hashPasswords(passwords: readonly string[], params: HashParams, inFlight = 8): Promise<string[]> {
+  const out: string[] = new Array(passwords.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < passwords.length) {
+      const i = next++;
+      out[i] = await hashPassword(passwords[i], params);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(inFlight, passwords.length)) }, lane));
+  return out;
+}
+
+/**
  * True when `password` matches `stored`, using the parameters written in it.
  * Compares in constant time. A malformed or unreadable stored string gives
  * false, never an exception.

@@ -17,7 +17,7 @@
  *   (`issued_by`), for `--undo`.
  */
 import path from 'node:path';
-import { generateInitialPassword, hashPassword, INITIAL_HASH_PARAMS } from '../auth/password.js';
+import { generateInitialPassword, hashPasswords, INITIAL_HASH_PARAMS } from '../auth/password.js';
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { ProblemTally } from '../shell/report-error.js';
@@ -67,7 +67,7 @@ async function resetPasswords(opts: IssueOptions, ctx: Context, db: DB, outPath:
   const now = localTimestamp(ctx.now());
   try {
     const passwords = targets.map(() => generateInitialPassword());
-    const hashes = await Promise.all(passwords.map((pw) => hashPassword(pw, INITIAL_HASH_PARAMS)));
+    const hashes = await hashPasswords(passwords, INITIAL_HASH_PARAMS);
     db.transaction(() => {
       targets.forEach((c, i) => {
         if (current(c.id) !== before[i]) throw new InputError(msg('accounts.resetRace', { id: c.learnerId }), [], msg('accounts.fix.resetRace', { id: c.learnerId }));
@@ -182,7 +182,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
   let runId = 0;
   try {
     const passwords = toIssue.map(() => generateInitialPassword());
-    const hashes = await Promise.all(passwords.map((pw) => hashPassword(pw, INITIAL_HASH_PARAMS)));
+    const hashes = await hashPasswords(passwords, INITIAL_HASH_PARAMS);
     db.transaction(() => {
       if (rosterVersion(db) !== version) {
         // Another roster run or undo committed meanwhile: this run stands only if it still means the same.

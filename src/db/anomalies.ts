@@ -44,9 +44,11 @@ export function lastHourId(db: DB): number {
  * carrying its file line): the times of those that gave one are kept, and
  * the records of the days to look at are returned: the pairs added before,
  * the days where `sameMinute` (0: none) of the new records share a minute
- * or one gave a study time, or (`allDays`) every day a new record is on.
+ * or one gave a study time, or (`allDays`) every day a new record is on
+ * where a rule can find something (over `maxQuartersPerDay`, or a record
+ * with a time); `hadRows`: records were on file before the import.
  */
-export function recordsToCheck(db: DB, after: number, allDays: boolean, sameMinute: number): StudyRecord[] {
+export function recordsToCheck(db: DB, after: number, allDays: boolean, sameMinute: number, maxQuartersPerDay: number, hadRows: boolean): StudyRecord[] {
   db.exec(CANDIDATE_DDL);
   const timed = (db.prepare("SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'stage_times'").pluck().get() as number) > 0;
   if (timed) {
@@ -61,7 +63,29 @@ export function recordsToCheck(db: DB, after: number, allDays: boolean, sameMinu
       db.prepare('INSERT OR IGNORE INTO temp.anomaly_days SELECT h.cadre_id, h.completed_on FROM hours h JOIN hour_times t ON t.hour_id = h.id WHERE h.id > ? AND t.studied_minutes IS NOT NULL').run(after);
     }
   }
-  if (allDays) db.prepare('INSERT OR IGNORE INTO temp.anomaly_days SELECT cadre_id, completed_on FROM hours WHERE id > ?').run(after);
+  if (allDays) {
+    // Every day a new record is on, less the days no rule can find anything on: those whose records
+    // (new and on file) add up to no more than the policy's hours and none of which gave a time or a
+    // duration. Only the others are read into memory (a province's year of 20M rows is not). The new
+    // records are found by id (NOT INDEXED: a range of the table, not a scan of a 20M-row index), the
+    // timed days from hour_times (CROSS JOIN: it leads, it holds only the records that gave a time).
+    if (hadRows) {
+      db.prepare(
+        `INSERT OR IGNORE INTO temp.anomaly_days SELECT n.cadre_id, n.day FROM (SELECT DISTINCT cadre_id, completed_on AS day FROM hours NOT INDEXED WHERE id > ?) n
+         WHERE (SELECT SUM(h.quarters) FROM hours h INDEXED BY hours_by_cadre_day WHERE h.cadre_id = n.cadre_id AND h.completed_on = n.day) > ?`,
+      ).run(after, maxQuartersPerDay);
+    } else {
+      // No record was on file before: every record is new, and its day's sum is read in one pass of the index.
+      db.prepare(
+        `INSERT OR IGNORE INTO temp.anomaly_days SELECT cadre_id, completed_on FROM hours INDEXED BY hours_by_cadre_day
+         GROUP BY cadre_id, completed_on HAVING SUM(quarters) > ?`,
+      ).run(maxQuartersPerDay);
+    }
+    db.prepare(
+      `INSERT OR IGNORE INTO temp.anomaly_days SELECT h.cadre_id, h.completed_on FROM hour_times t CROSS JOIN hours h ON h.id = t.hour_id
+       WHERE EXISTS (SELECT 1 FROM hours x INDEXED BY hours_by_cadre_day WHERE x.cadre_id = h.cadre_id AND x.completed_on = h.completed_on AND x.id > ?)`,
+    ).run(after);
+  }
   const rows = db
     .prepare(
       `SELECT h.id, h.cadre_id, h.course_code, h.completed_on, h.quarters, t.minute, t.studied_minutes, c.quarters

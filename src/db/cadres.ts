@@ -23,9 +23,15 @@ export interface CadreIndex {
   byStaffNo: Map<string, CadreRow>;
 }
 
-export function loadCadres(db: DB): CadreIndex {
+/**
+ * The roster (or, with `learnerIds`, only the cadres of those learner IDs
+ * exactly as stored: one transcript in a province need not read 320,000).
+ */
+export function loadCadres(db: DB, learnerIds: readonly string[] | null = null): CadreIndex {
   // Raw rows: a province's roster is read by every audit, and plain arrays cost a third of named objects.
-  const rows = db.prepare('SELECT id, learner_id, staff_no, name, department, phone, email, left_on FROM cadres ORDER BY learner_id').raw().all() as [
+  const only = learnerIds === null ? '' : 'WHERE learner_id IN (SELECT value FROM json_each(?))';
+  const cadres = db.prepare(`SELECT id, learner_id, staff_no, name, department, phone, email, left_on FROM cadres ${only} ORDER BY learner_id`).raw();
+  const rows = (learnerIds === null ? cadres.all() : cadres.all(JSON.stringify(learnerIds))) as [
     number, string, string, string, string, string | null, string | null, string | null,
   ][];
   const all: CadreRow[] = new Array(rows.length);
@@ -36,7 +42,9 @@ export function loadCadres(db: DB): CadreIndex {
     all[i] = c;
     byId.set(id, c);
   }
-  const appts = db.prepare('SELECT cadre_id, rank, appointed_on, left_on FROM appointments ORDER BY cadre_id, appointed_on').raw().all() as [number, Rank, string, string | null][];
+  const apptsOf = learnerIds === null ? '' : 'WHERE cadre_id IN (SELECT value FROM json_each(?))';
+  const apptStmt = db.prepare(`SELECT cadre_id, rank, appointed_on, left_on FROM appointments ${apptsOf} ORDER BY cadre_id, appointed_on`).raw();
+  const appts = (learnerIds === null ? apptStmt.all() : apptStmt.all(JSON.stringify(all.map((c) => c.id)))) as [number, Rank, string, string | null][];
   for (const [cadreId, rank, appointedOn, apptLeftOn] of appts) {
     byId.get(cadreId)?.service.appointments.push(apptLeftOn === null ? { rank, appointedOn } : { rank, appointedOn, leftOn: apptLeftOn });
   }

@@ -32,7 +32,8 @@ export function firstUseDate(db: DB): IsoDate | null {
 export function earliestRecordDate(db: DB): IsoDate | null {
   const row = db
     .prepare(
-      'SELECT MIN(d) AS d FROM (SELECT MIN(completed_on) AS d FROM hours UNION ALL SELECT MIN(attended_on) FROM training UNION ALL SELECT MIN(submitted_on) FROM essays UNION ALL SELECT MIN(taken_on) FROM exams)',
+      `WITH RECURSIVE c(id) AS (SELECT MIN(cadre_id) FROM hours UNION ALL SELECT (SELECT MIN(cadre_id) FROM hours WHERE cadre_id > c.id) FROM c WHERE c.id IS NOT NULL)
+       SELECT MIN(d) AS d FROM (SELECT MIN((SELECT MIN(completed_on) FROM hours INDEXED BY hours_by_cadre_day WHERE cadre_id = c.id)) AS d FROM c UNION ALL SELECT MIN(attended_on) FROM training UNION ALL SELECT MIN(submitted_on) FROM essays UNION ALL SELECT MIN(taken_on) FROM exams)`,
     )
     .get() as { d: string | null };
   return row.d;

@@ -91,7 +91,8 @@ export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
   const policy = ctx.policy();
   const since = recordsSince(db);
   const { ev, year } = evaluationFor(opts, ctx, since);
-  const index = loadCadres(db);
+  // Named learners (without --department, which matches among every department on file): only theirs are read.
+  const index = loadCadres(db, opts.learnerIds.length && opts.department === undefined ? opts.learnerIds.map((raw) => raw.trim().toUpperCase()) : null);
   let chosen: CadreRow[] = index.all;
   if (opts.learnerIds.length) {
     const unknown: string[] = [];

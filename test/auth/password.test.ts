@@ -259,3 +259,18 @@ describe('auth catalogue', () => {
     for (const k of Object.keys(auth.en)) expect(k.startsWith('auth.')).toBe(true);
   });
 });
+
+describe('hashPasswords', () => {
+  it('hashes every password, in order, a few at a time', async () => {
+    const { hashPasswords, verifyPassword: verify } = await import('../../src/auth/password.js');
+    const params = { ln: 4, r: 8, p: 1 };
+    const passwords = Array.from({ length: 11 }, (_, i) => `Abcdefghjkmn${i}`);
+    const hashes = await hashPasswords(passwords, params, 3);
+    expect(hashes).toHaveLength(11);
+    for (let i = 0; i < 11; i++) {
+      expect(await verify(passwords[i], hashes[i])).toBe(true);
+      expect(await verify(passwords[(i + 1) % 11], hashes[i])).toBe(false);
+    }
+    expect(await hashPasswords([], params)).toEqual([]);
+  });
+});

@@ -94,12 +94,14 @@ const HOURS = ['0.5', '1', '1', '1', '1', '1.5', '2', '2', '2', '3'];
  * An hour export of `rows` rows over the three academic years 2023-2024 …
  * 2025-2026, sorted by date (weekday dates, term time busier than holidays),
  * for cadres drawn from `roster`, courses from a catalogue of 3,000 with a
- * few popular ones. Returns the number of bytes written.
+ * few popular ones (`from`/`to`: another span of days). Written as it is
+ * generated, 64 KB at a time, so a file of any size takes no more memory
+ * than the roster. Returns the number of bytes written.
  */
-export function writeHours(file, roster, rows, seed) {
+export function writeHours(file, roster, rows, seed, { from = FIRST_DAY, to = LAST_DAY } = {}) {
   const r = rng(seed);
-  const first = dayOf(FIRST_DAY);
-  const last = dayOf(LAST_DAY);
+  const first = dayOf(from);
+  const last = dayOf(to);
   // Weight of each day: weekdays 1, weekends 0.25, July/August and late January/February 0.4.
   const weights = [];
   let total = 0;
@@ -143,4 +145,39 @@ export function writeHours(file, roster, rows, seed) {
   write(buf);
   fs.closeSync(fd);
   return bytes;
+}
+
+// ---------------------------------------------------------------- the province
+
+/** Bump when the province's generated data changes, so its cached files are rebuilt. */
+export const PROVINCE_VERSION = 1;
+export const PROVINCE_CADRES = 320_000;
+export const PROVINCE_DEPARTMENTS = 5_000;
+export const PROVINCE_ROWS = 20_000_000;
+export const PROVINCE_WEEK_ROWS = 400_000;
+/** The 20M rows: one academic year (2025-2026), about 62 rows per cadre, as a province's year. */
+export const PROVINCE_FROM = '2025-09-01';
+export const PROVINCE_TO = '2026-08-31';
+/** The weekly export after it: Monday 7 … Sunday 13 September 2026. */
+export const WEEK_FROM = '2026-09-07';
+export const WEEK_TO = '2026-09-13';
+
+const CITIES = ['杭州', '宁波', '温州', '嘉兴', '湖州', '绍兴', '金华', '衢州', '舟山', '台州', '丽水', '义乌', '慈溪', '余姚', '瑞安', '乐清', '诸暨', '海宁', '桐乡', '临海', '温岭', '东阳', '永康', '兰溪', '平湖'];
+const UNITS = ['大学', '师范学院', '理工学院', '职业技术学院', '医科大学'];
+
+/** The 5,000 departments: 125 institutions (25 cities × 5 kinds) × the 40 departments of the small bench. */
+export function provinceDepartments() {
+  const out = [];
+  for (const city of CITIES) for (const unit of UNITS) for (const dept of DEPARTMENTS) out.push(`${city}${unit}${dept}`);
+  return out;
+}
+
+/**
+ * The province's roster: 320,000 cadres over the 5,000 departments, staff
+ * numbers P0000001 …, otherwise drawn as makeRoster draws them.
+ */
+export function makeProvinceRoster(count = PROVINCE_CADRES, seed = SEED) {
+  const depts = provinceDepartments();
+  const r = rng(seed ^ 0x5a5a);
+  return makeRoster(count, seed).map((c, i) => ({ ...c, staffNo: `P${String(i + 1).padStart(7, '0')}`, dept: depts[Math.floor(r() * depts.length)] }));
 }

@@ -7,9 +7,10 @@
  * printed and written as JSON to bench-out/results.json.
  *
  *   node test/bench/run.js [--rounds N] [--only name,name] [--out FILE]
- *   (names: import, audit, report, startup, issue, similarity)
+ *   node test/bench/run.js --province [--rounds N]          (test/bench/province.js; 3 rounds unless given)
+ *   node test/bench/run.js --province-accounts 4000,16000   (issue-accounts of rosters of those sizes)
  *
- * Names for --only: import, audit, report, close, certificate, startup, issue.
+ * Names for --only: import, audit, report, close, certificate, startup, issue, similarity.
  * report and close need the 1M-row database: without import they import it
  * once, unmeasured.
  *
@@ -28,6 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, SEED, makeRoster, staffNo, writeHours, writeRoster } from './gen.js';
 import { similarityFigures } from './similarity.js';
+import { provinceAccounts, provinceFigures } from './province.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = path.join(root, 'bin', 'cadre.js');
@@ -40,14 +42,21 @@ const opt = (name, fallback) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
+const PROVINCE = argv.includes('--province');
+const PROVINCE_ACCOUNTS = opt('province-accounts', '')
+  .split(',')
+  .map((s) => Number(s.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const roundsGiven = argv.includes('--rounds');
 const ROUNDS = Math.max(1, Number(opt('rounds', '5')));
+const ROUNDS_ALL = ROUNDS;
 const STARTUP_ROUNDS = Math.max(5, ROUNDS * 4 + 1);
 const ONLY = opt('only', '')
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
 const dir = path.resolve(process.env.CADRE_BENCH_DIR || path.join(root, 'bench-out'));
-const outFile = path.resolve(opt('out', path.join(dir, 'results.json')));
+const outFile = path.resolve(opt('out', path.join(dir, PROVINCE ? 'results-province.json' : PROVINCE_ACCOUNTS.length ? 'results-province-accounts.json' : 'results.json')));
 const want = (name) => ONLY.length === 0 || ONLY.includes(name);
 
 fs.mkdirSync(dir, { recursive: true });
@@ -239,9 +248,9 @@ const fmtMs = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000
 const fmtMb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 
 function record(r) {
-  r.pass = r.ratio === null ? null : r.targetKind === 'max' ? r.ratio <= r.target : r.ratio >= r.target;
+  r.pass = r.ratio === null || r.targetKind === 'report' ? null : r.targetKind === 'max' ? r.ratio <= r.target : r.ratio >= r.target;
   results.push(r);
-  log(`  ${r.figure}: ours ${r.oursText}, peer ${r.peerText}, ratio ${r.ratio === null ? '-' : r.ratio.toFixed(2)} (target ${r.targetText}) ${r.pass === null ? 'skipped' : r.pass ? 'pass' : 'FAIL'}`);
+  log(`  ${r.figure}: ours ${r.oursText}, peer ${r.peerText}, ratio ${r.ratio === null ? '-' : r.ratio.toFixed(2)} (target ${r.targetText}) ${r.pass === null ? (r.targetKind === 'report' ? 'reported' : 'skipped') : r.pass ? 'pass' : 'FAIL'}`);
 }
 
 async function importOnce(base, csv, db) {
@@ -252,7 +261,7 @@ async function importOnce(base, csv, db) {
   return r;
 }
 
-async function importFigures(base) {
+async function importFigures(base, ROUNDS = ROUNDS_ALL) {
   log(`import-hours: ${ROUNDS} rounds of 1M (ours then sqlite3 .import), 100k, re-import …`);
   const first = [];
   const same = [];
@@ -291,9 +300,9 @@ async function importFigures(base) {
     oursText: fmtMs(ours),
     peerText: SQLITE ? `${fmtMs(peer)} (sqlite3 .import)` : 'sqlite3 missing',
     ratio: SQLITE ? ours / peer : null,
-    target: 1.0,
+    target: 0.7,
     targetKind: 'max',
-    targetText: '≤ 1.0',
+    targetText: '≤ 0.7',
     samples: { ours: first, peer: peers },
   });
   const perRow1m = ours / 1e6;
@@ -337,6 +346,8 @@ async function importFigures(base) {
     targetText: '≤ 0.5',
     samples: { ours: same, peer: first },
   });
+  // Reported, no longer a target: every row is read and checked, and vouched for by one voucher a
+  // row in record_sources (undo-import needs every batch that carried a record), see the README.
   const re = median(again);
   record({
     figure: 're-import of the same 1M rows, new file (every row a duplicate)',
@@ -345,9 +356,9 @@ async function importFigures(base) {
     oursText: fmtMs(re),
     peerText: `${fmtMs(ours)} (first import)`,
     ratio: re / ours,
-    target: 0.5,
-    targetKind: 'max',
-    targetText: '≤ 0.5',
+    target: null,
+    targetKind: 'report',
+    targetText: 'reported (one voucher a row)',
     samples: { ours: again, peer: first },
   });
   return db;
@@ -660,7 +671,7 @@ function machine() {
 }
 
 function printTable() {
-  const rows = [['figure', 'ours', 'peer', 'ratio', 'target', 'pass'], ...results.map((r) => [r.figure, r.oursText, r.peerText, r.ratio === null ? '-' : r.ratio.toFixed(2), r.targetText, r.pass === null ? 'skipped' : r.pass ? 'yes' : 'NO'])];
+  const rows = [['figure', 'ours', 'peer', 'ratio', 'target', 'pass'], ...results.map((r) => [r.figure, r.oursText, r.peerText, r.ratio === null ? '-' : r.ratio.toFixed(2), r.targetText, r.pass === null ? (r.targetKind === 'report' ? 'reported' : 'skipped') : r.pass ? 'yes' : 'NO'])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
   const line = (r) => `| ${r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join(' | ')} |`;
   const out = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)];
@@ -669,30 +680,42 @@ function printTable() {
 
 async function main() {
   const started = new Date();
-  if (want('similarity')) await similarityFigures({ record, log });
-  const needsData = ['import', 'audit', 'report', 'close', 'startup', 'issue'].some(want);
-  if (needsData) generate();
-  const base = ['import', 'audit', 'report', 'close', 'startup'].some(want) ? baseDatabase() : null;
-  let db = null;
-  if (want('import') || want('audit')) db = await importFigures(base);
-  else if (want('report') || want('close')) {
-    // The 1M-row database, imported once, unmeasured.
-    log('importing the 1M rows once (unmeasured) …');
-    db = path.join(workDir, 'cadre.db');
-    await importOnce(base, files.hours1m, db);
+  const helpers = () => ({ run, cadre, record, median, fmtMs, fmtMb, copyDb, sha256Of, hashTime, SQLITE, TIME, workDir, dir, dataDir, root, node, bin, log, PEER_TABLE, results, ROUNDS, roundsGiven });
+  if (PROVINCE_ACCOUNTS.length) {
+    provinceAccounts(helpers(), PROVINCE_ACCOUNTS);
+  } else if (PROVINCE) {
+    // The 1M figure of the small bench in the same run: the per-row time is compared with it.
+    generate();
+    const base = baseDatabase();
+    await importFigures(base, PROVINCE ? (roundsGiven ? ROUNDS : 3) : ROUNDS);
+    await provinceFigures(helpers());
+  } else {
+    if (want('similarity')) await similarityFigures({ record, log });
+    const needsData = ['import', 'audit', 'report', 'close', 'startup', 'issue'].some(want);
+    if (needsData) generate();
+    const base = ['import', 'audit', 'report', 'close', 'startup'].some(want) ? baseDatabase() : null;
+    let db = null;
+    if (want('import') || want('audit')) db = await importFigures(base);
+    else if (want('report') || want('close')) {
+      // The 1M-row database, imported once, unmeasured.
+      log('importing the 1M rows once (unmeasured) …');
+      db = path.join(workDir, 'cadre.db');
+      await importOnce(base, files.hours1m, db);
+    }
+    if (want('audit')) auditFigure(db);
+    if (want('report')) reportFigures(db);
+    if (want('close')) closeFigure(db);
+    if (want('certificate')) certificateFigure();
+    if (want('startup')) startupFigures(base);
+    if (want('issue')) issueFigure();
   }
-  if (want('audit')) auditFigure(db);
-  if (want('report')) reportFigures(db);
-  if (want('close')) closeFigure(db);
-  if (want('certificate')) certificateFigure();
-  if (want('startup')) startupFigures(base);
-  if (want('issue')) issueFigure();
   const report = {
     date: started.toISOString(),
     seconds: Math.round((Date.now() - started.getTime()) / 1000),
     machine: machine(),
     seed: SEED,
-    rounds: ROUNDS,
+    rounds: PROVINCE && !roundsGiven ? 3 : ROUNDS,
+    province: PROVINCE,
     results,
   };
   fs.mkdirSync(path.dirname(outFile), { recursive: true });

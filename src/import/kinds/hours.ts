@@ -157,11 +157,11 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
    * stderr. Without records on file before, and in one sorted run, only the days the stage found over
    * the policy's hours and the days of rows with a time are looked at (a file of dates alone costs nothing).
    */
-  const flagImplausible = (db: DB, batchId: number, before: number, allDays: boolean) => {
+  const flagImplausible = (db: DB, batchId: number, before: number, allDays: boolean, hadRows: boolean) => {
     const s = stagedOrThrow();
     const rules = ctx.policy().anomalies;
     if (!allDays) addAnomalyDays(db, s.heavyDays);
-    const found = findAnomalies(recordsToCheck(db, before, allDays, rules.sameMinuteCourses), rules);
+    const found = findAnomalies(recordsToCheck(db, before, allDays, rules.sameMinuteCourses, rules.maxQuartersPerDay, hadRows), rules);
     const n = insertAnomalies(db, found, batchId, localTimestamp(ctx.now()));
     if (n) ctx.warn(ctx.tr.t('anomalies.flagged', { count: n, batch: batchId }));
   };
@@ -279,7 +279,7 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       if (differs && fresh > 0) ctx.warn(differs);
       const before = lastHourId(db);
       insertStagedHours(db, batchId, ctx.operator, sorted);
-      if (batchId !== null) flagImplausible(db, batchId, before, !sorted || hadRows);
+      if (batchId !== null) flagImplausible(db, batchId, before, !sorted || hadRows, hadRows);
       return fresh;
     },
     touched(db) {
