@@ -55,6 +55,13 @@ cadre(['courses', '--format', 'table']);
 section(t('demo.essays'));
 cadre(['import-essays', 'essays.csv']);
 cadre(['record-essay', learnerIdOf('S002'), '--kind', 'reflection', '--title', '学习心得', '--submitted-on', '2026-02-10', '--file', 'essays/王芳-心得.md'], { expect: 2 });
+// The essay waiting for review (陈静's, 党委组织部) goes to two reviewers of other departments, who both pass it.
+cadre(['reviewer', 'add', '刘老师', '--department', '财务处']);
+cadre(['reviewer', 'add', '周老师', '--department', '外国语学院']);
+cadre(['assign', '--year', '2025', '--reviewers', 'R001,R002', '--per-essay', '2', '--format', 'table']);
+const waiting = pendingEssayOf(learnerIdOf('S005'));
+cadre(['review-essay', waiting, '--reviewer', 'R001', '--score', '优秀', '--approve', '--comment', '联系本校实际，体会具体']);
+cadre(['review-essay', waiting, '--reviewer', 'R002', '--score', '合格', '--approve']);
 cadre(['import-training', 'training.csv']);
 cadre(['import-exams', 'exams.csv']);
 
@@ -79,6 +86,13 @@ cadre(['report', '--year', '2025', '--out', path.join(out, 'report-2025.html')])
 cadre(['certificate', learnerIdOf('S003'), '--year', '2025', '--out', path.join(out, 'certificate-S003.pdf')]);
 
 process.stdout.write(`\n${t('demo.where', { dir: out })}\n`);
+
+/** The ID of a cadre's essay waiting for review, from the tool's own listing. */
+function pendingEssayOf(learnerId) {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cadre.js'), 'essays', '--status', 'pending', '--format', 'json'], { cwd: sample, env, encoding: 'utf8' });
+  const essay = JSON.parse(r.stdout).find((e) => e.learner_id === learnerId);
+  return String(essay.id);
+}
 
 /** The learner ID issued to a staff number, from the credentials file. */
 function learnerIdOf(staffNo) {

@@ -79,7 +79,9 @@ export async function run(opts: AssignOptions, ctx: Context): Promise<number> {
   const added = new Map<number, number>();
   for (const p of result.pairs) added.set(p.reviewer, (added.get(p.reviewer) ?? 0) + 1);
   const rows = reviewers.map((r) => ({ code: r.code, name: r.name, department: r.department, added: added.get(r.id) ?? 0, load: result.loads.get(r.id) ?? 0 }));
-  const columns = (['code', 'name', 'department', 'added', 'load'] as const).map((key) => ({ key, header: t(`review.assign.col.${key}`) }));
+  // The counts are numbers: right-aligned on a terminal, number cells in a file.
+  const counts = new Set(['added', 'load']);
+  const columns = (['code', 'name', 'department', 'added', 'load'] as const).map((key) => ({ key, header: t(`review.assign.col.${key}`), ...(counts.has(key) ? { kind: 'number' as const, fit: { align: 'right' as const } } : {}) }));
   await present(ctx, { columns, rows, json: () => reviewers.map((r, i) => ({ ...rows[i], essays: result.pairs.filter((p) => p.reviewer === r.id).map((p) => p.essay) })), empty: '' }, { format });
   ctx.err.write(t(result.pairs.length ? 'review.assign.done' : 'review.assign.nothing', { count: result.pairs.length, essays: new Set(result.pairs.map((p) => p.essay)).size, year: yearText(year, ctx.tr) }) + '\n');
   return 0;

@@ -104,7 +104,7 @@ async function list(opts: ReviewerOptions, ctx: Context): Promise<number> {
   const short: Partial<Record<string, (r: Row) => string>> = { added_at: (r) => readableTime(r.added_at), retired_at: (r) => readableTime(r.retired_at) };
   // Times local in CSV and date cells in xlsx, counts numbers, as in every listing.
   const kinds: Partial<Record<(typeof keys)[number], CellKind>> = { assigned: 'number', reviewed: 'number', added_at: 'datetime', retired_at: 'datetime' };
-  const columns = keys.map((key) => ({ key, header: t(`review.reviewer.col.${key}`), kind: kinds[key], ...(short[key] ? { short: short[key] } : {}) }));
+  const columns = keys.map((key) => ({ key, header: t(`review.reviewer.col.${key}`), kind: kinds[key], ...(kinds[key] === 'number' ? { fit: { align: 'right' as const } } : {}), ...(short[key] ? { short: short[key] } : {}) }));
   const json = () => listReviewers(db).map((r) => ({ code: r.code, name: r.name, department: r.department, assigned: loads.get(r.id)?.assigned ?? 0, reviewed: loads.get(r.id)?.reviewed ?? 0, retired: r.retired_at !== null, added_at: r.added_at, added_by: r.added_by, retired_at: r.retired_at }));
   await present(ctx, { columns, rows, json, empty: t('review.reviewer.none') }, { format, out });
   return 0;
