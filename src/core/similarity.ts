@@ -282,8 +282,8 @@ export function percentText(permille: number): string {
   return `${Math.floor(permille / 10)}.${permille % 10}%`;
 }
 
-/** The length of the alignment's seeds: two shorter than the k-grams (at least 3). */
-export const seedLength = (s: Pick<SimilaritySettings, 'k'>): number => Math.max(3, s.k - 2);
+/** The length of the alignment's seeds: three shorter than the k-grams (at least 3), so that a stretch of copied text between two edits as short as the seed is still aligned. */
+export const seedLength = (s: Pick<SimilaritySettings, 'k'>): number => Math.max(3, s.k - 3);
 
 interface Run {
   a: number;

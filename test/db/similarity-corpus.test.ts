@@ -63,7 +63,7 @@ afterAll(() => {
 const pct = (permille: number): string => `${(permille / 10).toFixed(1)}%`;
 
 describe('similarity on real Chinese prose', () => {
-  it('flags every essay copied 30 % or more with its right source, 复制比 within 6 points of the truth', () => {
+  it('flags every essay copied 30 % or more with its right source, 复制比 within 5 points of the truth', () => {
     const lines: string[] = [];
     for (const e of corpus.filter((x) => x.kind === 'copy')) {
       const r = checks.get(e.name)!.report;
@@ -78,7 +78,7 @@ describe('similarity on real Chinese prose', () => {
       expect(r.sources[0].id, e.name).toBe(ids.get(e.source!));
       // The target is 5 points; one copy here, whose edits fell three and four to a stretch of
       // five Han characters, is 5.1 points under (see README).
-      expect(Math.abs(r.othersPermille - trueSharePermille(e)), e.name).toBeLessThanOrEqual(60);
+      expect(Math.abs(r.othersPermille - trueSharePermille(e)), e.name).toBeLessThanOrEqual(50);
     }
   });
 
