@@ -148,14 +148,34 @@ function standalone(subset: Buffer, original: Buffer, mapping: [number, number][
   return font;
 }
 
+/** The distinct code points of a text, in order of first appearance (a report is megabytes of mostly repeated characters). */
+function codePointsOf(text: string): number[] {
+  const seen = new Uint8Array(0x10000);
+  const astral = new Set<number>();
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        const cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+        i++;
+        if (!astral.has(cp)) astral.add(cp), out.push(cp);
+        continue;
+      }
+    }
+    if (!seen[c]) (seen[c] = 1), out.push(c);
+  }
+  return out;
+}
+
 /**
  * `@font-face` rules (regular weight; bold is drawn by the browser from it) covering every
  * character of `text` the font has: the characters sorted, one rule per package file, in its order.
  */
 export function embeddedFontCss(text: string): string {
   const bySubset = new Map<string, number[]>();
-  for (const ch of new Set(text)) {
-    const cp = ch.codePointAt(0)!;
+  for (const cp of codePointsOf(text)) {
     if (cp < 0x20) continue;
     const subset = subsetOf(cp);
     if (subset === null) continue;
