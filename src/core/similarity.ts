@@ -282,6 +282,9 @@ export function percentText(permille: number): string {
   return `${Math.floor(permille / 10)}.${permille % 10}%`;
 }
 
+/** How many of an essay's sources (those covering most of it) are aligned again with the short seeds. */
+const REALIGNED = 3;
+
 /** The length of the alignment's seeds: three shorter than the k-grams (at least 3), so that a stretch of copied text between two edits as short as the seed is still aligned. */
 export const seedLength = (s: Pick<SimilaritySettings, 'k'>): number => Math.max(3, s.k - 3);
 
@@ -622,19 +625,33 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   }
   // Seeds of the alignment are shorter than the k-grams of the index, so that a copy with a
   // character edited every few survives; a seed inside 套话 is no seed.
+  // Each source is aligned first with seeds one longer (fewer chance hits, quicker); a source with
+  // passages is aligned again with the short seeds, which bridge the shortest copied stretches
+  // between edits. A source with no passage at the longer seeds has none worth counting.
   const seed = seedLength(s);
-  const seedHashes = kgramHashes(essay.key, seed);
   const starts = sentenceStarts(essay);
-  const seeds = seedIndex(seedHashes, seed, commonMarks);
+  const index = (len: number) => {
+    const h = kgramHashes(essay.key, len);
+    return { len, size: h.length, seeds: seedIndex(h, len, commonMarks) };
+  };
+  const short = index(seed);
+  const long = index(seed + 1);
+  const align = (ix: typeof short, keyed: Keyed) =>
+    extend(joinRuns(sharedRuns(ix.seeds, ix.size, keyed, ix.len), s.maxGap), essay, starts, keyed, s)
+      .filter((p) => p.same >= s.minPassage)
+      .map((p) => ({ a: p.a, b: p.b }));
   const found = sources.map((src) => {
     // A passage counts when at least min_passage of its characters are identical in the source.
-    const passages: Passage[] = src.keyed
-      ? extend(joinRuns(sharedRuns(seeds, seedHashes.length, src.keyed, seed), s.maxGap), essay, starts, src.keyed, s)
-          .filter((p) => p.same >= s.minPassage)
-          .map((p) => ({ a: p.a, b: p.b }))
-      : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);
+    const passages: Passage[] = src.keyed ? align(long, src.keyed) : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);
     return { src, passages };
   });
+  // The sources covering most of the essay (at most REALIGNED) are aligned again with the short seeds.
+  const cover = (ps: Passage[]) => ps.reduce((t, p) => t + p.a[1] - p.a[0], 0);
+  const top = found
+    .filter((f) => f.src.keyed && f.passages.length)
+    .sort((x, y) => cover(y.passages) - cover(x.passages) || x.src.id - y.src.id)
+    .slice(0, REALIGNED);
+  for (const f of top) f.passages = align(short, f.src.keyed!);
   const quoted = new Uint8Array(n);
   for (const f of found) if (f.src.kind === 'reference') mark(quoted, f.passages);
   const excluded = new Uint8Array(n);
