@@ -13,6 +13,8 @@ import { InputError, UsageError, msg } from '../errors.js';
 import { readText } from '../import/cells.js';
 import { localTimestamp, readableTime } from '../local-time.js';
 import { oneReviewer } from './shared/reviewer-key.js';
+import { matchDepartment } from '../core/option-values.js';
+import { rosterDepartments } from '../db/essays.js';
 
 export interface ReviewerOptions extends ListingOutputOptions {
   action: string;
@@ -41,7 +43,13 @@ async function add(opts: ReviewerOptions, ctx: Context): Promise<number> {
   if (!opts.name) throw new UsageError(msg('review.reviewer.needName'), msg('review.reviewer.fix.action'));
   if (!opts.department) throw new UsageError(msg('usage.missingOption', { option: '--department' }));
   const name = text(ctx, 'NAME', opts.name, 50);
-  const department = text(ctx, '--department', opts.department, 100);
+  const typed = text(ctx, '--department', opts.department, 100);
+  // The roster's spelling of the department when it names one; else (a reviewer from outside the
+  // roster's departments) as typed, with the nearest ones said: a typo would let a reviewer review
+  // their own department's essays.
+  const match = matchDepartment(typed, rosterDepartments(ctx.db()));
+  const department = match.ok ? match.departments[0] : typed;
+  if (!match.ok) ctx.warn(ctx.tr.t('review.reviewer.outsideRoster', { department: typed, nearest: match.nearest.length ? match.nearest.join('、') : '-' }));
   let code: string | undefined;
   if (opts.id !== undefined) {
     code = opts.id.normalize('NFKC').trim();

@@ -5,6 +5,7 @@
  * reviewers.
  */
 import { addDays, type IsoDate } from './dates.js';
+import { departmentKey } from './option-values.js';
 import type { EssayStatus } from './essays.js';
 
 /** A score as the policy allows it: one of its grades, or a whole number within its range. */
@@ -92,7 +93,12 @@ export type AssignResult =
  */
 export function assignEssays(essays: readonly AssignEssay[], reviewers: readonly AssignReviewer[], perEssay: number): AssignResult {
   const order = new Map(reviewers.map((r, i) => [r.id, i]));
-  const eligibleOf = (e: AssignEssay) => reviewers.filter((r) => r.department !== e.department && !e.assigned.includes(r.id));
+  // Departments compared as everywhere (NFKC, spaces and case ignored): 计算机学院 and ＂计算机学院 ＂ are one.
+  const keyOf = new Map(reviewers.map((r) => [r.id, departmentKey(r.department)]));
+  const eligibleOf = (e: AssignEssay) => {
+    const own = departmentKey(e.department);
+    return reviewers.filter((r) => keyOf.get(r.id) !== own && !e.assigned.includes(r.id));
+  };
   const work = essays.map((e) => ({ e, need: Math.max(0, perEssay - e.assigned.length), eligible: eligibleOf(e) })).filter((w) => w.need > 0);
   const short = work.filter((w) => w.eligible.length < w.need).map((w) => ({ essay: w.e.id, need: w.need, eligible: w.eligible.length }));
   if (short.length) return { ok: false, short };

@@ -144,6 +144,11 @@ export function listEssays(db: DB, f: EssayFilter = {}): EssayListRow[] {
     .all(...params) as EssayListRow[];
 }
 
+/** The departments of the roster, each once. */
+export function rosterDepartments(db: DB): string[] {
+  return db.prepare('SELECT DISTINCT department FROM cadres ORDER BY department').pluck().all() as string[];
+}
+
 /** Whether any cadre works in this department (a filter that names none is said, not answered with an empty list). */
 export function departmentExists(db: DB, department: string): boolean {
   return db.prepare('SELECT 1 FROM cadres WHERE department = ? LIMIT 1').get(department) !== undefined;

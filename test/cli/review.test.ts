@@ -431,3 +431,27 @@ describe('a policy scoring 0-100', () => {
     d.close();
   });
 });
+
+describe('a reviewer\'s department', () => {
+  const dir = tempDir();
+  const cli = cadreIn({ cwd: dir, operator: 'tester', now: '2026-11-25T10:00:00' });
+  const ok = async (args: string[]) => {
+    const r = await cli(args);
+    expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+    return r;
+  };
+
+  it('is stored as the roster writes it when it names one; one the roster lacks is registered with a warning naming the nearest', async () => {
+    fs.writeFileSync(path.join(dir, 'roster.csv'), '工号,姓名,部门,职级,任职日期\nT1,甲,文学院,科级,2024-09-10\nT2,乙,理学院,科级,2024-09-10\n');
+    await ok(['issue-accounts', 'roster.csv', '--out', 'cred.csv']);
+    const same = await ok(['reviewer', 'add', '钱五', '--department', '文 学 院']);
+    expect(same.stderr).not.toContain('not on the roster');
+    const outside = await ok(['reviewer', 'add', '孙六', '--department', '文学系']);
+    expect(outside.stderr).toContain('department "文学系" is not on the roster (nearest: 文学院)');
+    const list = JSON.parse((await ok(['reviewer', 'list', '--format', 'json'])).stdout) as { name: string; department: string }[];
+    expect(list.map((r) => [r.name, r.department])).toEqual([
+      ['钱五', '文学院'],
+      ['孙六', '文学系'],
+    ]);
+  });
+});

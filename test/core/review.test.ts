@@ -75,6 +75,18 @@ describe('assignment', () => {
     expect(r).toEqual({ ok: false, short: [{ essay: 1, need: 2, eligible: 1 }] });
   });
 
+  it('a department written another way (full-width brackets, spaces) is the same department: no reviewer of it is chosen', () => {
+    const r = assignEssays(
+      [{ id: 1, department: '财务处(计划财务)', assigned: [] }],
+      [
+        { id: 10, department: '财务处（计划财务） ', load: 0 },
+        { id: 11, department: '文学院', load: 5 },
+      ],
+      1,
+    );
+    expect(r.ok && r.pairs).toEqual([{ essay: 1, reviewer: 11 }]);
+  });
+
   it('over random inputs: never the same department, never twice, each essay filled, loads within one when departments allow, deterministic', () => {
     const random = mulberry32(12); // seeded, so a failing case can be run again
     for (let round = 0; round < 300; round++) {

@@ -3,6 +3,7 @@ import type { Section } from './index.js';
 /** The review workflow: reviewers, assignment, reviews with scores, returned essays and their resubmissions. */
 export const review: Section = {
   zh: {
+    'review.reviewer.outsideRoster': '部门“{department}”不在花名册中（相近的：{nearest}）；已按所写登记。若是笔误，评审人可能被分到本部门的文章：用 cadre reviewer remove 停用后重新登记',
     'review.cmd.reviewer': '评审人：add 登记（姓名 --department 部门 [--id 编号]）、list 列出、remove 停用（保留其评审记录）',
     'review.arg.reviewerAction': 'add（登记）、list（列出）或 remove（停用）',
     'review.arg.reviewerName': 'add 时为评审人姓名；remove 时为评审人编号或姓名',
@@ -123,6 +124,7 @@ export const review: Section = {
     'help.ph.per_essay': '人数',
   },
   en: {
+    'review.reviewer.outsideRoster': 'department "{department}" is not on the roster (nearest: {nearest}); registered as written. If it is a typo, the reviewer may be given essays of their own department: retire them with cadre reviewer remove and register again',
     'review.cmd.reviewer': 'reviewers: add (NAME --department D [--id CODE]), list, remove (retire; their reviews are kept)',
     'review.arg.reviewerAction': 'add, list or remove',
     'review.arg.reviewerName': 'add: the reviewer\'s name; remove: their code or name',
