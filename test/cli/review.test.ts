@@ -12,22 +12,11 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { cadreIn } from '../helpers/run.js';
-import { proseSentences } from '../helpers/essay-corpus.js';
-import { countZi } from '../../src/core/wordcount.js';
+import { proseSupply } from '../helpers/essay-corpus.js';
 import { policyWith } from '../core/fixtures.js';
 
-const prose = proseSentences();
-let next = 0;
-function fresh(zi: number): string[] {
-  const out: string[] = [];
-  let n = 0;
-  while (n < zi) {
-    const s = prose[next++];
-    out.push(s);
-    n += countZi(s);
-  }
-  return out;
-}
+/** Unused prose sentences up to `zi` 字. */
+const fresh = proseSupply();
 
 describe('the review workflow', () => {
   const dir = tempDir();

@@ -13,23 +13,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, repoRoot } from '../helpers/cli.js';
 import { cadreIn } from '../helpers/run.js';
 import { policyWith } from '../core/fixtures.js';
-import { noticeText, proseSentences, sentencesOf } from '../helpers/essay-corpus.js';
+import { noticeText, proseSupply, sentencesOf } from '../helpers/essay-corpus.js';
 import { countZi } from '../../src/core/wordcount.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'essays');
-const prose = proseSentences();
-let next = 0;
 /** Unused prose sentences up to `zi` 字. */
-function fresh(zi: number): string[] {
-  const out: string[] = [];
-  let n = 0;
-  while (n < zi) {
-    const s = prose[next++];
-    out.push(s);
-    n += countZi(s);
-  }
-  return out;
-}
+const fresh = proseSupply();
 
 function setup(policy?: ReturnType<typeof policyWith>) {
   const dir = tempDir();

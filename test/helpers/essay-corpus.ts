@@ -39,6 +39,22 @@ export function proseSentences(): string[] {
   return fs.readFileSync(path.join(fixtures, 'prose.txt'), 'utf8').split('\n').filter(Boolean);
 }
 
+/** A supply of prose: each call gives the next unused sentences, at least `zi` 字 of them. */
+export function proseSupply(): (zi: number) => string[] {
+  const prose = proseSentences();
+  let next = 0;
+  return (zi) => {
+    const out: string[] = [];
+    let n = 0;
+    while (n < zi) {
+      const s = prose[next++];
+      out.push(s);
+      n += countZi(s);
+    }
+    return out;
+  };
+}
+
 export function noticeText(): string {
   return fs.readFileSync(path.join(fixtures, 'notice.txt'), 'utf8');
 }
