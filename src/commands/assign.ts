@@ -9,7 +9,7 @@
 import type { Context } from '../shell/context.js';
 import { chooseFormat, present, type Format } from '../shell/render.js';
 import { assignEssays } from '../core/review.js';
-import { yearEndDate, yearStartDate } from '../core/terms.js';
+import { academicYearOf, yearEndDate, yearStartDate } from '../core/terms.js';
 import { departmentExists } from '../db/essays.js';
 import { writeTransaction } from '../db/journal.js';
 import { essaysAwaitingReview, insertAssignment, yearLoads, type ReviewerRow } from '../db/reviews.js';
@@ -49,6 +49,10 @@ export async function run(opts: AssignOptions, ctx: Context): Promise<number> {
   const year = Number(opts.year);
   const from = yearStartDate(year, policy);
   const to = yearEndDate(year, policy);
+  // A year not yet begun holds no essays: most likely a mistyped year, said so rather than "nothing to assign".
+  // The current year is assigned as its essays come in, so only a later one is refused.
+  const today = ctx.today();
+  if (from > today) throw new UsageError(msg('assign.yearNotBegun', { year: yearText(year, ctx.tr), start: from }), msg('assign.fix.yearNotBegun', { current: yearText(academicYearOf(today, policy), ctx.tr) }));
   const at = localTimestamp(ctx.now());
   const result = writeTransaction(
     db,

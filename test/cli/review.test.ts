@@ -102,6 +102,11 @@ describe('the review workflow', () => {
     // Again: every essay has its reviewers, nothing more to assign.
     const again = await ok(['assign', '--year', '2025', '--reviewers', 'R001,R002,Z9', '--per-essay', '2']);
     expect(again.stderr).toContain('nothing to assign');
+    // A year not yet begun (today is in 2026-2027) is refused as a likely typo, writing nothing.
+    const later = await cli(['assign', '--year', '2027', '--reviewers', 'R001,R002']);
+    expect(later.code).toBe(2);
+    expect(later.stderr).toContain('has not begun (it starts on 2027-09-01)');
+    expect(later.stderr).toContain('today is in 2026-2027');
     const [entry] = await json(['log', '--command', 'assign']);
     expect(entry.args).toMatchObject({ year: 2025, reviewers: ['R001', 'R002', 'Z9'], perEssay: 2 });
     expect(entry.args.assignments).toHaveLength(8);

@@ -28,10 +28,11 @@ import { reportperf } from './reportperf.js';
 import { review } from './review.js';
 import { sheets } from './sheets.js';
 import { zh } from './zh.js';
+import { assign } from './assign.js';
 
 export interface Section {
   zh: Record<string, string>;
   en: Record<string, string>;
 }
 
-export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, anomalies, certs, close, essays, fit, forgive, inputs, listings, options, remind, report, reportperf, review, sheets, zh];
+export const sections: Section[] = [common, io, auth, cli, commands, ops, files, archives, database, hours, integrate, outputs, roster, terminal, demo, anomalies, certs, close, essays, fit, forgive, inputs, listings, options, remind, report, reportperf, review, sheets, zh, assign];
