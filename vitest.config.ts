@@ -9,5 +9,9 @@ export default defineConfig({
   test: {
     exclude: [...configDefaults.exclude, ...(reliability ? [] : ['test/reliability/**'])],
     fileParallelism: !reliability,
+    // A test runs the CLI several times; on a loaded 2-core machine each run can take seconds, and a
+    // timeout is not what a test checks (speed lives in the bench), so the limits only catch a hang.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

@@ -54,6 +54,28 @@ describe('message catalogue', () => {
     }
     expect(createTranslator('zh').t('missing.amount', { period: '2025-2026学年', label: '平台学时', actual: 12, required: 20, shortfall: 8, unit: '学时' })).toBe('2025-2026学年 平台学时 12/20，缺 8 学时');
   });
+  it('counts agree with their nouns and verbs in English: 1 cadre, 2 cadres', () => {
+    const en = createTranslator('en').t;
+    expect(en('audit.summary', { count: 1, asOf: '2026-12-02', met: 0, on_track: 0, behind: 0, short: 1 })).toBe('1 cadre as of 2026-12-02: met 0, on track 0, behind 0, short 1');
+    expect(en('audit.summary', { count: 2, asOf: '2026-12-02', met: 0, on_track: 0, behind: 1, short: 1 })).toBe('2 cadres as of 2026-12-02: met 0, on track 0, behind 1, short 1');
+    expect(en('audit.failOnShortfall', { count: 1 })).toBe('1 cadre is short or behind');
+    expect(en('render.wroteRows', { file: 'a.csv', count: 1 })).toBe('wrote a.csv (1 row)');
+    expect(en('render.wroteRows', { file: 'a.csv', count: 0 })).toBe('wrote a.csv (0 rows)');
+    // Chinese has no plural: its templates carry no choice, and read the same for 1 and 2.
+    const zh = createTranslator('zh').t;
+    expect(zh('audit.failOnShortfall', { count: 1 })).not.toMatch(/[{|}]/);
+  });
+  it('every count choice in English names a placeholder the message has, and no other language uses one', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      for (const key of catalogueKeys(lang)) {
+        const template = createTranslator(lang).t(key);
+        for (const m of template.matchAll(/\{(\w+)\|[^|{}]*\|[^|{}]*\}/g)) {
+          expect(lang, key).toBe('en');
+          expect(template, key).toContain(`{${m[1]}}`);
+        }
+      }
+    }
+  });
   it.each([
     [undefined, { CADRE_LANG: 'zh' }, 'zh'],
     ['en', { CADRE_LANG: 'zh' }, 'en'],

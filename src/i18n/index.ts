@@ -79,6 +79,9 @@ export interface Translator {
   em(msg: Msg): Echoed;
 }
 
+/** `{name|singular|plural}`: the form for `params.name`, singular when it is 1. */
+const PLURAL = /\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g;
+
 export function createTranslator(lang: Lang): Translator {
   const table = tables[lang];
   const t = (key: string, params?: Params): string => {
@@ -88,7 +91,13 @@ export function createTranslator(lang: Lang): Translator {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${paramText(v)}`);
       return `${forTerminal(key)} {${shown.join(', ')}}`;
     }
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    // `{n|one|other}` chooses the word for a count (English: "1 cadre", "2 cadres"); the number itself is `{n}`.
+    const counted = template.includes('|') ? template.replace(PLURAL, (whole, name: string, one: string, other: string) => {
+      const v = params?.[name];
+      if (v === undefined) return whole;
+      return typeof v === 'number' ? (v === 1 ? one : other) : String(v) === '1' ? one : other;
+    }) : template;
+    return counted.replace(/\{(\w+)\}/g, (whole, name: string) =>
       params && params[name] !== undefined ? paramText(params[name]) : whole,
     );
   };

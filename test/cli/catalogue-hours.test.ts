@@ -45,7 +45,7 @@ describe('catalogue hours and the platform hours of a course', () => {
     const w2 = write('w2.csv', '工号,课程编号,完成日期,学时\nP002,K1,2025-10-08,1.5\nP003,K1,2025-10-09,1.5\nP002,K2,2025-10-08,2\n');
     expect(await importHours({ files: [w2] }, second)).toBe(0);
     expect(warned(second)).toEqual([
-      "warning: 1 courses have other hours in this file than in the catalogue: K1 (catalogue 1 h, this file 1.5 h) — the platform hours count each row's own hours, the required-course hours count the catalogue's; check with the platform",
+      "warning: 1 course has other hours in this file than in the catalogue: K1 (catalogue 1 h, this file 1.5 h) — the platform hours count each row's own hours, the required-course hours count the catalogue's; check with the platform",
     ]);
     // The catalogue keeps its hours; each record keeps its own.
     expect(second.db().prepare("SELECT quarters FROM courses WHERE code = 'K1'").get()).toEqual({ quarters: 4 });

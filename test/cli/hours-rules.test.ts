@@ -148,7 +148,7 @@ describe('the same learner, course and date in a later file with other hours', (
     o.write('week10-again.csv', `learner_id,course_code,completed_on,hours\n${T3},A1,2025-11-05,1\n${T1},A1,2025-11-03,1.5\n${T1},A2,2025-11-04,2\n${T1},A3,2025-11-06,1\n`);
     const dry = await o.cli(['import-hours', 'week10-again.csv', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stderr).toMatch(/1 rows of week10-again\.csv give other hours than the record already on file .* import it with --replace-hours/);
+    expect(dry.stderr).toMatch(/1 row of week10-again\.csv gives other hours than the record already on file .* import it with --replace-hours/);
     const r = await o.cli(['import-hours', 'week10-again.csv']);
     expect(r.code, r.stderr).toBe(0);
     const second = o.query<{ id: number }>('SELECT id FROM batches ORDER BY id DESC LIMIT 1')[0];
@@ -169,7 +169,7 @@ describe('the same learner, course and date in a later file with other hours', (
     const r = await o.cli(['import-hours', 'week10-again.csv', '--replace-hours']);
     expect(r.code, r.stderr).toBe(0);
     const third = o.query<{ id: number }>('SELECT id FROM batches ORDER BY id DESC LIMIT 1')[0];
-    expect(r.stderr).toContain(`1 records on file took the hours of week10-again.csv (--replace-hours); cadre undo-import ${third.id} puts the earlier hours back`);
+    expect(r.stderr).toContain(`1 record on file took the hours of week10-again.csv (--replace-hours); cadre undo-import ${third.id} puts the earlier hours back`);
     expect(o.query("SELECT h.quarters, h.batch_id AS batch, h.line FROM hours h JOIN cadres c ON c.id = h.cadre_id WHERE c.learner_id = ? AND h.course_code = 'A1'", T1)).toEqual([{ quarters: 6, batch: third.id, line: 3 }]);
     // 1.5 + 2 + 1 hours of 2025-2026
     expect(req(find(await o.audit(['--as-of', '2025-12-31']), T1), 'hours', 2025).actual).toBe(4.5);
@@ -242,7 +242,7 @@ describe('course hours: a placeholder until an import gives them; hours set with
     const r = await o.cli(['import-hours', 'w.csv']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 courses had placeholder hours .* and now take this file's: R1 \(1 → 2 h\), R2 \(1 → 1\.5 h\)/);
-    expect(r.stderr).toMatch(/1 courses keep the hours set with require --hours, but this file gives others: R3 \(3 → 2 h\)/);
+    expect(r.stderr).toMatch(/1 course keeps the hours set with require --hours, but this file gives others: R3 \(3 → 2 h\)/);
     expect(course('R1')).toEqual({ quarters: 8, source: 'import' });
     expect(course('R2')).toEqual({ quarters: 6, source: 'import' });
     expect(course('R3')).toEqual({ quarters: 12, source: 'require' });

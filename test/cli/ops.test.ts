@@ -76,7 +76,7 @@ describe('imports and undo-import', () => {
   it('undoing week1 keeps the rows week2 also carried and removes the rest; the audit changes at once', async () => {
     const r = await ok(['undo-import', '1']);
     // A confirmation: on stderr, stdout stays for data.
-    expect(r.stderr).toMatch(/1 records removed, 2 kept/);
+    expect(r.stderr).toMatch(/1 record removed, 2 kept/);
     expect(r.stdout).toBe('');
     const a = await audit();
     expect(req(cadre(a, A), 'hours', 2025).actual).toBe(3); // C1 (week1 only) is gone, C2 stays

@@ -135,7 +135,7 @@ describe('--out', () => {
     fs.writeFileSync(path.join(sub, stale), 'half a file');
     const r = await cli(['audit', '--as-of', '2026-06-30', '--format', 'csv', '--out', 'audit.csv'], sub);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('removed 1 temporary files that interrupted runs had left');
+    expect(r.stderr).toContain('removed 1 temporary file that interrupted runs had left');
     expect(r.stderr).toContain(stale);
     expect(fs.readdirSync(sub)).toEqual(['audit.csv']);
   });

@@ -64,7 +64,7 @@ describe('passwd at the prompts', () => {
     const err = ctx.stderr.join('');
     expect(err).toContain('The new password has 5 characters; it needs at least 8.');
     expect(err).toContain('Type a new password again (2 more tries)');
-    expect(err).toContain('The two new passwords differ. Type a new password again (1 more tries)');
+    expect(err).toContain('The two new passwords differ. Type a new password again (1 more try)');
     expect(err).toContain(`password of ${learnerId} changed`);
     expect(ctx.asked.filter((m) => m.startsWith('New password (')).length).toBe(3);
     expect(mustChange(ctx)).toBe(0);

@@ -412,7 +412,7 @@ describe('a policy scoring 0-100', () => {
     expect((await cli(['assign', '--year', '2025', '--reviewers', 'R001'])).code).toBe(0);
     expect((await cli(['reviewer', 'remove', '王明'])).stderr).toContain('assignments withdrawn (pending essays not yet reviewed by them): 1');
     expect((await cli(['essays', '--reviewer', 'R001', '--format', 'json'])).stdout.trim()).toBe('[]');
-    expect((await cli(['assign', '--year', '2025', '--reviewers', 'R002'])).stderr).toContain('reviews assigned: 1, over 1 essays');
+    expect((await cli(['assign', '--year', '2025', '--reviewers', 'R002'])).stderr).toContain('reviews assigned: 1, over 1 essay');
     expect(JSON.parse((await cli(['essays', '--reviewer', 'R002', '--format', 'json'])).stdout).map((e: { id: number }) => e.id)).toEqual([1]);
     const over = await cli(['review-essay', '1', '--approve', '--score', '101']);
     expect(over.code).toBe(2);

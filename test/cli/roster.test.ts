@@ -108,7 +108,7 @@ describe('a roster re-saved in Excel or WPS (leading zeros lost) never creates t
     const r = await w.cli(['issue-accounts', 'other.csv', '--out', 'cred-other.csv']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`other.csv, line 2, column 1 (工号): staff number 0120012 is not on file, but 00120012 (王芳, 财务处, learner ${ids['00120012']!.id}) is the same number once leading zeros are ignored`);
-    expect(r.stderr).toMatch(/1 rows have problems, 1 of them look like cadres already on file; nothing was written/);
+    expect(r.stderr).toMatch(/1 row has problems, 1 of them looks like cadres already on file; nothing was written/);
     expect(r.stderr).toMatch(/run again with --new-people/);
     const ok = await w.cli(['issue-accounts', 'other.csv', '--out', 'cred-other.csv', '--new-people']);
     expect(ok.code, ok.stderr).toBe(0);
@@ -135,7 +135,7 @@ describe('a roster re-saved in Excel or WPS (leading zeros lost) never creates t
     const partial = await w.cli(['issue-accounts', 'name.csv', '--out', 'cred-name.csv', '--skip-invalid']);
     expect(partial.code, partial.stderr).toBe(0);
     expect(partial.stderr).toMatch(/issued 1, already had an account 0, updated 0, rejected 1/);
-    expect(partial.stderr).toMatch(/1 rows were not applied \(listed above\); the other rows were written/);
+    expect(partial.stderr).toMatch(/1 row was not applied \(listed above\); the other rows were written/);
     expect(partial.stderr).not.toMatch(/nothing was (written|changed)/);
     expect(Object.keys(w.creds('cred-name.csv'))).toEqual(['T11']);
     const rejected = fs.readFileSync(path.join(w.dir, 'name.rejected.csv'), 'utf8');
@@ -352,7 +352,7 @@ describe('issue-accounts --undo RUN: a mistaken run undone', () => {
     const r = await w.cli(['issue-accounts', '--undo', run]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`run ${run} (roster.csv) cannot be undone: 1 of its 2 cadres already have data`);
-    expect(r.stderr).toContain(`${ids.T2!.id} 李四 has 1 records (hours, training, essays or exams)`);
+    expect(r.stderr).toContain(`${ids.T2!.id} 李四 has 1 record (hours, training, essays or exams)`);
     expect(w.dbHash()).toBe(before);
 
     w.write('more.csv', '工号,姓名,部门,职级,任职日期\nT1,张三,理学院,科级,2024-09-10\nT3,王五,文学院,科级,2024-09-10\n');
@@ -360,7 +360,7 @@ describe('issue-accounts --undo RUN: a mistaken run undone', () => {
     const second = String(runOf(more.stderr));
     const refused = await w.cli(['issue-accounts', '--undo', second]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`run ${second} (more.csv) also changed 1 cadres already on file (${ids.T1!.id}); undoing it would not restore them`);
+    expect(refused.stderr).toContain(`run ${second} (more.csv) also changed 1 cadre already on file (${ids.T1!.id}); undoing it would not restore them`);
     // The first run's T1 was changed by that later roster: it is reported too.
     const firstAgain = await w.cli(['issue-accounts', '--undo', run]);
     expect(firstAgain.stderr).toContain(`${ids.T1!.id} 张三 was changed by a later roster`);

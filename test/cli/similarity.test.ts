@@ -68,7 +68,7 @@ describe('essays compared with every stored essay and reference', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/^\d+\n$/);
     essay.a = a.stdout.trim();
-    expect(a.stderr).toMatch(/compared with 0 stored essays and 1 references: copied 0\.0%/);
+    expect(a.stderr).toMatch(/compared with 0 stored essays and 1 reference: copied 0\.0%/);
     const b = await cli(['record-essay', ids.T2, '--kind', 'reflection', '--title', '心得二', '--submitted-on', '2025-11-10', '--file', 'b.md']);
     expect(b.code, b.stderr).toBe(0);
     essay.b = b.stdout.trim();
@@ -187,7 +187,7 @@ describe('essays compared with every stored essay and reference', () => {
     expect(text.stderr).toMatch(/notice\.pdf: 1[0-9]{3} 字 counted/);
     const scan = await cli(['record-essay', ids.T2, '--kind', 'reflection', '--title', 'scan', '--submitted-on', '2025-12-01', '--file', 'scanned.pdf']);
     expect(scan.code).toBe(2);
-    expect(scan.stderr).toMatch(/scanned\.pdf is a scan \(1 pages of images/);
+    expect(scan.stderr).toMatch(/scanned\.pdf is a scan \(1 page of images/);
     expect(scan.stderr).toMatch(/give the original Word \(\.docx\) file/);
   });
 
@@ -213,7 +213,7 @@ describe('essays compared with every stored essay and reference', () => {
     write('copies.csv', `工号,类型,题目,提交日期,文件\nT3,心得体会,抄来的心得,2026-01-20,copy.txt\n`);
     const r = await cli(['import-essays', 'copies.csv']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 essays compared with every stored essay and reference; 1 held for review, not counting yet/);
+    expect(r.stderr).toMatch(/1 essay compared with every stored essay and reference; 1 held for review, not counting yet/);
     const db = new Database(path.join(dir, 'cadre.db'), { readonly: true });
     const row = db.prepare("SELECT e.status, s.held FROM essays e JOIN essay_similarity s ON s.essay_id = e.id WHERE e.title = '抄来的心得'").get();
     db.close();
@@ -225,7 +225,7 @@ describe('essays compared with every stored essay and reference', () => {
     write('essays.csv', `工号,类型,题目,提交日期,文件\nT2,心得体会,导入的心得,2025-12-20,e.txt\n`);
     const r = await cli(['import-essays', 'essays.csv']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 essays compared with every stored essay and reference; none at or over the thresholds/);
+    expect(r.stderr).toMatch(/1 essay compared with every stored essay and reference; none at or over the thresholds/);
     const count = () => {
       const db = new Database(path.join(dir, 'cadre.db'), { readonly: true });
       const id = (db.prepare("SELECT id FROM essays WHERE title = '导入的心得'").get() as { id: number } | undefined)?.id ?? -1;

@@ -72,7 +72,7 @@ export const anomalies: Section = {
     'anomalies.kind.same_minute': 'same minute',
     'anomalies.kind.too_fast': 'too fast',
     'anomalies.figure.day_hours': '{hours} h (limit {limit})',
-    'anomalies.figure.same_minute': '{count} courses at {time}',
+    'anomalies.figure.same_minute': '{count} {count|course|courses} at {time}',
     'anomalies.figure.too_fast': '{minutes} of {needed} min',
     'anomalies.status.open': 'open',
     'anomalies.status.accepted': 'accepted',

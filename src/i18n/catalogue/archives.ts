@@ -39,9 +39,9 @@ export const archives: Section = {
     // sizes
     'archive.entryTooLarge': '{file} was not read: its part {part} unpacks to more than {limit}, far beyond any genuine file of its kind — the file is damaged or was made to exhaust memory',
     'archive.totalTooLarge': '{file} was not read: its parts together unpack to more than {limit}, far beyond any genuine file of its kind — the file is damaged or was made to exhaust memory',
-    'archive.ratio': '{file} was not read: its part {part} expands more than {ratio} times when unpacked (past its first {floor}); genuine files never compress that far — this looks like a zip bomb',
-    'archive.tooManyEntries': '{file} was not read: it holds more than {limit} parts',
-    'archive.nameTooLong': '{file} was not read: one of its part names is longer than {limit} bytes',
+    'archive.ratio': '{file} was not read: its part {part} expands more than {ratio} {ratio|time|times} when unpacked (past its first {floor}); genuine files never compress that far — this looks like a zip bomb',
+    'archive.tooManyEntries': '{file} was not read: it holds more than {limit} {limit|part|parts}',
+    'archive.nameTooLong': '{file} was not read: one of its part names is longer than {limit} {limit|byte|bytes}',
     'archive.directoryTooLarge': '{file} was not read: its table of parts (the zip central directory) is larger than {limit}',
     // structure
     'archive.duplicate': '{file} was not read: the part {part} appears twice',
@@ -65,7 +65,7 @@ export const archives: Section = {
     'archive.fix.xlsx': 'open the workbook in Excel or WPS and save it again as .xlsx, or save it as CSV UTF-8 and import that; if it is still refused, ask for the export again',
     'archive.fix.docx': 'open the document in Word or WPS and save it again as .docx, or save the text as .txt and use that; or give the count with --chars',
     // essays
-    'archive.essayTooLong': '{file} holds {chars} characters of text, more than {limit}: that is not one essay',
+    'archive.essayTooLong': '{file} holds {chars} {chars|character|characters} of text, more than {limit}: that is not one essay',
     'archive.fix.essayTooLong': 'check that the file is the essay itself; if the count is right, give it with --chars',
   },
 };

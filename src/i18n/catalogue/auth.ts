@@ -77,7 +77,7 @@ export const auth: Section = {
   },
   en: {
     'auth.password.tooShort':
-      'The new password has {length} characters; it needs at least {min}. Choose a longer one, for example a phrase of a few words.',
+      'The new password has {length} {length|character|characters}; it needs at least {min}. Choose a longer one, for example a phrase of a few words.',
     'auth.password.isLearnerId':
       'The new password is the learner ID, which anyone can see. Choose one that has nothing to do with the account.',
     'auth.password.isStaffNo':
@@ -108,12 +108,12 @@ export const auth: Section = {
     'auth.fix.unknownLearner': 'check the learner ID (see the credentials file or cadre accounts)',
     'auth.noAccount': 'learner {id} has no account yet',
     'auth.fix.noAccount': 'issue an initial password: cadre issue-accounts --reset {id}',
-    'auth.wrongPassword': 'wrong password for {id}. {left} more wrong within {window} minutes will lock the account for {minutes} minutes',
+    'auth.wrongPassword': 'wrong password for {id}. {left} more wrong within {window} {window|minute|minutes} will lock the account for {minutes} {minutes|minute|minutes}',
     'auth.fix.wrongPassword': 'check the password (capitals count) and try again; if it is forgotten, ask the office for a new initial password: cadre issue-accounts --reset {id}',
-    'auth.lockedNow': '{attempts} wrong passwords within {window} minutes: account {id} is locked until {until} (local time)',
+    'auth.lockedNow': '{attempts} wrong {attempts|password|passwords} within {window} {window|minute|minutes}: account {id} is locked until {until} (local time)',
     'auth.locked': 'account {id} is locked until {until} (local time) after too many wrong passwords; while it is locked no password is checked, not even the right one',
     'auth.fix.locked': 'try again after {until}; if the password is forgotten, ask the office for a new initial password: cadre issue-accounts --reset {id}',
-    'auth.expired': 'the initial password of {id} expired on {date} (it was not changed within {days} days of issue); it can no longer be used, not even to change it',
+    'auth.expired': 'the initial password of {id} expired on {date} (it was not changed within {days} {days|day|days} of issue); it can no longer be used, not even to change it',
     'auth.fix.reset': 'ask the office for a new initial password: cadre issue-accounts --reset {id}',
     'auth.changedMeanwhile': 'account {id} was changed by another command while the password was being checked; nothing was done',
     'auth.fix.changedMeanwhile': 'run the same command again',

@@ -24,7 +24,7 @@ export const common: Section = {
     'warning.prefix': 'warning',
     'fix.prefix': 'fix',
     'error.unexpected': 'unexpected error: {message}. Run again with --debug to see the details.',
-    'error.moreProblems': '… and {count} more problems not listed',
+    'error.moreProblems': '… and {count} more {count|problem|problems} not listed',
     'error.fileSystem': 'cannot read or write {file} ({code}); nothing was changed',
     'error.fix.fileSystem': 'check that the folder exists, is writable and the disk is not full, or give another path',
   },

@@ -72,10 +72,10 @@ export const forgive: Section = {
     'forgive.opt.confirmTopics': 'topics that differ from one on file only by spaces or punctuation really are other topics (each earns a credit)',
     'forgive.hours.range': '{least}–{most}',
     'forgive.hours.courseDiffers': '{code} (catalogue {catalogue} h, this file {rows} h)',
-    'forgive.hours.catalogueDisagrees': '{count} courses have other hours in this file than in the catalogue: {list} — the platform hours count each row\'s own hours, the required-course hours count the catalogue\'s; check with the platform',
+    'forgive.hours.catalogueDisagrees': '{count} {count|course has|courses have} other hours in this file than in the catalogue: {list} — the platform hours count each row\'s own hours, the required-course hours count the catalogue\'s; check with the platform',
     'forgive.passwd.mismatch': 'The two new passwords differ.',
-    'forgive.passwd.again': '{reason} Type a new password again ({left} more tries).',
-    'forgive.passwd.gaveUp': 'no new password was set in {tries} tries; the password was not changed. The last: {reason}',
+    'forgive.passwd.again': '{reason} Type a new password again ({left} more {left|try|tries}).',
+    'forgive.passwd.gaveUp': 'no new password was set in {tries} {tries|try|tries}; the password was not changed. The last: {reason}',
     'forgive.fix.passwdGaveUp': 'run cadre passwd {id} again; a new password has at least 8 characters, is not the learner ID, the staff number, the initial, the current or a common password, and is typed the same twice',
   },
 };

@@ -118,7 +118,7 @@ export const inputs: Section = {
     'inputs.header.nearUnknown': '{file}: column {column} "{header}" is not known and was ignored: did you mean {expected}? If so, rename the header {expected} and import again',
     'inputs.header.nearUnknownDefault': '{file}: column {column} "{header}" is not known and was ignored: did you mean {expected}? The file is read as having no {expected} column ({default}); if so, rename the header {expected} and import again',
     'inputs.fix.template': '{fix}; cadre template {kind} writes a file with the right header',
-    'inputs.group.rows': '{count} rows with the same problem (lines {lines}); the first: ',
+    'inputs.group.rows': '{count} {count|row|rows} with the same problem (lines {lines}); the first: ',
     'inputs.skip.title': '{file}, line {line} ("{text}") is above the header (line {header}): taken as a title and skipped',
     'inputs.skip.total': '{file}, line {line} is a "{text}" row (a total, not a record): skipped',
     'inputs.skip.example': '{file}, line {line} is the template\'s example row ("{text}"): skipped',

@@ -144,7 +144,7 @@ export const io: Section = {
     'io.table.fix.missingColumns': 'add these columns to the header (English or Chinese names both work) and make sure the first line is the header',
     'io.table.fix.missingColumnsGarbled':
       'add these columns to the header (English or Chinese names both work); if the names found above look garbled, the file is in another encoding (such as Big5): save it as CSV UTF-8',
-    'io.table.ragged': 'this row has {fields} fields but the header has {columns} columns',
+    'io.table.ragged': 'this row has {fields} {fields|field|fields} but the header has {columns} {columns|column|columns}',
     'io.table.fix.ragged': 'check the row for a missing or extra comma; a cell that contains a comma must be in double quotes',
     // xlsx
     'io.xlsx.notZip': '{file} is named .xlsx but is not an Excel workbook',
@@ -165,7 +165,7 @@ export const io: Section = {
     'io.date.time': 'the time after the date "{value}" is not recognised — write the date alone, e.g. 2025-09-01, or the time as 14:30',
     'io.date.year': 'the year {year} in the date {value} is implausible — check the year (1900 to 2099)',
     'io.date.month': 'date {value} does not exist: there is no month {month} — check the month (1 to 12) and the order of month and day',
-    'io.date.day': 'date {value} does not exist — check the month and day (that month has {days} days)',
+    'io.date.day': 'date {value} does not exist — check the month and day (that month has {days} {days|day|days})',
     'io.date.compact': 'the date "{value}" has no separators — write it as {suggestion}',
     'io.date.serial1900': 'Excel date serial 60 is Excel\'s fictitious 29 February 1900, which does not exist — enter the right date in the cell',
     'io.date.serialRange': '"{value}" looks like an Excel date serial but is not between {min} and {max} — check that the cell really holds a date, or write it as 2025-09-01',

@@ -54,7 +54,7 @@ export const options: Section = {
     'options.department.fix.none': 'write the department as the roster does (the department column of cadre audit); full-width or half-width brackets alike',
     'status.unrecorded': 'no full records',
     'start.summaryUnrecorded': ', no full records {unrecorded}',
-    'start.hint': 'hint: {count} cadres are short in a period that ended before {begin} (the earliest record on file), with nothing recorded in it. If the office began using cadre then, import the platform\'s history, or run cadre start --since {since} (the day records begin) and periods that began before it show as "no full records"',
+    'start.hint': 'hint: {count} {count|cadre is|cadres are} short in a period that ended before {begin} (the earliest record on file), with nothing recorded in it. If the office began using cadre then, import the platform\'s history, or run cadre start --since {since} (the day records begin) and periods that began before it show as "no full records"',
     'start.transcriptNote': 'records kept since {since}: a requirement of a period that began before it and is not met on the records kept shows as "no full records"',
     'start.auditNote': 'note: the office has kept records in cadre since {since}; a requirement of a year or term that began before it and is not met on the records kept shows as "no full records", not as short',
     'start.cmd': 'records the day the office began keeping records in cadre: years and terms that began before it are not shown short for want of records',

@@ -31,7 +31,7 @@ export const sheets: Section = {
     'sheets.allDepartments': 'all departments',
     'sheets.asOf': 'as of {date}',
     'sheets.titlePeriod': '{kind} {period}',
-    'sheets.titleCount': '{count} cadres',
+    'sheets.titleCount': '{count} {count|cadre|cadres}',
     'sheets.footer': 'page {page} of {pages}',
     'sheets.outAndOutDir': 'give --out or --out-dir, not both (without --split-by)',
     'sheets.fix.outAndOutDir': 'name the file with --out FILE, or give --out-dir DIR for a file named with the year or date; add --split-by department for one file per department',

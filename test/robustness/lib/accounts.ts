@@ -53,7 +53,7 @@ export async function resetRaceRounds(rounds: number, ws?: Workspace): Promise<R
       expect(e.stderr).not.toMatch(NO_CRASH);
       const file = path.join(w.dir, outs[i]!);
       if (e.code === 0) {
-        expect(e.stderr).toMatch(/new initial passwords issued to 1 learners/);
+        expect(e.stderr).toMatch(/new initial passwords issued to 1 learner/);
         expect(fs.existsSync(file), e.stderr).toBe(true);
         won.push(outs[i]!);
       } else {
