@@ -194,7 +194,7 @@ describe('what the file gives', () => {
   it('a start time column gives the study time (it goes through the general path); a start after the completion is refused with the column named', async () => {
     write('started.csv', 'staff_no,course_code,started,completed,hours\nB1,S1,2025-12-01 08:00,2025-12-01 08:20,2\nB1,S2,2025-12-01 08:00,2025-12-01 10:30,2\n');
     const r = await ok(['import-hours', 'started.csv']);
-    expect(r.stderr).toContain('1 implausible study record(s) found');
+    expect(r.stderr).toContain('1 implausible study record found');
     expect((await list()).map((a) => [a.kind, a.courses, a.figure, a.limit])).toEqual([['too_fast', 'S1', 20, 120]]);
     write('backwards.csv', 'staff_no,course_code,started,completed,hours\nB1,S3,2025-12-02 09:00,2025-12-02 08:00,2\n');
     const bad = await cli(['import-hours', 'backwards.csv'], 'zh');
@@ -210,7 +210,7 @@ describe('what the file gives', () => {
     ws.getColumn(3).numFmt = 'yyyy-mm-dd hh:mm';
     await wb.xlsx.writeFile(path.join(dir, 'platform.xlsx'));
     const r = await ok(['import-hours', 'platform.xlsx']);
-    expect(r.stderr).toContain('1 implausible study record(s) found');
+    expect(r.stderr).toContain('1 implausible study record found');
     expect((await list()).filter((a) => a.day === '2025-12-03').map((a) => [a.kind, a.minute, a.courses])).toEqual([['same_minute', 21 * 60 + 5, 'X1,X2,X3']]);
   });
 
@@ -218,7 +218,7 @@ describe('what the file gives', () => {
     write('dates.csv', 'staff_no,course_code,completed_on,hours\nB1,D1,2025-12-05,6\nB1,D2,2025-12-05,7\nB1,D3,2025-12-06,2\n');
     const before = query<{ n: number }>('SELECT COUNT(*) AS n FROM hour_times')[0].n;
     const r = await ok(['import-hours', 'dates.csv']);
-    expect(r.stderr).toContain('1 implausible study record(s) found');
+    expect(r.stderr).toContain('1 implausible study record found');
     expect(query<{ n: number }>('SELECT COUNT(*) AS n FROM hour_times')[0].n).toBe(before);
     expect((await list('--status', 'open')).filter((a) => a.kind === 'day_hours').map((a) => [a.day, a.figure])).toEqual([['2025-12-05', '13']]);
   });

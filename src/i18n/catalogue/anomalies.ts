@@ -67,7 +67,7 @@ export const anomalies: Section = {
     'anomalies.duration.format': '"{value}" is not a study time: write minutes (e.g. 90), or "1小时30分", "01:30:00"',
     'anomalies.started.noTime': 'start "{value}" has no time of day: write it as "2025-11-03 08:30"',
     'anomalies.started.after': 'start "{value}" is after the completion: check these two columns',
-    'anomalies.flagged': '{count} implausible study record(s) found (batch {batch}): imported but not counting until the office decides; see them with cadre anomalies --status open, decide with cadre anomaly-accept / anomaly-reject ID --reason "why"',
+    'anomalies.flagged': '{count} implausible study {count|record|records} found (batch {batch}): imported but not counting until the office decides; see them with cadre anomalies --status open, decide with cadre anomaly-accept / anomaly-reject ID --reason "why"',
     'anomalies.kind.day_hours': 'hours in a day',
     'anomalies.kind.same_minute': 'same minute',
     'anomalies.kind.too_fast': 'too fast',

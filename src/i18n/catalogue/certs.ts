@@ -112,7 +112,7 @@ export const certs: Section = {
     'certs.noCodeInFile': 'no certificate code found in {file}',
     'certs.fix.noCodeInFile': 'check it is a PDF made by cadre certificate, or type the code printed on it',
     'certs.verify.match': 'matches: certificate {serial} ({name} {id}, {scope}, issued {issued}) agrees with the records today',
-    'certs.verify.changed': 'changed: certificate {serial} ({name} {id}, {scope}, issued {issued}) no longer agrees with the records today, {count} change(s):',
+    'certs.verify.changed': 'changed: certificate {serial} ({name} {id}, {scope}, issued {issued}) no longer agrees with the records today, {count} {count|change|changes}:',
     'certs.verify.unknown': 'not found: {code} is not the code of a certificate this database issued (mistyped, made up, or issued by another database)',
     'certs.verify.forged': 'does not match: {code} is not the code of certificate {serial} as this database issued it (the certificate or its stored record was altered, or another database issued it)',
     'certs.verify.stated': 'as issued: result {status}, term credits {total}/{required}, records counted: {hours} {hours|hour|hours}, {essays} {essays|essay|essays}, {training} training',
