@@ -3,13 +3,13 @@
  * statements that read them against `hours` (src/import/kinds/hours.ts says
  * when each runs).
  *
- * The stage: one row per valid file row, in (cadre, course, date, line)
- * order when the file fitted in one sorted run. `cd` packs the course and
+ * The stage: one row per valid file row, in (cadre, course, date) order,
+ * the most hours first (a file larger than one sorted run is merged into it
+ * in that order from stage_runs). `cd` packs the course and
  * date indexes (code × 2^17 + date: dates run 1900 … 2099, fewer than 2^17
  * days), `tf` the term index and flags (term × 4 + flags), to bind fewer
  * values. Flag LEAD: the first row of its (cadre, course, term) group;
  * KEY_FIRST: the first of its (cadre, course, date) key, the one that goes in.
- * `sorted` below: the stage is one sorted run, so its flags hold.
  */
 import type { DB } from './open.js';
 
@@ -25,7 +25,7 @@ const STAGE_DDL = [
   'CREATE TEMP TABLE stage_days (i INTEGER PRIMARY KEY, day TEXT)',
   'CREATE TEMP TABLE stage_terms (i INTEGER PRIMARY KEY, term_start TEXT, term_end TEXT)',
 ];
-const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms'].map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; ');
+const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms', 'stage_runs'].map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; ');
 
 /** The stage's tables, in one string (ImportKind.stageDdl). */
 export const HOURS_STAGE_DDL = STAGE_DDL.join('; ');
@@ -75,33 +75,60 @@ export function hoursStageWriter(db: DB): HoursStageWriter {
   };
 }
 
+/** Rows of a sorted run per chunk of stage_runs, and the values of each (cadre id, code, date, quarters, line). */
+export const RUN_CHUNK = 1 << 15;
+export const RUN_FIELDS = 5;
+
+/**
+ * The sorted runs of a file larger than one (src/import/kinds/hours-stage.ts
+ * merges them): chunks of rows packed as 32-bit integers, one blob each, in
+ * order of their ids. A run is a range of ids.
+ */
+const RUNS_DDL = 'CREATE TEMP TABLE IF NOT EXISTS stage_runs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)';
+
+/** Appends a chunk of a run (RUN_FIELDS values a row); returns its id. */
+export function hoursRunWriter(db: DB): (values: Int32Array) => number {
+  db.exec(RUNS_DDL);
+  const ins = db.prepare('INSERT INTO temp.stage_runs (data) VALUES (?)');
+  return (values) => Number(ins.run(Buffer.from(values.buffer, values.byteOffset, values.byteLength)).lastInsertRowid);
+}
+
+/** Reads a chunk back. */
+export function hoursRunReader(db: DB): (id: number) => Int32Array {
+  const get = db.prepare('SELECT data FROM temp.stage_runs WHERE id = ?').pluck();
+  return (id) => {
+    const b = get.get(id) as Buffer;
+    // A view needs a 4-byte aligned start: a copy otherwise.
+    if (b.byteOffset % 4 === 0) return new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
+    const copy = new Int32Array(b.byteLength >> 2);
+    new Uint8Array(copy.buffer).set(b);
+    return copy;
+  };
+}
+
+export function dropHoursRuns(db: DB): void {
+  db.exec('DROP TABLE IF EXISTS temp.stage_runs');
+}
+
 /** Staged (cadre, course, term) groups whose term holds no record of the course on file. */
-export function countNewStagedGroups(db: DB, sorted: boolean): number {
+export function countNewStagedGroups(db: DB): number {
   return db
     .prepare(
-      sorted
-        ? `SELECT COUNT(*) FROM ${STAGED} WHERE s.tf & ${LEAD}
-             AND NOT EXISTS (SELECT 1 FROM hours h WHERE h.cadre_id = s.cadre_id AND h.course_code = c.code
-                             AND h.completed_on BETWEEN t.term_start AND t.term_end)`
-        : `SELECT COUNT(*) FROM (SELECT s.cadre_id, c.code, t.term_start, t.term_end FROM ${STAGED} GROUP BY s.cadre_id, c.code, s.tf >> 2) g
-           WHERE NOT EXISTS (SELECT 1 FROM hours h WHERE h.cadre_id = g.cadre_id AND h.course_code = g.code
-                             AND h.completed_on BETWEEN g.term_start AND g.term_end)`,
+      `SELECT COUNT(*) FROM ${STAGED} WHERE s.tf & ${LEAD}
+         AND NOT EXISTS (SELECT 1 FROM hours h WHERE h.cadre_id = s.cadre_id AND h.course_code = c.code
+                         AND h.completed_on BETWEEN t.term_start AND t.term_end)`,
     )
     .pluck()
     .get() as number;
 }
 
 /** Records on file whose key a staged row has with other hours: [record id, line, the row's hours, the record's], by line. */
-export function stagedOtherHours(db: DB, sorted: boolean): Iterable<[number, number, number, number]> {
+export function stagedOtherHours(db: DB): Iterable<[number, number, number, number]> {
   return db
     .prepare(
-      sorted
-        ? `SELECT h.id, s.line, s.quarters, h.quarters FROM ${STAGED_ROWS}
-           ${ON_FILE}
-           WHERE s.tf & ${KEY_FIRST} AND h.quarters <> s.quarters ORDER BY s.line`
-        : `SELECT h.id, MIN(s.line), MAX(s.quarters), h.quarters FROM ${STAGED_ROWS}
-           ${ON_FILE}
-           GROUP BY h.id HAVING MAX(s.quarters) <> h.quarters ORDER BY MIN(s.line)`,
+      `SELECT h.id, s.line, s.quarters, h.quarters FROM ${STAGED_ROWS}
+       ${ON_FILE}
+       WHERE s.tf & ${KEY_FIRST} AND h.quarters <> s.quarters ORDER BY s.line`,
     )
     .raw()
     .iterate() as Iterable<[number, number, number, number]>;
@@ -114,36 +141,27 @@ export function stagedOtherHours(db: DB, sorted: boolean): Iterable<[number, num
  * that cost a call): it is never dropped silently. Returns how many records
  * were vouched for.
  */
-export function vouchForStagedHours(db: DB, batchId: number, sorted: boolean, other: (id: number, line: number, quarters: number, stored: number) => void): number {
+export function vouchForStagedHours(db: DB, batchId: number, other: (id: number, line: number, quarters: number, stored: number) => void): number {
   db.function('cadre_other_hours', (id: number, line: number, quarters: number, stored: number) => {
     other(id, line, quarters, stored);
     return line;
   });
   return db
     .prepare(
-      sorted
-        ? `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
-           SELECT 'hours', h.id, ?, CASE WHEN h.quarters = s.quarters THEN s.line ELSE cadre_other_hours(h.id, s.line, s.quarters, h.quarters) END
-           FROM ${STAGED_ROWS}
-           ${ON_FILE}
-           WHERE s.tf & ${KEY_FIRST}`
-        : `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
-           SELECT 'hours', h.id, ?, CASE WHEN h.quarters = MAX(s.quarters) THEN MIN(s.line) ELSE cadre_other_hours(h.id, MIN(s.line), MAX(s.quarters), h.quarters) END
-           FROM ${STAGED_ROWS}
-           ${ON_FILE}
-           GROUP BY h.id`,
+      `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
+       SELECT 'hours', h.id, ?, CASE WHEN h.quarters = s.quarters THEN s.line ELSE cadre_other_hours(h.id, s.line, s.quarters, h.quarters) END
+       FROM ${STAGED_ROWS}
+       ${ON_FILE}
+       WHERE s.tf & ${KEY_FIRST}`,
     )
     .run(batchId).changes;
 }
 
 /** Inserts the kept row of every staged key not on file (in key order: the indexes of hours are appended to). */
-export function insertStagedHours(db: DB, batchId: number | null, enteredBy: string, sorted: boolean): void {
+export function insertStagedHours(db: DB, batchId: number | null, enteredBy: string): void {
   db.prepare(
-    sorted
-      ? `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
-         SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} WHERE s.tf & ${KEY_FIRST} ORDER BY s.rowid`
-      : `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
-         SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} ORDER BY s.cadre_id, c.code, d.day, s.quarters DESC, s.line`,
+    `INSERT OR IGNORE INTO hours (cadre_id, course_code, completed_on, quarters, batch_id, line, entered_by)
+     SELECT s.cadre_id, c.code, d.day, s.quarters, ?, s.line, ? FROM ${STAGED_ROWS} WHERE s.tf & ${KEY_FIRST} ORDER BY s.rowid`,
   ).run(batchId, enteredBy);
 }
 

@@ -3,7 +3,9 @@
  * valid rows kept packed (about 18 bytes a row), sorted in memory by the
  * unique key (cadre, course, date) and staged in that order, so the write
  * into `hours` appends to its indexes instead of inserting at random places,
- * and new/duplicate counts come from one pass over the sorted rows.
+ * and new/duplicate counts come from one pass over the sorted rows. A file
+ * larger than one sorted run is sorted run by run, each kept packed in a
+ * TEMP table, and the runs merged into the stage in the same order.
  *
  * Rows come from parse() (add) or from an accelerator (HoursSink.take): the
  * stage places each in its cadre's term from the roster, read once into
@@ -14,19 +16,24 @@ import { dayNumber, fromDayNumber, type IsoDate } from '../../core/dates.js';
 import type { Policy, Rank } from '../../core/policy.js';
 import { termsUpTo, type Appointment, type Term } from '../../core/terms.js';
 import { appointmentCount, appointmentRows, rosterRows, rosterSize } from '../../db/hours.js';
-import { createHoursStage, DAY_BITS, hoursStageWriter, KEY_FIRST, LEAD, STAGE_BATCH } from '../../db/hours-stage.js';
+import { createHoursStage, DAY_BITS, dropHoursRuns, hoursRunReader, hoursRunWriter, hoursStageWriter, KEY_FIRST, LEAD, RUN_CHUNK, RUN_FIELDS, STAGE_BATCH } from '../../db/hours-stage.js';
 import { resetStageTimes, stageTimesWriter } from '../../db/anomalies.js';
 import type { DB } from '../../db/open.js';
 import { countingSort, Dictionary, grown, HourRows } from './hours-rows.js';
 
-/** Rows sorted in memory before staging (about 40 MB at most); a larger file is staged in sorted runs and SQLite sorts them. */
-export const SORTED_ROWS = 1 << 21;
+/**
+ * Rows sorted in memory before staging (1,048,576: about 19 MB of rows and
+ * 8 MB of permutations at most); a larger file is kept in sorted runs of this
+ * many, merged into the stage in key order (the merge costs little, so a
+ * run need not hold the bench's 1M-row file to be quick, only fit in memory).
+ */
+export const SORTED_ROWS = 1 << 20;
 
 /** What the stage tells the kind once it is written. */
 export interface Staged {
-  /** Sorted runs written (1: the stage is in key order and its flags hold). */
+  /** Sorted runs read (1: the file fitted in memory; more: merged). The stage is in key order and its flags hold either way. */
   runs: number;
-  /** Distinct (cadre, course, term) groups and (cadre, course, date) keys, when runs is 1. */
+  /** Distinct (cadre, course, term) groups and (cadre, course, date) keys. */
   groups: number;
   keys: number;
   /** The cadres the rows name (each must be on file). */
@@ -34,7 +41,7 @@ export interface Staged {
   /** Rows whose (cadre, course, date) another row lists with more hours: the larger is kept. */
   conflicts: { line: number; quarters: number; keptLine: number; keptQuarters: number }[];
   conflictCount: number;
-  /** (cadre, day) pairs whose rows of the file add up to more than the policy's hours per day (when runs is 1). */
+  /** (cadre, day) pairs whose rows of the file add up to more than the policy's hours per day. */
   heavyDays: [number, string][];
 }
 
@@ -61,6 +68,9 @@ export interface HoursSink {
   /** Takes a valid row: what parse() would return for it, its title (null: none) and the minute its date cell gives (null: none). */
   take(cadreId: number, code: number, day: number, quarters: number, title: string | null, line: number, minute: number | null): void;
 }
+
+/** One staged row, in key order. */
+type Emit = (cadre: number, code: number, day: number, quarters: number, line: number) => void;
 
 /** A stored date that is not a plain ISO date. */
 const ODD_DAY = -2147483648;
@@ -89,7 +99,10 @@ export class HoursStage implements HoursSink {
   /** Day numbers of the dates in `days`. */
   private dayNums = new Int32Array(1 << 10);
   private readonly today: string;
+  /** Sorted runs read (1: the file fitted in memory; more: merged from the runs kept). */
   private runs = 0;
+  /** The runs kept in stage_runs, as [first, last] chunk ids, in file order. */
+  private readonly spilled: [number, number][] = [];
   private groups = 0;
   private keys = 0;
   private readonly conflicts: Staged['conflicts'] = [];
@@ -302,7 +315,7 @@ export class HoursStage implements HoursSink {
   }
 
   private push(cadre: number, code: number, day: number, quarters: number, line: number): void {
-    if (this.rows.n === this.sortedRows) this.flush();
+    if (this.rows.n === this.sortedRows) this.spill();
     this.rows.push(cadre, code, day, quarters, line);
     if (code >= this.codeUsed.length) {
       const more = new Uint8Array(Math.max(code + 1, this.codeUsed.length * 2));
@@ -312,15 +325,10 @@ export class HoursStage implements HoursSink {
     this.codeUsed[code] = 1;
   }
 
-  /**
-   * Sorts the rows in memory by (cadre, course, date), line order kept (a
-   * cadre's terms follow its dates), and stages them as one run.
-   */
-  private flush(): void {
+  /** The rows in memory, sorted by (cadre, course, date), the most hours first, insertion order kept: a permutation of them. */
+  private sortedOrder(): Uint32Array {
     const r = this.rows;
     const n = r.n;
-    if (n === 0 && this.runs > 0) return;
-    this.runs++;
     let perm = new Uint32Array(n);
     for (let i = 0; i < n; i++) perm[i] = i;
     let tmp = new Uint32Array(n);
@@ -338,7 +346,150 @@ export class HoursStage implements HoursSink {
     sortBy((i) => dayRank[r.day(i)], dayRank.length);
     sortBy((i) => codeRank[r.code(i)], codeRank.length);
     sortBy((i) => this.slotOfId[r.cadre(i)], this.slotId.length);
-    tmp = new Uint32Array(0);
+    return perm;
+  }
+
+  /**
+   * The rows in memory are full (a file larger than one sorted run): they
+   * are sorted and kept as a run in the TEMP table stage_runs, packed
+   * (src/db/hours-stage.ts), and merged with the other runs at the end.
+   */
+  private spill(): void {
+    const r = this.rows;
+    const n = r.n;
+    if (n === 0) return;
+    const perm = this.sortedOrder();
+    const out = hoursRunWriter(this.db);
+    const chunk = new Int32Array(RUN_CHUNK * RUN_FIELDS);
+    let first = -1;
+    let last = -1;
+    let k = 0;
+    const put = () => {
+      last = out(chunk.subarray(0, k));
+      if (first < 0) first = last;
+      k = 0;
+    };
+    // Only the TEMP table is written: a deferred transaction, which takes no lock on the database.
+    this.db.transaction(() => {
+      for (let j = 0; j < n; j++) {
+        const i = perm[j];
+        chunk[k] = r.cadre(i);
+        chunk[k + 1] = r.code(i);
+        chunk[k + 2] = r.day(i);
+        chunk[k + 3] = r.quarters(i);
+        chunk[k + 4] = r.line(i);
+        k += RUN_FIELDS;
+        if (k === chunk.length) put();
+      }
+      if (k > 0) put();
+      this.writeTimed();
+    })();
+    this.spilled.push([first, last]);
+    r.clear();
+  }
+
+  /** The rows, in key order, into the stage: from memory (one sorted run), or merged from the runs kept. */
+  private flush(): void {
+    if (this.spilled.length === 0) {
+      const r = this.rows;
+      const perm = this.sortedOrder();
+      this.runs = 1;
+      this.writeStage((emit) => {
+        for (let j = 0; j < r.n; j++) {
+          const i = perm[j];
+          emit(r.cadre(i), r.code(i), r.day(i), r.quarters(i), r.line(i));
+        }
+      });
+      r.clear();
+      return;
+    }
+    this.spill();
+    this.runs = this.spilled.length;
+    this.writeStage((emit) => this.merge(emit));
+    dropHoursRuns(this.db);
+  }
+
+  /**
+   * A k-way merge of the runs kept: each is in key order (cadre's slot, the
+   * code's and the date's ranks, the most hours first, insertion order), and
+   * a tie between runs goes to the earlier one, so the rows come out in the
+   * order one sort of the whole file would give them.
+   */
+  private merge(emit: Emit): void {
+    const dayRank = this.days.ranks();
+    const codeRank = this.codes.ranks();
+    const nDays = dayRank.length;
+    const k = this.spilled.length;
+    const read = hoursRunReader(this.db);
+    const bufs: Int32Array[] = new Array(k);
+    const pos = new Int32Array(k);
+    const next = new Float64Array(k);
+    // Each run's head row, as a key: the slot, then the code and date ranks, then the hours.
+    const hSlot = new Int32Array(k);
+    const hLo = new Float64Array(k);
+    const hQ = new Int32Array(k);
+    const load = (run: number): boolean => {
+      const at = next[run];
+      if (at > this.spilled[run][1]) return false;
+      bufs[run] = read(at);
+      next[run] = at + 1;
+      pos[run] = 0;
+      return true;
+    };
+    const head = (run: number) => {
+      const b = bufs[run];
+      const p = pos[run];
+      hSlot[run] = this.slotOfId[b[p]];
+      hLo[run] = codeRank[b[p + 1]] * nDays + dayRank[b[p + 2]];
+      hQ[run] = b[p + 3];
+    };
+    const before = (a: number, b: number): boolean => {
+      if (hSlot[a] !== hSlot[b]) return hSlot[a] < hSlot[b];
+      if (hLo[a] !== hLo[b]) return hLo[a] < hLo[b];
+      if (hQ[a] !== hQ[b]) return hQ[a] > hQ[b];
+      return a < b;
+    };
+    // A binary heap of the runs with rows left, by their head rows.
+    const heap = new Int32Array(k);
+    let size = 0;
+    const down = (from: number) => {
+      let i = from;
+      const x = heap[i];
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= size) break;
+        if (c + 1 < size && before(heap[c + 1], heap[c])) c++;
+        if (!before(heap[c], x)) break;
+        heap[i] = heap[c];
+        i = c;
+      }
+      heap[i] = x;
+    };
+    for (let run = 0; run < k; run++) {
+      next[run] = this.spilled[run][0];
+      if (!load(run)) continue;
+      head(run);
+      heap[size++] = run;
+    }
+    for (let i = (size >> 1) - 1; i >= 0; i--) down(i);
+    while (size > 0) {
+      const run = heap[0];
+      const b = bufs[run];
+      const p = pos[run];
+      emit(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
+      pos[run] = p + RUN_FIELDS;
+      if (pos[run] < b.length || load(run)) head(run);
+      else heap[0] = heap[--size];
+      if (size > 0) down(0);
+    }
+  }
+
+  /**
+   * Stages the rows `each` gives, in key order, as one run whose flags hold:
+   * the first row of each group and of each key, the counts of both, the
+   * conflicting hours and the heavy days found on the way.
+   */
+  private writeStage(each: (emit: Emit) => void): void {
     const db = this.db;
     const stage = hoursStageWriter(db);
     const params: number[] = new Array(STAGE_BATCH * 5);
@@ -363,11 +514,7 @@ export class HoursStage implements HoursSink {
       let pDay = -1;
       let keptLine = 0;
       let keptQuarters = 0;
-      for (let j = 0; j < n; j++) {
-        const i = perm[j];
-        const cadre = r.cadre(i);
-        const code = r.code(i);
-        const day = r.day(i);
+      each((cadre, code, day, quarters, line) => {
         const term = this.termOf(this.slotOfId[cadre], this.dayNums[day]);
         let flags = 0;
         const sameGroup = cadre === pCadre && code === pCode && term === pTerm;
@@ -380,28 +527,28 @@ export class HoursStage implements HoursSink {
           flags |= KEY_FIRST;
           this.keys++;
           if (dayQ[day] === 0) daysMet.push(day);
-          dayQ[day] += r.quarters(i);
-          keptLine = r.line(i);
-          keptQuarters = r.quarters(i);
-        } else if (r.quarters(i) !== keptQuarters) {
+          dayQ[day] += quarters;
+          keptLine = line;
+          keptQuarters = quarters;
+        } else if (quarters !== keptQuarters) {
           this.conflictCount++;
-          if (this.conflicts.length < 20) this.conflicts.push({ line: r.line(i), quarters: r.quarters(i), keptLine, keptQuarters });
+          if (this.conflicts.length < 20) this.conflicts.push({ line, quarters, keptLine, keptQuarters });
         }
         pCadre = cadre;
         pCode = code;
         pTerm = term;
         pDay = day;
         params[k] = cadre;
-        params[k + 1] = r.line(i);
+        params[k + 1] = line;
         params[k + 2] = code * (1 << DAY_BITS) + day;
-        params[k + 3] = r.quarters(i);
+        params[k + 3] = quarters;
         params[k + 4] = term * 4 + flags;
         k += 5;
         if (k === params.length) {
           stage.rows(params);
           k = 0;
         }
-      }
+      });
       if (pCadre >= 0) closeCadre(pCadre);
       for (let j = 0; j < k; j += 5) stage.row(params.slice(j, j + 5));
       this.writeTimed();
@@ -412,7 +559,5 @@ export class HoursStage implements HoursSink {
       for (let i = 0; i < this.terms; i++) stage.term(i, fromDayNumber(this.termFrom[i]), fromDayNumber(this.termTo[i]));
     });
     write();
-    perm = new Uint32Array(0);
-    r.clear();
   }
 }

@@ -154,7 +154,7 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
   };
   /**
    * The findings among the days the batch added records to, recorded in the same transaction; said on
-   * stderr. Without records on file before, and in one sorted run, only the days the stage found over
+   * stderr. Without records on file before, only the days the stage found over
    * the policy's hours and the days of rows with a time are looked at (a file of dates alone costs nothing).
    */
   const flagImplausible = (db: DB, batchId: number, before: number, allDays: boolean, hadRows: boolean) => {
@@ -242,8 +242,8 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
     countNew(db) {
       const s = stagedOrThrow();
       // Nothing on file: every (cadre, course, term) group of the file is new.
-      if (s.runs <= 1 && !hoursOnFile(db)) return s.groups;
-      return countNewStagedGroups(db, s.runs <= 1);
+      if (!hoursOnFile(db)) return s.groups;
+      return countNewStagedGroups(db);
     },
     countsOnCommit: true,
     dryRunNotes(db) {
@@ -251,7 +251,7 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       const differs = registerCourses(db, courses, hoursColumn, ctx, false);
       if (differs && kind.countNew(db) > 0) ctx.warn(differs);
       const found = new OtherHours();
-      for (const [id, line, quarters, stored] of stagedOtherHours(db, s.runs <= 1)) found.add(id, line, quarters, stored);
+      for (const [id, line, quarters, stored] of stagedOtherHours(db)) found.add(id, line, quarters, stored);
       if (found.count) reportOtherHours(db, ctx, found, fileName, null, replace);
     },
     commit(db, batchId) {
@@ -259,13 +259,12 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       const differs = registerCourses(db, courses, hoursColumn, ctx, true);
       checkReferences(db, s, batchId);
       const hadRows = hoursOnFile(db);
-      const sorted = s.runs <= 1;
       let vouched = 0;
       if (hadRows && batchId !== null) {
         // Rows already on file (from other batches or entered by hand): this batch vouches for them too.
         // Done before the new rows go in, so every match is an old row.
         const found = new OtherHours();
-        vouched = vouchForStagedHours(db, batchId, sorted, (id, line, quarters, stored) => found.add(id, line, quarters, stored));
+        vouched = vouchForStagedHours(db, batchId, (id, line, quarters, stored) => found.add(id, line, quarters, stored));
         if (found.count) {
           reportOtherHours(db, ctx, found, fileName, batchId, replace);
           keepOtherHours(db, found, batchId, replace);
@@ -273,13 +272,13 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       }
       // Every distinct key already on file: nothing new (each group has a record on one of its own
       // dates, so in its term), nothing to insert, and no group needs looking up again.
-      if (sorted && vouched === s.keys) return 0;
+      if (vouched === s.keys) return 0;
       // Counted before the new rows go in: a group is new when its term holds no record of the course.
       const fresh = kind.countNew(db);
       if (differs && fresh > 0) ctx.warn(differs);
       const before = lastHourId(db);
-      insertStagedHours(db, batchId, ctx.operator, sorted);
-      if (batchId !== null) flagImplausible(db, batchId, before, !sorted || hadRows, hadRows);
+      insertStagedHours(db, batchId, ctx.operator);
+      if (batchId !== null) flagImplausible(db, batchId, before, hadRows, hadRows);
       return fresh;
     },
     touched(db) {
