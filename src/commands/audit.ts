@@ -151,6 +151,17 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         throw e;
       }
       tally.warnUnderDesignated(ctx);
+    } else if (opts.splitBy && format !== 'json') {
+      // One workbook (or CSV) per department: each cadre's row made as it is audited, not its audit held (src/report/audit-xlsx.ts).
+      const { SplitRows } = await import('../report/audit-xlsx.js');
+      const split = new SplitRows(ctx, { outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title: workbookTitle(ctx, plan, opts) });
+      await each((a) => {
+        if (wanted(a)) split.add(a);
+      });
+      // The rows are made: the cadres and their terms are let go before the files are built.
+      plan.jobs.length = 0;
+      tally.warnUnderDesignated(ctx);
+      await split.write();
     } else {
       const shown: AuditedCadre[] = [];
       await each((a) => {
@@ -167,8 +178,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         await writeTranscriptWorkbook(ctx, shown[0], ev, out!);
       } else if (opts.splitBy || format === 'xlsx') {
         const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
-        const title = { office: ctx.policy().office[ctx.tr.lang], period: plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('sheets.asOf', { date: ev.cutoff }), department: opts.department };
-        await writeAuditWorkbooks(ctx, shown, { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title });
+        await writeAuditWorkbooks(ctx, shown, { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title: workbookTitle(ctx, plan, opts) });
       } else if (single && format === 'table') {
         // In a file (--out NAME.txt) the transcript is plain text: no colour.
         emit(ctx, await renderTranscript(shown[0], ev, out ? { ...ctx, color: false } : ctx), out);
@@ -198,6 +208,11 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     }
     return 0;
   });
+}
+
+/** What a workbook's title row says: the office, the period of the view, the department chosen. */
+function workbookTitle(ctx: Context, plan: { year: number | null; ev: { cutoff: string } }, opts: AuditOptions) {
+  return { office: ctx.policy().office[ctx.tr.lang], period: plan.year !== null ? yearText(plan.year, ctx.tr) : ctx.tr.t('sheets.asOf', { date: plan.ev.cutoff }), department: opts.department };
 }
 
 /** The view's year (year-end view) or as-of date as split files carry it in their names: a later run never meets last year's files. */

@@ -68,6 +68,8 @@ export class FactsReader {
             Atomics.notify(this.count, 0);
           } else {
             settled = true;
+            // Its read is done: the worker's heap (the windows, SQLite's cache) goes now, not when the audit's output is written.
+            this.stop();
             resolve();
           }
         } catch (e) {

@@ -559,6 +559,27 @@ CREATE TABLE essay_reviews (
 CREATE INDEX essay_reviews_by_essay ON essay_reviews (essay_id);
 `,
   },
+  {
+    version: 14,
+    name: 'the date of the earliest hours record, kept by the writes that change it',
+    // record_span: the earliest completed_on of hours (src/db/record-span.ts), kept by import-hours
+    // and undo-import inside their transactions, with the largest hours id it has seen (a row put in
+    // by anything else leaves it behind, and the date is then looked for again). Read to word the
+    // audit's hint of periods short before any record: found in a province's 20M rows it was a walk of
+    // the covering index, cadre by cadre, on every audit that showed a short period. Filled here by
+    // that walk, once.
+    sql: `
+CREATE TABLE record_span (
+  kind       TEXT PRIMARY KEY CHECK (kind = 'hours'),
+  first_day  TEXT NOT NULL,
+  last_id    INTEGER NOT NULL
+) WITHOUT ROWID, STRICT;
+WITH RECURSIVE c(id) AS (SELECT MIN(cadre_id) FROM hours UNION ALL SELECT (SELECT MIN(cadre_id) FROM hours WHERE cadre_id > c.id) FROM c WHERE c.id IS NOT NULL)
+INSERT INTO record_span (kind, first_day, last_id)
+  SELECT 'hours', d, (SELECT MAX(id) FROM hours)
+  FROM (SELECT MIN((SELECT MIN(completed_on) FROM hours INDEXED BY hours_by_cadre_day WHERE cadre_id = c.id)) AS d FROM c) WHERE d IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,6 +1,7 @@
 /** The office's settings kept in the database (migration 7): today only the day records were first kept. */
 import type { IsoDate } from '../core/dates.js';
 import type { DB } from './open.js';
+import { hoursFirstDay } from './record-span.js';
 
 const RECORDS_SINCE = 'records_since';
 
@@ -28,13 +29,12 @@ export function firstUseDate(db: DB): IsoDate | null {
   return row ? row.at.slice(0, 10) : null;
 }
 
-/** The date of the earliest record on file (hours, training, essays, exams), or null when there is none. */
+/**
+ * The date of the earliest record on file (hours, training, essays, exams), or null when there is none.
+ * The hours' is kept by the writes (src/db/record-span.ts); the other tables hold few rows.
+ */
 export function earliestRecordDate(db: DB): IsoDate | null {
-  const row = db
-    .prepare(
-      `WITH RECURSIVE c(id) AS (SELECT MIN(cadre_id) FROM hours UNION ALL SELECT (SELECT MIN(cadre_id) FROM hours WHERE cadre_id > c.id) FROM c WHERE c.id IS NOT NULL)
-       SELECT MIN(d) AS d FROM (SELECT MIN((SELECT MIN(completed_on) FROM hours INDEXED BY hours_by_cadre_day WHERE cadre_id = c.id)) AS d FROM c UNION ALL SELECT MIN(attended_on) FROM training UNION ALL SELECT MIN(submitted_on) FROM essays UNION ALL SELECT MIN(taken_on) FROM exams)`,
-    )
-    .get() as { d: string | null };
-  return row.d;
+  const others = db.prepare('SELECT MIN(d) FROM (SELECT MIN(attended_on) AS d FROM training UNION ALL SELECT MIN(submitted_on) FROM essays UNION ALL SELECT MIN(taken_on) FROM exams)').pluck().get() as IsoDate | null;
+  const hours = hoursFirstDay(db);
+  return hours === null ? others : others === null || hours < others ? hours : others;
 }

@@ -22,6 +22,7 @@
  */
 import { deleteBatchAnomalies, forgetHourRecord } from './anomalies.js';
 import type { DB } from './open.js';
+import { hoursRemoval } from './record-span.js';
 import { dropEssayReviews } from './reviews.js';
 import { dropEssayText } from './similarity.js';
 
@@ -49,6 +50,9 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
   // The batch's findings go with it (the records they name may stay, vouched for by another batch).
   deleteBatchAnomalies(db, batchId);
   const forget = forgetHourRecord(db);
+  const span = hoursRemoval(db);
+  /** The earliest date of the hours records removed. */
+  let removedFrom: string | null = null;
   for (const table of RECORD_TABLES) {
     const own = db.prepare(`SELECT id, cadre_id FROM ${table} WHERE batch_id = ?`).all(batchId) as { id: number; cadre_id: number }[];
     const voucher = db.prepare(
@@ -59,7 +63,7 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
     const move = db.prepare(`UPDATE ${table} SET batch_id = ?, line = ? WHERE id = ?`);
     const dropVoucher = db.prepare('DELETE FROM record_sources WHERE kind = ? AND record_id = ? AND batch_id = ?');
     const dropAllVouchers = db.prepare('DELETE FROM record_sources WHERE kind = ? AND record_id = ?');
-    const remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
+    const remove = db.prepare(table === 'hours' ? 'DELETE FROM hours WHERE id = ? RETURNING completed_on' : `DELETE FROM ${table} WHERE id = ?`);
     for (const r of own) {
       cadres.add(r.cadre_id);
       const v = voucher.get(table, r.id, batchId) as { batch_id: number; line: number } | undefined;
@@ -73,7 +77,10 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
           dropEssayText(db, r.id);
           dropEssayReviews(db, r.id);
         }
-        remove.run(r.id);
+        if (table === 'hours') {
+          const day = remove.pluck().get(r.id) as string;
+          if (removedFrom === null || day < removedFrom) removedFrom = day;
+        } else remove.run(r.id);
         dropAllVouchers.run(table, r.id);
         if (table === 'hours') {
           db.prepare('DELETE FROM voucher_hours WHERE record_id = ?').run(r.id);
@@ -90,6 +97,7 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
   }
   db.prepare('DELETE FROM voucher_hours WHERE batch_id = ?').run(batchId);
   db.prepare('UPDATE batches SET undone_at = ? WHERE id = ?').run(undoneAt, batchId);
+  span(removedFrom);
   return { counts, cadreIds: [...cadres].sort((a, b) => a - b) };
 }
 

@@ -10,9 +10,9 @@ import type { Column, Format, OutFile } from '../shell/render.js';
 import { hintIdsInCsv, idValues, outOptions, renderCsv } from '../shell/render.js';
 import { UsageError, msg } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
-import { sheetsBuffer, type SheetColumn } from '../io/xlsx-out.js';
+import { sheetsBuffer, type SheetCell, type SheetColumn } from '../io/xlsx-out.js';
 import { auditDataColumns, auditDataRow, sheetRow, type AuditDataRow } from './audit-data.js';
-import { groupBy, writeSplitFiles } from './split-files.js';
+import { writeSplitFiles } from './split-files.js';
 import type { AuditedCadre } from './audit-view.js';
 
 /** What a workbook of the audit says it is, on its title row. */
@@ -27,13 +27,22 @@ export interface WorkbookTitle {
 
 /** One sheet of the audit (or the shortfall list) as bytes of an .xlsx file. */
 export async function workbookBuffer(ctx: Context, audited: AuditedCadre[], shortfall: boolean, title: WorkbookTitle, department: string | undefined): Promise<Buffer> {
+  const columns = auditDataColumns(ctx.tr);
+  return sheetBuffer(ctx, audited.map((a) => workbookRow(ctx, columns, a)), shortfall, title, department);
+}
+
+/** A cadre's row of the workbook. In a wrapped cell each missing item is a line of its own. */
+function workbookRow(ctx: Context, columns: Column<AuditDataRow>[], a: AuditedCadre): SheetCell[] {
+  return sheetRow(columns, auditDataRow(a, ctx.tr, '\n'));
+}
+
+/** The workbook of rows made by workbookRow. */
+async function sheetBuffer(ctx: Context, rows: SheetCell[][], shortfall: boolean, title: WorkbookTitle, department: string | undefined): Promise<Buffer> {
   const { tr } = ctx;
   const columns = auditDataColumns(tr);
-  // In a wrapped cell each missing item is a line of its own.
-  const rows = audited.map((a) => sheetRow(columns, auditDataRow(a, tr, '\n')));
   const kind = tr.t(shortfall ? 'xlsx.sheetShortfall' : 'xlsx.sheetAudit');
   const sep = tr.lang === 'zh' ? '\u3000' : ' — ';
-  const head = [title.office, department ?? tr.t('sheets.allDepartments'), tr.t('sheets.titlePeriod', { period: title.period, kind }), tr.t('sheets.titleCount', { count: audited.length })];
+  const head = [title.office, department ?? tr.t('sheets.allDepartments'), tr.t('sheets.titlePeriod', { period: title.period, kind }), tr.t('sheets.titleCount', { count: rows.length })];
   // Printed, 平台学时 stands over 实际 and 要求 (two narrow columns), and the long texts wrap.
   const sheetColumns: SheetColumn[] = columns.map((c) => {
     const part = /^(.*)_(actual|required)$/.exec(c.key);
@@ -72,20 +81,53 @@ export async function writeAuditWorkbooks(ctx: Context, audited: AuditedCadre[],
   ctx.err.write(ctx.tr.t('render.wroteRows', { file: opts.out.shown, count: audited.length }) + '\n');
 }
 
-/** One file per department in --out-dir, or none (src/report/split-files.ts), each named with the view's period. */
+/**
+ * `--split-by department` in xlsx or CSV: each cadre's row made as its audit
+ * arrives (add), kept by department, and the files written from the rows
+ * (write). A province's 320,000 audits are never held at once: only their
+ * rows, an xlsx row as one JSON text (numbers, text and nulls: it reads back
+ * as it was).
+ */
+export class SplitRows {
+  private readonly groups = new Map<string, (string | AuditDataRow)[]>();
+  private readonly columns: Column<AuditDataRow>[];
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly opts: WorkbookOptions,
+  ) {
+    this.columns = auditDataColumns(ctx.tr);
+  }
+
+  add(a: AuditedCadre): void {
+    const row = this.opts.format === 'csv' ? auditDataRow(a, this.ctx.tr) : JSON.stringify(workbookRow(this.ctx, this.columns, a));
+    const list = this.groups.get(a.cadre.department);
+    if (list) list.push(row);
+    else this.groups.set(a.cadre.department, [row]);
+  }
+
+  /** One file per department in --out-dir, or none (src/report/split-files.ts), each named with the view's period. */
+  async write(): Promise<void> {
+    const { ctx, opts } = this;
+    const ext = opts.format === 'csv' ? 'csv' : 'xlsx';
+    const prefix = ctx.tr.t(opts.shortfall ? 'xlsx.fileShortfall' : 'xlsx.fileAudit');
+    const ids: string[] = [];
+    // The all-or-none rule of every split output (src/report/split-files.ts); each file's content is made here.
+    await writeSplitFiles(ctx, this.groups, { outDir: opts.outDir!, before: `${prefix}-`, after: `_${opts.period}`, ext, overwrite: opts.overwrite }, async (list, department) => {
+      if (ext === 'csv') {
+        const rows = list as AuditDataRow[];
+        ids.push(...idValues(this.columns, rows));
+        return renderCsv(this.columns, rows, true);
+      }
+      return sheetBuffer(ctx, (list as string[]).map((r) => JSON.parse(r) as SheetCell[]), opts.shortfall, opts.title, department);
+    });
+    hintIdsInCsv(ctx, opts.outDir!, ids, true);
+  }
+}
+
+/** writeAuditWorkbooks' --split-by: the audits held, given to SplitRows. */
 async function writeSplit(ctx: Context, audited: AuditedCadre[], opts: WorkbookOptions): Promise<void> {
-  const ext = opts.format === 'csv' ? 'csv' : 'xlsx';
-  const prefix = ctx.tr.t(opts.shortfall ? 'xlsx.fileShortfall' : 'xlsx.fileAudit');
-  const columns: Column<AuditDataRow>[] = auditDataColumns(ctx.tr);
-  const ids: string[] = [];
-  // The all-or-none rule of every split output (src/report/split-files.ts); each file's content is made here.
-  await writeSplitFiles(ctx, groupBy(audited, (a) => a.cadre.department), { outDir: opts.outDir!, before: `${prefix}-`, after: `_${opts.period}`, ext, overwrite: opts.overwrite }, async (list) => {
-    if (ext === 'csv') {
-      const rows = list.map((a) => auditDataRow(a, ctx.tr));
-      ids.push(...idValues(columns, rows));
-      return renderCsv(columns, rows, true);
-    }
-    return workbookBuffer(ctx, list, opts.shortfall, opts.title, list[0].cadre.department);
-  });
-  hintIdsInCsv(ctx, opts.outDir!, ids, true);
+  const split = new SplitRows(ctx, opts);
+  for (const a of audited) split.add(a);
+  await split.write();
 }

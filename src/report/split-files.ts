@@ -39,8 +39,8 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return groups;
 }
 
-/** Writes one file per group (`render` makes its content), all of them or none; says each on stderr. */
-export async function writeSplitFiles<T>(ctx: Context, groups: Map<string, T[]>, layout: SplitLayout, render: (list: T[]) => Promise<string | Uint8Array> | string | Uint8Array): Promise<void> {
+/** Writes one file per group (`render` makes its content from the group's items and key), all of them or none; says each on stderr. */
+export async function writeSplitFiles<T>(ctx: Context, groups: Map<string, T[]>, layout: SplitLayout, render: (list: T[], key: string) => Promise<string | Uint8Array> | string | Uint8Array): Promise<void> {
   const shownDir = layout.outDir;
   const dir = path.resolve(ctx.cwd, shownDir);
   const dirStat = fs.existsSync(dir) ? fs.statSync(dir) : null;
@@ -74,7 +74,7 @@ export async function writeSplitFiles<T>(ctx: Context, groups: Map<string, T[]>,
     for (const p of plan) {
       const f = new AtomicFile(p.file, { mode: PRIVATE_MODE, overwrite: layout.overwrite, overwriteHint: OVERWRITE_OPTION });
       files.push(f);
-      f.write(await render(p.list));
+      f.write(await render(p.list, p.dept));
       // Closed once written: a few hundred departments never hold a few hundred open files.
       f.flush();
     }

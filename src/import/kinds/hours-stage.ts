@@ -43,6 +43,8 @@ export interface Staged {
   conflictCount: number;
   /** (cadre, day) pairs whose rows of the file add up to more than the policy's hours per day. */
   heavyDays: [number, string][];
+  /** The earliest date of the rows taken (null: none), for the date of the earliest record (src/db/record-span.ts). */
+  firstDay: IsoDate | null;
 }
 
 /**
@@ -110,6 +112,8 @@ export class HoursStage implements HoursSink {
   private readonly heavyDays: [number, string][] = [];
   /** Rows with a time or a duration (none for a file of dates alone): line, minute and minutes studied (-1: none), staged with the rows. */
   private timedN = 0;
+  /** The day number of the earliest row taken. */
+  private firstNum = Infinity;
   private timedRows = new Int32Array(0);
 
   // The roster, by slot.
@@ -273,7 +277,7 @@ export class HoursStage implements HoursSink {
 
   finish(): void {
     this.flush();
-    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, cadreIds: this.slotsMet.map((s) => this.slotId[s]), conflicts: this.conflicts, conflictCount: this.conflictCount, heavyDays: this.heavyDays });
+    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, cadreIds: this.slotsMet.map((s) => this.slotId[s]), conflicts: this.conflicts, conflictCount: this.conflictCount, heavyDays: this.heavyDays, firstDay: this.firstNum === Infinity ? null : fromDayNumber(this.firstNum) });
   }
 
   termOf(slot: number, num: number): number {
@@ -316,6 +320,7 @@ export class HoursStage implements HoursSink {
 
   private push(cadre: number, code: number, day: number, quarters: number, line: number): void {
     if (this.rows.n === this.sortedRows) this.spill();
+    if (this.dayNums[day] < this.firstNum) this.firstNum = this.dayNums[day];
     this.rows.push(cadre, code, day, quarters, line);
     if (code >= this.codeUsed.length) {
       const more = new Uint8Array(Math.max(code + 1, this.codeUsed.length * 2));

@@ -23,6 +23,7 @@ import { msg } from '../../errors.js';
 import { batchExists, cadreExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
 import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, stagedCodesNotInCatalogue, stagedOtherHours, vouchForStagedHours } from '../../db/hours-stage.js';
 import type { DB } from '../../db/open.js';
+import { hoursAdded } from '../../db/record-span.js';
 import type { ByteRowTaker, TableHeader } from '../../io/table.js';
 import { readText } from '../cells.js';
 import { HOURS_COLUMNS } from '../columns.js';
@@ -278,6 +279,7 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       if (differs && fresh > 0) ctx.warn(differs);
       const before = lastHourId(db);
       insertStagedHours(db, batchId, ctx.operator);
+      hoursAdded(db, before, s.firstDay);
       if (batchId !== null) flagImplausible(db, batchId, before, hadRows, hadRows);
       return fresh;
     },
