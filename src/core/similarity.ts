@@ -288,12 +288,6 @@ const REALIGNED = 3;
 /** The length of the alignment's seeds: three shorter than the k-grams (at least 3), so that a stretch of copied text between two edits as short as the seed is still aligned. */
 export const seedLength = (s: Pick<SimilaritySettings, 'k'>): number => Math.max(3, s.k - 3);
 
-interface Run {
-  a: number;
-  b: number;
-  len: number;
-}
-
 /**
  * The essay's seeds by hash: an open-addressing table of the distinct hashes,
  * each with its positions chained in order, made once for all the sources.
@@ -336,6 +330,42 @@ function seedIndex(hashes: Int32Array, k: number, skip: Uint8Array): SeedIndex {
   return { mask, shift, slotHash, slotFirst, next, seen: new Int32Array(size) };
 }
 
+/**
+ * Scratch space of the alignment, reused from one source to the next and grown
+ * as needed (nothing in it outlives a call): a source is aligned in well under
+ * a millisecond, and allocating its seeds, runs and passages anew each time
+ * cost as much again in garbage collection.
+ */
+let seedBuf: Float64Array = new Float64Array(4096);
+/** Runs: start in the essay, in the source, length; `order`, their indices by start in the essay. */
+let runA: Int32Array = new Int32Array(1024);
+let runB: Int32Array = new Int32Array(1024);
+let runLen: Int32Array = new Int32Array(1024);
+let order: Int32Array = new Int32Array(1024);
+/** Counting-sort buckets. */
+let buckets: Int32Array = new Int32Array(4096);
+/** Passages while they are joined (open), and once closed, in the order they were closed. */
+let openA0: Int32Array = new Int32Array(64);
+let openA1: Int32Array = new Int32Array(64);
+let openB0: Int32Array = new Int32Array(64);
+let openB1: Int32Array = new Int32Array(64);
+let openSame: Int32Array = new Int32Array(64);
+let openD: Int32Array = new Int32Array(64);
+let openScore: Int32Array = new Int32Array(64);
+let doneA0: Int32Array = new Int32Array(1024);
+let doneA1: Int32Array = new Int32Array(1024);
+let doneB0: Int32Array = new Int32Array(1024);
+let doneB1: Int32Array = new Int32Array(1024);
+let doneSame: Int32Array = new Int32Array(1024);
+let doneOrder: Int32Array = new Int32Array(1024);
+
+function grownI32(a: Int32Array, need: number, keep: number): Int32Array {
+  if (need <= a.length) return a;
+  const out = new Int32Array(Math.max(need, 2 * a.length));
+  out.set(a.subarray(0, keep));
+  return out;
+}
+
 /** Seeds are sorted as one number: diagonal (b − a, offset to be positive) × 2^26 + a (exact in a double). */
 const SEED_A = 2 ** 26;
 
@@ -344,127 +374,198 @@ const SEED_PLACES = 16;
 
 /**
  * Exact shared runs (at least k long) of the essay's content characters and
- * the source's: every pair of equal k-grams is a seed (for each k-gram of the
- * essay, its first SEED_PLACES places in the source); consecutive seeds on a
- * diagonal make one run.
+ * the source's, into runA/runB/runLen (returns how many): every pair of equal
+ * k-grams is a seed (for each k-gram of the essay, its first SEED_PLACES
+ * places in the source); consecutive seeds on a diagonal make one run. The
+ * runs come by diagonal (b − a), then by start.
  */
-function sharedRuns(ix: SeedIndex, na: number, b: Keyed, k: number): Run[] {
+function sharedRuns(ix: SeedIndex, na: number, b: Keyed, k: number): number {
   const bHashes = kgramHashes(b.key, k);
-  ix.seen.fill(0);
+  const { slotHash, slotFirst, next, seen, mask, shift } = ix;
+  seen.fill(0);
   const offset = na;
-  let seeds = new Float64Array(Math.max(64, 2 * bHashes.length));
+  let seeds = seedBuf;
   let n = 0;
   for (let j = 0; j < bHashes.length; j++) {
     const h = bHashes[j];
-    let slot = Math.imul(h, 0x9e3779b1) >>> ix.shift;
-    while (ix.slotFirst[slot] && ix.slotHash[slot] !== h) slot = (slot + 1) & ix.mask;
-    if (!ix.slotFirst[slot] || ix.seen[slot] === SEED_PLACES) continue;
-    ix.seen[slot]++;
-    for (let i1 = ix.slotFirst[slot]; i1; i1 = ix.next[i1 - 1]) {
+    let slot = Math.imul(h, 0x9e3779b1) >>> shift;
+    while (slotFirst[slot] && slotHash[slot] !== h) slot = (slot + 1) & mask;
+    if (!slotFirst[slot] || seen[slot] === SEED_PLACES) continue;
+    seen[slot]++;
+    for (let i1 = slotFirst[slot]; i1; i1 = next[i1 - 1]) {
       if (n === seeds.length) {
         const more = new Float64Array(2 * n);
         more.set(seeds);
-        seeds = more;
+        seedBuf = seeds = more;
       }
       seeds[n++] = (j - (i1 - 1) + offset) * SEED_A + (i1 - 1);
     }
   }
   const sorted = seeds.subarray(0, n).sort();
-  const runs: Run[] = [];
-  let cur: Run | null = null;
+  if (n > runA.length) {
+    runA = grownI32(runA, n, 0);
+    runB = grownI32(runB, n, 0);
+    runLen = grownI32(runLen, n, 0);
+  }
+  let nr = 0;
+  let curA = 0;
+  let curD = 0;
+  let curLen = 0;
   for (let x = 0; x < n; x++) {
     const v = sorted[x];
     const d = Math.floor(v / SEED_A);
     const i = v - d * SEED_A;
-    const j = d - offset + i;
-    if (cur && j - i === cur.b - cur.a && i <= cur.a + cur.len - k + 1) {
-      cur.len = i + k - cur.a;
+    if (nr > 0 && d === curD && i <= curA + curLen - k + 1) {
+      curLen = i + k - curA;
+      runLen[nr - 1] = curLen;
     } else {
-      if (cur) runs.push(cur);
-      cur = { a: i, b: j, len: k };
+      curA = i;
+      curD = d;
+      curLen = k;
+      runA[nr] = i;
+      runB[nr] = d - offset + i;
+      runLen[nr] = k;
+      nr++;
     }
   }
-  if (cur) runs.push(cur);
-  return runs;
+  return nr;
 }
 
-/** A passage while it is made: `same`, how many of its characters are identical in the source. */
-interface Growing extends Passage {
-  same: number;
-}
+/** The end of an open passage once it is closed (no run ends there). */
+const CLOSED = -(2 ** 30);
 
 /** How far (in characters inserted or dropped) two runs' diagonals may differ for them to be one passage. */
 const MAX_SHIFT = 3;
 
 /**
- * Runs in the order of their start in the essay, then in the source: a stable
- * counting sort by start in the essay, the runs coming from sharedRuns by
- * diagonal (b − a), so that those starting at the same place in the essay
- * already follow each other by their start in the source.
+ * The indices of `n` values (keys[0 … n)) in ascending order of the value,
+ * those equal in the order they come: a stable counting sort, into `out`.
  */
-function byStart(runs: Run[]): Run[] {
+function countingOrder(keys: Int32Array, n: number, out: Int32Array): void {
   let max = 0;
-  for (const r of runs) if (r.a > max) max = r.a;
-  const at = new Int32Array(max + 2);
-  for (const r of runs) at[r.a + 1]++;
-  for (let i = 1; i < at.length; i++) at[i] += at[i - 1];
-  const out = new Array<Run>(runs.length);
-  for (const r of runs) out[at[r.a]++] = r;
-  return out;
+  for (let x = 0; x < n; x++) if (keys[x] > max) max = keys[x];
+  if (max + 2 > buckets.length) buckets = new Int32Array(2 * (max + 2));
+  const at = buckets;
+  at.fill(0, 0, max + 2);
+  for (let x = 0; x < n; x++) at[keys[x] + 1]++;
+  for (let i = 1; i < max + 2; i++) at[i] += at[i - 1];
+  for (let x = 0; x < n; x++) out[at[keys[x]]++] = x;
 }
 
-/** Runs joined into passages across small gaps (edits) on nearly the same diagonal. */
-function joinRuns(runs: Run[], maxGap: number): Growing[] {
-  runs = byStart(runs);
-  const open: { a0: number; a1: number; b0: number; b1: number; same: number; d: number; score: number }[] = [];
-  const done: Growing[] = [];
-  const close = (p: (typeof open)[number]): number => done.push({ a: [p.a0, p.a1], b: [p.b0, p.b1], same: p.same });
-  for (const r of runs) {
+/**
+ * The runs joined into passages across small gaps (edits) on nearly the same
+ * diagonal, taken in the order of their start in the essay (then in the
+ * source: the runs come by diagonal, and the sort keeps that order); into
+ * doneA0 … doneSame in the order they were closed (returns how many).
+ */
+function joinRuns(nr: number, maxGap: number): number {
+  if (nr > order.length) order = new Int32Array(2 * nr);
+  countingOrder(runA, nr, order);
+  let nOpen = 0;
+  let nDone = 0;
+  const close = (idx: number): void => {
+    if (nDone === doneA0.length) {
+      doneA0 = grownI32(doneA0, nDone + 1, nDone);
+      doneA1 = grownI32(doneA1, nDone + 1, nDone);
+      doneB0 = grownI32(doneB0, nDone + 1, nDone);
+      doneB1 = grownI32(doneB1, nDone + 1, nDone);
+      doneSame = grownI32(doneSame, nDone + 1, nDone);
+    }
+    doneA0[nDone] = openA0[idx];
+    doneA1[nDone] = openA1[idx];
+    doneB0[nDone] = openB0[idx];
+    doneB1[nDone] = openB1[idx];
+    doneSame[nDone] = openSame[idx];
+    nDone++;
+  };
+  for (let x = 0; x < nr; x++) {
+    const r = order[x];
+    const ra = runA[r];
+    const rb = runB[r];
+    const rl = runLen[r];
+    const d = rb - ra;
     let joined = false;
-    for (let idx = open.length - 1; idx >= 0; idx--) {
-      const p = open[idx];
-      const ga = r.a - p.a1;
+    // The passages closed while looking (too far behind to be joined again): taken out of the
+    // open ones after, the others keeping their order.
+    let closed = 0;
+    for (let idx = nOpen - 1; idx >= 0; idx--) {
+      const ga = ra - openA1[idx];
       if (ga > maxGap) {
-        close(p);
-        open.splice(idx, 1);
+        close(idx);
+        openA1[idx] = CLOSED;
+        closed++;
         continue;
       }
-      const d = r.b - r.a;
       // The gap between must look like edits: at most half as long as the run after it and as
       // what the passage has gained so far (identical characters less twice the gaps).
-      const gap = Math.max(0, ga, r.b - p.b1);
-      if (Math.abs(d - p.d) <= MAX_SHIFT && r.a + r.len > p.a1 && r.b + r.len > p.b1 && 2 * gap <= Math.min(p.score, r.len)) {
-        p.score += r.len - 2 * gap;
-        p.same += r.a + r.len - Math.max(p.a1, r.a);
-        p.a1 = r.a + r.len;
-        p.b1 = Math.max(p.b1, r.b + r.len);
-        p.d = d;
+      const gap = Math.max(0, ga, rb - openB1[idx]);
+      if (Math.abs(d - openD[idx]) <= MAX_SHIFT && ra + rl > openA1[idx] && rb + rl > openB1[idx] && 2 * gap <= Math.min(openScore[idx], rl)) {
+        openScore[idx] += rl - 2 * gap;
+        openSame[idx] += ra + rl - Math.max(openA1[idx], ra);
+        openA1[idx] = ra + rl;
+        openB1[idx] = Math.max(openB1[idx], rb + rl);
+        openD[idx] = d;
         joined = true;
         break;
       }
     }
-    if (!joined) open.push({ a0: r.a, a1: r.a + r.len, b0: r.b, b1: r.b + r.len, same: r.len, d: r.b - r.a, score: r.len });
+    if (closed) {
+      let to = 0;
+      for (let from = 0; from < nOpen; from++) {
+        if (openA1[from] === CLOSED) continue;
+        if (to !== from) {
+          openA0[to] = openA0[from];
+          openA1[to] = openA1[from];
+          openB0[to] = openB0[from];
+          openB1[to] = openB1[from];
+          openSame[to] = openSame[from];
+          openD[to] = openD[from];
+          openScore[to] = openScore[from];
+        }
+        to++;
+      }
+      nOpen = to;
+    }
+    if (!joined) {
+      if (nOpen === openA0.length) {
+        openA0 = grownI32(openA0, nOpen + 1, nOpen);
+        openA1 = grownI32(openA1, nOpen + 1, nOpen);
+        openB0 = grownI32(openB0, nOpen + 1, nOpen);
+        openB1 = grownI32(openB1, nOpen + 1, nOpen);
+        openSame = grownI32(openSame, nOpen + 1, nOpen);
+        openD = grownI32(openD, nOpen + 1, nOpen);
+        openScore = grownI32(openScore, nOpen + 1, nOpen);
+      }
+      openA0[nOpen] = ra;
+      openA1[nOpen] = ra + rl;
+      openB0[nOpen] = rb;
+      openB1[nOpen] = rb + rl;
+      openSame[nOpen] = rl;
+      openD[nOpen] = d;
+      openScore[nOpen] = rl;
+      nOpen++;
+    }
   }
-  for (const p of open) close(p);
-  // By start in the essay, those starting together in the order they were closed (a stable counting sort).
-  let max = 0;
-  for (const p of done) if (p.a[0] > max) max = p.a[0];
-  const at = new Int32Array(max + 2);
-  for (const p of done) at[p.a[0] + 1]++;
-  for (let i = 1; i < at.length; i++) at[i] += at[i - 1];
-  const out = new Array<Growing>(done.length);
-  for (const p of done) out[at[p.a[0]]++] = p;
-  return out;
+  for (let idx = 0; idx < nOpen; idx++) close(idx);
+  return nDone;
 }
+
+/** The code unit at x of t, −1 outside it. */
+const unitAt = (t: string, x: number): number => (x >= 0 && x < t.length ? t.charCodeAt(x) : -1);
+
+/** What `extension` found: the lengths (on each side) at the best score, and the identical characters in them. */
+let extA = 0;
+let extB = 0;
+let extSame = 0;
 
 /**
  * How far the texts after a passage still agree (forward from a[ai], b[bi],
  * step ±1): along the diagonal, a same character scoring 1 and another −2;
  * one character inserted or left out (a step off the diagonal) costs 2.
- * Stops once the score falls `drop` below its best, and returns the lengths
- * (on each side) at the best.
+ * Stops once the score falls `drop` below its best; the lengths (on each
+ * side) at the best go to extA, extB, and the identical characters to extSame.
  */
-function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, reach: number, drop: number): { a: number; b: number; same: number } {
+function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, reach: number, drop: number): void {
   let score = 0;
   let best = 0;
   let bestA = 0;
@@ -473,14 +574,12 @@ function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, r
   let bestSame = 0;
   let da = 0;
   let db = 0;
-  // The character d places on from i (as a code unit; −1 past either end of the text).
-  const at = (t: string, i: number, d: number): number => {
-    const x = step === 1 ? i + d : i - 1 - d;
-    return x >= 0 && x < t.length ? t.charCodeAt(x) : -1;
-  };
+  // The character d places on from i is at base + step × d (backwards: the one before i first).
+  const baseA = step === 1 ? ai : ai - 1;
+  const baseB = step === 1 ? bi : bi - 1;
   while (da < reach && db < reach) {
-    const x = at(a, ai, da);
-    const y = at(b, bi, db);
+    const x = unitAt(a, baseA + step * da);
+    const y = unitAt(b, baseB + step * db);
     if (x < 0 || y < 0) break;
     if (x === y) {
       score += 1;
@@ -496,10 +595,10 @@ function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, r
       continue;
     }
     // A character inserted in a, or left out of it, when the next two agree that way.
-    if (at(a, ai, da + 1) === y && at(a, ai, da + 2) === at(b, bi, db + 1)) {
+    if (unitAt(a, baseA + step * (da + 1)) === y && unitAt(a, baseA + step * (da + 2)) === unitAt(b, baseB + step * (db + 1))) {
       score -= 2;
       da++;
-    } else if (at(b, bi, db + 1) === x && at(b, bi, db + 2) === at(a, ai, da + 1)) {
+    } else if (unitAt(b, baseB + step * (db + 1)) === x && unitAt(b, baseB + step * (db + 2)) === unitAt(a, baseA + step * (da + 1))) {
       score -= 2;
       db++;
     } else {
@@ -509,7 +608,9 @@ function extension(a: string, ai: number, b: string, bi: number, step: 1 | -1, r
     }
     if (score < best - drop) break;
   }
-  return { a: bestA, b: bestB, same: bestSame };
+  extA = bestA;
+  extB = bestB;
+  extSame = bestSame;
 }
 
 /**
@@ -537,35 +638,57 @@ export function sentenceStarts(k: Keyed): Uint8Array {
 /** Within this many content characters of a sentence's start or end, a passage is taken to it (copies go by sentence). */
 const SNAP = 3;
 
-/** Each passage grown at both ends through edited characters, as far as the texts still agree, and to the sentence's ends when they are near. */
-function extend(passages: Growing[], a: Keyed, starts: Uint8Array, b: Keyed, s: SimilaritySettings): Growing[] {
+/**
+ * The passages an essay shares with a source: its runs of shared seeds (of
+ * the index's length) joined across edits, each then grown at both ends
+ * through edited characters as far as the texts still agree, and to the
+ * sentence's ends when they are near; those with fewer than min_passage
+ * characters identical in the source left out. In the order of their start in
+ * the essay before they were grown (those starting together in the order they
+ * were closed).
+ */
+function alignSource(ix: SeedIndex, na: number, seed: number, a: Keyed, starts: Uint8Array, b: Keyed, bStarts: Uint8Array, s: SimilaritySettings): Passage[] {
+  const nd = joinRuns(sharedRuns(ix, na, b, seed), s.maxGap);
+  if (nd > doneOrder.length) doneOrder = new Int32Array(2 * nd);
+  countingOrder(doneA0, nd, doneOrder);
   const reach = 2 * s.maxGap + s.k;
-  const bStarts = sentenceStarts(b);
-  for (const p of passages) {
-    if (!p.b) continue;
-    const fwd = extension(a.key, p.a[1], b.key, p.b[1], 1, reach, s.k);
-    p.a[1] += fwd.a;
-    p.b[1] += fwd.b;
-    const back = extension(a.key, p.a[0], b.key, p.b[0], -1, reach, s.k);
-    p.a[0] -= back.a;
-    p.b[0] -= back.b;
-    p.same += fwd.same + back.same;
-    for (let d = 1; d <= SNAP && p.a[1] + d <= a.key.length && !starts[p.a[1]]; d++) {
-      if (starts[p.a[1] + d] && bStarts[Math.min(b.key.length, p.b[1] + d)]) {
-        p.a[1] += d;
-        p.b[1] = Math.min(b.key.length, p.b[1] + d);
+  const aLen = a.key.length;
+  const bLen = b.key.length;
+  const out: Passage[] = [];
+  for (let x = 0; x < nd; x++) {
+    const p = doneOrder[x];
+    let a0 = doneA0[p];
+    let a1 = doneA1[p];
+    let b0 = doneB0[p];
+    let b1 = doneB1[p];
+    let same = doneSame[p];
+    extension(a.key, a1, b.key, b1, 1, reach, s.k);
+    a1 += extA;
+    b1 += extB;
+    same += extSame;
+    extension(a.key, a0, b.key, b0, -1, reach, s.k);
+    a0 -= extA;
+    b0 -= extB;
+    same += extSame;
+    // A passage counts when at least min_passage of its characters are identical in the source.
+    if (same < s.minPassage) continue;
+    for (let d = 1; d <= SNAP && a1 + d <= aLen && !starts[a1]; d++) {
+      if (starts[a1 + d] && bStarts[Math.min(bLen, b1 + d)]) {
+        a1 += d;
+        b1 = Math.min(bLen, b1 + d);
         break;
       }
     }
-    for (let d = 1; d <= SNAP && p.a[0] - d >= 0 && !starts[p.a[0]]; d++) {
-      if (starts[p.a[0] - d] && bStarts[Math.max(0, p.b[0] - d)]) {
-        p.a[0] -= d;
-        p.b[0] = Math.max(0, p.b[0] - d);
+    for (let d = 1; d <= SNAP && a0 - d >= 0 && !starts[a0]; d++) {
+      if (starts[a0 - d] && bStarts[Math.max(0, b0 - d)]) {
+        a0 -= d;
+        b0 = Math.max(0, b0 - d);
         break;
       }
     }
+    out.push({ a: [a0, a1], b: [b0, b1] });
   }
-  return passages;
+  return out;
 }
 
 /** Passages from the essay's own fingerprints that a text-less source shares: near ones joined. */
@@ -636,10 +759,13 @@ export function compareEssay(essay: Keyed, prints: readonly Print[], common: Rea
   };
   const short = index(seed);
   const long = index(seed + 1);
-  const align = (ix: typeof short, keyed: Keyed) =>
-    extend(joinRuns(sharedRuns(ix.seeds, ix.size, keyed, ix.len), s.maxGap), essay, starts, keyed, s)
-      .filter((p) => p.same >= s.minPassage)
-      .map((p) => ({ a: p.a, b: p.b }));
+  // Each source's sentence starts, found once for both alignments.
+  const sourceStarts = new Map<Keyed, Uint8Array>();
+  const align = (ix: typeof short, keyed: Keyed): Passage[] => {
+    let bStarts = sourceStarts.get(keyed);
+    if (!bStarts) sourceStarts.set(keyed, (bStarts = sentenceStarts(keyed)));
+    return alignSource(ix.seeds, ix.size, ix.len, essay, starts, keyed, bStarts, s);
+  };
   const found = sources.map((src) => {
     // A passage counts when at least min_passage of its characters are identical in the source.
     const passages: Passage[] = src.keyed ? align(long, src.keyed) : printPassages(prints, src.shared, common, s).filter((p) => p.a[1] - p.a[0] >= s.k);
