@@ -59,7 +59,30 @@ const common = {
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: [entry], outfile: outFile });
+/**
+ * string-width makes an Intl.Segmenter when its module is first evaluated (ICU's break
+ * iterator data loaded: 15-50 ms), and the program evaluates it on every command that
+ * prints (src/shell/fit.ts), though most text is measured without it: made on the first
+ * measure instead. The same segmenter, so the same widths; a string-width whose source no
+ * longer reads so is bundled as it is.
+ */
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      const made = 'const segmenter = new Intl.Segmenter();';
+      const used = 'segmenter.segment(string)';
+      if (!source.includes('Intl.Segmenter')) return { contents: source, loader: 'js' };
+      if (source.split(made).length !== 2 || source.split(used).length !== 2) {
+        process.stderr.write(`bundle: ${args.path} no longer makes its segmenter as expected: bundled as it is.\n`);
+        return { contents: source, loader: 'js' };
+      }
+      return { contents: source.replace(made, 'let segmenter;').replace(used, '(segmenter ??= new Intl.Segmenter()).segment(string)'), loader: 'js' };
+    });
+  },
+};
+await build({ ...common, entryPoints: [entry], outfile: outFile, plugins: [lazySegmenter] });
 // What the launcher reads before the program (the help cache, the command's name), on its own and
 // CommonJS like the launcher: a bare `cadre --help` loads nothing else.
 await build({ ...common, entryPoints: [path.join(root, 'dist', 'cli', 'launch.js')], outfile: path.join(outDir, 'launch.cjs') });

@@ -256,6 +256,11 @@ export class PdfWriter {
     return name;
   }
 
+  /** Sets the document's font to the file of `subset` at `weight` and `size`, for a caller drawing a run with pdfkit itself. */
+  runFont(subset: string, weight: Weight, size: number): Doc {
+    return this.doc.font(this.use(subset, weight)).fontSize(size);
+  }
+
   /** Height the text takes when wrapped to `width` at `size` (the runs of its first subset measure it closely enough for layout). */
   heightOf(text: string, opts: TextOptions = {}): number {
     const size = opts.size ?? 11;
