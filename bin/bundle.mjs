@@ -100,15 +100,20 @@ fs.writeFileSync(outFile, text);
 // which bin/cadre.js loads (with its own code cache) when a command draws a PDF. Loaded from
 // node_modules they took half a second to compile and start, most of a certificate's start.
 // pdfkit reads its metric files from its own folder: __dirname in pdfkit.js is that folder,
-// found from the bundle at run time. tiny-inflate's inflate is done by node's zlib, and the WOFF2
-// decoder (brotli) is left out: see bin/pdf-bundle/.
+// found from the bundle at run time. tiny-inflate's inflate is done by node's zlib, the WOFF2
+// decoder (brotli) is left out, and of crypto-js only the MD5 of the file ID is kept, by node's
+// crypto (no document is encrypted): see bin/pdf-bundle/.
 await build({
   ...common,
   external: [],
   banner: { js: `${common.banner.js}\nconst __pdfkitDir = require('node:path').dirname(require.resolve('pdfkit'));` },
   entryPoints: [path.join(root, 'bin', 'pdf-bundle', 'entry.cjs')],
   outfile: path.join(outDir, 'pdf.cjs'),
-  alias: { 'tiny-inflate': path.join(root, 'bin', 'pdf-bundle', 'inflate.cjs'), 'brotli/decompress.js': path.join(root, 'bin', 'pdf-bundle', 'no-brotli.cjs') },
+  alias: {
+    'tiny-inflate': path.join(root, 'bin', 'pdf-bundle', 'inflate.cjs'),
+    'brotli/decompress.js': path.join(root, 'bin', 'pdf-bundle', 'no-brotli.cjs'),
+    'crypto-js': path.join(root, 'bin', 'pdf-bundle', 'md5-only.cjs'),
+  },
   plugins: [
     {
       name: 'pdfkit-dir',
