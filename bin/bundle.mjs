@@ -59,7 +59,30 @@ const common = {
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: [entry], outfile: outFile });
+/**
+ * string-width makes an Intl.Segmenter when its module is first evaluated (ICU's break
+ * iterator data loaded: 15-50 ms), and the program evaluates it on every command that
+ * prints (src/shell/fit.ts), though most text is measured without it: made on the first
+ * measure instead. The same segmenter, so the same widths; a string-width whose source no
+ * longer reads so is bundled as it is.
+ */
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      const made = 'const segmenter = new Intl.Segmenter();';
+      const used = 'segmenter.segment(string)';
+      if (!source.includes('Intl.Segmenter')) return { contents: source, loader: 'js' };
+      if (source.split(made).length !== 2 || source.split(used).length !== 2) {
+        process.stderr.write(`bundle: ${args.path} no longer makes its segmenter as expected: bundled as it is.\n`);
+        return { contents: source, loader: 'js' };
+      }
+      return { contents: source.replace(made, 'let segmenter;').replace(used, '(segmenter ??= new Intl.Segmenter()).segment(string)'), loader: 'js' };
+    });
+  },
+};
+await build({ ...common, entryPoints: [entry], outfile: outFile, plugins: [lazySegmenter] });
 // What the launcher reads before the program (the help cache, the command's name), on its own and
 // CommonJS like the launcher: a bare `cadre --help` loads nothing else.
 await build({ ...common, entryPoints: [path.join(root, 'dist', 'cli', 'launch.js')], outfile: path.join(outDir, 'launch.cjs') });
@@ -77,15 +100,20 @@ fs.writeFileSync(outFile, text);
 // which bin/cadre.js loads (with its own code cache) when a command draws a PDF. Loaded from
 // node_modules they took half a second to compile and start, most of a certificate's start.
 // pdfkit reads its metric files from its own folder: __dirname in pdfkit.js is that folder,
-// found from the bundle at run time. tiny-inflate's inflate is done by node's zlib, and the WOFF2
-// decoder (brotli) is left out: see bin/pdf-bundle/.
+// found from the bundle at run time. tiny-inflate's inflate is done by node's zlib, the WOFF2
+// decoder (brotli) is left out, and of crypto-js only the MD5 of the file ID is kept, by node's
+// crypto (no document is encrypted): see bin/pdf-bundle/.
 await build({
   ...common,
   external: [],
   banner: { js: `${common.banner.js}\nconst __pdfkitDir = require('node:path').dirname(require.resolve('pdfkit'));` },
   entryPoints: [path.join(root, 'bin', 'pdf-bundle', 'entry.cjs')],
   outfile: path.join(outDir, 'pdf.cjs'),
-  alias: { 'tiny-inflate': path.join(root, 'bin', 'pdf-bundle', 'inflate.cjs'), 'brotli/decompress.js': path.join(root, 'bin', 'pdf-bundle', 'no-brotli.cjs') },
+  alias: {
+    'tiny-inflate': path.join(root, 'bin', 'pdf-bundle', 'inflate.cjs'),
+    'brotli/decompress.js': path.join(root, 'bin', 'pdf-bundle', 'no-brotli.cjs'),
+    'crypto-js': path.join(root, 'bin', 'pdf-bundle', 'md5-only.cjs'),
+  },
   plugins: [
     {
       name: 'pdfkit-dir',

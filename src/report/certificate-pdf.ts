@@ -25,28 +25,79 @@ interface Col {
 
 const SIZE = 9.5;
 
+/** pdfkit's state while a text is `continued` (its line wrapper kept for the next run), and its drawing of one line. */
+interface DocInternals {
+  _wrapper: unknown;
+  _textOptions: unknown;
+  _fragment(text: string, x: number, y: number, options: { width: number; align: 'left'; lineGap: number }): void;
+}
+
+/** A character pdfkit's line breaking must break at or may hyphenate at: such a text goes through it. */
+const FORCED_BREAK = /[\n\r\v\f\u0085\u00ad\u2028\u2029]/;
+
+/**
+ * Whether `text`, in the document's current font and size, is one line when pdfkit wraps it to
+ * `width` (its words, each at most its measured width, all fit on the first line): by a margin of
+ * a point, so that no rounding of the word-by-word sum could make it two.
+ */
+function fitsOneLine(pdf: PdfWriter, text: string, width: number): boolean {
+  return !FORCED_BREAK.test(text) && pdf.doc.widthOfString(text) <= width - 1;
+}
+
+/**
+ * `pdf.heightOf(text, { size, width, weight })` (lineGap 2), without pdfkit's line breaking when
+ * the text is one line: then its height is the one line's, summed as pdfkit sums it.
+ */
+function cellHeight(pdf: PdfWriter, text: string, size: number, width: number, weight: 400 | 700): number {
+  const t = text || ' ';
+  const doc = pdf.runFont(fontRuns(t)[0].subset, weight, size);
+  if (!fitsOneLine(pdf, t, width)) return pdf.heightOf(text, { size, width, weight });
+  const y = doc.y;
+  return y + (doc.currentLineHeight(true) + 2) - y;
+}
+
 /**
  * One line centred or set right in its width. pdfkit aligns each font run of a
  * line on its own, so a line mixing Chinese and Latin (two font files) is set
  * here run by run from its measured width. Left-aligned text wraps as usual.
+ *
+ * A left-aligned text of one font file that is one line is drawn as pdfkit's
+ * text() draws it (the same fragment at the same place, the position left
+ * where it leaves it), without its line wrapper and line breaking: most of a
+ * table's cells (dates, figures) are such.
  */
 function put(pdf: PdfWriter, text: string, opts: TextOptions & { x: number; y: number; width: number }): void {
   const align = opts.align ?? 'left';
   const runs = fontRuns(text === '' ? ' ' : text);
+  const size = opts.size ?? 11;
+  const weight = opts.weight ?? 400;
   if (align === 'left' || runs.length === 1) {
+    const doc = pdf.doc;
+    const internals = doc as unknown as DocInternals;
+    const lineGap = opts.lineGap ?? 2;
+    if (align === 'left' && runs.length === 1 && lineGap === 2 && internals._wrapper == null && internals._textOptions == null) {
+      doc.fillColor(opts.color ?? '#000000');
+      pdf.runFont(runs[0].subset, weight, size);
+      const t = runs[0].text;
+      if (fitsOneLine(pdf, t, opts.width) && opts.y + doc.currentLineHeight(true) <= doc.page.maxY() - 1) {
+        doc.x = opts.x;
+        doc.y = opts.y;
+        internals._fragment(t, opts.x, opts.y, { width: opts.width, align: 'left', lineGap });
+        doc.y += doc.currentLineHeight(true) + lineGap;
+        doc.x = opts.x;
+        return;
+      }
+    }
     pdf.text(text, opts);
     return;
   }
-  const size = opts.size ?? 11;
-  const weight = opts.weight ?? 400;
-  // heightOf sets the doc's font to the file of its text's first run: here, the run itself.
-  const widths = runs.map((r) => (pdf.heightOf(r.text, { size, weight }), pdf.doc.widthOfString(r.text)));
+  // Each run's width in its own font file.
+  const widths = runs.map((r) => pdf.runFont(r.subset, weight, size).widthOfString(r.text));
   const total = widths.reduce((a, b) => a + b, 0);
   let x = opts.x + Math.max(0, align === 'center' ? (opts.width - total) / 2 : opts.width - total);
   pdf.doc.fillColor(opts.color ?? '#000000');
   runs.forEach((r, i) => {
-    pdf.heightOf(r.text, { size, weight });
-    pdf.doc.text(r.text, x, opts.y, { lineBreak: false });
+    pdf.runFont(r.subset, weight, size).text(r.text, x, opts.y, { lineBreak: false });
     x += widths[i];
   });
   pdf.doc.x = pdf.doc.page.margins.left;
@@ -58,7 +109,7 @@ const PAD = 10;
 function table(pdf: PdfWriter, cols: Col[], rows: string[][]): void {
   const left = pdf.doc.page.margins.left;
   const widths = cols.map((c) => c.share * pdf.width);
-  const rowHeight = (cells: string[], weight: 400 | 700) => Math.max(...cells.map((c, i) => pdf.heightOf(c, { size: SIZE, width: widths[i] - PAD, weight }))) + 3;
+  const rowHeight = (cells: string[], weight: 400 | 700) => Math.max(...cells.map((c, i) => cellHeight(pdf, c, SIZE, widths[i] - PAD, weight))) + 3;
   const draw = (cells: string[], weight: 400 | 700) => {
     const h = rowHeight(cells, weight);
     if (pdf.doc.y + h > pdf.bottom) {
