@@ -140,7 +140,7 @@ describe('certificate', { timeout: 60_000 }, () => {
     await ok(['import-hours', 'hours-2026-w10.csv'], '2026-12-01T11:00:00');
     const r = await run(['verify-certificate', 'cert.pdf'], '2026-12-01T12:00:00');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^changed: certificate 2026-000001 .* 8 change\(s\):/);
+    expect(r.stdout).toMatch(/^changed: certificate 2026-000001 .* 8 changes:/);
     expect(r.stdout).toContain('platform hours 2025-2026: 13/20 hours (short) → 17/20 hours (short)');
     expect(r.stdout).toContain('counted since issue: hours 2026-03-10 C010');
     expect(r.stdout).toContain('total credits: 11.2 → 12.8 credits');
