@@ -366,6 +366,11 @@ function grownI32(a: Int32Array, need: number, keep: number): Int32Array {
   return out;
 }
 
+/** The columns of one table grown together (the passages' start, end, … kept side by side). */
+function grownAll(cols: Int32Array[], need: number, keep: number): Int32Array[] {
+  return cols.map((c) => grownI32(c, need, keep));
+}
+
 /** Seeds are sorted as one number: diagonal (b − a, offset to be positive) × 2^26 + a (exact in a double). */
 const SEED_A = 2 ** 26;
 
@@ -465,11 +470,7 @@ function joinRuns(nr: number, maxGap: number): number {
   let nDone = 0;
   const close = (idx: number): void => {
     if (nDone === doneA0.length) {
-      doneA0 = grownI32(doneA0, nDone + 1, nDone);
-      doneA1 = grownI32(doneA1, nDone + 1, nDone);
-      doneB0 = grownI32(doneB0, nDone + 1, nDone);
-      doneB1 = grownI32(doneB1, nDone + 1, nDone);
-      doneSame = grownI32(doneSame, nDone + 1, nDone);
+      [doneA0, doneA1, doneB0, doneB1, doneSame] = grownAll([doneA0, doneA1, doneB0, doneB1, doneSame], nDone + 1, nDone);
     }
     doneA0[nDone] = openA0[idx];
     doneA1[nDone] = openA1[idx];
@@ -528,13 +529,7 @@ function joinRuns(nr: number, maxGap: number): number {
     }
     if (!joined) {
       if (nOpen === openA0.length) {
-        openA0 = grownI32(openA0, nOpen + 1, nOpen);
-        openA1 = grownI32(openA1, nOpen + 1, nOpen);
-        openB0 = grownI32(openB0, nOpen + 1, nOpen);
-        openB1 = grownI32(openB1, nOpen + 1, nOpen);
-        openSame = grownI32(openSame, nOpen + 1, nOpen);
-        openD = grownI32(openD, nOpen + 1, nOpen);
-        openScore = grownI32(openScore, nOpen + 1, nOpen);
+        [openA0, openA1, openB0, openB1, openSame, openD, openScore] = grownAll([openA0, openA1, openB0, openB1, openSame, openD, openScore], nOpen + 1, nOpen);
       }
       openA0[nOpen] = ra;
       openA1[nOpen] = ra + rl;

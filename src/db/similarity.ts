@@ -224,11 +224,9 @@ export const sourceKey = (kind: SourceKind, id: number): string => `${kind === '
  */
 export function compareStoredEssay(db: DB, essayId: number, s: SimilaritySettings, text?: string, made?: Printed): EssayCheck | null {
   // The text given (just stored, or not kept): its body is not read.
-  const own = (
-    text !== undefined
-      ? stmt(db, 'SELECT e.id, e.cadre_id, e.submitted_on, NULL AS body FROM essays e JOIN essay_texts t ON t.essay_id = e.id WHERE e.id = ?')
-      : stmt(db, 'SELECT e.id, e.cadre_id, e.submitted_on, t.body FROM essays e JOIN essay_texts t ON t.essay_id = e.id WHERE e.id = ?')
-  ).get(essayId) as { id: number; cadre_id: number; submitted_on: string; body: Uint8Array | null } | undefined;
+  const own = stmt(db, `SELECT e.id, e.cadre_id, e.submitted_on, ${text !== undefined ? 'NULL' : 't.body'} AS body FROM essays e JOIN essay_texts t ON t.essay_id = e.id WHERE e.id = ?`).get(essayId) as
+    | { id: number; cadre_id: number; submitted_on: string; body: Uint8Array | null }
+    | undefined;
   if (!own) return null;
   const body = text ?? (own.body ? decompressText(own.body) : null);
   // The other versions of this essay (what it resubmits after 退回修改, what resubmits it) are not
