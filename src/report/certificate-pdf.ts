@@ -25,13 +25,6 @@ interface Col {
 
 const SIZE = 9.5;
 
-/** pdfkit's state while a text is `continued` (its line wrapper kept for the next run), and its drawing of one line. */
-interface DocInternals {
-  _wrapper: unknown;
-  _textOptions: unknown;
-  _fragment(text: string, x: number, y: number, options: { width: number; align: 'left'; lineGap: number }): void;
-}
-
 /** A character pdfkit's line breaking must break at or may hyphenate at: such a text goes through it. */
 const FORCED_BREAK = /[\n\r\v\f\u0085\u00ad\u2028\u2029]/;
 
@@ -60,11 +53,7 @@ function cellHeight(pdf: PdfWriter, text: string, size: number, width: number, w
  * One line centred or set right in its width. pdfkit aligns each font run of a
  * line on its own, so a line mixing Chinese and Latin (two font files) is set
  * here run by run from its measured width. Left-aligned text wraps as usual.
- *
- * A left-aligned text of one font file that is one line is drawn as pdfkit's
- * text() draws it (the same fragment at the same place, the position left
- * where it leaves it), without its line wrapper and line breaking: most of a
- * table's cells (dates, figures) are such.
+
  */
 function put(pdf: PdfWriter, text: string, opts: TextOptions & { x: number; y: number; width: number }): void {
   const align = opts.align ?? 'left';
@@ -72,22 +61,6 @@ function put(pdf: PdfWriter, text: string, opts: TextOptions & { x: number; y: n
   const size = opts.size ?? 11;
   const weight = opts.weight ?? 400;
   if (align === 'left' || runs.length === 1) {
-    const doc = pdf.doc;
-    const internals = doc as unknown as DocInternals;
-    const lineGap = opts.lineGap ?? 2;
-    if (align === 'left' && runs.length === 1 && lineGap === 2 && internals._wrapper == null && internals._textOptions == null) {
-      doc.fillColor(opts.color ?? '#000000');
-      pdf.runFont(runs[0].subset, weight, size);
-      const t = runs[0].text;
-      if (fitsOneLine(pdf, t, opts.width) && opts.y + doc.currentLineHeight(true) <= doc.page.maxY() - 1) {
-        doc.x = opts.x;
-        doc.y = opts.y;
-        internals._fragment(t, opts.x, opts.y, { width: opts.width, align: 'left', lineGap });
-        doc.y += doc.currentLineHeight(true) + lineGap;
-        doc.x = opts.x;
-        return;
-      }
-    }
     pdf.text(text, opts);
     return;
   }
