@@ -154,7 +154,7 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
     } else if (opts.splitBy && format !== 'json') {
       // One workbook (or CSV) per department: each cadre's row made as it is audited, not its audit held (src/report/audit-xlsx.ts).
       const { SplitRows } = await import('../report/audit-xlsx.js');
-      const split = new SplitRows(ctx, { outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title: workbookTitle(ctx, plan, opts) });
+      const split = new SplitRows(ctx, { outDir: opts.outDir, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title: workbookTitle(ctx, plan, opts) });
       await each((a) => {
         if (wanted(a)) split.add(a);
       });
@@ -176,9 +176,9 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
         // One learner's workbook is the transcript: a sheet per kind of record (src/report/transcript-xlsx.ts).
         const { writeTranscriptWorkbook } = await import('../report/transcript-xlsx.js');
         await writeTranscriptWorkbook(ctx, shown[0], ev, out!);
-      } else if (opts.splitBy || format === 'xlsx') {
+      } else if (format === 'xlsx') {
         const { writeAuditWorkbooks } = await import('../report/audit-xlsx.js');
-        await writeAuditWorkbooks(ctx, shown, { out, outDir: opts.outDir, splitBy: opts.splitBy, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title: workbookTitle(ctx, plan, opts) });
+        await writeAuditWorkbooks(ctx, shown, { out, outDir: opts.outDir, format, shortfall: !!opts.shortfall, overwrite: !!opts.overwrite, period: periodOf(plan, ctx), title: workbookTitle(ctx, plan, opts) });
       } else if (single && format === 'table') {
         // In a file (--out NAME.txt) the transcript is plain text: no colour.
         emit(ctx, await renderTranscript(shown[0], ev, out ? { ...ctx, color: false } : ctx), out);

@@ -63,7 +63,6 @@ export interface WorkbookOptions {
   /** --out (one file), checked by outFile(). */
   out?: OutFile;
   outDir?: string;
-  splitBy?: string;
   format: Format;
   shortfall: boolean;
   /** Replace split files that exist (--overwrite). */
@@ -74,8 +73,8 @@ export interface WorkbookOptions {
   title: WorkbookTitle;
 }
 
+/** The audit as one workbook at --out (a split is written by SplitRows, its rows made as the audits arrive). */
 export async function writeAuditWorkbooks(ctx: Context, audited: AuditedCadre[], opts: WorkbookOptions): Promise<void> {
-  if (opts.splitBy) return writeSplit(ctx, audited, opts);
   if (!opts.out) throw new UsageError(msg('xlsx.needsOut'), msg('xlsx.fix.needsOut'));
   writeFileAtomic(opts.out.path, await workbookBuffer(ctx, audited, opts.shortfall, opts.title, opts.title.department), outOptions(opts.out));
   ctx.err.write(ctx.tr.t('render.wroteRows', { file: opts.out.shown, count: audited.length }) + '\n');
@@ -123,11 +122,4 @@ export class SplitRows {
     });
     hintIdsInCsv(ctx, opts.outDir!, ids, true);
   }
-}
-
-/** writeAuditWorkbooks' --split-by: the audits held, given to SplitRows. */
-async function writeSplit(ctx: Context, audited: AuditedCadre[], opts: WorkbookOptions): Promise<void> {
-  const split = new SplitRows(ctx, opts);
-  for (const a of audited) split.add(a);
-  await split.write();
 }
