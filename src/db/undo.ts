@@ -53,6 +53,7 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
   const span = hoursRemoval(db);
   /** The earliest date of the hours records removed. */
   let removedFrom: string | null = null;
+  const removeHour = db.prepare('DELETE FROM hours WHERE id = ? RETURNING completed_on').pluck();
   for (const table of RECORD_TABLES) {
     const own = db.prepare(`SELECT id, cadre_id FROM ${table} WHERE batch_id = ?`).all(batchId) as { id: number; cadre_id: number }[];
     const voucher = db.prepare(
@@ -63,7 +64,7 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
     const move = db.prepare(`UPDATE ${table} SET batch_id = ?, line = ? WHERE id = ?`);
     const dropVoucher = db.prepare('DELETE FROM record_sources WHERE kind = ? AND record_id = ? AND batch_id = ?');
     const dropAllVouchers = db.prepare('DELETE FROM record_sources WHERE kind = ? AND record_id = ?');
-    const remove = db.prepare(table === 'hours' ? 'DELETE FROM hours WHERE id = ? RETURNING completed_on' : `DELETE FROM ${table} WHERE id = ?`);
+    const remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
     for (const r of own) {
       cadres.add(r.cadre_id);
       const v = voucher.get(table, r.id, batchId) as { batch_id: number; line: number } | undefined;
@@ -78,7 +79,7 @@ export function undoBatch(db: DB, batchId: number, undoneAt: string): UndoResult
           dropEssayReviews(db, r.id);
         }
         if (table === 'hours') {
-          const day = remove.pluck().get(r.id) as string;
+          const day = removeHour.get(r.id) as string;
           if (removedFrom === null || day < removedFrom) removedFrom = day;
         } else remove.run(r.id);
         dropAllVouchers.run(table, r.id);
