@@ -56,6 +56,40 @@ function cellText(value: unknown, numFmt: string | undefined): string {
   return String(value);
 }
 
+/** The cells of one row, as text, with no hole left undefined. */
+function rowFields(row: { eachCell(o: { includeEmpty: boolean }, f: (cell: { value: unknown; numFmt?: string }, col: number) => void): void }): string[] {
+  const fields: string[] = [];
+  row.eachCell({ includeEmpty: false }, (cell, col) => {
+    fields[col - 1] = cellText(cell.value, cell.numFmt);
+  });
+  for (let i = 0; i < fields.length; i++) if (fields[i] === undefined) fields[i] = '';
+  return fields;
+}
+
+/**
+ * A zip's parts may come in any order. The streaming reader needs xl/workbook.xml (the sheets' names,
+ * and whether dates count from 1904) before the sheet it reads; when a writer put it after the sheet
+ * (and the shared strings before it), exceljs would fail on a missing model. Placeholders let it
+ * carry on to the sheet, which is then left unread: the workbook is read whole instead, where every
+ * part is parsed before any cell (the archive was already measured, so its size is bounded).
+ */
+const NO_MODEL = Object.freeze({ sheets: [] as unknown[] });
+const NO_PROPERTIES = Object.freeze({ model: undefined });
+
+async function* wholeWorkbookRows(file: string): AsyncGenerator<RawRow[]> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const sheet = wb.worksheets[0];
+  if (!sheet) return;
+  const rows: RawRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, n) => {
+    const fields = rowFields(row as never);
+    if (!isBlank(fields)) rows.push({ line: n, fields });
+  });
+  for (const r of rows) yield [r];
+}
+
 export async function* xlsxRows(file: string): AsyncGenerator<RawRow[]> {
   // exceljs is large: loaded only for workbooks.
   const { default: ExcelJS } = await import('exceljs');
@@ -66,25 +100,40 @@ export async function* xlsxRows(file: string): AsyncGenerator<RawRow[]> {
     hyperlinks: 'ignore',
     entries: 'emit',
   });
+  const parts = reader as unknown as { model?: unknown; properties?: unknown };
+  parts.model = NO_MODEL;
+  parts.properties = NO_PROPERTIES;
   let sheets;
+  let whole = false;
   try {
     sheets = reader[Symbol.asyncIterator]();
     const first = await sheets.next();
     if (first.done) return;
-    for await (const row of first.value) {
-      const fields: string[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, col) => {
-        fields[col - 1] = cellText(cell.value, cell.numFmt);
-      });
-      for (let i = 0; i < fields.length; i++) if (fields[i] === undefined) fields[i] = '';
-      if (isBlank(fields)) continue;
-      yield [{ line: row.number, fields }];
+    if (parts.model === NO_MODEL) {
+      whole = true;
+    } else {
+      for await (const row of first.value) {
+        const fields = rowFields(row);
+        if (isBlank(fields)) continue;
+        yield [{ line: row.number, fields }];
+      }
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new InputError(msg('io.xlsx.unreadable', { file, detail }), [], msg('io.xlsx.fix.unreadable'));
+    throw unreadable(file, e);
   } finally {
     await sheets?.return?.(undefined).catch(() => undefined);
   }
+  if (!whole) return;
+  try {
+    yield* wholeWorkbookRows(file);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw unreadable(file, e);
+  }
+}
+
+function unreadable(file: string, e: unknown): InputError {
+  const detail = e instanceof Error ? e.message : String(e);
+  return new InputError(msg('io.xlsx.unreadable', { file, detail }), [], msg('io.xlsx.fix.unreadable'));
 }
