@@ -15,6 +15,7 @@ import { cadreIn } from '../helpers/run.js';
 import { policyWith } from '../core/fixtures.js';
 import { noticeText, proseSupply, sentencesOf } from '../helpers/essay-corpus.js';
 import { countZi } from '../../src/core/wordcount.js';
+import { headingLines } from '../../src/commands/shared/similarity-view.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'essays');
 /** Unused prose sentences up to `zi` 字. */
@@ -270,3 +271,16 @@ describe('a policy that keeps fingerprints only', () => {
     expect(r.stdout).toMatch(/keeps fingerprints only, not texts/);
   });
 });
+
+describe('a passage heading at 80 columns', () => {
+  it('breaks after punctuation, never inside a number', () => {
+    // 80 columns end inside "106": once shown as "…相同 10" and "6 字" on the next line.
+    const head = '— 121 字，来自 文章 1（WZ260002 王芳，2025-11-01，体会A）；其中与来源逐字相同 106 字';
+    const lines = headingLines(head, 80);
+    expect(lines.join('').replace(/\s/g, '')).toBe(head.replace(/\s/g, ''));
+    for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(80);
+    expect(lines.some((l) => /\d$/.test(l) && /^\d/.test(lines[lines.indexOf(l) + 1] ?? ''))).toBe(false);
+    expect(lines.at(-1)).toMatch(/106 字$/);
+  });
+});
+

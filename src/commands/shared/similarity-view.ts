@@ -7,6 +7,7 @@
 import { diffChars } from 'diff';
 import stringWidth from 'string-width';
 import type { Context } from '../../shell/context.js';
+import { wrapText } from '../../shell/fit.js';
 import { longestPassages, passageText, percentText, type Keyed, type SimilarityReport, type SourceKind } from '../../core/similarity.js';
 import { forTerminal } from '../../core/text.js';
 import { countZi } from '../../core/wordcount.js';
@@ -68,6 +69,12 @@ export function wrapColumns(text: string, width: number, maxLines: number): stri
   return lines;
 }
 
+/** A passage's heading in at most four lines of `columns`: broken between words and after punctuation, never inside a number ("10" / "6 字"). */
+export function headingLines(text: string, columns: number): string[] {
+  const lines = wrapText(text, columns);
+  return lines.length > 4 ? wrapColumns(text, columns, 4) : lines;
+}
+
 const pad = (s: string, width: number): string => s + ' '.repeat(Math.max(0, width - stringWidth(s)));
 
 /** How many 字 of passage `a` the diff finds unchanged in `b`. */
@@ -116,7 +123,7 @@ export function reportLines(ctx: Context, v: ReportView, columns: number, passag
     const b = other && passage.b ? passageText(other, passage.b).replace(/\s+/g, ' ') : '';
     out.push('');
     const head = forTerminal(t('essays.report.passage', { len: countZi(a), source: sourceName(ctx, source.kind, source.id, v.sources.get(key)), same: b ? sameZi(a, b) : 0 }), 500);
-    out.push(...wrapColumns(head, columns, 4));
+    out.push(...headingLines(head, columns));
     const left = wrapColumns(forTerminal(a, 100_000), side, 8);
     const right = b ? wrapColumns(forTerminal(b, 100_000), side, 8) : [t('essays.report.sourceTextGone')];
     out.push(`${pad(t('essays.report.thisEssay'), side)} │ ${t('essays.report.theSource')}`);
