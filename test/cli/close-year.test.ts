@@ -12,6 +12,9 @@ import { repoRoot, tempDir } from '../helpers/cli.js';
 import { cadreIn, runCommand } from '../helpers/run.js';
 import { testContext } from '../helpers/context.js';
 import { closeYear } from '../../src/report/year-close.js';
+import { computeAudits } from '../../src/report/audit-run.js';
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { recordJournal } from '../../src/db/journal.js';
 import { openDatabase } from '../../src/db/open.js';
 import { isClosedYearRefusal } from '../../src/db/closes.js';
@@ -175,6 +178,22 @@ describe('a closed year\'s records', () => {
     const r = await cadre(['record-exam', 'WZ999999', '--exam', 'x', '--date', '2026-05-01', '--score', '90', '--amend', '--reason', 'r'], { now: AFTER });
     expect(r.code).toBe(2);
     expect(tableCounts().year_amendments).toBe(0);
+  });
+});
+
+describe('what a close stores', () => {
+  it('is the JSON of the year\'s audits, whole (made and gzipped a cadre at a time), and its hash', async () => {
+    const ctx = testContext({ cwd: dir, now: AFTER, operator: 'office' });
+    const { audited } = await computeAudits(ctx, { learnerIds: [], year: '2025' });
+    expect(audited.length).toBeGreaterThan(1);
+    await ok(['close-year', '2025']);
+    const db = new Database(path.join(dir, 'cadre.db'), { readonly: true });
+    const row = db.prepare('SELECT cadres, result, result_sha256 FROM year_closes WHERE year = 2025').get() as { cadres: number; result: Buffer; result_sha256: string };
+    db.close();
+    const text = gunzipSync(row.result).toString('utf8');
+    expect(text).toBe(JSON.stringify(audited));
+    expect(row.result_sha256).toBe(createHash('sha256').update(text).digest('hex'));
+    expect(row.cadres).toBe(audited.length);
   });
 });
 
