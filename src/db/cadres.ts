@@ -30,10 +30,23 @@ export interface CadreIndex {
 export function loadCadres(db: DB, learnerIds: readonly string[] | null = null): CadreIndex {
   // Raw rows: a province's roster is read by every audit, and plain arrays cost a third of named objects.
   const only = learnerIds === null ? '' : 'WHERE learner_id IN (SELECT value FROM json_each(?))';
-  const cadres = db.prepare(`SELECT id, learner_id, staff_no, name, department, phone, email, left_on FROM cadres ${only} ORDER BY learner_id`).raw();
-  const rows = (learnerIds === null ? cadres.all() : cadres.all(JSON.stringify(learnerIds))) as [
-    number, string, string, string, string, string | null, string | null, string | null,
-  ][];
+  const cadres = db.prepare(`SELECT ${CADRE_COLUMNS} FROM cadres ${only} ORDER BY learner_id`).raw();
+  const all = withAppointments(db, (learnerIds === null ? cadres.all() : cadres.all(JSON.stringify(learnerIds))) as RawCadre[], learnerIds === null);
+  const byId = new Map<number, CadreRow>();
+  for (const c of all) byId.set(c.id, c);
+  return {
+    all,
+    byId,
+    byLearnerId: new Map(all.map((c) => [c.learnerId, c])),
+    byStaffNo: new Map(all.map((c) => [c.staffNo, c])),
+  };
+}
+
+const CADRE_COLUMNS = 'id, learner_id, staff_no, name, department, phone, email, left_on';
+type RawCadre = [number, string, string, string, string, string | null, string | null, string | null];
+
+/** The cadres of `rows` with their appointments (of every cadre on file when `everyone`, else of theirs only). */
+function withAppointments(db: DB, rows: RawCadre[], everyone: boolean): CadreRow[] {
   const all: CadreRow[] = new Array(rows.length);
   const byId = new Map<number, CadreRow>();
   for (let i = 0; i < rows.length; i++) {
@@ -42,18 +55,33 @@ export function loadCadres(db: DB, learnerIds: readonly string[] | null = null):
     all[i] = c;
     byId.set(id, c);
   }
-  const apptsOf = learnerIds === null ? '' : 'WHERE cadre_id IN (SELECT value FROM json_each(?))';
+  const apptsOf = everyone ? '' : 'WHERE cadre_id IN (SELECT value FROM json_each(?))';
   const apptStmt = db.prepare(`SELECT cadre_id, rank, appointed_on, left_on FROM appointments ${apptsOf} ORDER BY cadre_id, appointed_on`).raw();
-  const appts = (learnerIds === null ? apptStmt.all() : apptStmt.all(JSON.stringify(all.map((c) => c.id)))) as [number, Rank, string, string | null][];
+  const appts = (everyone ? apptStmt.all() : apptStmt.all(JSON.stringify(all.map((c) => c.id)))) as [number, Rank, string, string | null][];
   for (const [cadreId, rank, appointedOn, apptLeftOn] of appts) {
     byId.get(cadreId)?.service.appointments.push(apptLeftOn === null ? { rank, appointedOn } : { rank, appointedOn, leftOn: apptLeftOn });
   }
-  return {
-    all,
-    byId,
-    byLearnerId: new Map(all.map((c) => [c.learnerId, c])),
-    byStaffNo: new Map(all.map((c) => [c.staffNo, c])),
-  };
+  return all;
+}
+
+/**
+ * The whole roster in learner-ID order (loadCadres' order and rows), `size`
+ * cadres at a time: an office-wide audit plans and audits one chunk, lets it
+ * go and reads the next, so a province's 320,000 cadres never sit in memory
+ * at once. Each chunk is read when asked for; a caller wanting one state of
+ * the roster reads them all inside one transaction.
+ */
+export function* cadreChunks(db: DB, size: number): Generator<CadreRow[]> {
+  const first = db.prepare(`SELECT ${CADRE_COLUMNS} FROM cadres ORDER BY learner_id LIMIT ?`).raw();
+  const after = db.prepare(`SELECT ${CADRE_COLUMNS} FROM cadres WHERE learner_id > ? ORDER BY learner_id LIMIT ?`).raw();
+  let last: string | null = null;
+  for (;;) {
+    const rows = (last === null ? first.all(size) : after.all(last, size)) as RawCadre[];
+    if (!rows.length) return;
+    last = rows[rows.length - 1][1];
+    yield withAppointments(db, rows, false);
+    if (rows.length < size) return;
+  }
 }
 
 export function findCadre(index: CadreIndex, learnerId: string): CadreRow | undefined {

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CadreFacts } from '../core/audit.js';
 import type { IsoDate } from '../core/dates.js';
-import { WindowFacts, type FactWindow, type OtherRows, type WindowHours } from './facts.js';
+import { WindowFacts, type FactWindow, type OtherRows, type WindowChunk, type WindowHours } from './facts.js';
 import type { FactsRequest, FactsWorkerData } from './facts-worker.js';
 
 /**
@@ -17,7 +17,7 @@ import type { FactsRequest, FactsWorkerData } from './facts-worker.js';
  */
 const WORKER = new URL('../../dist/db/facts-worker.js', import.meta.url);
 
-type Message = { others: OtherRows } | { hours: WindowHours[] } | { done: true };
+type Message = { others: OtherRows } | { hours: WindowHours[] } | { chunkDone: true } | { done: true };
 
 /**
  * A worker started ahead of its read, so that its start and its connection
@@ -47,28 +47,59 @@ export class FactsReader {
    * thread. An error thrown by `fn` stops the worker and rejects.
    */
   read(windows: readonly FactWindow[], cutoff: IsoDate, fn: (pos: number, facts: CadreFacts) => void): Promise<void> {
+    return this.readChunks([{ windows }].values(), cutoff, (_, pos, facts) => fn(pos, facts));
+  }
+
+  /**
+   * auditChunks' contract on the worker: each chunk is taken from `chunks`
+   * (planned on this thread) when the worker is `ahead` chunks from
+   * needing it, so planning, the worker's read and the audit overlap and
+   * only those chunks are held; all are read in one read transaction. An
+   * error thrown by `chunks` or `fn` stops the worker and rejects.
+   */
+  readChunks<C extends WindowChunk>(chunks: Iterator<C>, cutoff: IsoDate, fn: (chunk: C, pos: number, facts: CadreFacts) => void, ahead = 2): Promise<void> {
     return new Promise((resolve, reject) => {
       let built: WindowFacts | null = null;
       let settled = false;
+      /** Posted and not yet read to the end, oldest first. */
+      const queue: C[] = [];
+      let more = true;
       const fail = (e: unknown) => {
         if (settled) return;
         settled = true;
         this.stop();
         reject(e);
       };
+      const post = () => {
+        while (more && queue.length < ahead) {
+          const next = chunks.next();
+          if (next.done) {
+            more = false;
+            this.worker.postMessage({ end: true } satisfies FactsRequest);
+          } else {
+            queue.push(next.value);
+            this.worker.postMessage({ windows: [...next.value.windows], cutoff } satisfies FactsRequest);
+          }
+        }
+      };
       if (this.early) return fail(this.early);
       this.onFail = fail;
       this.worker.on('message', (m: Message) => {
         if (settled) return;
         try {
-          if ('others' in m) built = new WindowFacts(windows, m.others);
+          if ('others' in m) built = new WindowFacts(queue[0].windows, m.others);
           else if ('hours' in m) {
-            for (const row of m.hours) fn(row[0], built!.facts(row));
+            const chunk = queue[0];
+            for (const row of m.hours) fn(chunk, row[0], built!.facts(row));
             Atomics.sub(this.count, 0, 1);
             Atomics.notify(this.count, 0);
+          } else if ('chunkDone' in m) {
+            queue.shift();
+            built = null;
+            post();
           } else {
             settled = true;
-            // Its read is done: the worker's heap (the windows, SQLite's cache) goes now, not when the audit's output is written.
+            // Its read is done: the worker's heap (SQLite's cache) goes now, not when the audit's output is written.
             this.stop();
             resolve();
           }
@@ -76,7 +107,11 @@ export class FactsReader {
           fail(e);
         }
       });
-      this.worker.postMessage({ windows: [...windows], cutoff } satisfies FactsRequest);
+      try {
+        post();
+      } catch (e) {
+        fail(e);
+      }
     });
   }
 

@@ -1,15 +1,16 @@
 /**
  * The worker thread of an office-wide audit (facts-parallel.ts). It opens
  * its own read-only connection as soon as it starts (while the main thread
- * plans the audit), waits for the windows, reads the facts (readWindows)
- * and hands them to the main thread in batches, while the main thread
- * audits and writes the batches before. It waits whenever the main thread
- * is `maxInFlight` batches behind, so what waits in memory stays small
- * however large the office.
+ * plans the audit), then reads the facts of each chunk of windows the main
+ * thread posts (readChunkIn), all chunks in one read transaction, and hands
+ * them to the main thread in batches, while the main thread audits and
+ * writes the batches before and plans the chunks after. It waits whenever
+ * the main thread is `maxInFlight` batches behind, so what waits in memory
+ * stays small however large the office.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IsoDate } from '../core/dates.js';
-import { readWindows, type FactWindow } from './facts.js';
+import { readChunkIn, type FactWindow } from './facts.js';
 import { openReader } from './open.js';
 
 export interface FactsWorkerData {
@@ -20,33 +21,41 @@ export interface FactsWorkerData {
   maxInFlight: number;
 }
 
-export interface FactsRequest {
-  windows: FactWindow[];
-  cutoff: IsoDate;
-}
+/** One chunk of windows to read; `{ end: true }` after the last. */
+export type FactsRequest = { windows: FactWindow[]; cutoff: IsoDate } | { end: true };
 
 const { file, inFlight, batchSize, maxInFlight } = workerData as FactsWorkerData;
 const count = new Int32Array(inFlight);
 const port = parentPort!;
 const db = openReader(file);
-port.once('message', ({ windows, cutoff }: FactsRequest) => {
+let reading = false;
+const sink = {
+  others: (rows: unknown) => port.postMessage({ others: rows }),
+  hours: (batch: unknown[]) => {
+    Atomics.add(count, 0, 1);
+    port.postMessage({ hours: batch });
+    for (let n = Atomics.load(count, 0); n >= maxInFlight; n = Atomics.load(count, 0)) Atomics.wait(count, 0, n, 1000);
+  },
+};
+port.on('message', (m: FactsRequest) => {
   try {
-    readWindows(
-      db,
-      windows,
-      cutoff,
-      {
-        others: (rows) => port.postMessage({ others: rows }),
-        hours: (batch) => {
-          Atomics.add(count, 0, 1);
-          port.postMessage({ hours: batch });
-          for (let n = Atomics.load(count, 0); n >= maxInFlight; n = Atomics.load(count, 0)) Atomics.wait(count, 0, n, 1000);
-        },
-      },
-      batchSize,
-    );
-    port.postMessage({ done: true });
-  } finally {
-    db.close();
+    if ('end' in m) {
+      if (reading) db.exec('COMMIT');
+      reading = false;
+      port.postMessage({ done: true });
+      // The main thread stops this worker when it has the message.
+      db.close();
+      return;
+    }
+    // The first chunk begins the one read transaction of them all.
+    if (!reading) {
+      db.exec('BEGIN');
+      reading = true;
+    }
+    readChunkIn(db, m.windows, m.cutoff, sink as Parameters<typeof readChunkIn>[3], batchSize);
+    port.postMessage({ chunkDone: true });
+  } catch (e) {
+    if (db.open) db.close();
+    throw e;
   }
 });

@@ -139,50 +139,57 @@ function splits(n: number, codes: string, dates: string, quarters: string): bool
  * the engine sorts them by date.
  */
 export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, sink: WindowSink, batchSize = 256): void {
-  db.transaction(() =>
-    withWindows(db, windows, () => {
-      const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
-      sink.others({
-        training: db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw().all(cutoff) as OtherRows['training'],
-        essays: db
-          .prepare(
-            `SELECT cadre_id, id, kind, title, coalesce(counts_on, submitted_on), chars, status,
-                    (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
-             FROM essays WHERE coalesce(counts_on, submitted_on) <= ? ${only}`,
-          )
-          .raw()
-          .all(cutoff) as OtherRows['essays'],
-        exams: db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw().all(cutoff) as OtherRows['exams'],
-        exemptions: db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw().all() as OtherRows['exemptions'],
-        held: heldRows(db),
-      });
-      // One row per position, in order: each cadre's rows found through the key index (cadre first).
-      const hours = db
+  db.transaction(() => readChunkIn(db, windows, cutoff, sink, batchSize))();
+}
+
+/**
+ * One chunk of an office-wide read (readWindows' body), inside the caller's
+ * transaction: a read in chunks of cadres (auditChunks, the facts worker)
+ * keeps one state of the database for all of them.
+ */
+export function readChunkIn(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, sink: WindowSink, batchSize = 256): void {
+  withWindows(db, windows, () => {
+    const only = 'AND cadre_id IN (SELECT cadre_id FROM temp.fact_window)';
+    sink.others({
+      training: db.prepare(`SELECT cadre_id, topic, attended_on FROM training WHERE attended_on <= ? ${only}`).raw().all(cutoff) as OtherRows['training'],
+      essays: db
         .prepare(
-          `SELECT w.pos, COUNT(h.cadre_id), group_concat(h.course_code, char(31)), group_concat(h.completed_on, ''), group_concat(h.quarters)
-           FROM temp.fact_window w LEFT JOIN hours h
-             ON h.cadre_id = w.cadre_id AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?
-           GROUP BY w.pos ORDER BY w.pos`,
+          `SELECT cadre_id, id, kind, title, coalesce(counts_on, submitted_on), chars, status,
+                  (SELECT s.held FROM essay_similarity s WHERE s.essay_id = essays.id AND s.override_reason IS NULL) AS held
+           FROM essays WHERE coalesce(counts_on, submitted_on) <= ? ${only}`,
         )
-        .raw();
-      const oneByOne = db
-        .prepare(
-          `SELECT h.course_code, h.completed_on, h.quarters FROM hours h JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
-           WHERE w.pos = ? AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?`,
-        )
-        .raw();
-      let batch: WindowHours[] = [];
-      for (const row of hours.iterate(cutoff) as Iterable<WindowHours>) {
-        const [pos, n, codes, dates, quarters] = row;
-        batch.push(n > 0 && !splits(n, codes!, dates!, quarters!) ? [pos, n, null, null, null, oneByOne.all(pos, cutoff) as [string, string, number][]] : row);
-        if (batch.length === batchSize) {
-          sink.hours(batch);
-          batch = [];
-        }
+        .raw()
+        .all(cutoff) as OtherRows['essays'],
+      exams: db.prepare(`SELECT cadre_id, exam, taken_on, score_tenths FROM exams WHERE taken_on <= ? ${only}`).raw().all(cutoff) as OtherRows['exams'],
+      exemptions: db.prepare(`SELECT cadre_id, requirement, year, reason FROM exemptions WHERE revoked_at IS NULL ${only}`).raw().all() as OtherRows['exemptions'],
+      held: heldRows(db),
+    });
+    // One row per position, in order: each cadre's rows found through the key index (cadre first).
+    const hours = db
+      .prepare(
+        `SELECT w.pos, COUNT(h.cadre_id), group_concat(h.course_code, char(31)), group_concat(h.completed_on, ''), group_concat(h.quarters)
+         FROM temp.fact_window w LEFT JOIN hours h
+           ON h.cadre_id = w.cadre_id AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?
+         GROUP BY w.pos ORDER BY w.pos`,
+      )
+      .raw();
+    const oneByOne = db
+      .prepare(
+        `SELECT h.course_code, h.completed_on, h.quarters FROM hours h JOIN temp.fact_window w ON w.cadre_id = h.cadre_id
+         WHERE w.pos = ? AND h.completed_on BETWEEN w.from_day AND w.to_day AND h.completed_on <= ?`,
+      )
+      .raw();
+    let batch: WindowHours[] = [];
+    for (const row of hours.iterate(cutoff) as Iterable<WindowHours>) {
+      const [pos, n, codes, dates, quarters] = row;
+      batch.push(n > 0 && !splits(n, codes!, dates!, quarters!) ? [pos, n, null, null, null, oneByOne.all(pos, cutoff) as [string, string, number][]] : row);
+      if (batch.length === batchSize) {
+        sink.hours(batch);
+        batch = [];
       }
-      if (batch.length) sink.hours(batch);
-    }),
-  )();
+    }
+    if (batch.length) sink.hours(batch);
+  });
 }
 
 const noFacts = (): CadreFacts => ({ hours: [], essays: [], training: [], exams: [], exemptions: [] });
@@ -248,6 +255,33 @@ export function auditWindows(db: DB, windows: readonly FactWindow[], cutoff: Iso
       for (const row of batch) fn(row[0], built!.facts(row));
     },
   });
+}
+
+/** A chunk of an office-wide audit: its cadres' windows (positions count from 0 in each chunk) and whatever the caller keeps with them. */
+export interface WindowChunk {
+  windows: readonly FactWindow[];
+}
+
+/**
+ * auditWindows over chunks of cadres, each chunk asked for (`chunks`) only
+ * when the one before is read, so a caller that plans its cadres a chunk at
+ * a time never holds them all; one read transaction for every chunk (and
+ * for whatever `chunks` itself reads on this connection). `fn` gets each
+ * chunk's positions once, in order, the chunks in order.
+ */
+export function auditChunks<C extends WindowChunk>(db: DB, chunks: Iterator<C>, cutoff: IsoDate, fn: (chunk: C, pos: number, facts: CadreFacts) => void): void {
+  db.transaction(() => {
+    for (let next = chunks.next(); !next.done; next = chunks.next()) {
+      const chunk = next.value;
+      let built: WindowFacts | null = null;
+      readChunkIn(db, chunk.windows, cutoff, {
+        others: (rows) => (built = new WindowFacts(chunk.windows, rows)),
+        hours: (batch) => {
+          for (const row of batch) fn(chunk, row[0], built!.facts(row));
+        },
+      });
+    }
+  })();
 }
 
 /** The held records of the windowed cadres (few: only those findings name), rejected first, then by finding. */

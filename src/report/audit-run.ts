@@ -11,8 +11,8 @@ import { minDate, type IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';
 import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate, type Term } from '../core/terms.js';
 import { parseDate } from '../core/values.js';
-import { countCadres, loadCadres, type CadreRow } from '../db/cadres.js';
-import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
+import { cadreChunks, countCadres, loadCadres, type CadreRow } from '../db/cadres.js';
+import { auditChunks, loadDesignations, loadFacts, type FactWindow } from '../db/facts.js';
 import { earliestRecordDate, firstUseDate, recordsSince } from '../db/settings.js';
 import { matchDepartment } from '../core/option-values.js';
 import type { FactsReader } from '../db/facts-parallel.js';
@@ -80,17 +80,27 @@ export interface AuditPlan {
   /** One learner asked for by ID: the transcript's path, with every record and its source. */
   single: boolean;
   /**
+   * An office-wide audit (no learner IDs, no --department): `jobs` is left empty and
+   * forEachAudit reads the roster and plans it `chunkSize` cadres at a time, so a province's
+   * cadres, terms and windows are never all held at once. Same cadres, same order.
+   */
+  roster?: { rank?: Rank; chunkSize: number };
+  /**
    * When no day of first records is recorded (`cadre start`): the day of the database's first
    * write, so that a period short that ended before the office used the tool can be pointed out.
    */
   firstUse: IsoDate | null;
 }
 
-export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
+/** Cadres planned at a time by an office-wide audit (AuditPlan.roster): a few megabytes of roster and plan, whatever the office's size. */
+export const AUDIT_CHUNK = 16_384;
+
+export function planAudit(ctx: Context, opts: AuditScope, chunkSize = AUDIT_CHUNK): AuditPlan {
   const db = ctx.db({ readOnly: true });
-  const policy = ctx.policy();
   const since = recordsSince(db);
   const { ev, year } = evaluationFor(opts, ctx, since);
+  const base = { ev, year, designations: loadDesignations(db), single: opts.learnerIds.length === 1, firstUse: since === null ? firstUseDate(db) : null };
+  if (!opts.learnerIds.length && opts.department === undefined) return { ...base, jobs: [], notInView: [], roster: { rank: opts.rank, chunkSize } };
   // Named learners (without --department, which matches among every department on file): only theirs are read.
   const index = loadCadres(db, opts.learnerIds.length && opts.department === undefined ? opts.learnerIds.map((raw) => raw.trim().toUpperCase()) : null);
   let chosen: CadreRow[] = index.all;
@@ -108,8 +118,14 @@ export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
   }
   if (opts.department !== undefined) chosen = inDepartment(chosen, index.all, opts.department);
   const notInView: string[] = [];
+  return { ...base, jobs: termsOf(ctx, chosen, ev, year, opts.rank, notInView), notInView };
+}
+
+/** Each cadre's term in the view (those of `rank` only, when given); a cadre with none is named in `notInView`. */
+function termsOf(ctx: Context, cadres: readonly CadreRow[], ev: Evaluation, year: number | null, rank: Rank | undefined, notInView: string[]): AuditPlan['jobs'] {
+  const policy = ctx.policy();
   const jobs: AuditPlan['jobs'] = [];
-  for (const cadre of chosen) {
+  for (const cadre of cadres) {
     const term =
       year !== null
         ? termHoldingYear(cadre.service, policy, year)
@@ -117,9 +133,9 @@ export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
           ? null
           : currentTerm(cadre.service, policy, ev.asOf);
     if (!term) notInView.push(cadre.learnerId);
-    else if (!opts.rank || term.rank === opts.rank) jobs.push({ cadre, term });
+    else if (!rank || term.rank === rank) jobs.push({ cadre, term });
   }
-  return { ev, year, jobs, notInView, designations: loadDesignations(db), single: opts.learnerIds.length === 1, firstUse: since === null ? firstUseDate(db) : null };
+  return jobs;
 }
 
 /** From this many cadres on, an office-wide audit reads its facts on a second thread (facts-parallel.ts); fewer do not repay the thread's start. */
@@ -172,19 +188,37 @@ export async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: Aud
   }
   // Many cadres: only the records each audited term can count are read (its window, up to the
   // cutoff), and no per-record lists are built: these views show figures, not transcripts.
-  const windows = jobs.map(({ cadre, term }) => ({ cadreId: cadre.id, from: term.windowStart, to: minDate(term.windowEnd, ev.cutoff) }));
-  const audit = (pos: number, facts: CadreFacts) => {
-    const { cadre, term } = jobs[pos];
+  type Chunk = { jobs: AuditPlan['jobs']; windows: FactWindow[] };
+  const chunkOf = (list: AuditPlan['jobs']): Chunk => ({ jobs: list, windows: list.map(({ cadre, term }) => ({ cadreId: cadre.id, from: term.windowStart, to: minDate(term.windowEnd, ev.cutoff) })) });
+  const { roster } = plan;
+  // The office's roster, planned a chunk at a time as the read reaches it (AuditPlan.roster); else the plan's cadres, one chunk.
+  const chunks: Iterator<Chunk> = roster
+    ? (function* () {
+        for (const cadres of cadreChunks(db, roster.chunkSize)) {
+          const list = termsOf(ctx, cadres, ev, plan.year, roster.rank, plan.notInView);
+          if (list.length) yield chunkOf(list);
+        }
+      })()
+    : [chunkOf(jobs)].values();
+  const audit = (chunk: Chunk, pos: number, facts: CadreFacts) => {
+    const { cadre, term } = chunk.jobs[pos];
     visit({ cadre, audit: auditTerm(term, facts, designations, policy, ev, false) });
   };
-  if (reader) await reader.read(windows, ev.cutoff, audit);
-  else auditWindows(db, windows, ev.cutoff, audit);
+  if (!reader) return auditChunks(db, chunks, ev.cutoff, audit);
+  // The roster's chunks are read here while the worker reads the facts: one state of the roster for all of them.
+  const own = roster && !db.inTransaction;
+  if (own) db.exec('BEGIN');
+  try {
+    await reader.readChunks(chunks, ev.cutoff, audit);
+  } finally {
+    if (own && db.inTransaction) db.exec('COMMIT');
+  }
 }
 
 /** Audits the chosen cadres, all held at once, in learner-ID order. */
-export async function computeAudits(ctx: Context, opts: AuditScope, parallelFrom = PARALLEL_FROM): Promise<{ audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] }> {
+export async function computeAudits(ctx: Context, opts: AuditScope, parallelFrom = PARALLEL_FROM, chunkSize = AUDIT_CHUNK): Promise<{ audited: AuditedCadre[]; ev: Evaluation; year: number | null; notInView: string[] }> {
   return withReader(ctx, opts, async (reader) => {
-    const plan = planAudit(ctx, opts);
+    const plan = planAudit(ctx, opts, chunkSize);
     const audited: AuditedCadre[] = [];
     await forEachAudit(ctx, plan, (a) => audited.push(a), reader);
     return { audited, ev: plan.ev, year: plan.year, notInView: plan.notInView };
