@@ -215,6 +215,28 @@ function plainLayout(f: LaidOutFont): void {
   };
 }
 
+/** The parts of pdfkit's document and embedded font that `fragmentOps` writes through. */
+interface PdfInternals {
+  _font: {
+    id: string;
+    ascender: number;
+    scale: number;
+    ref(): unknown;
+    font: { glyphsForString(text: string): { id: number; advanceWidth: number; codePoints: number[] }[] };
+    subset: { includeGlyph(id: number): number };
+    widths: number[];
+    unicode: number[][];
+  };
+  _fontSize: number;
+  page: { height: number; fonts: Record<string, unknown> };
+}
+
+/** A number as pdfkit writes it into a content stream (PDFObject.number). */
+function pdfNumber(n: number): number {
+  if (n > -1e21 && n < 1e21) return Math.round(n * 1e6) / 1e6;
+  throw new Error(`unsupported number: ${n}`);
+}
+
 /** A PDF being drawn: see the top of this file. */
 export class PdfWriter {
   readonly doc: Doc;
@@ -329,6 +351,31 @@ export class PdfWriter {
   }
 
   /**
+   * The content operators pdfkit's `text(run, x, y, { lineBreak: false })` writes for one run in the
+   * document's current font and size, with no shaping (plainLayout: every glyph at its own advance,
+   * so one TJ string with no adjustment): the same bytes, without pdfkit's option merging, line
+   * callback and second measuring of the run. The glyphs are added to the font's subset, widths and
+   * to-Unicode map as pdfkit's `encode` adds them, in the same order.
+   */
+  private fragmentOps(run: string, x: number, y: number): string {
+    const doc = this.doc as unknown as PdfInternals;
+    const f = doc._font;
+    const size = doc._fontSize;
+    const page = doc.page;
+    if (page.fonts[f.id] == null) page.fonts[f.id] = f.ref();
+    const glyphs = f.font.glyphsForString(run);
+    let hex = '';
+    for (const g of glyphs) {
+      const gid = f.subset.includeGlyph(g.id);
+      hex += ('0000' + gid.toString(16)).slice(-4);
+      if (f.widths[gid] == null) f.widths[gid] = g.advanceWidth * f.scale;
+      if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
+    }
+    const dy = (f.ascender / 1e3) * size;
+    return `q\n1 0 0 -1 0 ${pdfNumber(page.height)} cm\nBT\n1 0 0 1 ${pdfNumber(x)} ${pdfNumber(page.height - y - dy)} Tm\n/${f.id} ${pdfNumber(size)} Tf\n[<${hex}> 0] TJ\nET\nQ`;
+  }
+
+  /**
    * Left-aligned text wrapped to the width, onto further pages as it needs, measured and broken
    * here: a line may break before any Chinese character (but not before closing punctuation nor
    * after opening) and at spaces, and each line is drawn run by run, one text call per font file.
@@ -384,6 +431,7 @@ export class PdfWriter {
       }
       let x = left;
       this.doc.fillColor(opts.color ?? '#000000');
+      const ops: string[] = [];
       for (let i = l.from; i < l.to; ) {
         let j = i;
         let w = 0;
@@ -393,10 +441,17 @@ export class PdfWriter {
           w += chars[j].w;
           j++;
         }
-        this.doc.font(chars[i].font).fontSize(size).text(run, x, y, { lineBreak: false });
+        this.doc.font(chars[i].font).fontSize(size);
+        if (run.includes('\n')) {
+          // pdfkit draws each piece of a run cut by a line feed on its own (rare; left to it).
+          if (ops.length) this.doc.addContent(ops.join('\n'));
+          ops.length = 0;
+          this.doc.text(run, x, y, { lineBreak: false });
+        } else ops.push(this.fragmentOps(run, x, y));
         x += w;
         i = j;
       }
+      if (ops.length) this.doc.addContent(ops.join('\n'));
       y += lineHeight;
     }
     this.doc.x = left;
