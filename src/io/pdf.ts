@@ -130,11 +130,13 @@ export function subsetOf(cp: number): string | null {
 }
 
 /** A text cut into runs, each drawn in one subset file (`[116]`, …). */
+const subsetCache = new Map<string, string>();
+
 export function fontRuns(text: string): { subset: string; text: string }[] {
   const runs: { subset: string; text: string }[] = [];
-  const fallback = subsetOf(0x41) ?? '[119]';
   for (const ch of text) {
-    const subset = subsetOf(ch.codePointAt(0)!) ?? fallback;
+    let subset = subsetCache.get(ch);
+    if (subset === undefined) subsetCache.set(ch, (subset = subsetOf(ch.codePointAt(0)!) ?? subsetOf(0x41) ?? '[119]'));
     const last = runs[runs.length - 1];
     if (last && last.subset === subset) last.text += ch;
     else runs.push({ subset, text: ch });
@@ -229,6 +231,25 @@ interface PdfInternals {
   };
   _fontSize: number;
   page: { height: number; fonts: Record<string, unknown> };
+}
+
+/** Characters a line does not start with (closing punctuation) or end with (opening). */
+const CLOSING = new Set('，。；：、？！）》」』】〕…%,.;:!?)]');
+const OPENING = new Set('（《「『【〔([');
+
+/** Variation selectors: fontkit maps the character before one with it. */
+const VARIATION = /[\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]/u;
+
+/** The glyphs of `text` as pdfkit's EmbeddedFont.encode gives them (hex glyph ids of the subset), each added to the subset, widths and to-Unicode map. */
+function encodeGlyphs(f: PdfInternals['_font'], text: string): string {
+  let hex = '';
+  for (const g of f.font.glyphsForString(text)) {
+    const gid = f.subset.includeGlyph(g.id);
+    hex += ('0000' + gid.toString(16)).slice(-4);
+    if (f.widths[gid] == null) f.widths[gid] = g.advanceWidth * f.scale;
+    if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
+  }
+  return hex;
 }
 
 /** A number as pdfkit writes it into a content stream (PDFObject.number). */
@@ -357,19 +378,27 @@ export class PdfWriter {
    * callback and second measuring of the run. The glyphs are added to the font's subset, widths and
    * to-Unicode map as pdfkit's `encode` adds them, in the same order.
    */
+  private readonly encoded = new Map<PdfInternals['_font'], Map<string, string>>();
+
   private fragmentOps(run: string, x: number, y: number): string {
     const doc = this.doc as unknown as PdfInternals;
     const f = doc._font;
     const size = doc._fontSize;
     const page = doc.page;
     if (page.fonts[f.id] == null) page.fonts[f.id] = f.ref();
-    const glyphs = f.font.glyphsForString(run);
     let hex = '';
-    for (const g of glyphs) {
-      const gid = f.subset.includeGlyph(g.id);
-      hex += ('0000' + gid.toString(16)).slice(-4);
-      if (f.widths[gid] == null) f.widths[gid] = g.advanceWidth * f.scale;
-      if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
+    if (VARIATION.test(run)) hex = encodeGlyphs(f, run);
+    else {
+      // Each character's glyph is encoded once per font (added to the subset where it first
+      // occurs, as encoding the whole run adds it): a character maps to one glyph but before a
+      // variation selector, whose runs are encoded whole.
+      let cache = this.encoded.get(f);
+      if (!cache) this.encoded.set(f, (cache = new Map()));
+      for (const ch of run) {
+        let h = cache.get(ch);
+        if (h === undefined) cache.set(ch, (h = encodeGlyphs(f, ch)));
+        hex += h;
+      }
     }
     const dy = (f.ascender / 1e3) * size;
     return `q\n1 0 0 -1 0 ${pdfNumber(page.height)} cm\nBT\n1 0 0 1 ${pdfNumber(x)} ${pdfNumber(page.height - y - dy)} Tm\n/${f.id} ${pdfNumber(size)} Tf\n[<${hex}> 0] TJ\nET\nQ`;
@@ -395,12 +424,10 @@ export class PdfWriter {
     }
     // Break opportunities: before index i when allowed.
     const wide = (c: string) => c.codePointAt(0)! >= 0x2e80;
-    const closing = /[，。；：、？！）》」』】〕…%,.;:!?)\]]/u;
-    const opening = /[（《「『【〔(\[]/u;
     const canBreak = (i: number) => {
       const a = chars[i - 1].ch;
       const b = chars[i].ch;
-      if (closing.test(b) || opening.test(a)) return false;
+      if (CLOSING.has(b) || OPENING.has(a)) return false;
       return a === ' ' || wide(a) || wide(b);
     };
     const lines: { from: number; to: number }[] = [];
