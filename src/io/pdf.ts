@@ -217,6 +217,18 @@ function plainLayout(f: LaidOutFont): void {
   };
 }
 
+/** A character as paragraph lays it out and draws it (hex: its glyph in the subset, once drawn). */
+interface CharInfo {
+  ch: string;
+  font: string;
+  adv: number;
+  space: boolean;
+  wide: boolean;
+  closing: boolean;
+  opening: boolean;
+  hex: string | undefined;
+}
+
 /** The parts of pdfkit's document and embedded font that `fragmentOps` writes through. */
 interface PdfInternals {
   _font: {
@@ -371,6 +383,15 @@ export class PdfWriter {
     return w;
   }
 
+  /** Each character drawn by paragraph, per weight: its font file, advance at size 1, break classes and glyph. */
+  private readonly chars = new Map<Weight, Map<string, CharInfo>>();
+
+  private charInfos(weight: Weight): Map<string, CharInfo> {
+    let m = this.chars.get(weight);
+    if (!m) this.chars.set(weight, (m = new Map()));
+    return m;
+  }
+
   /**
    * The content operators pdfkit's `text(run, x, y, { lineBreak: false })` writes for one run in the
    * document's current font and size, with no shaping (plainLayout: every glyph at its own advance,
@@ -378,28 +399,17 @@ export class PdfWriter {
    * callback and second measuring of the run. The glyphs are added to the font's subset, widths and
    * to-Unicode map as pdfkit's `encode` adds them, in the same order.
    */
-  private readonly encoded = new Map<PdfInternals['_font'], Map<string, string>>();
-
   private fragmentOps(run: string, x: number, y: number): string {
+    return this.fragmentHexOps(encodeGlyphs((this.doc as unknown as PdfInternals)._font, run), x, y);
+  }
+
+  /** The content operators of one run whose glyphs are `hex` (encodeGlyphs), in the document's current font and size (see fragmentOps). */
+  private fragmentHexOps(hex: string, x: number, y: number): string {
     const doc = this.doc as unknown as PdfInternals;
     const f = doc._font;
     const size = doc._fontSize;
     const page = doc.page;
     if (page.fonts[f.id] == null) page.fonts[f.id] = f.ref();
-    let hex = '';
-    if (VARIATION.test(run)) hex = encodeGlyphs(f, run);
-    else {
-      // Each character's glyph is encoded once per font (added to the subset where it first
-      // occurs, as encoding the whole run adds it): a character maps to one glyph but before a
-      // variation selector, whose runs are encoded whole.
-      let cache = this.encoded.get(f);
-      if (!cache) this.encoded.set(f, (cache = new Map()));
-      for (const ch of run) {
-        let h = cache.get(ch);
-        if (h === undefined) cache.set(ch, (h = encodeGlyphs(f, ch)));
-        hex += h;
-      }
-    }
     const dy = (f.ascender / 1e3) * size;
     return `q\n1 0 0 -1 0 ${pdfNumber(page.height)} cm\nBT\n1 0 0 1 ${pdfNumber(x)} ${pdfNumber(page.height - y - dy)} Tm\n/${f.id} ${pdfNumber(size)} Tf\n[<${hex}> 0] TJ\nET\nQ`;
   }
@@ -417,18 +427,27 @@ export class PdfWriter {
     const width = opts.width ?? this.width;
     const gap = opts.lineGap ?? 2;
     const left = opts.x ?? this.doc.page.margins.left;
-    const chars: { ch: string; font: string; w: number }[] = [];
-    for (const r of fontRuns(text === '' ? ' ' : text)) {
-      const font = this.use(r.subset, weight);
-      for (const ch of r.text) chars.push({ ch, font, w: this.advanceOf(font, ch) * size });
+    // A text with a line feed or a variation selector is drawn run by run as pdfkit draws it; any other a glyph at a time.
+    const plain = !text.includes('\n') && !VARIATION.test(text);
+    const chars: CharInfo[] = [];
+    const ws: number[] = [];
+    const infos = this.charInfos(weight);
+    for (const ch of text === '' ? ' ' : text) {
+      let c = infos.get(ch);
+      if (c === undefined) {
+        const subset = fontRuns(ch)[0].subset;
+        const font = this.use(subset, weight);
+        infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+      }
+      chars.push(c);
+      ws.push(c.adv * size);
     }
     // Break opportunities: before index i when allowed.
-    const wide = (c: string) => c.codePointAt(0)! >= 0x2e80;
     const canBreak = (i: number) => {
-      const a = chars[i - 1].ch;
-      const b = chars[i].ch;
-      if (CLOSING.has(b) || OPENING.has(a)) return false;
-      return a === ' ' || wide(a) || wide(b);
+      const a = chars[i - 1];
+      const b = chars[i];
+      if (b.closing || a.opening) return false;
+      return a.space || a.wide || b.wide;
     };
     const lines: { from: number; to: number }[] = [];
     let start = 0;
@@ -436,16 +455,16 @@ export class PdfWriter {
     let lastBreak = -1;
     for (let i = 0; i < chars.length; i++) {
       if (i > start && canBreak(i)) lastBreak = i;
-      if (lineW + chars[i].w > width && i > start) {
+      if (lineW + ws[i] > width && i > start) {
         const at = lastBreak > start ? lastBreak : i;
         lines.push({ from: start, to: at });
         start = at;
-        while (start < chars.length && chars[start].ch === ' ' && start < i) start++;
+        while (start < chars.length && chars[start].space && start < i) start++;
         lineW = 0;
-        for (let k = start; k < i; k++) lineW += chars[k].w;
+        for (let k = start; k < i; k++) lineW += ws[k];
         lastBreak = -1;
       }
-      lineW += chars[i].w;
+      lineW += ws[i];
     }
     lines.push({ from: start, to: chars.length });
     this.doc.font(chars[0].font).fontSize(size);
@@ -460,21 +479,35 @@ export class PdfWriter {
       this.doc.fillColor(opts.color ?? '#000000');
       const ops: string[] = [];
       for (let i = l.from; i < l.to; ) {
+        const font = chars[i].font;
+        this.doc.font(font).fontSize(size);
         let j = i;
         let w = 0;
-        let run = '';
-        while (j < l.to && chars[j].font === chars[i].font) {
-          run += chars[j].ch;
-          w += chars[j].w;
-          j++;
+        if (plain) {
+          const f = (this.doc as unknown as PdfInternals)._font;
+          let hex = '';
+          while (j < l.to && chars[j].font === font) {
+            const c = chars[j];
+            if (c.hex === undefined) c.hex = encodeGlyphs(f, c.ch);
+            hex += c.hex;
+            w += ws[j];
+            j++;
+          }
+          ops.push(this.fragmentHexOps(hex, x, y));
+        } else {
+          let run = '';
+          while (j < l.to && chars[j].font === font) {
+            run += chars[j].ch;
+            w += ws[j];
+            j++;
+          }
+          if (run.includes('\n')) {
+            // pdfkit draws each piece of a run cut by a line feed on its own (rare; left to it).
+            if (ops.length) this.doc.addContent(ops.join('\n'));
+            ops.length = 0;
+            this.doc.text(run, x, y, { lineBreak: false });
+          } else ops.push(this.fragmentOps(run, x, y));
         }
-        this.doc.font(chars[i].font).fontSize(size);
-        if (run.includes('\n')) {
-          // pdfkit draws each piece of a run cut by a line feed on its own (rare; left to it).
-          if (ops.length) this.doc.addContent(ops.join('\n'));
-          ops.length = 0;
-          this.doc.text(run, x, y, { lineBreak: false });
-        } else ops.push(this.fragmentOps(run, x, y));
         x += w;
         i = j;
       }
