@@ -11,7 +11,7 @@ import { minDate, type IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';
 import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate, type Term } from '../core/terms.js';
 import { parseDate } from '../core/values.js';
-import { countCadres, loadCadres, type CadreRow } from '../db/cadres.js';
+import { countCadres, loadCadres, type CadreIndex, type CadreRow } from '../db/cadres.js';
 import { auditWindows, loadDesignations, loadFacts } from '../db/facts.js';
 import { earliestRecordDate, firstUseDate, recordsSince } from '../db/settings.js';
 import { matchDepartment } from '../core/option-values.js';
@@ -86,13 +86,15 @@ export interface AuditPlan {
   firstUse: IsoDate | null;
 }
 
-export function planAudit(ctx: Context, opts: AuditScope): AuditPlan {
+/** `index`: the roster already read (loadCadres of every cadre), for a caller planning several years of one office. */
+export function planAudit(ctx: Context, opts: AuditScope, index?: CadreIndex): AuditPlan {
   const db = ctx.db({ readOnly: true });
   const policy = ctx.policy();
   const since = recordsSince(db);
   const { ev, year } = evaluationFor(opts, ctx, since);
   // Named learners (without --department, which matches among every department on file): only theirs are read.
-  const index = loadCadres(db, opts.learnerIds.length && opts.department === undefined ? opts.learnerIds.map((raw) => raw.trim().toUpperCase()) : null);
+  const named = opts.learnerIds.length && opts.department === undefined;
+  if (!index || named) index = loadCadres(db, named ? opts.learnerIds.map((raw) => raw.trim().toUpperCase()) : null);
   let chosen: CadreRow[] = index.all;
   if (opts.learnerIds.length) {
     const unknown: string[] = [];

@@ -9,7 +9,7 @@ import type { Context } from '../shell/context.js';
 import { buildReportModel, initialsOf, type ReportCadre, type ReportModel, type ReportSource } from '../core/report-model.js';
 import { matchDepartment } from '../core/option-values.js';
 import { yearEndDate, yearStartDate } from '../core/terms.js';
-import { loadCadres } from '../db/cadres.js';
+import { loadCadres, type CadreIndex } from '../db/cadres.js';
 import { recordStateAside } from '../db/state-aside.js';
 import { hoursByMonth, similarityByDepartment } from '../db/report.js';
 import { listAmendments } from '../db/closes.js';
@@ -40,7 +40,7 @@ interface YearView<T> {
  * a time (forEachAudit), each one kept only as `keep` cuts it down, so an office's full audits
  * are never held whole.
  */
-async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) => T | null, closed = closedResult(ctx, year)): Promise<YearView<T>> {
+async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) => T | null, roster: () => CadreIndex, closed = closedResult(ctx, year)): Promise<YearView<T>> {
   const kept: T[] = [];
   const ids = new Set<number>();
   const visit = (a: AuditedCadre) => {
@@ -56,7 +56,7 @@ async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) =
   }
   const scope = { learnerIds: [], year: String(year) };
   return withReader(ctx, scope, async (reader) => {
-    const plan = planAudit(ctx, scope);
+    const plan = planAudit(ctx, scope, roster());
     await forEachAudit(ctx, plan, visit, reader);
     return { kept, ids, asOf: plan.ev.asOf, cutoff: plan.ev.cutoff, closed: undefined };
   });
@@ -98,10 +98,13 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
   const y = year!;
   const policy = ctx.policy();
   const db = ctx.db({ readOnly: true });
+  // The roster is read once for both years' plans (and the department's match).
+  let index: CadreIndex | undefined;
+  const roster = () => (index ??= loadCadres(db));
   let departments: Set<string> | null = null;
   let department: string | null = null;
   if (opts.department !== undefined) {
-    const match = matchDepartment(opts.department, loadCadres(db).all.map((c) => c.department));
+    const match = matchDepartment(opts.department, roster().all.map((c) => c.department));
     if (!match.ok) {
       const fix = match.nearest.length ? msg('options.department.fix.nearest', { list: match.nearest.join(' / ') }) : msg('options.department.fix.none');
       throw new InputError(msg('options.department.none', { department: opts.department }), [], fix);
@@ -114,11 +117,14 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
   const closedNow = closedResult(ctx, y);
   const stateOf = closedNow ? null : recordStateAside(db, yearEndDate(y, policy));
   const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
-  const now = await yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null), closedNow);
+  // The two years are audited at once, each from its own reader: the year before's facts are read
+  // while this year's are audited.
+  const nowView = yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null), roster, closedNow);
+  // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
+  const beforeView = yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null), roster);
+  const [now, before] = await Promise.all([nowView, beforeView]);
   let cur = now.kept;
   const { asOf, cutoff, closed } = now;
-  // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
-  const before = await yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
   let prev = before.kept;
   const open = stateOf ? await stateOf() : null;
   // A closed year's records change only by an amendment (the close guards them): the report says so
