@@ -130,11 +130,13 @@ export function subsetOf(cp: number): string | null {
 }
 
 /** A text cut into runs, each drawn in one subset file (`[116]`, …). */
+const subsetCache = new Map<string, string>();
+
 export function fontRuns(text: string): { subset: string; text: string }[] {
   const runs: { subset: string; text: string }[] = [];
-  const fallback = subsetOf(0x41) ?? '[119]';
   for (const ch of text) {
-    const subset = subsetOf(ch.codePointAt(0)!) ?? fallback;
+    let subset = subsetCache.get(ch);
+    if (subset === undefined) subsetCache.set(ch, (subset = subsetOf(ch.codePointAt(0)!) ?? subsetOf(0x41) ?? '[119]'));
     const last = runs[runs.length - 1];
     if (last && last.subset === subset) last.text += ch;
     else runs.push({ subset, text: ch });
@@ -213,6 +215,59 @@ function plainLayout(f: LaidOutFont): void {
     if (run === undefined) cache.set(text, (run = f.layoutRun(text)));
     return run;
   };
+}
+
+/** A character as paragraph lays it out and draws it (hex: its glyph in the subset, once drawn). */
+interface CharInfo {
+  ch: string;
+  font: string;
+  adv: number;
+  space: boolean;
+  wide: boolean;
+  closing: boolean;
+  opening: boolean;
+  hex: string | undefined;
+}
+
+/** The parts of pdfkit's document and embedded font that `fragmentOps` writes through. */
+interface PdfInternals {
+  _font: {
+    id: string;
+    ascender: number;
+    scale: number;
+    ref(): unknown;
+    font: { glyphsForString(text: string): { id: number; advanceWidth: number; codePoints: number[] }[] };
+    subset: { includeGlyph(id: number): number };
+    widths: number[];
+    unicode: number[][];
+  };
+  _fontSize: number;
+  page: { height: number; fonts: Record<string, unknown> };
+}
+
+/** Characters a line does not start with (closing punctuation) or end with (opening). */
+const CLOSING = new Set('，。；：、？！）》」』】〕…%,.;:!?)]');
+const OPENING = new Set('（《「『【〔([');
+
+/** Variation selectors: fontkit maps the character before one with it. */
+const VARIATION = /[\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]/u;
+
+/** The glyphs of `text` as pdfkit's EmbeddedFont.encode gives them (hex glyph ids of the subset), each added to the subset, widths and to-Unicode map. */
+function encodeGlyphs(f: PdfInternals['_font'], text: string): string {
+  let hex = '';
+  for (const g of f.font.glyphsForString(text)) {
+    const gid = f.subset.includeGlyph(g.id);
+    hex += ('0000' + gid.toString(16)).slice(-4);
+    if (f.widths[gid] == null) f.widths[gid] = g.advanceWidth * f.scale;
+    if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
+  }
+  return hex;
+}
+
+/** A number as pdfkit writes it into a content stream (PDFObject.number). */
+function pdfNumber(n: number): number {
+  if (n > -1e21 && n < 1e21) return Math.round(n * 1e6) / 1e6;
+  throw new Error(`unsupported number: ${n}`);
 }
 
 /** A PDF being drawn: see the top of this file. */
@@ -328,6 +383,37 @@ export class PdfWriter {
     return w;
   }
 
+  /** Each character drawn by paragraph, per weight: its font file, advance at size 1, break classes and glyph. */
+  private readonly chars = new Map<Weight, Map<string, CharInfo>>();
+
+  private charInfos(weight: Weight): Map<string, CharInfo> {
+    let m = this.chars.get(weight);
+    if (!m) this.chars.set(weight, (m = new Map()));
+    return m;
+  }
+
+  /**
+   * The content operators pdfkit's `text(run, x, y, { lineBreak: false })` writes for one run in the
+   * document's current font and size, with no shaping (plainLayout: every glyph at its own advance,
+   * so one TJ string with no adjustment): the same bytes, without pdfkit's option merging, line
+   * callback and second measuring of the run. The glyphs are added to the font's subset, widths and
+   * to-Unicode map as pdfkit's `encode` adds them, in the same order.
+   */
+  private fragmentOps(run: string, x: number, y: number): string {
+    return this.fragmentHexOps(encodeGlyphs((this.doc as unknown as PdfInternals)._font, run), x, y);
+  }
+
+  /** The content operators of one run whose glyphs are `hex` (encodeGlyphs), in the document's current font and size (see fragmentOps). */
+  private fragmentHexOps(hex: string, x: number, y: number): string {
+    const doc = this.doc as unknown as PdfInternals;
+    const f = doc._font;
+    const size = doc._fontSize;
+    const page = doc.page;
+    if (page.fonts[f.id] == null) page.fonts[f.id] = f.ref();
+    const dy = (f.ascender / 1e3) * size;
+    return `q\n1 0 0 -1 0 ${pdfNumber(page.height)} cm\nBT\n1 0 0 1 ${pdfNumber(x)} ${pdfNumber(page.height - y - dy)} Tm\n/${f.id} ${pdfNumber(size)} Tf\n[<${hex}> 0] TJ\nET\nQ`;
+  }
+
   /**
    * Left-aligned text wrapped to the width, onto further pages as it needs, measured and broken
    * here: a line may break before any Chinese character (but not before closing punctuation nor
@@ -341,20 +427,27 @@ export class PdfWriter {
     const width = opts.width ?? this.width;
     const gap = opts.lineGap ?? 2;
     const left = opts.x ?? this.doc.page.margins.left;
-    const chars: { ch: string; font: string; w: number }[] = [];
-    for (const r of fontRuns(text === '' ? ' ' : text)) {
-      const font = this.use(r.subset, weight);
-      for (const ch of r.text) chars.push({ ch, font, w: this.advanceOf(font, ch) * size });
+    // A text with a line feed or a variation selector is drawn run by run as pdfkit draws it; any other a glyph at a time.
+    const plain = !text.includes('\n') && !VARIATION.test(text);
+    const chars: CharInfo[] = [];
+    const ws: number[] = [];
+    const infos = this.charInfos(weight);
+    for (const ch of text === '' ? ' ' : text) {
+      let c = infos.get(ch);
+      if (c === undefined) {
+        const subset = fontRuns(ch)[0].subset;
+        const font = this.use(subset, weight);
+        infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+      }
+      chars.push(c);
+      ws.push(c.adv * size);
     }
     // Break opportunities: before index i when allowed.
-    const wide = (c: string) => c.codePointAt(0)! >= 0x2e80;
-    const closing = /[，。；：、？！）》」』】〕…%,.;:!?)\]]/u;
-    const opening = /[（《「『【〔(\[]/u;
     const canBreak = (i: number) => {
-      const a = chars[i - 1].ch;
-      const b = chars[i].ch;
-      if (closing.test(b) || opening.test(a)) return false;
-      return a === ' ' || wide(a) || wide(b);
+      const a = chars[i - 1];
+      const b = chars[i];
+      if (b.closing || a.opening) return false;
+      return a.space || a.wide || b.wide;
     };
     const lines: { from: number; to: number }[] = [];
     let start = 0;
@@ -362,16 +455,16 @@ export class PdfWriter {
     let lastBreak = -1;
     for (let i = 0; i < chars.length; i++) {
       if (i > start && canBreak(i)) lastBreak = i;
-      if (lineW + chars[i].w > width && i > start) {
+      if (lineW + ws[i] > width && i > start) {
         const at = lastBreak > start ? lastBreak : i;
         lines.push({ from: start, to: at });
         start = at;
-        while (start < chars.length && chars[start].ch === ' ' && start < i) start++;
+        while (start < chars.length && chars[start].space && start < i) start++;
         lineW = 0;
-        for (let k = start; k < i; k++) lineW += chars[k].w;
+        for (let k = start; k < i; k++) lineW += ws[k];
         lastBreak = -1;
       }
-      lineW += chars[i].w;
+      lineW += ws[i];
     }
     lines.push({ from: start, to: chars.length });
     this.doc.font(chars[0].font).fontSize(size);
@@ -384,19 +477,41 @@ export class PdfWriter {
       }
       let x = left;
       this.doc.fillColor(opts.color ?? '#000000');
+      const ops: string[] = [];
       for (let i = l.from; i < l.to; ) {
+        const font = chars[i].font;
+        this.doc.font(font).fontSize(size);
         let j = i;
         let w = 0;
-        let run = '';
-        while (j < l.to && chars[j].font === chars[i].font) {
-          run += chars[j].ch;
-          w += chars[j].w;
-          j++;
+        if (plain) {
+          const f = (this.doc as unknown as PdfInternals)._font;
+          let hex = '';
+          while (j < l.to && chars[j].font === font) {
+            const c = chars[j];
+            if (c.hex === undefined) c.hex = encodeGlyphs(f, c.ch);
+            hex += c.hex;
+            w += ws[j];
+            j++;
+          }
+          ops.push(this.fragmentHexOps(hex, x, y));
+        } else {
+          let run = '';
+          while (j < l.to && chars[j].font === font) {
+            run += chars[j].ch;
+            w += ws[j];
+            j++;
+          }
+          if (run.includes('\n')) {
+            // pdfkit draws each piece of a run cut by a line feed on its own (rare; left to it).
+            if (ops.length) this.doc.addContent(ops.join('\n'));
+            ops.length = 0;
+            this.doc.text(run, x, y, { lineBreak: false });
+          } else ops.push(this.fragmentOps(run, x, y));
         }
-        this.doc.font(chars[i].font).fontSize(size).text(run, x, y, { lineBreak: false });
         x += w;
         i = j;
       }
+      if (ops.length) this.doc.addContent(ops.join('\n'));
       y += lineHeight;
     }
     this.doc.x = left;

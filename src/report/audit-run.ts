@@ -11,7 +11,7 @@ import { minDate, type IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';
 import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate, type Term } from '../core/terms.js';
 import { parseDate } from '../core/values.js';
-import { cadreChunks, countCadres, loadCadres, type CadreRow } from '../db/cadres.js';
+import { cadreChunks, countCadres, loadCadres, type CadreIndex, type CadreRow } from '../db/cadres.js';
 import { auditChunks, loadDesignations, loadFacts, type FactWindow } from '../db/facts.js';
 import { earliestRecordDate, firstUseDate, recordsSince } from '../db/settings.js';
 import { matchDepartment } from '../core/option-values.js';
@@ -95,14 +95,19 @@ export interface AuditPlan {
 /** Cadres planned at a time by an office-wide audit (AuditPlan.roster): a few megabytes of roster and plan, whatever the office's size. */
 export const AUDIT_CHUNK = 16_384;
 
-export function planAudit(ctx: Context, opts: AuditScope, chunkSize = AUDIT_CHUNK): AuditPlan {
+/**
+ * `index`: the roster already read (loadCadres of every cadre), for a caller planning several
+ * years of one office's department; an office-wide plan reads the roster in chunks and needs none.
+ */
+export function planAudit(ctx: Context, opts: AuditScope, chunkSize = AUDIT_CHUNK, index?: CadreIndex): AuditPlan {
   const db = ctx.db({ readOnly: true });
   const since = recordsSince(db);
   const { ev, year } = evaluationFor(opts, ctx, since);
   const base = { ev, year, designations: loadDesignations(db), single: opts.learnerIds.length === 1, firstUse: since === null ? firstUseDate(db) : null };
   if (!opts.learnerIds.length && opts.department === undefined) return { ...base, jobs: [], notInView: [], roster: { rank: opts.rank, chunkSize } };
   // Named learners (without --department, which matches among every department on file): only theirs are read.
-  const index = loadCadres(db, opts.learnerIds.length && opts.department === undefined ? opts.learnerIds.map((raw) => raw.trim().toUpperCase()) : null);
+  const named = opts.learnerIds.length && opts.department === undefined;
+  if (!index || named) index = loadCadres(db, named ? opts.learnerIds.map((raw) => raw.trim().toUpperCase()) : null);
   let chosen: CadreRow[] = index.all;
   if (opts.learnerIds.length) {
     const unknown: string[] = [];

@@ -56,6 +56,7 @@ async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) =
   }
   const scope = { learnerIds: [], year: String(year) };
   return withReader(ctx, scope, async (reader) => {
+    // Office-wide: the plan reads the roster a chunk at a time as the audit reaches it.
     const plan = planAudit(ctx, scope);
     await forEachAudit(ctx, plan, visit, reader);
     return { kept, ids, asOf: plan.ev.asOf, cutoff: plan.ev.cutoff, closed: undefined };
@@ -114,11 +115,14 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
   const closedNow = closedResult(ctx, y);
   const stateOf = closedNow ? null : recordStateAside(db, yearEndDate(y, policy));
   const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
-  const now = await yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null), closedNow);
+  // The two years are audited at once, each from its own reader: the year before's facts are read
+  // while this year's are audited.
+  const nowView = yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null), closedNow);
+  // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
+  const beforeView = yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
+  const [now, before] = await Promise.all([nowView, beforeView]);
   let cur = now.kept;
   const { asOf, cutoff, closed } = now;
-  // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
-  const before = await yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
   let prev = before.kept;
   const open = stateOf ? await stateOf() : null;
   // A closed year's records change only by an amendment (the close guards them): the report says so
