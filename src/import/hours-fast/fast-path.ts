@@ -84,29 +84,36 @@ export class BytePath implements HoursFastPath {
     this.idChecked = new Uint8Array(count);
     this.nameAt = new Int32Array(count).fill(-1);
     this.nameLen = new Int32Array(count);
-    this.staffBytes = new ByteIntern(count + MEMO_LIMIT);
-    this.idBytes = new ByteIntern(count + MEMO_LIMIT);
-    const names: Buffer[] = [];
+    // Each string is encoded into one scratch buffer (a name straight into the arena): a roster of
+    // 320,000 cadres as a Buffer per string held some 100 MB, in Buffer objects and pooled slabs, at once.
+    this.staffBytes = new ByteIntern(count + MEMO_LIMIT, count, 12);
+    this.idBytes = new ByteIntern(count + MEMO_LIMIT, count, 12);
+    let scratch = Buffer.allocUnsafe(256);
+    const encoded = (text: string): number => {
+      const len = Buffer.byteLength(text, 'utf8');
+      if (len > scratch.length) scratch = Buffer.allocUnsafe(len);
+      return scratch.write(text, 0, 'utf8');
+    };
+    let arena = Buffer.allocUnsafe(Math.max(1 << 12, count * 12));
     let nameBytes = 0;
     for (const [id, learnerId, staffNo, name] of rosterRows(db)) {
       const slot = sink.slotOf(id);
       if (slot < 0) continue;
-      this.staffBytes.put(Buffer.from(staffNo, 'utf8'), slot);
-      this.idBytes.put(Buffer.from(learnerId, 'utf8'), slot);
+      this.staffBytes.put(scratch, slot, 0, encoded(staffNo));
+      this.idBytes.put(scratch, slot, 0, encoded(learnerId));
       if (name.trim() === name) {
-        const b = Buffer.from(name, 'utf8');
+        const len = Buffer.byteLength(name, 'utf8');
+        if (nameBytes + len > arena.length) {
+          const more = Buffer.allocUnsafe(Math.max(arena.length * 2, nameBytes + len));
+          arena.copy(more, 0, 0, nameBytes);
+          arena = more;
+        }
         this.nameAt[slot] = nameBytes;
-        this.nameLen[slot] = b.length;
-        names.push(b);
-        nameBytes += b.length;
+        this.nameLen[slot] = arena.write(name, nameBytes, 'utf8');
+        nameBytes += len;
       }
     }
-    this.nameArena = new Uint8Array(nameBytes);
-    let o = 0;
-    for (const b of names) {
-      this.nameArena.set(b, o);
-      o += b.length;
-    }
+    this.nameArena = arena.subarray(0, nameBytes);
 
     this.code = memo((raw) => {
       const r = HOURS_CELLS.course_code(raw);

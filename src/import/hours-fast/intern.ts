@@ -27,16 +27,35 @@ export function memo<T>(check: (raw: string) => T): (raw: string) => T {
  * string.
  */
 export class ByteIntern {
-  private slots = new Int32Array(1 << 12);
-  private hashes = new Int32Array(1 << 10);
-  private offsets = new Int32Array(1 << 10);
-  private lengths = new Int32Array(1 << 10);
-  private values = new Int32Array(1 << 10);
-  private arena = new Uint8Array(1 << 14);
+  private slots: Int32Array;
+  private hashes: Int32Array;
+  private offsets: Int32Array;
+  private lengths: Int32Array;
+  private values: Int32Array;
+  private arena: Uint8Array;
   private used = 0;
   private n = 0;
 
-  constructor(private readonly limit: number) {}
+  /**
+   * `expect` entries of about `bytesEach` bytes are sized for at once (the
+   * roster's IDs: no copies left behind by growing, which a large roster
+   * would otherwise leave for the collector); more still fit, by growing.
+   */
+  constructor(
+    private readonly limit: number,
+    expect = 1 << 10,
+    bytesEach = 16,
+  ) {
+    const size = Math.max(1 << 10, expect);
+    let slots = 1 << 12;
+    while (slots < size * 2 + 2) slots *= 2;
+    this.slots = new Int32Array(slots);
+    this.hashes = new Int32Array(size);
+    this.offsets = new Int32Array(size);
+    this.lengths = new Int32Array(size);
+    this.values = new Int32Array(size);
+    this.arena = new Uint8Array(Math.max(1 << 14, size * bytesEach));
+  }
 
   private static hash(buf: Uint8Array, s: number, e: number): number {
     let h = 0x811c9dc5 ^ (e - s);
@@ -72,11 +91,11 @@ export class ByteIntern {
     return value;
   }
 
-  /** Sets the value of `bytes` (the first value given for them stays). */
-  put(bytes: Uint8Array, value: number): void {
-    const h = ByteIntern.hash(bytes, 0, bytes.length);
-    const j = this.find(bytes, 0, bytes.length, h);
-    if (j < 0) this.add(-1 - j, h, bytes, 0, bytes.length, value);
+  /** Sets the value of `bytes[s … e)` (the first value given for them stays). */
+  put(bytes: Uint8Array, value: number, s = 0, e = bytes.length): void {
+    const h = ByteIntern.hash(bytes, s, e);
+    const j = this.find(bytes, s, e, h);
+    if (j < 0) this.add(-1 - j, h, bytes, s, e, value);
   }
 
   private add(k: number, h: number, buf: Uint8Array, s: number, e: number, value: number): void {

@@ -106,6 +106,11 @@ export class HourRows {
     return this.lines[i >>> BLOCK_BITS][i & IN_BLOCK];
   }
 
+  /** Drops every row, keeping the blocks for the next run's rows (a run written out is refilled in the same memory). */
+  reuse(): void {
+    this.n = 0;
+  }
+
   /** Drops every row and its memory. */
   clear(): void {
     this.n = 0;

@@ -115,6 +115,9 @@ export class HoursStage implements HoursSink {
   /** The day number of the earliest row taken. */
   private firstNum = Infinity;
   private timedRows = new Int32Array(0);
+  /** The permutations of sortedOrder(), kept from run to run. */
+  private permA = new Uint32Array(0);
+  private permB = new Uint32Array(0);
 
   // The roster, by slot.
   private readonly slotId: Int32Array;
@@ -334,9 +337,14 @@ export class HoursStage implements HoursSink {
   private sortedOrder(): Uint32Array {
     const r = this.rows;
     const n = r.n;
-    let perm = new Uint32Array(n);
+    // The two permutations are kept for the next run (a file of several runs sorts each in the same memory).
+    if (this.permA.length < n) {
+      this.permA = new Uint32Array(n);
+      this.permB = new Uint32Array(n);
+    }
+    let perm = this.permA;
     for (let i = 0; i < n; i++) perm[i] = i;
-    let tmp = new Uint32Array(n);
+    let tmp = this.permB;
     const sortBy = (key: (i: number) => number, range: number) => {
       countingSort(perm, n, key, range, tmp);
       [perm, tmp] = [tmp, perm];
@@ -390,7 +398,7 @@ export class HoursStage implements HoursSink {
       this.writeTimed();
     })();
     this.spilled.push([first, last]);
-    r.clear();
+    r.reuse();
   }
 
   /** The rows, in key order, into the stage: from memory (one sorted run), or merged from the runs kept. */
@@ -406,10 +414,13 @@ export class HoursStage implements HoursSink {
         }
       });
       r.clear();
+      this.permA = this.permB = new Uint32Array(0);
       return;
     }
     this.spill();
     this.runs = this.spilled.length;
+    this.rows.clear();
+    this.permA = this.permB = new Uint32Array(0);
     this.writeStage((emit) => this.merge(emit));
     dropHoursRuns(this.db);
   }
