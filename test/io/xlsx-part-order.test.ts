@@ -59,3 +59,18 @@ describe('xlsx parts in any order', () => {
     });
   }
 });
+
+describe('shared strings not read', () => {
+  it('a sheet whose shared strings are missing is refused, never read as "[object Object]"', async () => {
+    const dir = tempDir();
+    const parts = (await partsOf(await workbook(false))).filter((p) => p.name !== 'xl/sharedStrings.xml');
+    fs.writeFileSync(path.join(dir, 'c.xlsx'), buildZip(parts));
+    const got: string[] = [];
+    const read = (async () => {
+      for await (const batch of xlsxRows(path.join(dir, 'c.xlsx'))) for (const r of batch) got.push(...r.fields);
+    })();
+    await expect(read).rejects.toThrow();
+    expect(got.join(' ')).not.toContain('object');
+  });
+});
+

@@ -3,6 +3,7 @@
  * reader, each cell as the text Excel shows. The archive is measured before
  * (src/io/zip-guard.ts, called by openTable).
  */
+import fs from 'node:fs';
 import { InputError, msg } from '../../errors.js';
 import type { RawRow } from './types.js';
 
@@ -56,11 +57,24 @@ function cellText(value: unknown, numFmt: string | undefined): string {
   return String(value);
 }
 
+/**
+ * A shared-string cell read before the workbook's shared strings were: the streaming reader gives
+ * `{ sharedString: index }` then (its zip walk can end before the shared strings' part is read,
+ * now and then, with a sheet that came before them), which would read as "[object Object]".
+ */
+class StringsNotRead extends Error {
+  constructor() {
+    super('xl/sharedStrings.xml not read');
+  }
+}
+
 /** The cells of one row, as text, with no hole left undefined. */
 function rowFields(row: { eachCell(o: { includeEmpty: boolean }, f: (cell: { value: unknown; numFmt?: string }, col: number) => void): void }): string[] {
   const fields: string[] = [];
   row.eachCell({ includeEmpty: false }, (cell, col) => {
-    fields[col - 1] = cellText(cell.value, cell.numFmt);
+    const v = cell.value;
+    if (v !== null && typeof v === 'object' && 'sharedString' in v) throw new StringsNotRead();
+    fields[col - 1] = cellText(v, cell.numFmt);
   });
   for (let i = 0; i < fields.length; i++) if (fields[i] === undefined) fields[i] = '';
   return fields;
@@ -105,6 +119,7 @@ export async function* xlsxRows(file: string): AsyncGenerator<RawRow[]> {
   parts.properties = NO_PROPERTIES;
   let sheets;
   let whole = false;
+  let given = 0;
   try {
     sheets = reader[Symbol.asyncIterator]();
     const first = await sheets.next();
@@ -115,12 +130,16 @@ export async function* xlsxRows(file: string): AsyncGenerator<RawRow[]> {
       for await (const row of first.value) {
         const fields = rowFields(row);
         if (isBlank(fields)) continue;
+        given++;
         yield [{ line: row.number, fields }];
       }
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw unreadable(file, e);
+    // Shared strings not yet read: before any row was given, the workbook is read whole instead;
+    // after (a sheet whose first rows hold no text), it is refused rather than read wrong.
+    if (e instanceof StringsNotRead && given === 0 && hasPart(file, 'xl/sharedStrings.xml')) whole = true;
+    else throw unreadable(file, e);
   } finally {
     await sheets?.return?.(undefined).catch(() => undefined);
   }
@@ -131,6 +150,14 @@ export async function* xlsxRows(file: string): AsyncGenerator<RawRow[]> {
     if (e instanceof InputError) throw e;
     throw unreadable(file, e);
   }
+}
+
+/**
+ * Whether the zip names a part (its name is stored as is in the archive's headers). Without its
+ * shared strings, a workbook read whole would give each text cell's index as its value.
+ */
+function hasPart(file: string, name: string): boolean {
+  return fs.readFileSync(file).includes(Buffer.from(name, 'utf8'));
 }
 
 function unreadable(file: string, e: unknown): InputError {
