@@ -11,7 +11,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IsoDate } from '../core/dates.js';
 import { readChunkIn, type FactWindow } from './facts.js';
-import { openReader } from './open.js';
+import { beginRead, endRead, openReader } from './open.js';
 
 export interface FactsWorkerData {
   file: string;
@@ -40,7 +40,7 @@ const sink = {
 port.on('message', (m: FactsRequest) => {
   try {
     if ('end' in m) {
-      if (reading) db.exec('COMMIT');
+      if (reading) endRead(db);
       reading = false;
       port.postMessage({ done: true });
       // The main thread stops this worker when it has the message.
@@ -49,7 +49,7 @@ port.on('message', (m: FactsRequest) => {
     }
     // The first chunk begins the one read transaction of them all.
     if (!reading) {
-      db.exec('BEGIN');
+      beginRead(db);
       reading = true;
     }
     readChunkIn(db, m.windows, m.cutoff, sink as Parameters<typeof readChunkIn>[3], batchSize);

@@ -139,6 +139,7 @@ function splits(n: number, codes: string, dates: string, quarters: string): bool
  * the engine sorts them by date.
  */
 export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, sink: WindowSink, batchSize = 256): void {
+  // Deferred: a read, whose only writes are to the TEMP table of windows (withWindows), which locks nothing.
   db.transaction(() => readChunkIn(db, windows, cutoff, sink, batchSize))();
 }
 
@@ -270,6 +271,7 @@ export interface WindowChunk {
  * chunk's positions once, in order, the chunks in order.
  */
 export function auditChunks<C extends WindowChunk>(db: DB, chunks: Iterator<C>, cutoff: IsoDate, fn: (chunk: C, pos: number, facts: CadreFacts) => void): void {
+  // Deferred: a read, whose only writes are to the TEMP table of windows (readChunkIn), which locks nothing.
   db.transaction(() => {
     for (let next = chunks.next(); !next.done; next = chunks.next()) {
       const chunk = next.value;

@@ -303,6 +303,22 @@ function guardClosedYears(db: DB): void {
   guardWrites(db);
 }
 
+/**
+ * Begins a read transaction: one snapshot for reads spread over several calls (an office-wide
+ * audit's chunks, read as they are asked for). Only on a read-only connection, which cannot
+ * write: every write transaction is BEGIN IMMEDIATE, and a deferred one that wrote would risk
+ * SQLITE_BUSY on its upgrade. Ended by COMMIT (endRead).
+ */
+export function beginRead(db: DB): void {
+  if (!db.readonly) throw new Error('beginRead: a read transaction is only for a read-only connection');
+  db.exec('BEGIN');
+}
+
+/** Ends the read transaction beginRead began, if it is still open. */
+export function endRead(db: DB): void {
+  if (db.open && db.inTransaction) db.exec('COMMIT');
+}
+
 export function openReader(file: string): DB {
   return new Database(file, connection(BUSY_TIMEOUT_MS, { readonly: true, fileMustExist: true }));
 }

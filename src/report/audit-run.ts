@@ -12,6 +12,7 @@ import type { Rank } from '../core/policy.js';
 import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate, type Term } from '../core/terms.js';
 import { parseDate } from '../core/values.js';
 import { cadreChunks, countCadres, loadCadres, type CadreIndex, type CadreRow } from '../db/cadres.js';
+import { beginRead, endRead } from '../db/open.js';
 import { auditChunks, loadDesignations, loadFacts, type FactWindow } from '../db/facts.js';
 import { earliestRecordDate, firstUseDate, recordsSince } from '../db/settings.js';
 import { matchDepartment } from '../core/option-values.js';
@@ -210,13 +211,15 @@ export async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: Aud
     visit({ cadre, audit: auditTerm(term, facts, designations, policy, ev, false) });
   };
   if (!reader) return auditChunks(db, chunks, ev.cutoff, audit);
-  // The roster's chunks are read here while the worker reads the facts: one state of the roster for all of them.
-  const own = roster && !db.inTransaction;
-  if (own) db.exec('BEGIN');
+  // The roster's chunks are read here while the worker reads the facts: one state of the roster for
+  // all of them on a read-only connection (audit, report). A command that also writes (close-year)
+  // reads them as they come; it proves the state it audited by the journal's head at its write.
+  const own = roster && db.readonly && !db.inTransaction;
+  if (own) beginRead(db);
   try {
     await reader.readChunks(chunks, ev.cutoff, audit);
   } finally {
-    if (own && db.inTransaction) db.exec('COMMIT');
+    if (own) endRead(db);
   }
 }
 
