@@ -63,16 +63,46 @@ async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) =
   });
 }
 
-const toReportCadre = (a: AuditedCadre): ReportCadre => ({
-  learnerId: a.cadre.learnerId,
-  name: a.cadre.name,
-  department: a.cadre.department,
-  rank: a.audit.rank,
-  status: a.audit.status,
-  requirements: a.audit.requirements,
-  credits: a.audit.credits,
-  latestExam: a.audit.latestExam,
-});
+/**
+ * A cadre of year `year` as the report's model reads it, and nothing more (an office's 20,000 are
+ * held until the model is built): of the requirements, the year's hours, those the summary counts
+ * (the year's or the term's) and those short or behind (the named list); the credits' two figures;
+ * the latest exam's own fields.
+ */
+const toReportCadre = (a: AuditedCadre, year: number): ReportCadre => {
+  const { audit } = a;
+  const e = audit.latestExam;
+  return {
+    learnerId: a.cadre.learnerId,
+    name: a.cadre.name,
+    department: a.cadre.department,
+    rank: audit.rank,
+    status: audit.status,
+    requirements: audit.requirements.filter((r) => r.period === 'term' || r.period === year || r.status === 'short' || r.status === 'behind'),
+    credits: { totalTenths: audit.credits.totalTenths, requiredTenths: audit.credits.requiredTenths },
+    latestExam: e ? { exam: e.exam, date: e.date, scoreTenths: e.scoreTenths } : null,
+  };
+};
+
+const NO_CREDITS = { totalTenths: 0, requiredTenths: 0 };
+
+/**
+ * A cadre of the year before, for the cover's comparison, which counts statuses, ranks and the
+ * year's hours only: those, and its hours requirement of that year.
+ */
+const toPreviousCadre = (a: AuditedCadre, year: number): ReportCadre => {
+  const hours = a.audit.requirements.find((r) => r.id === 'hours' && r.period === year);
+  return {
+    learnerId: '',
+    name: '',
+    department: '',
+    rank: a.audit.rank,
+    status: a.audit.status,
+    requirements: hours ? [hours] : [],
+    credits: NO_CREDITS,
+    latestExam: null,
+  };
+};
 
 /**
  * Short codes for learner IDs in an anonymized report: a keyed hash whose key
@@ -117,9 +147,8 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
   const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
   // The two years are audited at once, each from its own reader: the year before's facts are read
   // while this year's are audited.
-  const nowView = yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a) : null), closedNow);
-  // Of the year before, the cover's comparison reads statuses, ranks and the year's hours only.
-  const beforeView = yearView(ctx, y - 1, (a) => (wanted(a) ? { ...toReportCadre(a), requirements: a.audit.requirements.filter((r) => r.id === 'hours' && r.period === y - 1) } : null));
+  const nowView = yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a, y) : null), closedNow);
+  const beforeView = yearView(ctx, y - 1, (a) => (wanted(a) ? toPreviousCadre(a, y - 1) : null));
   const [now, before] = await Promise.all([nowView, beforeView]);
   let cur = now.kept;
   const { asOf, cutoff, closed } = now;
@@ -141,8 +170,8 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
   const monthsOf = (yy: number, set: Set<number>) => hoursByMonth(db, yearStartDate(yy, policy), yearEndDate(yy, policy), set);
   if (opts.anonymize) {
     const anon = anonymizer(closed ? closed.close.state : open!.state);
+    // The year before's cadres are only counted (no ID or name of theirs is kept or shown).
     cur = cur.map(anon);
-    prev = prev.map(anon);
   }
   return buildReportModel({
     year: y,
