@@ -306,6 +306,24 @@ export class AtomicFile {
     }
   }
 
+  /**
+   * flush() off the main thread: the fsync runs in the thread pool while the
+   * caller makes its next file. The file must not be written, placed or
+   * discarded until the promise settles (on failure the temporary is gone).
+   */
+  async flushAsync(): Promise<void> {
+    if (this.fd === null) return;
+    const fd = this.fd;
+    try {
+      if (!this.opts.noSync) await new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
+      fs.closeSync(fd);
+      this.fd = null;
+    } catch (e) {
+      this.discard();
+      throw writeError(e, this.target);
+    }
+  }
+
   /** Flushes, closes and puts the file in place. On failure the temporary is gone and the target untouched. */
   commit(): void {
     if (this.done) return;

@@ -14,6 +14,7 @@
  *   header row bold, frozen and repeated on every printed page, landscape A4
  *   fitted to one page wide, page numbers in the footer, long text wrapped.
  */
+import zlib from 'node:zlib';
 import { displayWidth } from './text-width.js';
 
 export type CellKind = 'text' | 'id' | 'number' | 'date' | 'datetime';
@@ -203,8 +204,65 @@ export async function sheetsBuffer(sheets: SheetSpec[], date?: Date): Promise<Bu
     if (spec.columns.length) ws.autoFilter = { from: { row: head, column: 1 }, to: { row: head, column: spec.columns.length } };
     if (spec.footer !== undefined) ws.headerFooter = { oddFooter: `&C${spec.footer.replace(/&/g, '&&').replace('{page}', '&P').replace('{pages}', '&N')}` };
   }
-  const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+  // exceljs's zip deflates in JavaScript, a new compressor for each part; stored, then deflated here by zlib itself.
+  const bytes = deflateStored(Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as never)));
   return date ? zipDated(bytes, date) : bytes;
+}
+
+/**
+ * The zip of `zip`'s stored (uncompressed) entries deflated, each entry's name, time, CRC and
+ * order kept. A zip not laid out as expected (a data descriptor, an entry already compressed) is
+ * returned as it is: a stored zip is a zip all the same.
+ */
+export function deflateStored(zip: Buffer): Buffer {
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return zip;
+  const entries = zip.readUInt16LE(eocd + 10);
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let at = zip.readUInt32LE(eocd + 16);
+  let offset = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) return zip;
+    const flags = zip.readUInt16LE(at + 8);
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    if (method !== 0 || flags & 0x0008 || size !== zip.readUInt32LE(at + 24)) return zip;
+    const centralLength = 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) return zip;
+    const headLength = 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    if (local + headLength + size > zip.length) return zip;
+    const data = zip.subarray(local + headLength, local + headLength + size);
+    const head = Buffer.from(zip.subarray(local, local + headLength));
+    const central = Buffer.from(zip.subarray(at, at + centralLength));
+    // A folder (no bytes) stays stored, as exceljs's zip has it.
+    const packed = size ? zlib.deflateRawSync(data) : data;
+    if (size) {
+      head.writeUInt16LE(20, 4);
+      head.writeUInt16LE(8, 8);
+      head.writeUInt32LE(packed.length, 18);
+      central.writeUInt16LE(20, 6);
+      central.writeUInt16LE(8, 10);
+      central.writeUInt32LE(packed.length, 20);
+    }
+    central.writeUInt32LE(offset, 42);
+    locals.push(head, packed);
+    centrals.push(central);
+    offset += head.length + packed.length;
+    at += centralLength;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.from(zip.subarray(eocd));
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
 }
 
 /**

@@ -84,11 +84,11 @@ export async function writeAuditWorkbooks(ctx: Context, audited: AuditedCadre[],
  * `--split-by department` in xlsx or CSV: each cadre's row made as its audit
  * arrives (add), kept by department, and the files written from the rows
  * (write). A province's 320,000 audits are never held at once: only their
- * rows, an xlsx row as one JSON text (numbers, text and nulls: it reads back
- * as it was).
+ * rows, an xlsx row as its cells (numbers, text and nulls), kept as they are:
+ * no text made of them to read back when the workbooks are built.
  */
 export class SplitRows {
-  private readonly groups = new Map<string, (string | AuditDataRow)[]>();
+  private readonly groups = new Map<string, (SheetCell[] | AuditDataRow)[]>();
   private readonly columns: Column<AuditDataRow>[];
 
   constructor(
@@ -99,7 +99,7 @@ export class SplitRows {
   }
 
   add(a: AuditedCadre): void {
-    const row = this.opts.format === 'csv' ? auditDataRow(a, this.ctx.tr) : JSON.stringify(workbookRow(this.ctx, this.columns, a));
+    const row = this.opts.format === 'csv' ? auditDataRow(a, this.ctx.tr) : workbookRow(this.ctx, this.columns, a);
     const list = this.groups.get(a.cadre.department);
     if (list) list.push(row);
     else this.groups.set(a.cadre.department, [row]);
@@ -118,7 +118,7 @@ export class SplitRows {
         ids.push(...idValues(this.columns, rows));
         return renderCsv(this.columns, rows, true);
       }
-      return sheetBuffer(ctx, (list as string[]).map((r) => JSON.parse(r) as SheetCell[]), opts.shortfall, opts.title, department);
+      return sheetBuffer(ctx, list as SheetCell[][], opts.shortfall, opts.title, department);
     });
     hintIdsInCsv(ctx, opts.outDir!, ids, true);
   }

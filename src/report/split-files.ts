@@ -16,6 +16,9 @@ import { forTerminal } from '../core/text.js';
 import { InputError, msg, type Problem } from '../errors.js';
 import { AtomicFile, PRIVATE_MODE, commitAll, ensureDir, removeCreatedDirs } from '../io/atomic-file.js';
 
+/** Files whose fsync may be under way at once while the next ones are made. */
+const SYNCS_AT_ONCE = 8;
+
 export interface SplitLayout {
   /** --out-dir as the user wrote it. */
   outDir: string;
@@ -70,16 +73,23 @@ export async function writeSplitFiles<T>(ctx: Context, groups: Map<string, T[]>,
   const created = ensureDir(dir);
   if (!created.length) sweepTemps(ctx, dir);
   const files: AtomicFile[] = [];
+  // Each file's fsync runs while the next one is made; none is put in place before every one is on disk (commitAll).
+  const syncing: Promise<void>[] = [];
   try {
     for (const p of plan) {
       const f = new AtomicFile(p.file, { mode: PRIVATE_MODE, overwrite: layout.overwrite, overwriteHint: OVERWRITE_OPTION });
       files.push(f);
       f.write(await render(p.list, p.dept));
-      // Closed once written: a few hundred departments never hold a few hundred open files.
-      f.flush();
+      // Closed once synced, a few at a time: a few hundred departments never hold a few hundred open files.
+      const synced = f.flushAsync();
+      synced.catch(() => {}); // awaited below, in turn: a later one failing first is no unhandled rejection
+      syncing.push(synced);
+      if (syncing.length >= SYNCS_AT_ONCE) await syncing.shift();
     }
+    await Promise.all(syncing.splice(0));
     commitAll(files);
   } catch (e) {
+    await Promise.allSettled(syncing);
     for (const f of files) f.discard();
     removeCreatedDirs(created);
     throw e;
