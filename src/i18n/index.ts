@@ -91,9 +91,8 @@ export function createTranslator(lang: Lang): Translator {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${paramText(v)}`);
       return `${forTerminal(key)} {${shown.join(', ')}}`;
     }
-    // Nowhere to put anything, or nothing to put in and no count to choose a word for (`{n|one|other}`
-    // takes its other form without one): a template is its own text, as the replaces below would keep it.
-    if (!template.includes('{') || (!params && !template.includes('|'))) return template;
+    // With nothing to put in, or nowhere to put it, a template is its own text (the replaces below would keep every `{…}` as it is).
+    if (!params || !template.includes('{')) return template;
     // `{n|one|other}` chooses the word for a count (English: "1 cadre", "2 cadres"); the number itself is `{n}`.
     const counted = template.includes('|') ? template.replace(PLURAL, (whole, name: string, one: string, other: string) => {
       const v = params?.[name];
