@@ -209,19 +209,19 @@ export async function sheetsBuffer(sheets: SheetSpec[], date?: Date): Promise<Bu
   return date ? zipDated(bytes, date) : bytes;
 }
 
+/** Where a zip's end-of-central-directory record starts (searched back over its longest comment), or -1. */
+function endRecordAt(zip: Buffer): number {
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) if (zip.readUInt32LE(i) === 0x06054b50) return i;
+  return -1;
+}
+
 /**
  * The zip of `zip`'s stored (uncompressed) entries deflated, each entry's name, time, CRC and
  * order kept. A zip not laid out as expected (a data descriptor, an entry already compressed) is
  * returned as it is: a stored zip is a zip all the same.
  */
 export function deflateStored(zip: Buffer): Buffer {
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
+  const eocd = endRecordAt(zip);
   if (eocd < 0) return zip;
   const entries = zip.readUInt16LE(eocd + 10);
   const locals: Buffer[] = [];
@@ -274,13 +274,7 @@ export function zipDated(zip: Buffer, date: Date): Buffer {
   const out = Buffer.from(zip);
   const dosTime = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1);
   const dosDate = ((Math.max(1980, date.getUTCFullYear()) - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
-  let eocd = -1;
-  for (let i = out.length - 22; i >= Math.max(0, out.length - 22 - 0xffff); i--) {
-    if (out.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
+  const eocd = endRecordAt(out);
   if (eocd < 0) return zip;
   const entries = out.readUInt16LE(eocd + 10);
   let at = out.readUInt32LE(eocd + 16);
