@@ -125,8 +125,9 @@ function splits(n: number, codes: string, dates: string, quarters: string): bool
 }
 
 /**
- * The read of an office-wide audit, all in one transaction (one state of
- * the database, whatever another process writes meanwhile): each cadre's
+ * The read of one chunk of an office-wide audit, inside the caller's
+ * transaction (auditChunks, the facts worker: one state of the database for
+ * every chunk, whatever another process writes meanwhile): each cadre's
  * facts limited to its window and to `cutoff` (the audit looks at no others,
  * and a province's database holds millions of hours rows, most outside any
  * one term). The other facts are few and go first; the hours then stream,
@@ -137,16 +138,6 @@ function splits(n: number, codes: string, dates: string, quarters: string): bool
  * become sixty thousand strings. A cadre whose strings do not split into its
  * row count is read row by row instead. Rows come in no particular order:
  * the engine sorts them by date.
- */
-export function readWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, sink: WindowSink, batchSize = 256): void {
-  // Deferred: a read, whose only writes are to the TEMP table of windows (withWindows), which locks nothing.
-  db.transaction(() => readChunkIn(db, windows, cutoff, sink, batchSize))();
-}
-
-/**
- * One chunk of an office-wide read (readWindows' body), inside the caller's
- * transaction: a read in chunks of cadres (auditChunks, the facts worker)
- * keeps one state of the database for all of them.
  */
 export function readChunkIn(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, sink: WindowSink, batchSize = 256): void {
   withWindows(db, windows, () => {
@@ -195,7 +186,7 @@ export function readChunkIn(db: DB, windows: readonly FactWindow[], cutoff: IsoD
 
 const noFacts = (): CadreFacts => ({ hours: [], essays: [], training: [], exams: [], exemptions: [] });
 
-/** Builds each position's facts from the read (readWindows' rows, wherever they were read). */
+/** Builds each position's facts from the read (readChunkIn's rows, wherever they were read). */
 export class WindowFacts {
   private readonly byCadre = new Map<number, CadreFacts>();
   private readonly held = new Map<number, Map<string, HeldBy>>();
@@ -244,18 +235,12 @@ export class WindowFacts {
 }
 
 /**
- * The facts of each cadre of `windows` (readWindows), read on this thread:
+ * The facts of each cadre of `windows` (one chunk of auditChunks), read on this thread:
  * `fn` gets every position once, in order, so a caller can write each
  * result as it comes and keep none.
  */
 export function auditWindows(db: DB, windows: readonly FactWindow[], cutoff: IsoDate, fn: (pos: number, facts: CadreFacts) => void): void {
-  let built: WindowFacts | null = null;
-  readWindows(db, windows, cutoff, {
-    others: (rows) => (built = new WindowFacts(windows, rows)),
-    hours: (batch) => {
-      for (const row of batch) fn(row[0], built!.facts(row));
-    },
-  });
+  auditChunks(db, [{ windows }].values(), cutoff, (_, pos, facts) => fn(pos, facts));
 }
 
 /** A chunk of an office-wide audit: its cadres' windows (positions count from 0 in each chunk) and whatever the caller keeps with them. */
