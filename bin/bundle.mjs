@@ -27,7 +27,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'bundle');
@@ -39,6 +39,30 @@ const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfjs-dist/
 // An old bundle never outlives a failed build, and caches of an earlier build are of no more use.
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.rmSync(path.join(root, 'dist', '.code-cache'), { recursive: true, force: true });
+// The font's WOFF files unwrapped once, here, to the plain font each document would otherwise inflate
+// (src/io/pdf.ts sfntOf reads them; named by the WOFF's size, so a changed package is never read
+// through an old copy). Made whether or not the bundle can be.
+{
+  const fonts = path.join(root, 'dist', 'fonts');
+  fs.rmSync(fonts, { recursive: true, force: true });
+  fs.mkdirSync(fonts, { recursive: true });
+  const { fontFilesOf, rangesName, unwrappedName, woffToSfnt } = await import(pathToFileURL(path.join(root, 'dist', 'io', 'pdf.js')).href);
+  const { dir, ranges } = fontFilesOf();
+  // Which file holds which characters, as fontFilesOf reads it from the package's unicode.json at
+  // the start of every document (nine thousand ranges matched and sorted): read back as it is.
+  const names = [...new Set(ranges.map((r) => r.name))];
+  const at = new Map(names.map((n, i) => [n, i]));
+  const unicodeSize = fs.statSync(path.join(path.dirname(dir), 'unicode.json')).size;
+  fs.writeFileSync(path.join(fonts, rangesName(unicodeSize)), JSON.stringify({ names, triples: ranges.flatMap((r) => [r.from, r.to, at.get(r.name)]) }));
+  for (const name of fs.readdirSync(dir)) {
+    if (!/-(400|700)-normal\.woff$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const woff = fs.readFileSync(file);
+    const out = path.join(fonts, unwrappedName(file, woff.length));
+    fs.writeFileSync(`${out}.part`, woffToSfnt(woff));
+    fs.renameSync(`${out}.part`, out);
+  }
+}
 let build;
 try {
   ({ build } = await import('esbuild'));
