@@ -34,7 +34,10 @@ const outDir = path.join(root, 'dist', 'bundle');
 const outFile = path.join(outDir, 'main.cjs');
 const entry = path.join(root, 'dist', 'cli', 'main.js');
 // pdfkit reads its standard fonts' metrics (data/*.afm) from beside its own module: left out, it finds them.
-const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit', 'echarts', 'fontkit'];
+// better-sqlite3's JavaScript is bundled (a dozen small files found, read and compiled on every
+// command, about 10 ms); its compiled binding stays where npm built it, and src/db/open.ts names it
+// by path (nativeBinding), so the `bindings` lookup the package would do from the bundle never runs.
+const EXTERNAL = ['exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit', 'echarts', 'fontkit'];
 
 // An old bundle never outlives a failed build, and caches of an earlier build are of no more use.
 fs.rmSync(outDir, { recursive: true, force: true });
@@ -115,7 +118,7 @@ await build({ ...common, entryPoints: [path.join(root, 'dist', 'cli', 'launch.js
 // A function compiled from V8's code cache cannot call import() itself (its script's loader is
 // not kept with the cache), so the bundle asks bin/cadre.js, a module node loaded, to import them.
 let text = fs.readFileSync(outFile, 'utf8');
-for (const name of EXTERNAL.filter((n) => n !== 'better-sqlite3')) text = text.replaceAll(`import(${JSON.stringify(name)})`, `__import(${JSON.stringify(name)})`);
+for (const name of EXTERNAL) text = text.replaceAll(`import(${JSON.stringify(name)})`, `__import(${JSON.stringify(name)})`);
 const left = text.match(/\bimport\((?!\))[^)]*\)/g);
 if (left) throw new Error(`bundle: import() left in the bundle: ${left.join(', ')}`);
 fs.writeFileSync(outFile, text);
