@@ -271,17 +271,19 @@ export function auditChunks<C extends WindowChunk>(db: DB, chunks: Iterator<C>, 
   })();
 }
 
-/** The held records of the windowed cadres (few: only those findings name), rejected first, then by finding. */
-function heldRows(db: DB): OtherRows['held'] {
-  return db
-    .prepare(
-      `SELECT h.cadre_id, h.course_code, h.completed_on, a.status, a.id, a.kind FROM anomaly_records r
-       JOIN anomalies a ON a.id = r.anomaly_id JOIN hours h ON h.id = r.hour_id
+/**
+ * The held records of the windowed cadres, rejected first, then by finding. Led by the findings
+ * (few: CROSS JOIN keeps that order): left to choose, SQLite began from every hours record of the
+ * chunk's cadres in the covering index, some 250 ms a chunk of 16,384 cadres in a province (20 of
+ * them in an office-wide audit) to find two findings' records.
+ */
+export const HELD_ROWS_SQL = `SELECT h.cadre_id, h.course_code, h.completed_on, a.status, a.id, a.kind
+       FROM anomalies a CROSS JOIN anomaly_records r ON r.anomaly_id = a.id CROSS JOIN hours h ON h.id = r.hour_id
        WHERE a.status <> 'accepted' AND h.cadre_id IN (SELECT cadre_id FROM temp.fact_window)
-       ORDER BY a.status = 'rejected' DESC, a.id`,
-    )
-    .raw()
-    .all() as OtherRows['held'];
+       ORDER BY a.status = 'rejected' DESC, a.id`;
+
+function heldRows(db: DB): OtherRows['held'] {
+  return db.prepare(HELD_ROWS_SQL).raw().all() as OtherRows['held'];
 }
 
 function sourceLoader(db: DB) {
