@@ -56,6 +56,8 @@ export interface HoursStageWriter {
   code(i: number, code: string): void;
   day(i: number, day: string): void;
   term(i: number, start: string, end: string): void;
+  /** STAGE_BATCH terms of 3 values (i, start, end). */
+  terms(values: (number | string)[]): void;
 }
 
 export function hoursStageWriter(db: DB): HoursStageWriter {
@@ -66,12 +68,14 @@ export function hoursStageWriter(db: DB): HoursStageWriter {
   const codes = db.prepare('INSERT OR REPLACE INTO temp.stage_codes VALUES (?, ?)');
   const days = db.prepare('INSERT OR REPLACE INTO temp.stage_days VALUES (?, ?)');
   const terms = db.prepare('INSERT OR REPLACE INTO temp.stage_terms VALUES (?, ?, ?)');
+  const manyTerms = db.prepare(`INSERT OR REPLACE INTO temp.stage_terms VALUES ${new Array(STAGE_BATCH).fill('(?, ?, ?)').join(', ')}`);
   return {
     rows: (values) => void many.run(values),
     row: (values) => void one.run(values),
     code: (i, code) => void codes.run(i, code),
     day: (i, day) => void days.run(i, day),
     term: (i, start, end) => void terms.run(i, start, end),
+    terms: (values) => void manyTerms.run(values),
   };
 }
 
@@ -168,4 +172,19 @@ export function insertStagedHours(db: DB, batchId: number | null, enteredBy: str
 /** Up to `limit` staged course codes the catalogue does not have. */
 export function stagedCodesNotInCatalogue(db: DB, limit: number): string[] {
   return db.prepare('SELECT c.code FROM temp.stage_codes c WHERE NOT EXISTS (SELECT 1 FROM courses WHERE code = c.code) LIMIT ?').pluck().all(limit) as string[];
+}
+
+/**
+ * Up to `limit` cadre ids of staged rows that are not on the roster, by id: one pass of the stage, each
+ * row's cadre found by its rowid (a statement per cadre from JavaScript cost a call each).
+ */
+export function stagedCadresNotOnFile(db: DB, limit: number): number[] {
+  const found = new Set<number>();
+  // No DISTINCT in SQL: it would sort every staged row; the rows without a cadre are few, and the read stops at `limit`.
+  const rows = db.prepare('SELECT s.cadre_id FROM temp.stage s WHERE NOT EXISTS (SELECT 1 FROM cadres WHERE id = s.cadre_id)').pluck().iterate() as IterableIterator<number>;
+  for (const id of rows) {
+    found.add(id);
+    if (found.size === limit) break;
+  }
+  return [...found].sort((a, b) => a - b);
 }

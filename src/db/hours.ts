@@ -32,12 +32,6 @@ export function appointmentRows(db: DB): Iterable<[number, Rank, string, string 
   return db.prepare('SELECT cadre_id, rank, appointed_on, left_on FROM appointments ORDER BY cadre_id, appointed_on').raw().iterate() as Iterable<[number, Rank, string, string | null]>;
 }
 
-/** Whether a cadre with this id is on file. */
-export function cadreExists(db: DB): (id: number) => boolean {
-  const st = db.prepare('SELECT 1 FROM cadres WHERE id = ?').pluck();
-  return (id) => !!st.get(id);
-}
-
 export function learnerIdsOf(db: DB, ids: Iterable<number>): string[] {
   const st = db.prepare('SELECT learner_id FROM cadres WHERE id = ?').pluck();
   return [...ids].map((id) => st.get(id) as string);

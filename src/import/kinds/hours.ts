@@ -20,8 +20,8 @@ import { minuteOfDay, parseDate, parseDuration, parseHours, parseIdentifier, typ
 import { addAnomalyDays, insertAnomalies, lastHourId, recordsToCheck } from '../../db/anomalies.js';
 import { localTimestamp } from '../../local-time.js';
 import { msg } from '../../errors.js';
-import { batchExists, cadreExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
-import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, stagedCodesNotInCatalogue, stagedOtherHours, vouchForStagedHours } from '../../db/hours-stage.js';
+import { batchExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
+import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, stagedCadresNotOnFile, stagedCodesNotInCatalogue, stagedOtherHours, vouchForStagedHours } from '../../db/hours-stage.js';
 import type { DB } from '../../db/open.js';
 import { hoursAdded } from '../../db/record-span.js';
 import type { ByteRowTaker, TableHeader } from '../../io/table.js';
@@ -258,7 +258,7 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
     commit(db, batchId) {
       const s = stagedOrThrow();
       const differs = registerCourses(db, courses, hoursColumn, ctx, true);
-      checkReferences(db, s, batchId);
+      checkReferences(db, batchId);
       const hadRows = hoursOnFile(db);
       let vouched = 0;
       if (hadRows && batchId !== null) {
@@ -298,10 +298,9 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
  * course code and the batch. A failure aborts the transaction like a foreign
  * key would.
  */
-function checkReferences(db: DB, staged: Staged, batchId: number | null): void {
-  const cadre = cadreExists(db);
+function checkReferences(db: DB, batchId: number | null): void {
   const missing: string[] = [];
-  for (const id of staged.cadreIds) if (!cadre(id)) missing.push(`cadre ${id}`);
+  for (const id of stagedCadresNotOnFile(db, 5)) missing.push(`cadre ${id}`);
   for (const code of stagedCodesNotInCatalogue(db, 5)) missing.push(`course ${code}`);
   if (batchId !== null && !batchExists(db, batchId)) missing.push(`batch ${batchId}`);
   if (missing.length) {
