@@ -25,7 +25,7 @@ const STAGE_DDL = [
   'CREATE TEMP TABLE stage_days (i INTEGER PRIMARY KEY, day TEXT)',
   'CREATE TEMP TABLE stage_terms (i INTEGER PRIMARY KEY, term_start TEXT, term_end TEXT)',
 ];
-const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms', 'stage_runs'].map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; ');
+const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms', 'stage_runs', 'stage_old'].map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; ');
 
 /** The stage's tables, in one string (ImportKind.stageDdl). */
 export const HOURS_STAGE_DDL = STAGE_DDL.join('; ');
@@ -126,6 +126,23 @@ export function countNewStagedGroups(db: DB): number {
     .get() as number;
 }
 
+/**
+ * The staged groups whose term holds a record of the course on file, kept by
+ * their first row's rowid in temp.stage_old (the groups not counted new, and
+ * the only ones whose keys can be on file: vouchForOldGroups reads only
+ * them). Returns how many. The same look-ups as countNewStagedGroups.
+ */
+export function markOldStagedGroups(db: DB): number {
+  db.exec('DROP TABLE IF EXISTS temp.stage_old; CREATE TEMP TABLE stage_old (first INTEGER PRIMARY KEY)');
+  return db
+    .prepare(
+      `INSERT INTO temp.stage_old SELECT s.rowid FROM ${STAGED} WHERE s.tf & ${LEAD}
+         AND EXISTS (SELECT 1 FROM hours h WHERE h.cadre_id = s.cadre_id AND h.course_code = c.code
+                     AND h.completed_on BETWEEN t.term_start AND t.term_end)`,
+    )
+    .run().changes;
+}
+
 /** Records on file whose key a staged row has with other hours: [record id, line, the row's hours, the record's], by line. */
 export function stagedOtherHours(db: DB): Iterable<[number, number, number, number]> {
   return db
@@ -141,11 +158,25 @@ export function stagedOtherHours(db: DB): Iterable<[number, number, number, numb
 /**
  * Records already on file with a staged row's key: batch `batchId` vouches
  * for them too, with the first line that carried each. Each one whose hours
- * the row does not give is passed to `other` as it goes by (the only rows
- * that cost a call): it is never dropped silently. Returns how many records
- * were vouched for.
+ * the row does not give is passed to `other` as it goes by, in stage order
+ * (the only rows that cost a call): it is never dropped silently. Returns
+ * how many records were vouched for.
+ *
+ * Only the rows of the groups markOldStagedGroups kept are looked up (a key
+ * on file is in a group whose term holds a record of its course): a week of
+ * new rows into years of records looks up the few keys that can be on file,
+ * not each of its 400,000. A group's rows run from its first to the next
+ * group's first.
  */
-export function vouchForStagedHours(db: DB, batchId: number, other: (id: number, line: number, quarters: number, stored: number) => void): number {
+export function vouchForOldGroups(db: DB, batchId: number, other: (id: number, line: number, quarters: number, stored: number) => void): number {
+  const rows = `temp.stage_old g
+    CROSS JOIN temp.stage s ON s.rowid >= g.first
+      AND s.rowid < COALESCE((SELECT x.rowid FROM temp.stage x WHERE x.rowid > g.first AND x.tf & ${LEAD} ORDER BY x.rowid LIMIT 1), ${Number.MAX_SAFE_INTEGER})
+    CROSS JOIN temp.stage_codes c ON c.i = s.cd >> ${DAY_BITS} CROSS JOIN temp.stage_days d ON d.i = s.cd & ${(1 << DAY_BITS) - 1}`;
+  return vouch(db, batchId, other, rows);
+}
+
+function vouch(db: DB, batchId: number, other: (id: number, line: number, quarters: number, stored: number) => void, rows: string): number {
   db.function('cadre_other_hours', (id: number, line: number, quarters: number, stored: number) => {
     other(id, line, quarters, stored);
     return line;
@@ -154,7 +185,7 @@ export function vouchForStagedHours(db: DB, batchId: number, other: (id: number,
     .prepare(
       `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
        SELECT 'hours', h.id, ?, CASE WHEN h.quarters = s.quarters THEN s.line ELSE cadre_other_hours(h.id, s.line, s.quarters, h.quarters) END
-       FROM ${STAGED_ROWS}
+       FROM ${rows}
        ${ON_FILE}
        WHERE s.tf & ${KEY_FIRST}`,
     )

@@ -21,7 +21,7 @@ import { addAnomalyDays, insertAnomalies, lastHourId, recordsToCheck } from '../
 import { localTimestamp } from '../../local-time.js';
 import { msg } from '../../errors.js';
 import { batchExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
-import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, stagedCadresNotOnFile, stagedCodesNotInCatalogue, stagedOtherHours, vouchForStagedHours } from '../../db/hours-stage.js';
+import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, markOldStagedGroups, stagedCadresNotOnFile, stagedCodesNotInCatalogue, stagedOtherHours, vouchForOldGroups } from '../../db/hours-stage.js';
 import type { DB } from '../../db/open.js';
 import { hoursAdded } from '../../db/record-span.js';
 import type { ByteRowTaker, TableHeader } from '../../io/table.js';
@@ -260,22 +260,24 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
       const differs = registerCourses(db, courses, hoursColumn, ctx, true);
       checkReferences(db, batchId);
       const hadRows = hoursOnFile(db);
+      // Counted before the new rows go in: a group is new when its term holds no record of the course.
+      // The others are kept (temp.stage_old): only their keys can be on file.
+      const old = hadRows ? markOldStagedGroups(db) : 0;
+      const fresh = s.groups - old;
       let vouched = 0;
-      if (hadRows && batchId !== null) {
+      if (old > 0 && batchId !== null) {
         // Rows already on file (from other batches or entered by hand): this batch vouches for them too.
         // Done before the new rows go in, so every match is an old row.
         const found = new OtherHours();
-        vouched = vouchForStagedHours(db, batchId, (id, line, quarters, stored) => found.add(id, line, quarters, stored));
+        vouched = vouchForOldGroups(db, batchId, (id, line, quarters, stored) => found.add(id, line, quarters, stored));
         if (found.count) {
           reportOtherHours(db, ctx, found, fileName, batchId, replace);
           keepOtherHours(db, found, batchId, replace);
         }
       }
       // Every distinct key already on file: nothing new (each group has a record on one of its own
-      // dates, so in its term), nothing to insert, and no group needs looking up again.
+      // dates, so in its term), nothing to insert.
       if (vouched === s.keys) return 0;
-      // Counted before the new rows go in: a group is new when its term holds no record of the course.
-      const fresh = kind.countNew(db);
       if (differs && fresh > 0) ctx.warn(differs);
       const before = lastHourId(db);
       insertStagedHours(db, batchId, ctx.operator);
