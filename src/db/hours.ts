@@ -23,6 +23,11 @@ export function rosterRows(db: DB): Iterable<[number, string, string, string, st
   return db.prepare('SELECT id, learner_id, staff_no, name, left_on FROM cadres ORDER BY id').raw().iterate() as Iterable<[number, string, string, string, string | null]>;
 }
 
+/** Every cadre as [id, left office], by id: what the stage reads of the roster (no names or IDs made into strings). */
+export function rosterLeavings(db: DB): Iterable<[number, string | null]> {
+  return db.prepare('SELECT id, left_on FROM cadres ORDER BY id').raw().iterate() as Iterable<[number, string | null]>;
+}
+
 export function appointmentCount(db: DB): number {
   return db.prepare('SELECT COUNT(*) FROM appointments').pluck().get() as number;
 }

@@ -15,7 +15,7 @@
 import { dayNumber, fromDayNumber, type IsoDate } from '../../core/dates.js';
 import type { Policy, Rank } from '../../core/policy.js';
 import { termsUpTo, type Appointment, type Term } from '../../core/terms.js';
-import { appointmentCount, appointmentRows, rosterRows, rosterSize } from '../../db/hours.js';
+import { appointmentCount, appointmentRows, rosterLeavings, rosterSize } from '../../db/hours.js';
 import { createHoursStage, DAY_BITS, dropHoursRuns, hoursRunReader, hoursRunWriter, hoursStageWriter, KEY_FIRST, LEAD, RUN_CHUNK, RUN_FIELDS, STAGE_BATCH } from '../../db/hours-stage.js';
 import { resetStageTimes, stageTimesWriter } from '../../db/anomalies.js';
 import type { DB } from '../../db/open.js';
@@ -158,7 +158,7 @@ export class HoursStage implements HoursSink {
     this.termCount = new Int32Array(count);
     this.slotOfId = new Int32Array(maxId + 1).fill(-1);
     let k = 0;
-    for (const [id, , , , leftOn] of rosterRows(db)) {
+    for (const [id, leftOn] of rosterLeavings(db)) {
       if (k === count || id > maxId) break;
       this.slotId[k] = id;
       this.slotOfId[id] = k;
