@@ -81,6 +81,8 @@ export interface HoursFastPath extends ByteRowTaker {
   readonly taken: number;
   /** A row decoded to strings (one with quotes, say): the same checks; true when taken. */
   fields(fields: string[], line: number): boolean;
+  /** The file is read: what the fast path held to check rows can go (`taken` stays). */
+  release(): void;
 }
 
 export interface HoursAccelerator {
@@ -123,6 +125,7 @@ class HoursCollector implements RowCollector {
     this.stage.add(values, this.takeTerm());
   }
   finish(): void {
+    this.fastPath?.release();
     this.stage.finish();
   }
 }
