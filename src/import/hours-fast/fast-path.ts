@@ -162,7 +162,7 @@ export class BytePath implements HoursFastPath {
   /** The slot named by a staff number / learner ID cell, or -1 when the cell is not plainly one on the roster. */
   /**
    * The file is read: the roster's byte tables and the cells remembered go
-   * (some 40 MB for a roster of 320,000), before the stage is sorted, merged
+   * (about 30 MB for a roster of 320,000), before the stage is sorted, merged
    * and written. No row is taken after it.
    */
   release(): void {
