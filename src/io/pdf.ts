@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 
 const require = createRequire(import.meta.url);
@@ -306,25 +307,106 @@ function pdfNumber(n: number): number {
   throw new Error(`unsupported number: ${n}`);
 }
 
+/** The parts of pdfkit's PDFReference that holdBack uses. */
+interface PdfRef {
+  compress: boolean;
+  buffer: Buffer[];
+  finalize(): void;
+}
+
+/**
+ * A thread that deflates streams as pdfkit's `zlib.deflateSync` does (the same options, so the
+ * same bytes), while the document goes on being drawn on the main thread.
+ */
+const DEFLATER = `const { parentPort } = require('node:worker_threads');
+const zlib = require('node:zlib');
+parentPort.on('message', (m) => {
+  let out = null, error = null;
+  try { out = zlib.deflateSync(m.data); } catch (e) { error = String(e && e.message || e); }
+  parentPort.postMessage({ id: m.id, out, error });
+});`;
+
+class Deflater {
+  private readonly worker = new Worker(DEFLATER, { eval: true });
+  private readonly waiting = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
+  private next = 0;
+
+  constructor() {
+    this.worker.on('message', (m: { id: number; out: Uint8Array | null; error: string | null }) => {
+      const w = this.waiting.get(m.id)!;
+      this.waiting.delete(m.id);
+      if (m.out) w.resolve(Buffer.from(m.out.buffer, m.out.byteOffset, m.out.byteLength));
+      else w.reject(new Error(m.error ?? 'deflate failed'));
+      if (!this.waiting.size) this.worker.unref();
+    });
+    this.worker.on('error', (e) => {
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    });
+  }
+
+  deflate(data: Buffer): Promise<Buffer> {
+    const id = this.next++;
+    this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, data });
+    });
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
 /** A PDF being drawn: see the top of this file. */
 export class PdfWriter {
   readonly doc: Doc;
   private readonly registered = new Set<string>();
   private readonly chunks: Buffer[] = [];
   private readonly done: Promise<Buffer>;
+  /** Streams deflated aside (see holdBack), written in the order pdfkit ended them once `finish` opens the gate. */
+  private deflater: Deflater | undefined;
+  private openGate: () => void = () => {};
+  private written: Promise<void> = new Promise<void>((resolve) => (this.openGate = resolve));
 
-  private constructor(doc: Doc) {
-    this.doc = doc;
-    doc.on('data', (c: Buffer) => this.chunks.push(c));
+  private constructor(make: (onRef: ((ref: PdfRef) => void) | null) => Doc, aside: boolean) {
+    if (aside) this.deflater = new Deflater();
+    this.doc = make(aside ? (ref) => this.holdBack(ref) : null);
+    this.doc.on('data', (c: Buffer) => this.chunks.push(c));
     this.done = new Promise((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(this.chunks)));
-      doc.on('error', reject);
+      this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
+      this.doc.on('error', reject);
     });
+  }
+
+  /**
+   * Each compressed stream (a page's content, a font file) deflated on a thread of its own instead
+   * of by pdfkit on the main thread when the stream ends, with the same options and so the same
+   * bytes. Every object is held back when pdfkit ends it and written once `finish` opens the gate,
+   * in the order pdfkit ended them: the file is byte for byte pdfkit's own, however the thread
+   * keeps pace.
+   */
+  private holdBack(ref: PdfRef): void {
+    const finalize = ref.finalize;
+    ref.finalize = () => {
+      if (!ref.compress || !ref.buffer.length) {
+        this.written = this.written.then(() => finalize.call(ref));
+        return;
+      }
+      const out = this.deflater!.deflate(Buffer.concat(ref.buffer));
+      ref.buffer = [];
+      this.written = this.written.then(async () => {
+        ref.buffer = [await out];
+        ref.compress = false;
+        finalize.call(ref);
+      });
+    };
   }
 
   static async create(opts: PdfOptions): Promise<PdfWriter> {
     const { default: PDFDocument } = await import('pdfkit');
-    const doc = new PDFDocument({
+    const options = {
       size: 'A4',
       layout: opts.landscape ? 'landscape' : 'portrait',
       margin: opts.margin ?? 56,
@@ -333,8 +415,21 @@ export class PdfWriter {
       // No standard font: pdfkit would parse Helvetica's metrics for a font no text here is drawn in.
       // The document starts in the Latin file of Noto Sans SC instead (every document draws digits).
       font: null as unknown as string,
-    });
-    const pdf = new PdfWriter(doc);
+    } as const;
+    // A long document (pages not kept) deflates its streams aside (holdBack); every object pdfkit
+    // makes, from its constructor's on, is seen by overriding its `ref`.
+    const pdf = new PdfWriter((onRef) => {
+      if (!onRef) return new PDFDocument(options);
+      const seen = onRef;
+      class HeldBack extends PDFDocument {
+        override ref(data: object = {}) {
+          const r = super.ref(data);
+          seen(r as unknown as PdfRef);
+          return r;
+        }
+      }
+      return new HeldBack(options);
+    }, opts.bufferPages === false);
     pdf.runFont(subsetOf(0x41) ?? '[119]', 400, 12);
     return pdf;
   }
@@ -610,7 +705,14 @@ export class PdfWriter {
   /** The document's bytes. */
   async finish(): Promise<Buffer> {
     this.doc.end();
-    return this.done;
+    if (!this.deflater) return this.done;
+    this.openGate();
+    try {
+      await this.written;
+      return await this.done;
+    } finally {
+      await this.deflater.close();
+    }
   }
 }
 
