@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
+import { svgOps, type SvgFonts, type SvgRun } from './pdf-svg.js';
 
 const require = createRequire(import.meta.url);
 
@@ -199,6 +200,8 @@ export interface PdfOptions {
    * (a year-end report of a large office) passes false and each page is written out when the next begins.
    */
   bufferPages?: boolean;
+  /** Deflate the streams on a thread of their own (see PdfWriter.holdBack); default: when pages are not kept. */
+  deflateAside?: boolean;
 }
 
 export interface TextOptions {
@@ -429,7 +432,7 @@ export class PdfWriter {
         }
       }
       return new HeldBack(options);
-    }, opts.bufferPages === false);
+    }, opts.deflateAside ?? opts.bufferPages === false);
     pdf.runFont(subsetOf(0x41) ?? '[119]', 400, 12);
     return pdf;
   }
@@ -670,26 +673,74 @@ export class PdfWriter {
 
   /**
    * An SVG (a chart) drawn at the current position, `width` × `height` points.
-   * Its texts are drawn in the font files their characters need: each text
-   * element is cut into runs (`fontRuns`), each run a tspan naming its file,
-   * since svg-to-pdfkit gives a text element one font and no one file of
-   * the font holds every character.
+   * A chart in the subset of SVG that ECharts writes is made into content operators here
+   * (src/io/pdf-svg.ts); any other goes through svg-to-pdfkit. Either way its texts are drawn
+   * in the font files their characters need: for svg-to-pdfkit each text element is cut into
+   * runs (`fontRuns`), each run a tspan naming its file, since it gives a text element one font
+   * and no one file of the font holds every character.
    */
   async svg(svg: string, width: number, height: number): Promise<this> {
-    const { default: SVGtoPDF } = await import('svg-to-pdfkit');
     if (this.doc.y + height > this.bottom) this.addPage();
     const x = this.doc.page.margins.left;
     const y = this.doc.y;
-    const latin = subsetOf(0x41) ?? '[119]';
-    SVGtoPDF(this.doc, svgTextRuns(svg), x, y, {
-      width,
-      height,
-      fontCallback: (family: string, bold: boolean) => this.use(family.startsWith(RUN_FAMILY) ? family.slice(RUN_FAMILY.length) : latin, bold ? 700 : 400),
-    });
+    const ops = svgOps(svg, this.svgFonts, { x, y, width, height });
+    if (ops !== null) this.doc.addContent(ops);
+    else {
+      const { default: SVGtoPDF } = await import('svg-to-pdfkit');
+      const latin = subsetOf(0x41) ?? '[119]';
+      SVGtoPDF(this.doc, svgTextRuns(svg), x, y, {
+        width,
+        height,
+        fontCallback: (family: string, bold: boolean) => this.use(family.startsWith(RUN_FAMILY) ? family.slice(RUN_FAMILY.length) : latin, bold ? 700 : 400),
+      });
+    }
     this.doc.y = y + height;
     this.doc.x = x;
     return this;
   }
+
+  /** A chart's text in the document's fonts, for svgOps: runs by font file, each glyph encoded once per file. */
+  private readonly svgFonts: SvgFonts = {
+    runs: (text: string, weight: Weight): SvgRun[] => {
+      const infos = this.charInfos(weight);
+      const runs: SvgRun[] = [];
+      let font = '';
+      let f: PdfInternals['_font'] | undefined;
+      let run: SvgRun | undefined;
+      for (const ch of text) {
+        let c = infos.get(ch);
+        if (c === undefined) {
+          const name = this.use(fontRuns(ch)[0].subset, weight);
+          infos.set(ch, (c = { ch, font: name, adv: this.advanceOf(name, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+        }
+        if (c.font !== font || !run || !f) {
+          font = c.font;
+          this.doc.font(font);
+          f = (this.doc as unknown as PdfInternals)._font;
+          const page = (this.doc as unknown as PdfInternals).page;
+          if (page.fonts[f.id] == null) page.fonts[f.id] = f.ref();
+          runs.push((run = { font: f.id, hex: '', width: 0 }));
+        }
+        if (c.hex === undefined) c.hex = encodeGlyphs(f, c.ch);
+        run.hex += c.hex;
+        run.width += c.adv;
+      }
+      return runs;
+    },
+    metrics: (weight: Weight) => {
+      // The Latin file's, as svg-to-pdfkit placed a chart's baselines (its text elements were in that file).
+      const known = this.svgMetrics.get(weight);
+      if (known) return known;
+      this.doc.font(this.use(subsetOf(0x41) ?? '[119]', weight));
+      const f = (this.doc as unknown as { _font: { ascender: number; descender: number; xHeight?: number; scale?: number; bbox: { minY: number; maxY: number } } })._font;
+      const scale = f.scale || 1;
+      const m = { ascent: Math.max(f.ascender, f.bbox.maxY * scale), descent: Math.min(f.descender, f.bbox.minY * scale), xHeight: f.xHeight || 0.5 * (f.ascender - f.descender) };
+      this.svgMetrics.set(weight, m);
+      return m;
+    },
+  };
+
+  private readonly svgMetrics = new Map<Weight, { ascent: number; descent: number; xHeight: number }>();
 
   /** A PNG (e.g. a QR code) at (x, y), `size` points square. */
   image(png: Buffer, x: number, y: number, size: number): this {
