@@ -315,6 +315,7 @@ interface PdfRef {
   compress: boolean;
   buffer: Buffer[];
   finalize(): void;
+  write(chunk: string | Uint8Array): void;
 }
 
 /**
@@ -325,36 +326,69 @@ const DEFLATER = `const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 parentPort.on('message', (m) => {
   let out = null, error = null;
-  try { out = zlib.deflateSync(m.data); } catch (e) { error = String(e && e.message || e); }
+  try {
+    let at = 0;
+    out = m.lengths.map((n) => zlib.deflateSync(new Uint8Array(m.data, (at += n) - n, n)));
+  } catch (e) { error = String(e && e.message || e); }
   parentPort.postMessage({ id: m.id, out, error });
 });`;
 
+const BATCH_BYTES = 512 * 1024;
+
+type Pending = { resolve: (b: Buffer) => void; reject: (e: Error) => void };
+
 class Deflater {
   private readonly worker = new Worker(DEFLATER, { eval: true });
-  private readonly waiting = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, Pending[]>();
+  private batch: string[] = [];
+  private batchWaiting: Pending[] = [];
+  private batchBytes = 0;
   private next = 0;
+  private failed: Error | undefined;
 
   constructor() {
-    this.worker.on('message', (m: { id: number; out: Uint8Array | null; error: string | null }) => {
+    this.worker.unref();
+    this.worker.on('message', (m: { id: number; out: Uint8Array[] | null; error: string | null }) => {
       const w = this.waiting.get(m.id)!;
       this.waiting.delete(m.id);
-      if (m.out) w.resolve(Buffer.from(m.out.buffer, m.out.byteOffset, m.out.byteLength));
-      else w.reject(new Error(m.error ?? 'deflate failed'));
+      if (m.out) m.out.forEach((o, i) => w[i].resolve(Buffer.from(o.buffer, o.byteOffset, o.byteLength)));
+      else for (const p of w) p.reject(new Error(m.error ?? 'deflate failed'));
       if (!this.waiting.size) this.worker.unref();
     });
     this.worker.on('error', (e) => {
-      for (const w of this.waiting.values()) w.reject(e);
+      this.failed = e;
+      for (const w of this.waiting.values()) for (const p of w) p.reject(e);
       this.waiting.clear();
     });
   }
 
-  deflate(data: Buffer): Promise<Buffer> {
-    const id = this.next++;
-    this.worker.ref();
+  /** The deflated bytes of `bytes` (a string of latin1 characters, one a byte). */
+  deflate(bytes: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, data });
+      if (this.failed) return reject(this.failed);
+      this.batch.push(bytes);
+      this.batchWaiting.push({ resolve, reject });
+      this.batchBytes += bytes.length;
+      if (this.batchBytes >= BATCH_BYTES) this.flush();
     });
+  }
+
+  /**
+   * Sends what is batched: the streams' bytes as one buffer moved to the thread (not copied) with
+   * each stream's length. A message, and a Buffer, per stream cost the main thread more than the deflate.
+   */
+  flush(): void {
+    if (!this.batch.length) return;
+    const id = this.next++;
+    this.waiting.set(id, this.batchWaiting);
+    const lengths = this.batch.map((b) => b.length);
+    const all = new Uint8Array(this.batchBytes);
+    Buffer.from(all.buffer).write(this.batch.join(''), 'latin1');
+    this.worker.ref();
+    this.worker.postMessage({ id, data: all.buffer, lengths }, [all.buffer]);
+    this.batch = [];
+    this.batchWaiting = [];
+    this.batchBytes = 0;
   }
 
   close(): Promise<number> {
@@ -392,15 +426,24 @@ export class PdfWriter {
    */
   private holdBack(ref: PdfRef): void {
     const finalize = ref.finalize;
+    const write = ref.write;
+    // What pdfkit writes into a stream (each operator a Buffer of its own) is kept as one string
+    // of its bytes (latin1, as pdfkit's "binary"), a Buffer written into it too: the same bytes.
+    let text = '';
+    ref.write = (chunk: string | Uint8Array) => {
+      text += chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1') : `${chunk}\n`;
+    };
     ref.finalize = () => {
-      if (!ref.compress || !ref.buffer.length) {
+      if (!ref.compress || text === '') {
+        if (text !== '') write.call(ref, Buffer.from(text, 'latin1'));
         this.written = this.written.then(() => finalize.call(ref));
         return;
       }
-      const out = this.deflater!.deflate(Buffer.concat(ref.buffer));
-      ref.buffer = [];
+      // Deflated aside; written, with the Filter pdfkit's own write would have named, in turn.
+      const out = this.deflater!.deflate(text);
+      text = '';
       this.written = this.written.then(async () => {
-        ref.buffer = [await out];
+        write.call(ref, await out);
         ref.compress = false;
         finalize.call(ref);
       });
@@ -757,6 +800,7 @@ export class PdfWriter {
   async finish(): Promise<Buffer> {
     this.doc.end();
     if (!this.deflater) return this.done;
+    this.deflater.flush();
     this.openGate();
     try {
       await this.written;
