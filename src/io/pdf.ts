@@ -515,6 +515,93 @@ export class PdfWriter {
     return this.doc.heightOfString(text || ' ', { width: opts.width ?? this.width, lineGap: opts.lineGap ?? 2 });
   }
 
+  /**
+   * `text` laid out as one line at `size` in `weight`, when it surely fits in `width` and `text`
+   * would draw it as pdfkit draws one line (no line feed, variation selector, or space at either
+   * end; right-aligned only in one font file): each run's font name, glyphs and advance; else null.
+   */
+  private oneLine(text: string, size: number, weight: Weight, width: number, align: 'left' | 'center' | 'right'): { font: string; hex: string | null; chars: CharInfo[]; w: number }[] | null {
+    if (text === '' || align === 'center' || text.includes('\n') || /^\s|\s$/.test(text) || VARIATION.test(text)) return null;
+    const infos = this.charInfos(weight);
+    const runs: { font: string; hex: string | null; chars: CharInfo[]; w: number }[] = [];
+    let total = 0;
+    let run: (typeof runs)[number] | undefined;
+    for (const ch of text) {
+      let c = infos.get(ch);
+      if (c === undefined) {
+        const font = this.use(fontRuns(ch)[0].subset, weight);
+        infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+      }
+      if (!run || run.font !== c.font) runs.push((run = { font: c.font, hex: null, chars: [], w: 0 }));
+      run.chars.push(c);
+      const w = c.adv * size;
+      run.w += w;
+      total += w;
+    }
+    // Half a point to spare: pdfkit's wrapper, measuring word by word, must find it one line too.
+    if (total > width - 0.5) return null;
+    if (align === 'right' && runs.length > 1) return null;
+    return runs;
+  }
+
+  /** Line heights (pdfkit's currentLineHeight(true)) per font file and size. */
+  private readonly lineHeights = new Map<string, number>();
+
+  private lineHeightOf(font: string, size: number): number {
+    const key = `${font} ${size}`;
+    let h = this.lineHeights.get(key);
+    if (h === undefined) {
+      this.doc.font(font).fontSize(size);
+      this.lineHeights.set(key, (h = this.doc.currentLineHeight(true)));
+    }
+    return h;
+  }
+
+  /**
+   * A table cell: `heightOf` and `text` for a text that fits on one line, measured and drawn here
+   * as pdfkit would (the same height, the same operators), the rest through them.
+   */
+  cellHeight(text: string, opts: TextOptions = {}): number {
+    const size = opts.size ?? 11;
+    const width = opts.width ?? this.width;
+    const runs = this.oneLine(text, size, opts.weight ?? 400, width, opts.align ?? 'left');
+    if (!runs) return this.heightOf(text, opts);
+    // heightOf measures the whole text in its first run's file (a character that file lacks by the
+    // width of its missing-glyph box): one line by that measure too, or it is asked.
+    if (runs.length > 1 && this.doc.font(runs[0].font).fontSize(size).widthOfString(text) > width - 0.5) return this.heightOf(text, opts);
+    return this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2);
+  }
+
+  cellText(text: string, opts: TextOptions = {}): this {
+    const size = opts.size ?? 11;
+    const width = opts.width ?? this.width;
+    const align = opts.align ?? 'left';
+    const runs = this.oneLine(text, size, opts.weight ?? 400, width, align);
+    if (!runs) return this.text(text, opts);
+    const left = opts.x ?? this.doc.x;
+    const y = opts.y ?? this.doc.y;
+    this.doc.fillColor(opts.color ?? '#000000');
+    const ops: string[] = [];
+    let x = left;
+    for (const r of runs) {
+      this.doc.font(r.font).fontSize(size);
+      const f = (this.doc as unknown as PdfInternals)._font;
+      let hex = '';
+      for (const c of r.chars) {
+        if (c.hex === undefined) c.hex = encodeGlyphs(f, c.ch);
+        hex += c.hex;
+      }
+      // Right-aligned as pdfkit's _fragment places it: the width less the text's, as pdfkit measures it.
+      if (align === 'right') x = left + width - this.doc.widthOfString(text);
+      ops.push(this.fragmentHexOps(hex, x, y));
+      x += r.w;
+    }
+    this.doc.addContent(ops.join('\n'));
+    this.doc.x = left;
+    this.doc.y = y + this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2);
+    return this;
+  }
+
   /** Draws `text` wrapped to the width, in the font files its characters need. */
   text(text: string, opts: TextOptions = {}): this {
     const size = opts.size ?? 11;

@@ -16,7 +16,7 @@ function table(pdf: PdfWriter, b: Extract<Block, { kind: 'table' }>): void {
   const total = (b.widths ?? b.head.map(() => 1)).reduce((a, w) => a + w, 0);
   const widths = (b.widths ?? b.head.map(() => 1)).map((w) => (w / total) * pdf.width);
   const size = b.head.length > 6 ? 8 : 9;
-  const rowHeight = (cells: string[], weight: 400 | 700) => Math.max(...cells.map((c, i) => pdf.heightOf(c, { size, width: widths[i] - GAP, weight, lineGap: 1 }))) + 3;
+  const rowHeight = (cells: string[], weight: 400 | 700) => Math.max(...cells.map((c, i) => pdf.cellHeight(c, { size, width: widths[i] - GAP, weight, lineGap: 1, align: b.numeric[i] ? 'right' : 'left' }))) + 3;
   const drawRow = (cells: string[], weight: 400 | 700, shade: boolean) => {
     const h = rowHeight(cells, weight);
     if (doc.y + h > pdf.bottom) {
@@ -27,7 +27,7 @@ function table(pdf: PdfWriter, b: Extract<Block, { kind: 'table' }>): void {
     if (shade) doc.save().rect(left, y, pdf.width, h).fill('#eef3fa').restore();
     let x = left;
     cells.forEach((c, i) => {
-      pdf.text(c, { size, weight, x: x + GAP / 2, y: y + 1.5, width: widths[i] - GAP, align: b.numeric[i] ? 'right' : 'left', lineGap: 1 });
+      pdf.cellText(c, { size, weight, x: x + GAP / 2, y: y + 1.5, width: widths[i] - GAP, align: b.numeric[i] ? 'right' : 'left', lineGap: 1 });
       x += widths[i];
     });
     doc.save().strokeColor('#cccccc').lineWidth(0.4).moveTo(left, y + h).lineTo(left + pdf.width, y + h).stroke().restore();
