@@ -569,7 +569,9 @@ export class PdfWriter {
     // heightOf measures the whole text in its first run's file (a character that file lacks by the
     // width of its missing-glyph box): one line by that measure too, or it is asked.
     if (runs.length > 1 && this.doc.font(runs[0].font).fontSize(size).widthOfString(text) > width - 0.5) return this.heightOf(text, opts);
-    return this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2);
+    // As pdfkit's heightOfString counts it, from where the document stands (the same rounding).
+    const y = this.doc.y;
+    return y + (this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2)) - y;
   }
 
   cellText(text: string, opts: TextOptions = {}): this {
@@ -598,7 +600,7 @@ export class PdfWriter {
     }
     this.doc.addContent(ops.join('\n'));
     this.doc.x = left;
-    this.doc.y = y + this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2);
+    this.doc.y = y + (this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2));
     return this;
   }
 

@@ -59,6 +59,36 @@ describe('PdfWriter', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('draws a table cell that fits on one line with the bytes text and heightOf give (a longer one left to them)', async () => {
+    const cells: [string, 'left' | 'right', number][] = [
+      ['计算机学院-3', 'left', 120],
+      ['12.5%', 'right', 60],
+      ['达标率（处级）Rate', 'left', 140],
+      ['1234', 'right', 40],
+      ['—', 'right', 40],
+      ['本任期 总学分 6/60，缺 54 学分，还需参加专题培训和调研报告', 'left', 80],
+    ];
+    const make = async (fast: boolean) => {
+      const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
+      const heights: number[] = [];
+      let y = 60;
+      for (const weight of [400, 700] as const) {
+        for (const [text, align, width] of cells) {
+          const o = { size: 9, weight, width, align, x: 50, y, lineGap: 1 };
+          heights.push(fast ? pdf.cellHeight(text, o) : pdf.heightOf(text, o));
+          if (fast) pdf.cellText(text, o);
+          else pdf.text(text, o);
+          y += 30;
+        }
+      }
+      return { bytes: await pdf.finish(), heights };
+    };
+    const fast = await make(true);
+    const slow = await make(false);
+    expect(fast.heights).toEqual(slow.heights);
+    expect(fast.bytes.equals(slow.bytes)).toBe(true);
+  });
+
   it.runIf(hasPoppler)('renders the Chinese text: pdftotext reads it back (poppler-utils installed here)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadre-pdf-'));
     const file = path.join(dir, 'a.pdf');
