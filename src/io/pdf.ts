@@ -335,12 +335,35 @@ parentPort.on('message', (m) => {
 
 const BATCH_BYTES = 512 * 1024;
 
+/** A piece of a stream as pdfkit wrote it: a string (latin1, a line feed after it) or bytes. */
+type StreamPart = string | Uint8Array;
+
+/** Copies `parts` into `into` from `at`; the offset after them. */
+function copyParts(parts: StreamPart[], into: Buffer, at: number): number {
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      at += into.write(p, at, 'latin1');
+      into[at++] = 10;
+    } else {
+      into.set(p, at);
+      at += p.length;
+    }
+  }
+  return at;
+}
+
+function partsBytes(parts: StreamPart[], bytes: number): Buffer {
+  const b = Buffer.allocUnsafe(bytes);
+  copyParts(parts, b, 0);
+  return b;
+}
+
 type Pending = { resolve: (b: Buffer) => void; reject: (e: Error) => void };
 
 class Deflater {
   private readonly worker = new Worker(DEFLATER, { eval: true });
   private readonly waiting = new Map<number, Pending[]>();
-  private batch: string[] = [];
+  private batch: { parts: StreamPart[]; bytes: number }[] = [];
   private batchWaiting: Pending[] = [];
   private batchBytes = 0;
   private next = 0;
@@ -362,30 +385,32 @@ class Deflater {
     });
   }
 
-  /** The deflated bytes of `bytes` (a string of latin1 characters, one a byte). */
-  deflate(bytes: string): Promise<Buffer> {
+  /** The deflated bytes of the stream `parts` make (`bytes` long). */
+  deflate(parts: StreamPart[], bytes: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       if (this.failed) return reject(this.failed);
-      this.batch.push(bytes);
+      this.batch.push({ parts, bytes });
       this.batchWaiting.push({ resolve, reject });
-      this.batchBytes += bytes.length;
+      this.batchBytes += bytes;
       if (this.batchBytes >= BATCH_BYTES) this.flush();
     });
   }
 
   /**
-   * Sends what is batched: the streams' bytes as one buffer moved to the thread (not copied) with
-   * each stream's length. A message, and a Buffer, per stream cost the main thread more than the deflate.
+   * Sends what is batched: the streams' bytes copied into one buffer the thread shares, with each
+   * stream's length. A message, and a Buffer, per stream cost the main thread more than the deflate.
    */
   flush(): void {
     if (!this.batch.length) return;
     const id = this.next++;
     this.waiting.set(id, this.batchWaiting);
-    const lengths = this.batch.map((b) => b.length);
-    const all = new Uint8Array(this.batchBytes);
-    Buffer.from(all.buffer).write(this.batch.join(''), 'latin1');
+    const lengths = this.batch.map((b) => b.bytes);
+    const shared = new SharedArrayBuffer(this.batchBytes);
+    const into = Buffer.from(shared);
+    let at = 0;
+    for (const b of this.batch) at = copyParts(b.parts, into, at);
     this.worker.ref();
-    this.worker.postMessage({ id, data: all.buffer, lengths }, [all.buffer]);
+    this.worker.postMessage({ id, data: shared, lengths });
     this.batch = [];
     this.batchWaiting = [];
     this.batchBytes = 0;
@@ -427,21 +452,32 @@ export class PdfWriter {
   private holdBack(ref: PdfRef): void {
     const finalize = ref.finalize;
     const write = ref.write;
-    // What pdfkit writes into a stream (each operator a Buffer of its own) is kept as one string
-    // of its bytes (latin1, as pdfkit's "binary"), a Buffer written into it too: the same bytes.
-    let text = '';
+    // What pdfkit writes into a stream (each operator a Buffer of its own) is kept as it comes, a
+    // string (its bytes latin1, pdfkit's "binary", and a line feed) or a Buffer, and copied once
+    // into the buffer the thread deflates: the same bytes.
+    let parts: StreamPart[] = [];
+    let bytes = 0;
     ref.write = (chunk: string | Uint8Array) => {
-      text += chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1') : `${chunk}\n`;
+      if (chunk instanceof Uint8Array) {
+        parts.push(chunk);
+        bytes += chunk.length;
+      } else {
+        const s = `${chunk}`;
+        parts.push(s);
+        bytes += s.length + 1;
+      }
     };
     ref.finalize = () => {
-      if (!ref.compress || text === '') {
-        if (text !== '') write.call(ref, Buffer.from(text, 'latin1'));
+      if (!ref.compress || bytes === 0) {
+        if (bytes) write.call(ref, partsBytes(parts, bytes));
+        parts = [];
         this.written = this.written.then(() => finalize.call(ref));
         return;
       }
       // Deflated aside; written, with the Filter pdfkit's own write would have named, in turn.
-      const out = this.deflater!.deflate(text);
-      text = '';
+      const out = this.deflater!.deflate(parts, bytes);
+      parts = [];
+      bytes = 0;
       this.written = this.written.then(async () => {
         write.call(ref, await out);
         ref.compress = false;
