@@ -721,6 +721,64 @@ export class PdfWriter {
     return `q\n1 0 0 -1 0 ${pdfNumber(page.height)} cm\nBT\n1 0 0 1 ${pdfNumber(x)} ${pdfNumber(page.height - y - dy)} Tm\n/${f.id} ${pdfNumber(size)} Tf\n[<${hex}> 0] TJ\nET\nQ`;
   }
 
+  /** Scratch for paragraph: its characters and their widths. */
+  private readonly lineChars: CharInfo[] = [];
+  private readonly lineWidths: number[] = [];
+  /** CharInfo per UTF-16 code unit, per weight, for characters of the Basic Multilingual Plane. */
+  private readonly bmp = new Map<Weight, (CharInfo | undefined)[]>();
+
+  /** The CharInfo of the character at `k` of `text` (a surrogate pair taken whole). */
+  private charInfo(text: string, k: number, weight: Weight): CharInfo {
+    const code = text.charCodeAt(k);
+    let table = this.bmp.get(weight);
+    if (!table) this.bmp.set(weight, (table = []));
+    const single = code < 0xd800 || code > 0xdfff;
+    if (single) {
+      const known = table[code];
+      if (known) return known;
+    }
+    const cp = text.codePointAt(k)!;
+    const ch = single ? text[k] : String.fromCodePoint(cp);
+    const infos = this.charInfos(weight);
+    let c = infos.get(ch);
+    if (c === undefined) {
+      const font = this.use(fontRuns(ch)[0].subset, weight);
+      infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: cp >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+    }
+    if (single) table[code] = c;
+    return c;
+  }
+
+  /** pdfkit's fonts by the names `use` registered them under, as `doc.font(name)` finds them. */
+  private readonly fontObjects = new Map<string, unknown>();
+
+  /** What `doc.font(name).fontSize(size)` does for a font already registered and loaded. */
+  private setFont(name: string, size: number): void {
+    const doc = this.doc as unknown as { _font: unknown; _fontSize: number };
+    let f = this.fontObjects.get(name);
+    if (f === undefined) {
+      this.doc.font(name);
+      this.fontObjects.set(name, (f = doc._font));
+    }
+    doc._font = f;
+    doc._fontSize = size;
+  }
+
+  /** What `doc.fillColor(color)` writes for a colour #rrggbb (its colour space, then its components), per colour. */
+  private readonly fills = new Map<string, string>();
+
+  private fillOps(color: string): string | null {
+    let ops = this.fills.get(color);
+    if (ops === undefined) {
+      const m = /^#([0-9a-f]{6})$/i.exec(color);
+      if (!m) return null;
+      const hex = parseInt(m[1], 16);
+      ops = `/DeviceRGB cs\n${[hex >> 16, (hex >> 8) & 255, hex & 255].map((p) => p / 255).join(' ')} scn`;
+      this.fills.set(color, ops);
+    }
+    return ops;
+  }
+
   /**
    * Left-aligned text wrapped to the width, onto further pages as it needs, measured and broken
    * here: a line may break before any Chinese character (but not before closing punctuation nor
@@ -736,19 +794,18 @@ export class PdfWriter {
     const left = opts.x ?? this.doc.page.margins.left;
     // A text with a line feed or a variation selector is drawn run by run as pdfkit draws it; any other a glyph at a time.
     const plain = !text.includes('\n') && !VARIATION.test(text);
-    const chars: CharInfo[] = [];
-    const ws: number[] = [];
-    const infos = this.charInfos(weight);
-    for (const ch of text === '' ? ' ' : text) {
-      let c = infos.get(ch);
-      if (c === undefined) {
-        const subset = fontRuns(ch)[0].subset;
-        const font = this.use(subset, weight);
-        infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
-      }
-      chars.push(c);
-      ws.push(c.adv * size);
+    const chars = this.lineChars;
+    const ws = this.lineWidths;
+    let count = 0;
+    const t = text === '' ? ' ' : text;
+    for (let k = 0; k < t.length; k++) {
+      const c = this.charInfo(t, k, weight);
+      if (c.ch.length === 2) k++;
+      chars[count] = c;
+      ws[count++] = c.adv * size;
     }
+    chars.length = count;
+    ws.length = count;
     // Break opportunities: before index i when allowed.
     const canBreak = (i: number) => {
       const a = chars[i - 1];
@@ -774,8 +831,9 @@ export class PdfWriter {
       lineW += ws[i];
     }
     lines.push({ from: start, to: chars.length });
-    this.doc.font(chars[0].font).fontSize(size);
-    const lineHeight = this.doc.currentLineHeight(true) + gap;
+    const lineHeight = this.lineHeightOf(chars[0].font, size) + gap;
+    const color = opts.color ?? '#000000';
+    const colorOps = this.fillOps(color);
     let y = opts.y ?? this.doc.y;
     for (const l of lines) {
       if (y + lineHeight > this.bottom && y > this.doc.page.margins.top) {
@@ -783,11 +841,16 @@ export class PdfWriter {
         y = this.doc.page.margins.top;
       }
       let x = left;
-      this.doc.fillColor(opts.color ?? '#000000');
+      // What doc.fillColor(color) writes, written with the line.
       const ops: string[] = [];
+      if (colorOps === null) this.doc.fillColor(color);
+      else {
+        ops.push(colorOps);
+        (this.doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
+      }
       for (let i = l.from; i < l.to; ) {
         const font = chars[i].font;
-        this.doc.font(font).fontSize(size);
+        this.setFont(font, size);
         let j = i;
         let w = 0;
         if (plain) {
@@ -812,6 +875,7 @@ export class PdfWriter {
             // pdfkit draws each piece of a run cut by a line feed on its own (rare; left to it).
             if (ops.length) this.doc.addContent(ops.join('\n'));
             ops.length = 0;
+            this.doc.font(font).fontSize(size);
             this.doc.text(run, x, y, { lineBreak: false });
           } else ops.push(this.fragmentOps(run, x, y));
         }
