@@ -304,6 +304,18 @@ function encodeGlyphs(f: PdfInternals['_font'], text: string): string {
   return hex;
 }
 
+/** The nearest single-precision float at or below `n` (pdfkit's PDFNumber, by which its line wrapper measures). */
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+function float32Below(n: number): number {
+  const rounded = Math.fround(n);
+  if (rounded <= n) return rounded;
+  f32[0] = n;
+  if (n <= 0) u32[0] += 1;
+  else u32[0] -= 1;
+  return f32[0];
+}
+
 /** A number as pdfkit writes it into a content stream (PDFObject.number). */
 function pdfNumber(n: number): number {
   if (n > -1e21 && n < 1e21) return Math.round(n * 1e6) / 1e6;
@@ -576,7 +588,8 @@ export class PdfWriter {
     }
     // Half a point to spare: pdfkit's wrapper, measuring word by word, must find it one line too.
     if (total > width - 0.5) return null;
-    if (align === 'right' && runs.length > 1) return null;
+    // Several files right-aligned only for a figure (digits, signs, a percent): each of its runs one word to pdfkit's wrapper.
+    if (align === 'right' && runs.length > 1 && !/^[0-9.,%+±—-]+$/.test(text)) return null;
     return runs;
   }
 
@@ -620,19 +633,43 @@ export class PdfWriter {
     const y = opts.y ?? this.doc.y;
     this.doc.fillColor(opts.color ?? '#000000');
     const ops: string[] = [];
-    let x = left;
-    for (const r of runs) {
-      this.doc.font(r.font).fontSize(size);
+    const hexes = runs.map((r) => {
+      this.setFont(r.font, size);
       const f = (this.doc as unknown as PdfInternals)._font;
       let hex = '';
       for (const c of r.chars) {
         if (c.hex === undefined) c.hex = encodeGlyphs(f, c.ch);
         hex += c.hex;
       }
-      // Right-aligned as pdfkit's _fragment places it: the width less the text's, as pdfkit measures it.
-      if (align === 'right') x = left + width - this.doc.widthOfString(text);
-      ops.push(this.fragmentHexOps(hex, x, y));
-      x += r.w;
+      return hex;
+    });
+    if (align === 'right' && runs.length > 1) {
+      // As text draws it: the runs measured whole, the first placed at the width less their sum, each
+      // next one where pdfkit's wrapper continues it (the run before's width, to a float's precision).
+      const texts = runs.map((r) => r.chars.map((c) => c.ch).join(''));
+      const widths = runs.map((r, i) => {
+        this.setFont(r.font, size);
+        return this.doc.widthOfString(texts[i]);
+      });
+      const total = widths.reduce((w, x) => w + x, 0);
+      let docX = left + (width - total) * 1;
+      let continued = 0;
+      runs.forEach((r, i) => {
+        this.setFont(r.font, size);
+        const x = docX + continued;
+        ops.push(this.fragmentHexOps(hexes[i], x, y));
+        docX = x - continued;
+        continued += float32Below(widths[i] + 0 + 0);
+      });
+    } else {
+      let x = left;
+      runs.forEach((r, i) => {
+        this.setFont(r.font, size);
+        // Right-aligned as pdfkit's _fragment places it: the width less the text's, as pdfkit measures it.
+        if (align === 'right') x = left + width - this.doc.widthOfString(text);
+        ops.push(this.fragmentHexOps(hexes[i], x, y));
+        x += r.w;
+      });
     }
     this.doc.addContent(ops.join('\n'));
     this.doc.x = left;
