@@ -624,13 +624,22 @@ export class PdfWriter {
   }
 
   cellText(text: string, opts: TextOptions = {}): this {
+    return this.text(text, opts);
+  }
+
+  /**
+   * `text` of one line, when it surely fits and stays above the page's bottom (pdfkit's wrapper
+   * would go on to a new page): drawn with the operators pdfkit writes for it. False otherwise.
+   */
+  private lineText(text: string, opts: TextOptions): boolean {
     const size = opts.size ?? 11;
     const width = opts.width ?? this.width;
     const align = opts.align ?? 'left';
     const runs = this.oneLine(text, size, opts.weight ?? 400, width, align);
-    if (!runs) return this.text(text, opts);
+    if (!runs) return false;
     const left = opts.x ?? this.doc.x;
     const y = opts.y ?? this.doc.y;
+    if (y + 2 * (this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2)) > this.bottom) return false;
     this.doc.fillColor(opts.color ?? '#000000');
     const ops: string[] = [];
     const hexes = runs.map((r) => {
@@ -674,11 +683,22 @@ export class PdfWriter {
     this.doc.addContent(ops.join('\n'));
     this.doc.x = left;
     this.doc.y = y + (this.lineHeightOf(runs[0].font, size) + (opts.lineGap ?? 2));
-    return this;
+    return true;
   }
 
   /** Draws `text` wrapped to the width, in the font files its characters need. */
   text(text: string, opts: TextOptions = {}): this {
+    // A line that fits is drawn here, as pdfkit would draw it; the rest by pdfkit.
+    if (this.lineText(text, opts)) return this;
+    return this.wrappedText(text, opts);
+  }
+
+  /**
+   * `text` through pdfkit's own wrapper, run by run. A line that `text` draws itself is placed as
+   * here but for the x of a run after the first of a left-aligned line, which moves by under
+   * 0.00001 pt: pdfkit's wrapper adds the runs' widths word by word, each rounded to a float.
+   */
+  wrappedText(text: string, opts: TextOptions = {}): this {
     const size = opts.size ?? 11;
     const weight = opts.weight ?? 400;
     const runs = fontRuns(text === '' ? ' ' : text);

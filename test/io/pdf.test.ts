@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PdfWriter, fontRuns, subsetOf } from '../../src/io/pdf.js';
 
@@ -59,11 +60,11 @@ describe('PdfWriter', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('draws a table cell that fits on one line with the bytes text and heightOf give (a longer one left to them)', async () => {
+  it('draws a line that fits with the bytes pdfkit gives it (a longer one left to pdfkit), and measures it as heightOf does', async () => {
     const cells: [string, 'left' | 'right', number][] = [
-      ['计算机学院-3', 'left', 120],
+      ['计算机学院', 'left', 120],
       ['12.5%', 'right', 60],
-      ['达标率（处级）Rate', 'left', 140],
+      ['Rate in good standing', 'left', 140],
       ['1234', 'right', 40],
       ['—', 'right', 40],
       ['12.3%', 'right', 50],
@@ -74,25 +75,41 @@ describe('PdfWriter', () => {
       ['计算机学院-3', 'right', 120],
       ['本任期 总学分 6/60，缺 54 学分，还需参加专题培训和调研报告', 'left', 80],
     ];
-    const make = async (fast: boolean) => {
+    const make = async (fast: boolean, list = cells) => {
       const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
       const heights: number[] = [];
       let y = 60;
       for (const weight of [400, 700] as const) {
-        for (const [text, align, width] of cells) {
+        for (const [text, align, width] of list) {
           const o = { size: 9, weight, width, align, x: 50, y, lineGap: 1 };
           heights.push(fast ? pdf.cellHeight(text, o) : pdf.heightOf(text, o));
-          if (fast) pdf.cellText(text, o);
-          else pdf.text(text, o);
+          if (fast) pdf.text(text, o);
+          else pdf.wrappedText(text, o);
           y += 30;
         }
       }
+      // And a heading where the last text left off, as the report draws one.
+      pdf.doc.y = 700;
+      if (fast) pdf.text('Departments', { size: 14, weight: 700, color: '#1f5fa8' });
+      else pdf.wrappedText('Departments', { size: 14, weight: 700, color: '#1f5fa8' });
+      heights.push(pdf.doc.y);
       return { bytes: await pdf.finish(), heights };
     };
     const fast = await make(true);
     const slow = await make(false);
     expect(fast.heights).toEqual(slow.heights);
     expect(fast.bytes.equals(slow.bytes)).toBe(true);
+    // A left-aligned line of several font files: each run where pdfkit puts it, to 0.00001 pt.
+    const mixed: [string, 'left' | 'right', number][] = [['达标率（处级）Rate', 'left', 140], ['计算机学院-3', 'left', 120]];
+    const tms = (b: Buffer) => [...zlib.inflateSync(b.subarray(b.indexOf('stream\n') + 7, b.indexOf('\nendstream'))).toString('latin1').matchAll(/1 0 0 1 ([\d.]+) ([\d.]+) Tm/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const a = tms((await make(true, mixed)).bytes);
+    const b = tms((await make(false, mixed)).bytes);
+    expect(a.length).toBe(b.length);
+    expect(a.length).toBeGreaterThan(4);
+    a.forEach(([x, y], i) => {
+      expect(Math.abs(x - b[i][0])).toBeLessThan(0.00001);
+      expect(y).toBe(b[i][1]);
+    });
   });
 
   it.runIf(hasPoppler)('renders the Chinese text: pdftotext reads it back (poppler-utils installed here)', async () => {
