@@ -339,9 +339,10 @@ const zlib = require('node:zlib');
 parentPort.on('message', (m) => {
   let out = null, error = null;
   try {
-    let at = 0;
+    let at = 8;
     out = m.lengths.map((n) => zlib.deflateSync(new Uint8Array(m.data, (at += n) - n, n)));
   } catch (e) { error = String(e && e.message || e); }
+  Atomics.store(new Int32Array(m.data, 0, 1), 0, 0);
   parentPort.postMessage({ id: m.id, out, error });
 });`;
 
@@ -378,6 +379,8 @@ class Deflater {
   private batch: { parts: StreamPart[]; bytes: number }[] = [];
   private batchWaiting: Pending[] = [];
   private batchBytes = 0;
+  /** The buffers shared with the thread, used again once it is done with them: the bytes of a long document pass through a few. */
+  private readonly pool: { shared: SharedArrayBuffer; busy: Int32Array }[] = [];
   private next = 0;
   private failed: Error | undefined;
 
@@ -417,12 +420,20 @@ class Deflater {
     const id = this.next++;
     this.waiting.set(id, this.batchWaiting);
     const lengths = this.batch.map((b) => b.bytes);
-    const shared = new SharedArrayBuffer(this.batchBytes);
-    const into = Buffer.from(shared);
+    const need = this.batchBytes;
+    // A buffer the thread is done with (it clears the buffer's first word when it is), else a new one.
+    let slot = this.pool.find((p) => p.shared.byteLength - 8 >= need && Atomics.load(p.busy, 0) === 0);
+    if (!slot) {
+      const shared = new SharedArrayBuffer(8 + Math.max(need, 2 * BATCH_BYTES));
+      slot = { shared, busy: new Int32Array(shared, 0, 1) };
+      if (this.pool.length < 4) this.pool.push(slot);
+    }
+    Atomics.store(slot.busy, 0, 1);
+    const into = Buffer.from(slot.shared, 8, need);
     let at = 0;
     for (const b of this.batch) at = copyParts(b.parts, into, at);
     this.worker.ref();
-    this.worker.postMessage({ id, data: shared, lengths });
+    this.worker.postMessage({ id, data: slot.shared, lengths });
     this.batch = [];
     this.batchWaiting = [];
     this.batchBytes = 0;

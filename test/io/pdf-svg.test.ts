@@ -79,6 +79,16 @@ describe('a chart drawn into a PDF', () => {
     expect(svgOps(svg('<path d="M0 0L10 10Z" fill="#000" filter="url(#f)"></path>'), fonts, box)).toBeNull();
   });
 
+  it('draws through svg-to-pdfkit an SVG it does not draw itself', async () => {
+    const svg = '<svg width="100" height="100" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><defs><linearGradient id="g"><stop offset="0" stop-color="#f00"></stop><stop offset="1" stop-color="#00f"></stop></linearGradient></defs><rect x="0" y="0" width="100" height="50" fill="url(#g)"></rect><text x="10" y="80" fill="#000">学时 12</text></svg>';
+    const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
+    await pdf.svg(svg, 100, 100);
+    const content = streams(await pdf.finish()).find((s) => s.includes(' Tf'))!;
+    // svg-to-pdfkit's own marks: a shading for the gradient, its text drawn glyph by glyph (Tj).
+    expect(content).toMatch(/\/Sh\d+ sh|\/P\d+ scn|\/Pattern/);
+    expect(content).toContain('Tj');
+  });
+
   it('draws a label with a halo (paint-order: stroke) outline first and its letters over it', () => {
     const box = { x: 0, y: 0, width: 100, height: 100 };
     const ops = svgOps('<svg width="100" height="100" viewBox="0 0 100 100"><text x="5" y="5" fill="#333" stroke="#fff" stroke-width="2" paint-order="stroke">12</text></svg>', fonts, box)!;
