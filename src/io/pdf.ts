@@ -417,6 +417,13 @@ class Deflater {
    */
   flush(): void {
     if (!this.batch.length) return;
+    if (this.failed) {
+      for (const p of this.batchWaiting) p.reject(this.failed);
+      this.batch = [];
+      this.batchWaiting = [];
+      this.batchBytes = 0;
+      return;
+    }
     const id = this.next++;
     this.waiting.set(id, this.batchWaiting);
     const lengths = this.batch.map((b) => b.bytes);
@@ -499,6 +506,8 @@ export class PdfWriter {
       }
       // Deflated aside; written, with the Filter pdfkit's own write would have named, in turn.
       const out = this.deflater!.deflate(parts, bytes);
+      // Awaited in turn below; a failure before then is not an unhandled rejection.
+      out.catch(() => {});
       parts = [];
       bytes = 0;
       this.written = this.written.then(async () => {
