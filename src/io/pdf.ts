@@ -801,18 +801,25 @@ export class PdfWriter {
   /** Scratch for paragraph: its characters and their widths. */
   private readonly lineChars: CharInfo[] = [];
   private readonly lineWidths: number[] = [];
-  /** CharInfo per UTF-16 code unit, per weight, for characters of the Basic Multilingual Plane. */
+  /**
+   * CharInfo per UTF-16 code unit, per weight, for characters of the Basic Multilingual Plane: an
+   * array of all 65,536 made at once (one filled as characters came was a dictionary to V8).
+   */
   private readonly bmp = new Map<Weight, (CharInfo | undefined)[]>();
 
-  /** The CharInfo of the character at `k` of `text` (a surrogate pair taken whole). */
-  private charInfo(text: string, k: number, weight: Weight): CharInfo {
-    const code = text.charCodeAt(k);
+  private bmpOf(weight: Weight): (CharInfo | undefined)[] {
     let table = this.bmp.get(weight);
-    if (!table) this.bmp.set(weight, (table = []));
+    if (!table) this.bmp.set(weight, (table = new Array<CharInfo | undefined>(0x10000).fill(undefined)));
+    return table;
+  }
+
+  /** The CharInfo of the character at `k` of `text` (a surrogate pair taken whole). */
+  private charInfo(text: string, k: number, weight: Weight, table = this.bmpOf(weight)): CharInfo {
+    const code = text.charCodeAt(k);
     const single = code < 0xd800 || code > 0xdfff;
     if (single) {
       const known = table[code];
-      if (known) return known;
+      if (known !== undefined) return known;
     }
     const cp = text.codePointAt(k)!;
     const ch = single ? text[k] : String.fromCodePoint(cp);
@@ -875,8 +882,9 @@ export class PdfWriter {
     const ws = this.lineWidths;
     let count = 0;
     const t = text === '' ? ' ' : text;
+    const table = this.bmpOf(weight);
     for (let k = 0; k < t.length; k++) {
-      const c = this.charInfo(t, k, weight);
+      const c = this.charInfo(t, k, weight, table);
       if (c.ch.length === 2) k++;
       chars[count] = c;
       ws[count++] = c.adv * size;
