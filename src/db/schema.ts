@@ -22,7 +22,7 @@
 import Database from 'better-sqlite3';
 import { msg, type Problem } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import type { DB } from './open.js';
+import { connection, type DB } from './open.js';
 
 interface Column {
   name: string;
@@ -130,7 +130,7 @@ export function referenceSchema(version: number, migrations: Migration[] = MIGRA
   const key = `${version}:${migrations === MIGRATIONS ? 'program' : migrations.map((m) => m.version).join(',')}`;
   const known = references.get(key);
   if (known) return known;
-  const db = new Database(':memory:');
+  const db = new Database(':memory:', connection(0));
   try {
     for (const m of migrations) if (m.version <= version) db.exec(m.sql);
     const shape = describeSchema(db);
