@@ -57,9 +57,33 @@ export interface SheetSpec {
 /** Height of one line of text, in points (11-point type). */
 const LINE_POINTS = 15;
 
+/**
+ * displayWidth of one line, counted here for the characters a sheet's text is mostly made of
+ * (printable ASCII 1; CJK ideographs, CJK punctuation and full-width forms 2, as displayWidth has
+ * them), and by displayWidth itself for a line holding anything else.
+ */
+function lineWidth(line: string): number {
+  let w = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) w += 1;
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303e) || (c >= 0xff00 && c <= 0xff60)) w += 2;
+    else return displayWidth(line);
+  }
+  return w;
+}
+
 /** Lines a text takes in a wrapped column `width` characters wide. */
 export function wrappedLines(text: string, width: number): number {
-  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(displayWidth(line) / Math.max(1, width - 1))), 0);
+  const per = Math.max(1, width - 1);
+  let n = 0;
+  let from = 0;
+  for (;;) {
+    const to = text.indexOf('\n', from);
+    n += Math.max(1, Math.ceil(lineWidth(to < 0 ? text.slice(from) : text.slice(from, to)) / per));
+    if (to < 0) return n;
+    from = to + 1;
+  }
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -172,14 +196,11 @@ const STYLES_XML =
 
 // ------------------------------------------------------------------ layout
 
-/** Columns a value takes: the widest of its lines (printable ASCII counted by its length). */
-// eslint-disable-next-line no-control-regex
-const PLAIN = /^[\x20-\x7e]*$/;
+/** Columns a value takes: the widest of its lines. */
 function textWidth(text: string): number {
-  if (PLAIN.test(text)) return text.length;
-  if (!text.includes('\n')) return displayWidth(text);
+  if (!text.includes('\n')) return lineWidth(text);
   let w = 0;
-  for (const line of text.split('\n')) w = Math.max(w, displayWidth(line));
+  for (const line of text.split('\n')) w = Math.max(w, lineWidth(line));
   return w;
 }
 
@@ -463,5 +484,5 @@ export async function sheetsBuffer(sheets: SheetSpec[], date?: Date): Promise<Bu
   await zip.part('docProps/app.xml', [appXml(layouts.map((l) => l.name))]);
   await zip.part('docProps/core.xml', [coreXml(stamp)]);
   await zip.part('xl/workbook.xml', [workbookXml(layouts)]);
-  return zip.bytes(stamp);
+  return await zip.bytes(stamp);
 }

@@ -24,8 +24,14 @@ interface Packed {
 /** Text of a part gathered before it is encoded and deflated. */
 const BLOCK = 1 << 16;
 
-/** Below this, a part is deflated at once on this thread; above, by a stream in the thread pool. */
+/** Below this, a part is deflated at once on this thread (the thread pool's round trip costs more). */
+const HERE = 1 << 14;
+
+/** Below this, a part is deflated whole in the thread pool while the next is made; above, by a stream as its text is made. */
 const AT_ONCE = 1 << 20;
+
+const deflateRaw = (bytes: Buffer): Promise<Buffer> =>
+  new Promise((resolve, reject) => zlib.deflateRaw(bytes, (e, out) => (e ? reject(e) : resolve(out))));
 
 const constants = new Map<string, Packed>();
 
@@ -38,7 +44,8 @@ function dosStamp(date: Date): { time: number; date: number } {
 }
 
 export class ZipWriter {
-  private readonly packed: Packed[] = [];
+  /** The parts in order; a part still being deflated in the thread pool is its promise. */
+  private readonly packed: (Packed | Promise<Packed>)[] = [];
 
   /** A folder entry (`xl/`), as the workbooks have carried them. */
   folder(name: string): void {
@@ -65,52 +72,62 @@ export class ZipWriter {
     let stream: zlib.DeflateRaw | null = null;
     const out: Buffer[] = [];
     let ended: Promise<void> | null = null;
-    const feed = async (block: Buffer): Promise<void> => {
-      crc = zlib.crc32(block, crc);
-      size += block.length;
-      if (!stream) {
-        blocks.push(block);
-        if (size < AT_ONCE) return;
-        // Large: from here on, deflated by a stream while the rest of the text is made.
-        stream = zlib.createDeflateRaw();
-        const s = stream;
-        s.on('data', (b: Buffer) => out.push(b));
-        ended = new Promise((resolve, reject) => {
-          s.on('end', resolve);
-          s.on('error', reject);
-        });
-        for (const b of blocks.splice(0)) s.write(b);
-        return;
-      }
-      if (!stream.write(block)) await new Promise((resolve) => stream!.once('drain', resolve));
-    };
     let text = '';
-    for (const piece of pieces) {
-      text += piece;
-      if (text.length >= BLOCK) {
-        await feed(Buffer.from(text, 'utf8'));
-        text = '';
+    const it = pieces[Symbol.iterator]();
+    for (;;) {
+      const next = it.next();
+      if (!next.done) {
+        text += next.value;
+        if (text.length < BLOCK) continue;
       }
+      if (text) {
+        const block = Buffer.from(text, 'utf8');
+        text = '';
+        crc = zlib.crc32(block, crc);
+        size += block.length;
+        if (stream) {
+          const s: zlib.DeflateRaw = stream;
+          if (!s.write(block)) await new Promise((resolve) => s.once('drain', resolve));
+        } else {
+          blocks.push(block);
+          if (size >= AT_ONCE) {
+            // Large: from here on, deflated by a stream while the rest of the text is made.
+            const s = zlib.createDeflateRaw();
+            s.on('data', (b: Buffer) => out.push(b));
+            ended = new Promise((resolve, reject) => {
+              s.on('end', resolve);
+              s.on('error', reject);
+            });
+            for (const b of blocks.splice(0)) s.write(b);
+            stream = s;
+          }
+        }
+      }
+      if (next.done) break;
     }
-    if (text) await feed(Buffer.from(text, 'utf8'));
-    let data: Buffer;
     if (stream) {
       (stream as zlib.DeflateRaw).end();
       await ended;
-      data = Buffer.concat(out);
-    } else {
-      data = zlib.deflateRawSync(blocks.length === 1 ? blocks[0] : Buffer.concat(blocks));
+      this.packed.push({ name, crc, size, data: Buffer.concat(out), folder: false });
+      return;
     }
-    this.packed.push({ name, crc, size, data, folder: false });
+    const whole = blocks.length === 1 ? blocks[0] : Buffer.concat(blocks);
+    if (size < HERE) this.packed.push({ name, crc, size, data: zlib.deflateRawSync(whole), folder: false });
+    else {
+      const p = deflateRaw(whole).then((data) => ({ name, crc, size, data, folder: false }));
+      p.catch(() => {}); // awaited in bytes(): a failure there, not an unhandled rejection here
+      this.packed.push(p);
+    }
   }
 
   /** The zip's bytes, every entry stamped with `date`. */
-  bytes(date: Date): Buffer {
+  async bytes(date: Date): Promise<Buffer> {
     const stamp = dosStamp(date);
+    const packed = await Promise.all(this.packed);
     const chunks: Buffer[] = [];
     const centrals: Buffer[] = [];
     let offset = 0;
-    for (const p of this.packed) {
+    for (const p of packed) {
       const name = Buffer.from(p.name, 'utf8');
       const version = p.folder ? 10 : 20;
       const method = p.folder ? 0 : 8;
@@ -147,8 +164,8 @@ export class ZipWriter {
     const directory = Buffer.concat(centrals);
     const end = Buffer.alloc(22);
     end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(this.packed.length, 8);
-    end.writeUInt16LE(this.packed.length, 10);
+    end.writeUInt16LE(packed.length, 8);
+    end.writeUInt16LE(packed.length, 10);
     end.writeUInt32LE(directory.length, 12);
     end.writeUInt32LE(offset, 16);
     return Buffer.concat([...chunks, directory, end]);
