@@ -24,19 +24,20 @@ const KEPT = 6;
 const INLINE = 7;
 const LINES = 8;
 
+/** The arena's blocks: a row is encoded in a scratch buffer, then copied into the last block that has room for it. */
+const BLOCK = 1 << 20;
+
 export class CompactRows {
-  private bytes = Buffer.alloc(1 << 16);
+  /** The row being encoded. */
+  private bytes = Buffer.alloc(1 << 12);
   private used = 0;
+  private readonly blocks: Buffer[] = [];
+  private filled = BLOCK;
   private readonly index = new Map<string, number>();
   private readonly texts: string[] = [];
 
   /** `own[i]`: column i holds a text of its own per row (kept inline), else texts that repeat (kept once). */
   constructor(private readonly own: readonly boolean[]) {}
-
-  /** Bytes held, for the curious (the arena and the texts kept once are not counted alike). */
-  get size(): number {
-    return this.used;
-  }
 
   private room(n: number): void {
     if (this.used + n <= this.bytes.length) return;
@@ -68,7 +69,7 @@ export class CompactRows {
 
   /** Adds a row; its handle for `get`. */
   add(row: readonly SheetCell[]): number {
-    const at = this.used;
+    this.used = 0;
     this.varint(row.length);
     for (let i = 0; i < row.length; i++) {
       const v = row[i];
@@ -103,13 +104,22 @@ export class CompactRows {
         this.varint(this.kept(v));
       }
     }
-    return at;
+    // A row longer than a block (a cell of a megabyte of text) gets a block of its own.
+    if (this.filled + this.used > BLOCK || !this.blocks.length) {
+      this.blocks.push(Buffer.allocUnsafe(Math.max(BLOCK, this.used)));
+      this.filled = 0;
+    }
+    const block = this.blocks.length - 1;
+    const at = this.filled;
+    this.bytes.copy(this.blocks[block], at, 0, this.used);
+    this.filled += this.used;
+    return block * BLOCK * 2 + at;
   }
 
   /** The cells of the row added at `handle`. */
   get(handle: number): SheetCell[] {
-    const b = this.bytes;
-    let p = handle;
+    const b = this.blocks[Math.floor(handle / (BLOCK * 2))];
+    let p = handle % (BLOCK * 2);
     const varint = (): number => {
       let n = 0;
       let shift = 0;

@@ -52,12 +52,15 @@ export class ZipWriter {
     this.packed.push({ name, crc: 0, size: 0, data: Buffer.alloc(0), folder: true });
   }
 
-  /** A part whose text is the same in every workbook: deflated once, then reused. */
-  constant(name: string, text: string): void {
-    const key = `${name}\u0000${text}`;
+  /**
+   * A part whose text is the same in every workbook of its `kind` (the theme; the content types
+   * of a workbook of three sheets): deflated once, then reused. `text` is made only the first time.
+   */
+  constant(name: string, kind: string, text: () => string): void {
+    const key = `${name}\u0000${kind}`;
     let p = constants.get(key);
     if (!p) {
-      const bytes = Buffer.from(text, 'utf8');
+      const bytes = Buffer.from(text(), 'utf8');
       p = { name, crc: zlib.crc32(bytes), size: bytes.length, data: zlib.deflateRawSync(bytes), folder: false };
       constants.set(key, p);
     }

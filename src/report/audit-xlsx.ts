@@ -70,18 +70,25 @@ const TEXTS_KEPT = 65_536;
  * `tr`, with each text it makes kept and given again for the same key and parameters: a
  * province's rows ask for the same few thousand texts (a year, a status, "平台学时 12/20，缺 8
  * 学时") 320,000 times over, and each row then holds the one string rather than a copy of it.
- * Parameters that are not plain text or numbers (an echoed message) are translated each time.
+ * Parameters that are not plain text or numbers (an echoed message), or text holding the
+ * separator of the key (U+0000), are translated each time.
  */
 export function sameTexts(tr: Translator): Translator {
   const kept = new Map<string, string>();
+  // The key and each parameter's name and value, joined (one flat string, made natively).
+  const parts: (string | number)[] = [];
   const t: Translator['t'] = (key, params) => {
     let id = key;
     if (params) {
+      parts.length = 0;
+      parts.push(key);
       for (const name in params) {
         const v = params[name];
-        if (typeof v !== 'string' && typeof v !== 'number') return tr.t(key, params);
-        id += `\u0000${name}\u0001${typeof v === 'number' ? 'n' : 's'}${v}`;
+        if (typeof v !== 'number' && (typeof v !== 'string' || v.includes('\u0000'))) return tr.t(key, params);
+        // A number and its text give the same translation (a count of 1 and "1" alike), so they may share a key.
+        parts.push(name, v);
       }
+      id = parts.join('\u0000');
     }
     let text = kept.get(id);
     if (text === undefined) {

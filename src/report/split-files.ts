@@ -20,7 +20,7 @@ import { AtomicFile, PRIVATE_MODE, commitAll, ensureDir, removeCreatedDirs } fro
 const SYNCS_AT_ONCE = 8;
 
 /** Files whose content may be in the making at once (an xlsx's parts are deflated in the thread pool while the next is built). */
-const MADE_AHEAD = 3;
+const MADE_AHEAD = 8;
 
 export interface SplitLayout {
   /** --out-dir as the user wrote it. */

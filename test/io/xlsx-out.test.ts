@@ -8,7 +8,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { columnLetters, sheetsBuffer, xmlText, type SheetSpec } from '../../src/io/xlsx-out.js';
+import { columnLetters, sheetsBuffer, wrappedLines, xmlText, type SheetSpec } from '../../src/io/xlsx-out.js';
+import { displayWidth } from '../../src/io/text-width.js';
 import { checkArchive } from '../../src/io/zip-guard.js';
 import { xlsxRows } from '../../src/io/table/xlsx.js';
 import { tempDir } from '../helpers/cli.js';
@@ -138,5 +139,17 @@ describe('xmlText and columnLetters', () => {
     expect(xmlText('tab\tlf\ncr\r\u0000\u000b\u001f\u007f.')).toBe('tab\tlf\ncr\r.');
     expect(xmlText('平台学时')).toBe('平台学时');
     expect([1, 26, 27, 52, 53, 702, 703].map(columnLetters)).toEqual(['A', 'Z', 'AA', 'AZ', 'BA', 'ZZ', 'AAA']);
+  });
+});
+
+describe('wrappedLines', () => {
+  it('counts lines as displayWidth measures them, for ASCII, CJK and everything else', () => {
+    const reference = (text: string, width: number) => text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(displayWidth(line) / Math.max(1, width - 1))), 0);
+    const texts = [
+      '', '\n', 'a\n', '2025-2026 academic year platform hours 12/20, 8 hours short',
+      '2025-2026学年 平台学时 12/20，缺 8 学时\n2025-2026学年 心得体会 0/1，缺 1 篇（进度落后）',
+      '\u3000全角\uff01ｆｕｌｌ', 'e\u0301 combining', '\u001b[31mred\u001b[0m', '🙂 emoji 𠀀', 'tab\there', '한국어 텍스트', 'x'.repeat(200),
+    ];
+    for (const t of texts) for (const w of [1, 2, 16, 50]) expect(wrappedLines(t, w), `${JSON.stringify(t)} in ${w}`).toBe(reference(t, w));
   });
 });
