@@ -481,8 +481,10 @@ export async function sheetsBuffer(sheets: SheetSpec[], date?: Date): Promise<Bu
   zip.constant('xl/theme/theme1.xml', '', () => THEME_XML);
   zip.constant('xl/styles.xml', '', () => STYLES_XML);
   zip.folder('docProps/');
-  await zip.part('docProps/app.xml', [appXml(layouts.map((l) => l.name))]);
-  await zip.part('docProps/core.xml', [coreXml(stamp)]);
-  await zip.part('xl/workbook.xml', [workbookXml(layouts)]);
+  // Small, and the same in every workbook of a split (their text is their own key): deflated once.
+  const small = (name: string, text: string) => zip.constant(name, text, () => text);
+  small('docProps/app.xml', appXml(layouts.map((l) => l.name)));
+  small('docProps/core.xml', coreXml(stamp));
+  small('xl/workbook.xml', workbookXml(layouts));
   return await zip.bytes(stamp);
 }

@@ -33,7 +33,9 @@ const AT_ONCE = 1 << 20;
 const deflateRaw = (bytes: Buffer): Promise<Buffer> =>
   new Promise((resolve, reject) => zlib.deflateRaw(bytes, (e, out) => (e ? reject(e) : resolve(out))));
 
+/** Parts deflated once and kept: the theme and styles, and the small parts of the workbooks made lately (their own text is their kind). */
 const constants = new Map<string, Packed>();
+const CONSTANTS_KEPT = 256;
 
 /** DOS time and date of `date`'s UTC fields (spreadsheets have no zones; 1980 at the earliest). */
 function dosStamp(date: Date): { time: number; date: number } {
@@ -60,6 +62,7 @@ export class ZipWriter {
     const key = `${name}\u0000${kind}`;
     let p = constants.get(key);
     if (!p) {
+      if (constants.size >= CONSTANTS_KEPT) constants.clear();
       const bytes = Buffer.from(text(), 'utf8');
       p = { name, crc: zlib.crc32(bytes), size: bytes.length, data: zlib.deflateRawSync(bytes), folder: false };
       constants.set(key, p);
