@@ -1,13 +1,16 @@
 /**
  * The zip container of the workbooks the tool writes (src/io/xlsx-out.ts): each part deflated by
- * zlib as it is made, folders as empty stored entries, laid out as the workbooks have always been
- * laid out (the same entries in the same order, version 2.0, no data descriptors, no extra
- * fields), every entry stamped with one time.
+ * zlib (its default level, as the workbooks have always been packed), folders as empty stored
+ * entries, laid out as the workbooks have always been laid out (the same entries in the same
+ * order, version 2.0, no data descriptors, no extra fields), every entry stamped with one time.
  *
- * A part is given as text in pieces (a worksheet of a province's audit is some hundreds of MB of
- * XML): the pieces are gathered into blocks of about 64 KB, each block encoded and fed to one
- * deflate stream, so no part is ever held whole as text or as uncompressed bytes. Parts that are
- * the same in every workbook (the theme, the styles) are deflated once per process.
+ * A part is given as text in pieces and gathered into blocks of about 64 KB, each encoded as
+ * UTF-8 as it is made. A part under 16 KB is deflated at once on this thread; one under 1 MB
+ * (a department's sheet, its shared strings) in the thread pool, while this thread goes on to the
+ * next part or workbook (bytes() waits for them); a larger one (a sheet of a province's 320,000
+ * rows, some hundreds of MB of XML) is fed to a deflate stream block by block as its text is
+ * made, so it is never held whole as text or as uncompressed bytes. Parts that are the same in
+ * many workbooks (the theme, the styles, a split's small parts) are deflated once and kept.
  */
 import zlib from 'node:zlib';
 
