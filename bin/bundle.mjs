@@ -27,18 +27,52 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** `text` with every character outside ASCII as its \u escape; refused where a String.raw template could see one, or an escape would be doubled. */
+function asciiOnly(text, file) {
+  if (/\\[^\x00-\x7f]/.test(text)) throw new Error(`bundle: ${file}: a backslash before a non-ASCII character`);
+  for (const line of text.split('\n')) if (/[^\x00-\x7f]/.test(line) && line.includes('String.raw')) throw new Error(`bundle: ${file}: a String.raw template next to a non-ASCII character`);
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'bundle');
 const outFile = path.join(outDir, 'main.cjs');
 const entry = path.join(root, 'dist', 'cli', 'main.js');
 // pdfkit reads its standard fonts' metrics (data/*.afm) from beside its own module: left out, it finds them.
-const EXTERNAL = ['better-sqlite3', 'exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit', 'echarts', 'fontkit'];
+// better-sqlite3's JavaScript is bundled (a dozen small files found, read and compiled on every
+// command, about 10 ms); its compiled binding stays where npm built it, and src/db/open.ts names it
+// by path (nativeBinding), so the `bindings` lookup the package would do from the bundle never runs.
+const EXTERNAL = ['exceljs', '@inquirer/prompts', 'pdfjs-dist/legacy/build/pdf.mjs', 'pdfkit', 'svg-to-pdfkit', 'echarts', 'fontkit'];
 
 // An old bundle never outlives a failed build, and caches of an earlier build are of no more use.
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.rmSync(path.join(root, 'dist', '.code-cache'), { recursive: true, force: true });
+// The font's WOFF files unwrapped once, here, to the plain font each document would otherwise inflate
+// (src/io/pdf.ts sfntOf reads them; named by the WOFF's size, so a changed package is never read
+// through an old copy). Made whether or not the bundle can be.
+{
+  const fonts = path.join(root, 'dist', 'fonts');
+  fs.rmSync(fonts, { recursive: true, force: true });
+  fs.mkdirSync(fonts, { recursive: true });
+  const { fontFilesOf, rangesName, unwrappedName, woffToSfnt } = await import(pathToFileURL(path.join(root, 'dist', 'io', 'pdf.js')).href);
+  const { dir, ranges } = fontFilesOf();
+  // Which file holds which characters, as fontFilesOf reads it from the package's unicode.json at
+  // the start of every document (nine thousand ranges matched and sorted): read back as it is.
+  const names = [...new Set(ranges.map((r) => r.name))];
+  const at = new Map(names.map((n, i) => [n, i]));
+  const unicodeSize = fs.statSync(path.join(path.dirname(dir), 'unicode.json')).size;
+  fs.writeFileSync(path.join(fonts, rangesName(unicodeSize)), JSON.stringify({ names, triples: ranges.flatMap((r) => [r.from, r.to, at.get(r.name)]) }));
+  for (const name of fs.readdirSync(dir)) {
+    if (!/-(400|700)-normal\.woff$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const woff = fs.readFileSync(file);
+    const out = path.join(fonts, unwrappedName(file, woff.length));
+    fs.writeFileSync(`${out}.part`, woffToSfnt(woff));
+    fs.renameSync(`${out}.part`, out);
+  }
+}
 let build;
 try {
   ({ build } = await import('esbuild'));
@@ -91,7 +125,15 @@ await build({ ...common, entryPoints: [path.join(root, 'dist', 'cli', 'launch.js
 // A function compiled from V8's code cache cannot call import() itself (its script's loader is
 // not kept with the cache), so the bundle asks bin/cadre.js, a module node loaded, to import them.
 let text = fs.readFileSync(outFile, 'utf8');
-for (const name of EXTERNAL.filter((n) => n !== 'better-sqlite3')) text = text.replaceAll(`import(${JSON.stringify(name)})`, `__import(${JSON.stringify(name)})`);
+for (const name of EXTERNAL) text = text.replaceAll(`import(${JSON.stringify(name)})`, `__import(${JSON.stringify(name)})`);
+// ECharts is required where it is imported (a static import of a package left out): from its own bundle.
+if (!text.includes('require("echarts")')) throw new Error('bundle: the program no longer requires echarts as expected');
+text = text.replaceAll('require("echarts")', '__import.require("echarts")');
+// V8 keeps a script's source as the string it was given: one non-ASCII character (a Chinese regular
+// expression, a comment) makes the whole 2.5 MB bundle a two-byte string, twice the memory and a
+// slower read. Each such character is written as its \u escape instead (in a regular expression or a
+// string it means the same; no String.raw template holds one, checked).
+text = asciiOnly(text, outFile);
 const left = text.match(/\bimport\((?!\))[^)]*\)/g);
 if (left) throw new Error(`bundle: import() left in the bundle: ${left.join(', ')}`);
 fs.writeFileSync(outFile, text);
@@ -126,7 +168,14 @@ await build({
     },
   ],
 });
-const pdfText = fs.readFileSync(path.join(outDir, 'pdf.cjs'), 'utf8');
+const pdfText = asciiOnly(fs.readFileSync(path.join(outDir, 'pdf.cjs'), 'utf8'), path.join(outDir, 'pdf.cjs'));
+fs.writeFileSync(path.join(outDir, 'pdf.cjs'), pdfText);
 
-const hash = createHash('sha256').update(text).update(pdfText).digest('hex').slice(0, 16);
-fs.writeFileSync(path.join(outDir, 'build.json'), JSON.stringify({ hash, modules: fs.statSync(entry).mtimeMs, pdf: 'pdf.cjs' }) + '\n');
+// ECharts (the report's charts) as one more file, dist/bundle/charts.cjs, loaded with its own code
+// cache where the program requires it: from node_modules its 3.5 MB were compiled on every report.
+await build({ ...common, external: [], entryPoints: [path.join(root, 'bin', 'charts-bundle', 'entry.cjs')], outfile: path.join(outDir, 'charts.cjs') });
+const chartsText = asciiOnly(fs.readFileSync(path.join(outDir, 'charts.cjs'), 'utf8'), path.join(outDir, 'charts.cjs'));
+fs.writeFileSync(path.join(outDir, 'charts.cjs'), chartsText);
+
+const hash = createHash('sha256').update(text).update(pdfText).update(chartsText).digest('hex').slice(0, 16);
+fs.writeFileSync(path.join(outDir, 'build.json'), JSON.stringify({ hash, modules: fs.statSync(entry).mtimeMs, pdf: 'pdf.cjs', charts: 'charts.cjs' }) + '\n');

@@ -87,8 +87,11 @@ async function loadMain(build, launch) {
   const source = `(function (exports, require, module, __filename, __dirname, __import) { ${fs.readFileSync(file, 'utf8')}\n});`;
   const script = new vm.Script(source, { filename: file, cachedData: cached });
   const module = { exports: {} };
-  const pdf = pdfBundle(build);
-  const importOf = (name) => (pdf.has(name) ? pdf.load(name) : import(name));
+  const pdf = sideBundle(build, 'pdf', ['pdfkit', 'svg-to-pdfkit']);
+  const charts = sideBundle(build, 'charts', ['echarts']);
+  const importOf = (name) => (pdf.has(name) ? pdf.load(name) : charts.has(name) ? charts.load(name) : import(name));
+  const requireFrom = createRequire(file);
+  importOf.require = (name) => (charts.has(name) ? charts.require(name) : requireFrom(name));
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), importOf);
   return {
     main: module.exports.main,
@@ -97,6 +100,7 @@ async function loadMain(build, launch) {
       // functions the command compiles. Written beside and renamed: never half a file.
       if (code !== 0) return;
       pdf.after();
+      charts.after();
       if (cached && !script.cachedDataRejected) return;
       writeCodeCache(cacheFile, script.createCachedData());
     },
@@ -118,29 +122,34 @@ function readCodeCache(cacheFile) {
 }
 
 /**
- * pdfkit and svg-to-pdfkit as the build bundled them (dist/bundle/pdf.cjs, see bin/bundle.mjs),
- * compiled from their own code cache, loaded on the first import() of either: a command that draws
- * no PDF never reads the file. Without that file (an older build), import() from node_modules.
+ * Packages the build bundled on their own (bin/bundle.mjs): pdfkit and svg-to-pdfkit in
+ * dist/bundle/pdf.cjs (`key` pdf), ECharts in dist/bundle/charts.cjs (charts), each compiled from its
+ * own code cache and loaded on the first import() or require of one of its `names`: a command that
+ * draws no PDF or chart never reads the file. Without that file (an older build), from node_modules.
  */
-function pdfBundle(build) {
-  const file = build.pdf ? path.join(dist, 'bundle', build.pdf) : null;
-  const names = new Set(file ? ['pdfkit', 'svg-to-pdfkit'] : []);
-  const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-pdf.bin`);
+function sideBundle(build, key, names) {
+  const file = build[key] ? path.join(dist, 'bundle', build[key]) : null;
+  const have = new Set(file ? names : []);
+  const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-${key}.bin`);
   let loaded = null;
+  const exportsOf = () => {
+    if (!loaded) {
+      const cached = readCodeCache(cacheFile);
+      const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(file, 'utf8')}\n});`;
+      const script = new vm.Script(source, { filename: file, cachedData: cached });
+      const module = { exports: {} };
+      script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+      loaded = { exports: module.exports, script, fresh: !cached || script.cachedDataRejected };
+    }
+    return loaded.exports;
+  };
   return {
-    has: (name) => names.has(name),
+    has: (name) => have.has(name),
+    // As import() of a CommonJS package gives it: the package's exports as the default.
     async load(name) {
-      if (!loaded) {
-        const cached = readCodeCache(cacheFile);
-        const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(file, 'utf8')}\n});`;
-        const script = new vm.Script(source, { filename: file, cachedData: cached });
-        const module = { exports: {} };
-        script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
-        loaded = { exports: module.exports, script, fresh: !cached || script.cachedDataRejected };
-      }
-      // As import() of a CommonJS package gives it: the package's exports as the default.
-      return { default: loaded.exports[name] };
+      return { default: exportsOf()[name] };
     },
+    require: (name) => exportsOf()[name],
     after() {
       if (loaded?.fresh) writeCodeCache(cacheFile, loaded.script.createCachedData());
     },

@@ -12,6 +12,7 @@ import { rateText } from '../core/report-model.js';
 import { UsageError, msg } from '../errors.js';
 import { gatherReport } from '../report/year-report.js';
 import { yearText } from '../report/audit-view.js';
+import { preferSmallHeap } from '../shell/small-heap.js';
 
 export interface ReportCommandOptions {
   year: string;
@@ -35,6 +36,8 @@ export async function run(opts: ReportCommandOptions, ctx: Context): Promise<num
   const format = formatOf(opts.out);
   // The file is checked before the work: an existing one is refused at once.
   const out = outFile(ctx, opts.out, !!opts.overwrite)!;
+  // The office's whole year is held until the document is drawn: a small heap (src/shell/small-heap.ts).
+  preferSmallHeap();
   const model = await gatherReport(ctx, { year: opts.year, department: opts.department, anonymize: opts.anonymize });
   const office = ctx.policy().office[ctx.tr.lang];
   let bytes: Buffer | string;

@@ -171,6 +171,24 @@ export function paceStatus(p: PaceInput, ev: Evaluation): Status {
   return p.actual * length < p.required * elapsed ? 'behind' : 'on_track';
 }
 
+/**
+ * The facts a read of one cadre's window `from`–`to` and `cutoff` gives, taken from a read of a
+ * window holding it and a later cutoff (the report's year and the year before, read once): hours
+ * in the window, the other records dated up to the cutoff (those are read by cutoff only), in the
+ * order read. The records themselves are shared, not copied: the engine does not change them.
+ */
+export function factsWithin(facts: CadreFacts, from: IsoDate, to: IsoDate, cutoff: IsoDate): CadreFacts {
+  const upTo = <T extends { date: IsoDate }>(list: T[]) => list.filter((x) => x.date <= cutoff);
+  const out: CadreFacts = {
+    hours: facts.hours.filter((h) => h.date >= from && h.date <= to && h.date <= cutoff),
+    essays: upTo(facts.essays),
+    training: upTo(facts.training),
+  };
+  if (facts.exams) out.exams = upTo(facts.exams);
+  if (facts.exemptions) out.exemptions = facts.exemptions.slice();
+  return out;
+}
+
 export function auditTerm(
   term: Term,
   facts: CadreFacts,

@@ -40,6 +40,18 @@ export function lastHourId(db: DB): number {
 }
 
 /**
+ * The records of the days to look at (temp.anomaly_days), with their times and their courses' hours, by id.
+ * The days lead (CROSS JOIN): each is a range of the covering index. Left to choose, SQLite (no
+ * statistics) scanned the whole index for the days instead, 20M entries in a province for a handful of days.
+ */
+export const DAY_RECORDS = `SELECT h.id, h.cadre_id, h.course_code, h.completed_on, h.quarters, t.minute, t.studied_minutes, c.quarters
+       FROM temp.anomaly_days p
+       CROSS JOIN hours h INDEXED BY hours_by_cadre_day ON h.cadre_id = p.cadre_id AND h.completed_on = p.day
+       LEFT JOIN hour_times t ON t.hour_id = h.id
+       LEFT JOIN courses c ON c.code = h.course_code
+       ORDER BY h.id`;
+
+/**
  * After an import inserted the hours records with ids above `after` (each
  * carrying its file line): the times of those that gave one are kept, and
  * the records of the days to look at are returned: the pairs added before,
@@ -87,14 +99,7 @@ export function recordsToCheck(db: DB, after: number, allDays: boolean, sameMinu
     ).run(after);
   }
   const rows = db
-    .prepare(
-      `SELECT h.id, h.cadre_id, h.course_code, h.completed_on, h.quarters, t.minute, t.studied_minutes, c.quarters
-       FROM temp.anomaly_days p
-       JOIN hours h INDEXED BY hours_by_cadre_day ON h.cadre_id = p.cadre_id AND h.completed_on = p.day
-       LEFT JOIN hour_times t ON t.hour_id = h.id
-       LEFT JOIN courses c ON c.code = h.course_code
-       ORDER BY h.id`,
-    )
+    .prepare(DAY_RECORDS)
     .raw()
     .all() as [number, number, string, string, number, number | null, number | null, number | null][];
   db.exec('DROP TABLE IF EXISTS temp.anomaly_days; DROP TABLE IF EXISTS temp.stage_times');

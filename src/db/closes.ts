@@ -146,10 +146,13 @@ export function recordState(db: DB, cutoff: string): { state: string; sha256: st
     const h = createHash('sha256');
     let count = 0;
     // Each row as a JSON line (SQLite's json_array writes these integers and texts as JSON.stringify
-    // does), made by SQLite 8,192 rows at a time and hashed a chunk at a time: a row at a time through
-    // JavaScript, a million hours rows took seconds.
+    // does), made by SQLite 32,768 rows at a time and hashed a chunk at a time: a row at a time through
+    // JavaScript, a million hours rows took seconds. The lines are joined in the order the subquery
+    // gives them (id order: it is not flattened into the aggregate, having a LIMIT); an ORDER BY
+    // inside string_agg sorted every chunk again, 40 % of the hash's time. A test holds the digest
+    // to the rows' JSON joined in id order.
     const chunk = db.prepare(
-      `SELECT string_agg(j, char(10) ORDER BY id), count(*), max(id) FROM (SELECT id, json_array(${cols}) AS j FROM ${table} WHERE ${date} <= ? AND id > ? ORDER BY id LIMIT 8192)`,
+      `SELECT string_agg(j, char(10)), count(*), max(id) FROM (SELECT id, json_array(${cols}) AS j FROM ${table} WHERE ${date} <= ? AND id > ? ORDER BY id LIMIT 32768)`,
     ).raw();
     for (let last = -1; ; ) {
       const [text, n, max] = chunk.get(cutoff, last) as [string | null, number, number | null];

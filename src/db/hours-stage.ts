@@ -25,7 +25,7 @@ const STAGE_DDL = [
   'CREATE TEMP TABLE stage_days (i INTEGER PRIMARY KEY, day TEXT)',
   'CREATE TEMP TABLE stage_terms (i INTEGER PRIMARY KEY, term_start TEXT, term_end TEXT)',
 ];
-const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms', 'stage_runs'].map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; ');
+const DROP_STAGE = ['stage', 'stage_codes', 'stage_days', 'stage_terms', 'stage_runs', 'stage_old'].map((t) => `DROP TABLE IF EXISTS temp.${t}`).join('; ');
 
 /** The stage's tables, in one string (ImportKind.stageDdl). */
 export const HOURS_STAGE_DDL = STAGE_DDL.join('; ');
@@ -56,6 +56,8 @@ export interface HoursStageWriter {
   code(i: number, code: string): void;
   day(i: number, day: string): void;
   term(i: number, start: string, end: string): void;
+  /** STAGE_BATCH terms of 3 values (i, start, end). */
+  terms(values: (number | string)[]): void;
 }
 
 export function hoursStageWriter(db: DB): HoursStageWriter {
@@ -66,17 +68,23 @@ export function hoursStageWriter(db: DB): HoursStageWriter {
   const codes = db.prepare('INSERT OR REPLACE INTO temp.stage_codes VALUES (?, ?)');
   const days = db.prepare('INSERT OR REPLACE INTO temp.stage_days VALUES (?, ?)');
   const terms = db.prepare('INSERT OR REPLACE INTO temp.stage_terms VALUES (?, ?, ?)');
+  const manyTerms = db.prepare(`INSERT OR REPLACE INTO temp.stage_terms VALUES ${new Array(STAGE_BATCH).fill('(?, ?, ?)').join(', ')}`);
   return {
     rows: (values) => void many.run(values),
     row: (values) => void one.run(values),
     code: (i, code) => void codes.run(i, code),
     day: (i, day) => void days.run(i, day),
     term: (i, start, end) => void terms.run(i, start, end),
+    terms: (values) => void manyTerms.run(values),
   };
 }
 
-/** Rows of a sorted run per chunk of stage_runs, and the values of each (cadre id, code, date, quarters, line). */
-export const RUN_CHUNK = 1 << 15;
+/**
+ * Rows of a sorted run per chunk of stage_runs, and the values of each (cadre id, code, date, quarters, line).
+ * The merge holds one chunk of every run (each read is a copy): 8,192 rows are 160 KB, so the 20 runs of a
+ * 20M-row file hold 3 MB (32,768 held 13 MB, at the moment the import's memory peaked).
+ */
+export const RUN_CHUNK = 1 << 13;
 export const RUN_FIELDS = 5;
 
 /**
@@ -122,6 +130,23 @@ export function countNewStagedGroups(db: DB): number {
     .get() as number;
 }
 
+/**
+ * The staged groups whose term holds a record of the course on file, kept by
+ * their first row's rowid in temp.stage_old (the groups not counted new, and
+ * the only ones whose keys can be on file: vouchForOldGroups reads only
+ * them). Returns how many. The same look-ups as countNewStagedGroups.
+ */
+export function markOldStagedGroups(db: DB): number {
+  db.exec('DROP TABLE IF EXISTS temp.stage_old; CREATE TEMP TABLE stage_old (first INTEGER PRIMARY KEY)');
+  return db
+    .prepare(
+      `INSERT INTO temp.stage_old SELECT s.rowid FROM ${STAGED} WHERE s.tf & ${LEAD}
+         AND EXISTS (SELECT 1 FROM hours h WHERE h.cadre_id = s.cadre_id AND h.course_code = c.code
+                     AND h.completed_on BETWEEN t.term_start AND t.term_end)`,
+    )
+    .run().changes;
+}
+
 /** Records on file whose key a staged row has with other hours: [record id, line, the row's hours, the record's], by line. */
 export function stagedOtherHours(db: DB): Iterable<[number, number, number, number]> {
   return db
@@ -137,11 +162,25 @@ export function stagedOtherHours(db: DB): Iterable<[number, number, number, numb
 /**
  * Records already on file with a staged row's key: batch `batchId` vouches
  * for them too, with the first line that carried each. Each one whose hours
- * the row does not give is passed to `other` as it goes by (the only rows
- * that cost a call): it is never dropped silently. Returns how many records
- * were vouched for.
+ * the row does not give is passed to `other` as it goes by, in stage order
+ * (the only rows that cost a call): it is never dropped silently. Returns
+ * how many records were vouched for.
+ *
+ * Only the rows of the groups markOldStagedGroups kept are looked up (a key
+ * on file is in a group whose term holds a record of its course): a week of
+ * new rows into years of records looks up the few keys that can be on file,
+ * not each of its 400,000. A group's rows run from its first to the next
+ * group's first.
  */
-export function vouchForStagedHours(db: DB, batchId: number, other: (id: number, line: number, quarters: number, stored: number) => void): number {
+export function vouchForOldGroups(db: DB, batchId: number, other: (id: number, line: number, quarters: number, stored: number) => void): number {
+  const rows = `temp.stage_old g
+    CROSS JOIN temp.stage s ON s.rowid >= g.first
+      AND s.rowid < COALESCE((SELECT x.rowid FROM temp.stage x WHERE x.rowid > g.first AND x.tf & ${LEAD} ORDER BY x.rowid LIMIT 1), ${Number.MAX_SAFE_INTEGER})
+    CROSS JOIN temp.stage_codes c ON c.i = s.cd >> ${DAY_BITS} CROSS JOIN temp.stage_days d ON d.i = s.cd & ${(1 << DAY_BITS) - 1}`;
+  return vouch(db, batchId, other, rows);
+}
+
+function vouch(db: DB, batchId: number, other: (id: number, line: number, quarters: number, stored: number) => void, rows: string): number {
   db.function('cadre_other_hours', (id: number, line: number, quarters: number, stored: number) => {
     other(id, line, quarters, stored);
     return line;
@@ -150,7 +189,7 @@ export function vouchForStagedHours(db: DB, batchId: number, other: (id: number,
     .prepare(
       `INSERT OR IGNORE INTO record_sources (kind, record_id, batch_id, line)
        SELECT 'hours', h.id, ?, CASE WHEN h.quarters = s.quarters THEN s.line ELSE cadre_other_hours(h.id, s.line, s.quarters, h.quarters) END
-       FROM ${STAGED_ROWS}
+       FROM ${rows}
        ${ON_FILE}
        WHERE s.tf & ${KEY_FIRST}`,
     )
@@ -168,4 +207,19 @@ export function insertStagedHours(db: DB, batchId: number | null, enteredBy: str
 /** Up to `limit` staged course codes the catalogue does not have. */
 export function stagedCodesNotInCatalogue(db: DB, limit: number): string[] {
   return db.prepare('SELECT c.code FROM temp.stage_codes c WHERE NOT EXISTS (SELECT 1 FROM courses WHERE code = c.code) LIMIT ?').pluck().all(limit) as string[];
+}
+
+/**
+ * Up to `limit` cadre ids of staged rows that are not on the roster, by id: one pass of the stage, each
+ * row's cadre found by its rowid (a statement per cadre from JavaScript cost a call each).
+ */
+export function stagedCadresNotOnFile(db: DB, limit: number): number[] {
+  const found = new Set<number>();
+  // No DISTINCT in SQL: it would sort every staged row; the rows without a cadre are few, and the read stops at `limit`.
+  const rows = db.prepare('SELECT s.cadre_id FROM temp.stage s WHERE NOT EXISTS (SELECT 1 FROM cadres WHERE id = s.cadre_id)').pluck().iterate() as IterableIterator<number>;
+  for (const id of rows) {
+    found.add(id);
+    if (found.size === limit) break;
+  }
+  return [...found].sort((a, b) => a - b);
 }

@@ -23,6 +23,11 @@ export function rosterRows(db: DB): Iterable<[number, string, string, string, st
   return db.prepare('SELECT id, learner_id, staff_no, name, left_on FROM cadres ORDER BY id').raw().iterate() as Iterable<[number, string, string, string, string | null]>;
 }
 
+/** Every cadre as [id, left office], by id: what the stage reads of the roster (no names or IDs made into strings). */
+export function rosterLeavings(db: DB): Iterable<[number, string | null]> {
+  return db.prepare('SELECT id, left_on FROM cadres ORDER BY id').raw().iterate() as Iterable<[number, string | null]>;
+}
+
 export function appointmentCount(db: DB): number {
   return db.prepare('SELECT COUNT(*) FROM appointments').pluck().get() as number;
 }
@@ -30,12 +35,6 @@ export function appointmentCount(db: DB): number {
 /** Every appointment as [cadre id, rank, appointed, the leaving that ended its series (null: none)], by cadre and date. */
 export function appointmentRows(db: DB): Iterable<[number, Rank, string, string | null]> {
   return db.prepare('SELECT cadre_id, rank, appointed_on, left_on FROM appointments ORDER BY cadre_id, appointed_on').raw().iterate() as Iterable<[number, Rank, string, string | null]>;
-}
-
-/** Whether a cadre with this id is on file. */
-export function cadreExists(db: DB): (id: number) => boolean {
-  const st = db.prepare('SELECT 1 FROM cadres WHERE id = ?').pluck();
-  return (id) => !!st.get(id);
 }
 
 export function learnerIdsOf(db: DB, ids: Iterable<number>): string[] {

@@ -39,14 +39,23 @@ process.env.SQLITE_USE_URI = '1';
 
 /**
  * better-sqlite3's compiled binding, named directly: found through the
- * `bindings` package it costs a search of a dozen paths on every start.
- * Where the file is elsewhere (another build layout), the search decides.
+ * `bindings` package it costs a search of a dozen paths on every start, and
+ * from the bundle (bin/bundle.mjs, which carries the package's JavaScript)
+ * that search would start from the bundle's folder. Where the file is
+ * elsewhere (another build layout), the package's own search finds it,
+ * started from the package's folder.
  */
-const NATIVE_BINDING: string | undefined = (() => {
+const NATIVE_BINDING: string | object | undefined = (() => {
+  const require = createRequire(import.meta.url);
   try {
-    return createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    return require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
   } catch {
-    return undefined;
+    try {
+      const pkg = path.dirname(require.resolve('better-sqlite3/package.json'));
+      return createRequire(path.join(pkg, 'package.json'))('bindings')({ bindings: 'better_sqlite3.node', module_root: pkg }) as object;
+    } catch {
+      return undefined;
+    }
   }
 })();
 
@@ -55,7 +64,7 @@ export const BUSY_TIMEOUT_MS = 15_000;
 
 /** better-sqlite3's options: the wait for locks, and the binding by its path. */
 export function connection(timeout: number, more: Database.Options = {}): Database.Options {
-  return { ...more, timeout, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING } : {}) };
+  return { ...more, timeout, ...(NATIVE_BINDING ? { nativeBinding: NATIVE_BINDING as string } : {}) };
 }
 
 export interface OpenOptions {

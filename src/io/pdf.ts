@@ -65,12 +65,28 @@ export function woffToSfnt(woff: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Each font file as an SFNT, read and inflated once per process (many documents of a run share them). */
+/**
+ * Where the build keeps each font file already unwrapped (bin/bundle.mjs: `<name>-<WOFF size>.ttf`,
+ * woffToSfnt's own bytes), so that a document reads it instead of inflating it: a certificate
+ * touches some twenty files, an HTML report a hundred.
+ */
+const UNWRAPPED = new URL('../../dist/fonts/', import.meta.url);
+
+/** The file name the build gives the unwrapped copy of a WOFF file of `size` bytes. */
+export function unwrappedName(woffFile: string, size: number): string {
+  return `${path.basename(woffFile, '.woff')}-${size}.ttf`;
+}
+
+/** Each font file as an SFNT, read (the build's unwrapped copy when it has one) or inflated, once per process. */
 const sfntCache = new Map<string, Buffer>();
-function sfntOf(file: string): Buffer {
+export function sfntOf(file: string): Buffer {
   let b = sfntCache.get(file);
   if (!b) {
-    b = woffToSfnt(fs.readFileSync(file));
+    try {
+      b = fs.readFileSync(new URL(unwrappedName(file, fs.statSync(file).size), UNWRAPPED));
+    } catch {
+      b = woffToSfnt(fs.readFileSync(file));
+    }
     sfntCache.set(file, b);
   }
   return b;
@@ -87,11 +103,31 @@ interface FontFiles {
 
 let fontFiles: FontFiles | undefined;
 
-/** Where the font's files are, and which file holds which characters (its unicode.json). */
+/** The ranges fontFilesOf reads from unicode.json, as the build keeps them (bin/bundle.mjs): `<unicode.json's size>.json`. */
+export function rangesName(unicodeSize: number): string {
+  return `ranges-${unicodeSize}.json`;
+}
+
+/** The ranges as the build wrote them (names, and from/to/name-index triples), or null. */
+function builtRanges(unicodeSize: number): FontFiles['ranges'] | null {
+  try {
+    const { names, triples } = JSON.parse(fs.readFileSync(new URL(rangesName(unicodeSize), UNWRAPPED), 'utf8')) as { names: string[]; triples: number[] };
+    const ranges: FontFiles['ranges'] = new Array(triples.length / 3);
+    for (let i = 0; i < ranges.length; i++) ranges[i] = { name: names[triples[3 * i + 2]], from: triples[3 * i], to: triples[3 * i + 1] };
+    return ranges;
+  } catch {
+    return null;
+  }
+}
+
+/** Where the font's files are, and which file holds which characters (its unicode.json, or the build's copy of what it says). */
 export function fontFilesOf(): FontFiles {
   if (fontFiles) return fontFiles;
   const pkg = path.dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
-  const unicode = JSON.parse(fs.readFileSync(path.join(pkg, 'unicode.json'), 'utf8')) as Record<string, string>;
+  const unicodeFile = path.join(pkg, 'unicode.json');
+  const built = builtRanges(fs.statSync(unicodeFile).size);
+  if (built) return (fontFiles = { dir: path.join(pkg, 'files'), ranges: built });
+  const unicode = JSON.parse(fs.readFileSync(unicodeFile, 'utf8')) as Record<string, string>;
   // Some nine thousand ranges, read at the start of every document: each matched once, and ordered
   // by a plain numeric sort of one key per range (its first code point, then its place in the file:
   // the order the stable sort by first code point gave) rather than a comparison called per pair.
@@ -294,8 +330,13 @@ export class PdfWriter {
       margin: opts.margin ?? 56,
       info: { Title: opts.title, Author: opts.author ?? '', Creator: 'cadre', Producer: 'cadre', CreationDate: opts.date, ModDate: opts.date },
       bufferPages: opts.bufferPages ?? true,
+      // No standard font: pdfkit would parse Helvetica's metrics for a font no text here is drawn in.
+      // The document starts in the Latin file of Noto Sans SC instead (every document draws digits).
+      font: null as unknown as string,
     });
-    return new PdfWriter(doc);
+    const pdf = new PdfWriter(doc);
+    pdf.runFont(subsetOf(0x41) ?? '[119]', 400, 12);
+    return pdf;
   }
 
   /** Width within the margins, points. */

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fontFilesOf, subsetOf, woffToSfnt } from './pdf.js';
+import { fontFilesOf, sfntOf, subsetOf } from './pdf.js';
 
 const require = createRequire(import.meta.url);
 
@@ -189,7 +189,7 @@ export function embeddedFontCss(text: string): string {
     const file = path.join(dir, `noto-sans-sc-${subset.replace(/[[\]]/g, '')}-400-normal.woff`);
     if (!fs.existsSync(file)) continue;
     fontkit ??= require('fontkit') as { create(buffer: Buffer): Font };
-    const sfnt = woffToSfnt(fs.readFileSync(file));
+    const sfnt = sfntOf(file);
     const font = fontkit.create(sfnt);
     const cps = bySubset.get(subset)!.sort((a, b) => a - b);
     const sub = font.createSubset();

@@ -6,8 +6,8 @@
  */
 import os from 'node:os';
 import type { Context } from '../shell/context.js';
-import { auditTerm, type CadreFacts, type Designation, type Evaluation } from '../core/audit.js';
-import { minDate, type IsoDate } from '../core/dates.js';
+import { auditTerm, factsWithin, type CadreFacts, type Designation, type Evaluation } from '../core/audit.js';
+import { maxDate, minDate, type IsoDate } from '../core/dates.js';
 import type { Rank } from '../core/policy.js';
 import { academicYearOf, currentTerm, termHoldingYear, yearEndDate, yearStartDate, type Term } from '../core/terms.js';
 import { parseDate } from '../core/values.js';
@@ -220,6 +220,69 @@ export async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: Aud
     await reader.readChunks(chunks, ev.cutoff, audit);
   } finally {
     if (own) endRead(db);
+  }
+}
+
+/**
+ * Several office-wide audits at once (`plans`, each with its `visit`: the year-end report's year
+ * and the year before): the roster is read once, a chunk at a time, each cadre planned in every
+ * view, and its facts read once, for the union of its windows up to the latest cutoff, then
+ * narrowed to each view's own window and cutoff (factsWithin) before that view's audit. Each
+ * visit gets what forEachAudit of its plan alone would give it, in the same order; one reader
+ * (one read, one state of the database) serves them all. `alsoRead` widens every cadre's read to
+ * hold those days too (up to the latest cutoff), and each visit is handed the cadre's facts as
+ * read (every hours record of those days, held or not), for a caller that sums them itself.
+ */
+export async function forEachAuditOfPlans(
+  ctx: Context,
+  plans: readonly AuditPlan[],
+  visits: readonly ((a: AuditedCadre, read: CadreFacts) => void)[],
+  reader: FactsReader | null,
+  alsoRead?: { from: IsoDate; to: IsoDate },
+): Promise<void> {
+  const first = plans[0];
+  if (!first) return;
+  const roster = first.roster;
+  if (!roster || plans.some((p) => !p.roster || p.roster.rank !== roster.rank || p.roster.chunkSize !== roster.chunkSize)) throw new Error('forEachAuditOfPlans: office-wide plans of one roster only');
+  const db = ctx.db({ readOnly: true });
+  const policy = ctx.policy();
+  const cutoff = plans.map((p) => p.ev.cutoff).reduce((a, b) => maxDate(a, b));
+  /** Per cadre of the chunk: its term in each plan (null: not in that view), and each view's window. */
+  type Job = { cadre: CadreRow; terms: (Term | null)[]; windows: (FactWindow | null)[] };
+  type Chunk = { jobs: Job[]; windows: FactWindow[] };
+  const chunks: Iterator<Chunk> = (function* () {
+    for (const cadres of cadreChunks(db, roster.chunkSize)) {
+      const perPlan = plans.map((p) => new Map(termsOf(ctx, cadres, p.ev, p.year, roster.rank, p.notInView).map((j) => [j.cadre, j.term])));
+      const jobs: Job[] = [];
+      const windows: FactWindow[] = [];
+      for (const cadre of cadres) {
+        const terms = perPlan.map((m) => m.get(cadre) ?? null);
+        if (terms.every((t) => t === null)) continue;
+        const own = terms.map((t, i) => (t ? { cadreId: cadre.id, from: t.windowStart, to: minDate(t.windowEnd, plans[i].ev.cutoff) } : null));
+        const present = own.filter((w): w is FactWindow => w !== null);
+        if (alsoRead) present.push({ cadreId: cadre.id, from: alsoRead.from, to: minDate(alsoRead.to, cutoff) });
+        jobs.push({ cadre, terms, windows: own });
+        windows.push({ cadreId: cadre.id, from: present.map((w) => w.from).reduce((a, b) => minDate(a, b)), to: present.map((w) => w.to).reduce((a, b) => maxDate(a, b)) });
+      }
+      if (jobs.length) yield { jobs, windows };
+    }
+  })();
+  const audit = (chunk: Chunk, pos: number, facts: CadreFacts) => {
+    const { cadre, terms, windows } = chunk.jobs[pos];
+    const whole = chunk.windows[pos];
+    // Each view's facts are narrowed before any view is audited.
+    const own = terms.map((t, i) => (t === null ? null : windows[i]!.from === whole.from && windows[i]!.to === whole.to && plans[i].ev.cutoff === cutoff ? facts : factsWithin(facts, windows[i]!.from, windows[i]!.to, plans[i].ev.cutoff)));
+    terms.forEach((term, i) => {
+      if (term) visits[i]({ cadre, audit: auditTerm(term, own[i]!, plans[i].designations, policy, plans[i].ev, false) }, facts);
+    });
+  };
+  if (!reader) return auditChunks(db, chunks, cutoff, audit);
+  const mine = db.readonly && !db.inTransaction;
+  if (mine) beginRead(db);
+  try {
+    await reader.readChunks(chunks, cutoff, audit);
+  } finally {
+    if (mine) endRead(db);
   }
 }
 

@@ -170,10 +170,18 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
   blocks.push({ kind: 'h2', text: t('report.h.shortfall'), pageBreak: true });
   if (!model.shortfall.length) blocks.push({ kind: 'p', text: t('report.shortfallNone') });
   const sep = tr.lang === 'zh' ? '；' : '; ';
+  // An office's thousands of gaps are worded from a few hundred distinct ones: each worded once.
+  const worded = new Map<string, string>();
+  const words = (r: (typeof model.shortfall)[number]['cadres'][number]['missing'][number]) => {
+    const key = `${r.id}\u0000${r.period}\u0000${r.unit}\u0000${r.status}\u0000${r.actual}\u0000${r.required}\u0000${r.shortfall}`;
+    let text = worded.get(key);
+    if (text === undefined) worded.set(key, (text = r.status === 'behind' ? `${missingText(r, tr)}${t('missing.behindSuffix')}` : missingText(r, tr)));
+    return text;
+  };
   for (const d of model.shortfall) {
     blocks.push({ kind: 'h3', text: t('report.shortfallDept', { department: d.department, n: d.cadres.length }) });
     for (const c of d.cadres) {
-      const what = c.missing.map((r) => (r.status === 'behind' ? `${missingText(r, tr)}${t('missing.behindSuffix')}` : missingText(r, tr))).join(sep);
+      const what = c.missing.map(words).join(sep);
       blocks.push({ kind: 'p', text: zh ? `${c.name}（${c.learnerId}，${t(`rank.${c.rank}`)}）：${what}` : `${c.name} (${c.learnerId}, ${t(`rank.${c.rank}`)}): ${what}` });
     }
   }

@@ -14,8 +14,9 @@ import { recordStateAside } from '../db/state-aside.js';
 import { hoursByMonth, similarityByDepartment } from '../db/report.js';
 import { listAmendments } from '../db/closes.js';
 import { InputError, msg } from '../errors.js';
-import { evaluationFor, forEachAudit, planAudit, withReader } from './audit-run.js';
+import { evaluationFor, forEachAudit, forEachAuditOfPlans, planAudit, withReader } from './audit-run.js';
 import type { AuditedCadre } from './audit-view.js';
+import type { CadreFacts } from '../core/audit.js';
 import { closedResult, policyJson } from './year-close.js';
 
 export interface ReportOptions {
@@ -33,6 +34,8 @@ interface YearView<T> {
   asOf: string;
   cutoff: string;
   closed: ReturnType<typeof closedResult>;
+  /** Quarter hours recorded per month of the year by the view's cadres (hoursByMonth), when summed from the audit's own read. */
+  months?: Map<string, number>;
 }
 
 /**
@@ -61,6 +64,45 @@ async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) =
     await forEachAudit(ctx, plan, visit, reader);
     return { kept, ids, asOf: plan.ev.asOf, cutoff: plan.ev.cutoff, closed: undefined };
   });
+}
+
+/**
+ * The year-end views of `year` and the year before, as yearView gives each. When neither is
+ * closed, both are audited in one pass (forEachAuditOfPlans): the roster and each cadre's facts
+ * read once for the two, by one reader.
+ */
+async function twoYearViews<T, U>(ctx: Context, year: number, keepNow: (a: AuditedCadre) => T | null, keepBefore: (a: AuditedCadre) => U | null, closedNow: ReturnType<typeof closedResult>): Promise<[YearView<T>, YearView<U>]> {
+  const closedBefore = closedResult(ctx, year - 1);
+  if (closedNow || closedBefore) return Promise.all([yearView(ctx, year, keepNow, closedNow), yearView(ctx, year - 1, keepBefore, closedBefore)]);
+  const policy = ctx.policy();
+  const now: YearView<T> = { kept: [], ids: new Set(), asOf: '', cutoff: '', closed: undefined, months: new Map() };
+  const before: YearView<U> = { kept: [], ids: new Set(), asOf: '', cutoff: '', closed: undefined, months: new Map() };
+  // Each cadre's read holds both years whole, so the months are summed from it as hoursByMonth
+  // sums them: every hours record of the year on file (held or not, counted by the audit or not).
+  const visitor = <K>(view: YearView<K>, keep: (a: AuditedCadre) => K | null, y: number) => {
+    const from = yearStartDate(y, policy);
+    const to = yearEndDate(y, policy);
+    const months = view.months!;
+    return (a: AuditedCadre, read: CadreFacts) => {
+      const k = keep(a);
+      if (k === null) return;
+      view.kept.push(k);
+      view.ids.add(a.cadre.id);
+      for (const h of read.hours) {
+        if (h.date < from || h.date > to) continue;
+        const m = h.date.slice(0, 7);
+        months.set(m, (months.get(m) ?? 0) + h.quarters);
+      }
+    };
+  };
+  const scopes = [year, year - 1].map((y) => ({ learnerIds: [], year: String(y) }));
+  await withReader(ctx, scopes[0], async (reader) => {
+    const plans = scopes.map((scope) => planAudit(ctx, scope));
+    [now.asOf, now.cutoff, before.asOf, before.cutoff] = [plans[0].ev.asOf, plans[0].ev.cutoff, plans[1].ev.asOf, plans[1].ev.cutoff];
+    const alsoRead = { from: yearStartDate(year - 1, policy), to: yearEndDate(year, policy) };
+    await forEachAuditOfPlans(ctx, plans, [visitor(now, keepNow, year), visitor(before, keepBefore, year - 1)], reader, alsoRead);
+  });
+  return [now, before];
 }
 
 /**
@@ -145,11 +187,8 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
   const closedNow = closedResult(ctx, y);
   const stateOf = closedNow ? null : recordStateAside(db, yearEndDate(y, policy));
   const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
-  // The two years are audited at once, each from its own reader: the year before's facts are read
-  // while this year's are audited.
-  const nowView = yearView(ctx, y, (a) => (wanted(a) ? toReportCadre(a, y) : null), closedNow);
-  const beforeView = yearView(ctx, y - 1, (a) => (wanted(a) ? toPreviousCadre(a, y - 1) : null));
-  const [now, before] = await Promise.all([nowView, beforeView]);
+  // The two years are audited at once: one pass over the roster and the facts when both are open.
+  const [now, before] = await twoYearViews(ctx, y, (a) => (wanted(a) ? toReportCadre(a, y) : null), (a) => (wanted(a) ? toPreviousCadre(a, y - 1) : null), closedNow);
   let cur = now.kept;
   const { asOf, cutoff, closed } = now;
   let prev = before.kept;
@@ -182,7 +221,7 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     source,
     current: cur,
     previous: prev.length ? prev : null,
-    hoursByMonth: { current: monthsOf(y, now.ids), previous: prev.length ? monthsOf(y - 1, before.ids) : null },
+    hoursByMonth: { current: now.months ?? monthsOf(y, now.ids), previous: prev.length ? (before.months ?? monthsOf(y - 1, before.ids)) : null },
     similarity: similarityByDepartment(db, yearStartDate(y, policy), yearEndDate(y, policy), now.ids, policy.similarity.holdOthersPermille, policy.similarity.holdSelfPermille),
     policy,
   });

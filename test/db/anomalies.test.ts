@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findAnomalies, type AnomalyRules } from '../../src/core/anomalies.js';
-import { recordsToCheck } from '../../src/db/anomalies.js';
+import { addAnomalyDays, DAY_RECORDS, recordsToCheck } from '../../src/db/anomalies.js';
 import { openDatabase, type DB } from '../../src/db/open.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -62,5 +62,14 @@ describe('recordsToCheck over every day of an import', () => {
     const read = recordsToCheck(db, before, true, RULES.sameMinuteCourses, RULES.maxQuartersPerDay, true);
     expect(read.map((r) => r.id)).toEqual([old, fresh]);
     expect(findAnomalies(read, RULES)).toEqual(findAnomalies(all, RULES));
+  });
+
+  it('reads the days to look at as ranges of the covering index, not a scan of every record', () => {
+    const db = database();
+    addAnomalyDays(db, [[1, '2026-09-01']]);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${DAY_RECORDS}`).all() as { detail: string }[]).map((r) => r.detail);
+    expect(plan.some((d) => /^SCAN p\b/.test(d))).toBe(true);
+    expect(plan.some((d) => /^SEARCH h USING COVERING INDEX hours_by_cadre_day \(cadre_id=\? AND completed_on=\?\)/.test(d))).toBe(true);
+    expect(plan.some((d) => /^SCAN h\b/.test(d))).toBe(false);
   });
 });

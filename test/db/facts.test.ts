@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CadreFacts } from '../../src/core/audit.js';
 import { dayNumber, fromDayNumber } from '../../src/core/dates.js';
-import { auditWindows, loadFacts, type FactWindow } from '../../src/db/facts.js';
+import { auditWindows, HELD_ROWS_SQL, loadFacts, type FactWindow } from '../../src/db/facts.js';
 import { FactsReader } from '../../src/db/facts-parallel.js';
 import { mulberry32 } from '../helpers/prng.mjs';
 import { MIGRATIONS } from '../../src/db/migrations.js';
@@ -154,5 +154,25 @@ describe('FactsReader (the read on a worker thread)', () => {
 
   it('rejects when the worker cannot open the database', async () => {
     await expect(new FactsReader(path.join(dir, 'missing.db')).read(all([1], '2025-09-01', '2026-08-31'), '2026-08-31', () => undefined)).rejects.toThrow();
+  });
+});
+
+describe('the held records of a chunk (HELD_ROWS_SQL)', () => {
+  it('are found from the findings, not from every hours record of the chunk\'s cadres', () => {
+    // Many records and few findings, as in any office: the plan must begin from the findings.
+    db.transaction(() => {
+      for (let i = 0; i < 2_000; i++) hour(1 + (i % 4), `K${i % 200}`, fromDayNumber(dayNumber('2025-09-01') + Math.floor(i / 200)));
+      db.prepare("INSERT INTO anomalies (id, kind, cadre_id, day, figure, limit_value, found_at) VALUES (1, 'day_hours', 2, '2025-09-02', 40, 32, 'x')").run();
+      db.prepare('INSERT INTO anomaly_records (anomaly_id, hour_id) SELECT 1, id FROM hours WHERE cadre_id = 2 AND completed_on = ?').run('2025-09-02');
+    })();
+    db.exec('CREATE TEMP TABLE fact_window (pos INTEGER PRIMARY KEY, cadre_id INTEGER NOT NULL, from_day TEXT NOT NULL, to_day TEXT NOT NULL)');
+    db.exec("INSERT INTO temp.fact_window VALUES (0, 1, '2025-09-01', '2026-08-31'), (1, 2, '2025-09-01', '2026-08-31'), (2, 3, '2025-09-01', '2026-08-31')");
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${HELD_ROWS_SQL}`).all() as { detail: string }[]).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SCAN a\b/);
+    expect(plan.some((d) => /SEARCH h USING INTEGER PRIMARY KEY/.test(d))).toBe(true);
+    expect(plan.some((d) => /hours_by_cadre_day/.test(d))).toBe(false);
+    const rows = db.prepare(HELD_ROWS_SQL).raw().all() as unknown[][];
+    expect(rows.length).toBe(50);
+    expect(rows.every((r) => r[0] === 2 && r[2] === '2025-09-02' && r[3] === 'open' && r[4] === 1 && r[5] === 'day_hours')).toBe(true);
   });
 });

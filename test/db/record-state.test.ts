@@ -19,8 +19,8 @@ describe('recordState', () => {
     for (const c of codes) db.prepare("INSERT INTO courses (code, quarters, created_at) VALUES (?, 4, 'x')").run(c);
     const insert = db.prepare("INSERT INTO hours (cadre_id, course_code, completed_on, quarters, entered_by) VALUES (?, ?, ?, ?, 't')");
     db.transaction(() => {
-      // 300 rows a day (100 cadres × 3 courses) from 1 July 2026: the last days after the cutoff.
-      for (let i = 0; i < 20_000; i++) insert.run(1 + (i % 100), codes[i % 3], new Date(Date.UTC(2026, 6, 1) + Math.floor(i / 300) * 86_400_000).toISOString().slice(0, 10), 1 + (i % 13));
+      // 300 rows a day (100 cadres × 3 courses) from 15 December 2025: the last days after the cutoff.
+      for (let i = 0; i < 80_000; i++) insert.run(1 + (i % 100), codes[i % 3], new Date(Date.UTC(2025, 11, 15) + Math.floor(i / 300) * 86_400_000).toISOString().slice(0, 10), 1 + (i % 13));
     })();
     const cutoff = '2026-08-31';
     const h = createHash('sha256');
@@ -30,8 +30,8 @@ describe('recordState', () => {
       count++;
     }
     const state = JSON.parse(recordState(db, cutoff).state) as { hours: { count: number; sha256: string }; training: { count: number; sha256: string } };
-    expect(count).toBeGreaterThan(16_384);
-    expect(count).toBeLessThan(20_000);
+    expect(count).toBeGreaterThan(2 * 32_768);
+    expect(count).toBeLessThan(80_000);
     expect(state.hours).toEqual({ count, sha256: h.digest('hex') });
     expect(state.training).toEqual({ count: 0, sha256: createHash('sha256').digest('hex') });
   });

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeAudits, type AuditScope } from '../../src/report/audit-run.js';
+import { computeAudits, forEachAuditOfPlans, planAudit, withReader, type AuditScope } from '../../src/report/audit-run.js';
+import { hoursByMonth } from '../../src/db/report.js';
+import { yearEndDate, yearStartDate } from '../../src/core/terms.js';
 import { auditJsonText } from '../../src/report/audit-view.js';
 import { dayNumber, fromDayNumber } from '../../src/core/dates.js';
 import { mulberry32 } from '../helpers/prng.mjs';
@@ -62,6 +64,38 @@ describe('an office-wide audit in chunks of cadres', () => {
       for (const size of [1, 7, 16, 59, 60]) {
         expect(await audits(scope, size, Infinity)).toEqual(whole);
         expect(await audits(scope, size, 1)).toEqual(whole);
+      }
+    });
+  }
+});
+
+describe('several year-end views audited in one pass (forEachAuditOfPlans, the report\'s year and the year before)', () => {
+  for (const years of [[2025, 2024], [2024, 2023], [2025, 2023]]) {
+    it(`gives each view the audits of its own plan, and the months hoursByMonth sums, for any chunk size, here and on the worker: ${years.join(', ')}`, async () => {
+      const policy = ctx.policy();
+      const alone = await Promise.all(years.map((y) => audits({ learnerIds: [], year: String(y) }, 1_000_000, Infinity)));
+      expect(alone.every((a) => a.audits.length > 10)).toBe(true);
+      for (const size of [1, 7, 60]) {
+        for (const parallelFrom of [Infinity, 1]) {
+          const views = years.map(() => ({ audits: [] as string[], ids: new Set<number>(), months: new Map<string, number>() }));
+          const scopes = years.map((y) => ({ learnerIds: [], year: String(y) }));
+          const plans = await withReader(ctx, scopes[0], async (reader) => {
+            const list = scopes.map((scope) => planAudit(ctx, scope, size));
+            const visits = years.map((y, i) => (a: Parameters<Parameters<typeof forEachAuditOfPlans>[2][number]>[0], read: { hours: { date: string; quarters: number }[] }) => {
+              views[i].audits.push(auditJsonText(a));
+              views[i].ids.add(a.cadre.id);
+              for (const h of read.hours) if (h.date >= yearStartDate(y, policy) && h.date <= yearEndDate(y, policy)) views[i].months.set(h.date.slice(0, 7), (views[i].months.get(h.date.slice(0, 7)) ?? 0) + h.quarters);
+            });
+            await forEachAuditOfPlans(ctx, list, visits, reader, { from: yearStartDate(Math.min(...years), policy), to: yearEndDate(Math.max(...years), policy) });
+            return list;
+          }, parallelFrom);
+          years.forEach((y, i) => {
+            expect({ audits: views[i].audits, notInView: plans[i].notInView }).toEqual(alone[i]);
+            const months = hoursByMonth(ctx.db({ readOnly: true }), yearStartDate(y, policy), yearEndDate(y, policy), views[i].ids);
+            expect(months.size).toBeGreaterThan(3);
+            expect(views[i].months).toEqual(months);
+          });
+        }
       }
     });
   }

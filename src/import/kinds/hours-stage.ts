@@ -15,7 +15,7 @@
 import { dayNumber, fromDayNumber, type IsoDate } from '../../core/dates.js';
 import type { Policy, Rank } from '../../core/policy.js';
 import { termsUpTo, type Appointment, type Term } from '../../core/terms.js';
-import { appointmentCount, appointmentRows, rosterRows, rosterSize } from '../../db/hours.js';
+import { appointmentCount, appointmentRows, rosterLeavings, rosterSize } from '../../db/hours.js';
 import { createHoursStage, DAY_BITS, dropHoursRuns, hoursRunReader, hoursRunWriter, hoursStageWriter, KEY_FIRST, LEAD, RUN_CHUNK, RUN_FIELDS, STAGE_BATCH } from '../../db/hours-stage.js';
 import { resetStageTimes, stageTimesWriter } from '../../db/anomalies.js';
 import type { DB } from '../../db/open.js';
@@ -36,8 +36,6 @@ export interface Staged {
   /** Distinct (cadre, course, term) groups and (cadre, course, date) keys. */
   groups: number;
   keys: number;
-  /** The cadres the rows name (each must be on file). */
-  cadreIds: number[];
   /** Rows whose (cadre, course, date) another row lists with more hours: the larger is kept. */
   conflicts: { line: number; quarters: number; keptLine: number; keptQuarters: number }[];
   conflictCount: number;
@@ -136,7 +134,6 @@ export class HoursStage implements HoursSink {
   /** Per slot: the number of its first term (-1: not computed yet), and how many it has. */
   private readonly termBase: Int32Array;
   private readonly termCount: Int32Array;
-  private readonly slotsMet: number[] = [];
 
   constructor(
     private readonly db: DB,
@@ -161,7 +158,7 @@ export class HoursStage implements HoursSink {
     this.termCount = new Int32Array(count);
     this.slotOfId = new Int32Array(maxId + 1).fill(-1);
     let k = 0;
-    for (const [id, , , , leftOn] of rosterRows(db)) {
+    for (const [id, leftOn] of rosterLeavings(db)) {
       if (k === count || id > maxId) break;
       this.slotId[k] = id;
       this.slotOfId[id] = k;
@@ -280,7 +277,7 @@ export class HoursStage implements HoursSink {
 
   finish(): void {
     this.flush();
-    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, cadreIds: this.slotsMet.map((s) => this.slotId[s]), conflicts: this.conflicts, conflictCount: this.conflictCount, heavyDays: this.heavyDays, firstDay: this.firstNum === Infinity ? null : fromDayNumber(this.firstNum) });
+    this.hooks.done({ runs: this.runs, groups: this.groups, keys: this.keys, conflicts: this.conflicts, conflictCount: this.conflictCount, heavyDays: this.heavyDays, firstDay: this.firstNum === Infinity ? null : fromDayNumber(this.firstNum) });
   }
 
   termOf(slot: number, num: number): number {
@@ -317,7 +314,6 @@ export class HoursStage implements HoursSink {
     this.terms += terms.length;
     this.termBase[slot] = base;
     this.termCount[slot] = terms.length;
-    this.slotsMet.push(slot);
     return base;
   }
 
@@ -520,6 +516,8 @@ export class HoursStage implements HoursSink {
       }
       daysMet.length = 0;
     };
+    /** 1 for the terms the staged rows are in (the others the stage does not name). */
+    let termUsed = new Uint8Array(this.terms);
     // Only the TEMP stage is written (temp.stage and its dictionaries, through hoursStageWriter): a
     // deferred transaction, which takes no lock on the database while a large file is staged.
     const write = db.transaction(() => {
@@ -532,6 +530,12 @@ export class HoursStage implements HoursSink {
       let keptQuarters = 0;
       each((cadre, code, day, quarters, line) => {
         const term = this.termOf(this.slotOfId[cadre], this.dayNums[day]);
+        if (term >= termUsed.length) {
+          const more = new Uint8Array(Math.max(term + 1, this.terms, termUsed.length * 2));
+          more.set(termUsed);
+          termUsed = more;
+        }
+        termUsed[term] = 1;
         let flags = 0;
         const sameGroup = cadre === pCadre && code === pCode && term === pTerm;
         if (!sameGroup) {
@@ -572,7 +576,28 @@ export class HoursStage implements HoursSink {
         if (this.codeUsed[i]) stage.code(i, v);
       });
       this.days.list.forEach((v, i) => stage.day(i, v));
-      for (let i = 0; i < this.terms; i++) stage.term(i, fromDayNumber(this.termFrom[i]), fromDayNumber(this.termTo[i]));
+      // Only the terms a staged row is in (a roster's cadres have several each; the rows of a week, one),
+      // STAGE_BATCH to a statement, each window's text made once.
+      const text = new Map<number, string>();
+      const day = (num: number) => {
+        let t = text.get(num);
+        if (t === undefined) text.set(num, (t = fromDayNumber(num)));
+        return t;
+      };
+      const terms: (number | string)[] = new Array(STAGE_BATCH * 3);
+      let n = 0;
+      for (let i = 0; i < this.terms; i++) {
+        if (!termUsed[i]) continue;
+        terms[n] = i;
+        terms[n + 1] = day(this.termFrom[i]);
+        terms[n + 2] = day(this.termTo[i]);
+        n += 3;
+        if (n === terms.length) {
+          stage.terms(terms);
+          n = 0;
+        }
+      }
+      for (let j = 0; j < n; j += 3) stage.term(terms[j] as number, terms[j + 1] as string, terms[j + 2] as string);
     });
     write();
   }

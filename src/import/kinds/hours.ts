@@ -20,8 +20,8 @@ import { minuteOfDay, parseDate, parseDuration, parseHours, parseIdentifier, typ
 import { addAnomalyDays, insertAnomalies, lastHourId, recordsToCheck } from '../../db/anomalies.js';
 import { localTimestamp } from '../../local-time.js';
 import { msg } from '../../errors.js';
-import { batchExists, cadreExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
-import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, stagedCodesNotInCatalogue, stagedOtherHours, vouchForStagedHours } from '../../db/hours-stage.js';
+import { batchExists, hoursOnFile, learnerIdsOf } from '../../db/hours.js';
+import { countNewStagedGroups, HOURS_STAGE_DDL, insertStagedHours, markOldStagedGroups, stagedCadresNotOnFile, stagedCodesNotInCatalogue, stagedOtherHours, vouchForOldGroups } from '../../db/hours-stage.js';
 import type { DB } from '../../db/open.js';
 import { hoursAdded } from '../../db/record-span.js';
 import type { ByteRowTaker, TableHeader } from '../../io/table.js';
@@ -81,6 +81,8 @@ export interface HoursFastPath extends ByteRowTaker {
   readonly taken: number;
   /** A row decoded to strings (one with quotes, say): the same checks; true when taken. */
   fields(fields: string[], line: number): boolean;
+  /** The file is read: what the fast path held to check rows can go (`taken` stays). */
+  release(): void;
 }
 
 export interface HoursAccelerator {
@@ -123,6 +125,7 @@ class HoursCollector implements RowCollector {
     this.stage.add(values, this.takeTerm());
   }
   finish(): void {
+    this.fastPath?.release();
     this.stage.finish();
   }
 }
@@ -258,24 +261,26 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
     commit(db, batchId) {
       const s = stagedOrThrow();
       const differs = registerCourses(db, courses, hoursColumn, ctx, true);
-      checkReferences(db, s, batchId);
+      checkReferences(db, batchId);
       const hadRows = hoursOnFile(db);
+      // Counted before the new rows go in: a group is new when its term holds no record of the course.
+      // The others are kept (temp.stage_old): only their keys can be on file.
+      const old = hadRows ? markOldStagedGroups(db) : 0;
+      const fresh = s.groups - old;
       let vouched = 0;
-      if (hadRows && batchId !== null) {
+      if (old > 0 && batchId !== null) {
         // Rows already on file (from other batches or entered by hand): this batch vouches for them too.
         // Done before the new rows go in, so every match is an old row.
         const found = new OtherHours();
-        vouched = vouchForStagedHours(db, batchId, (id, line, quarters, stored) => found.add(id, line, quarters, stored));
+        vouched = vouchForOldGroups(db, batchId, (id, line, quarters, stored) => found.add(id, line, quarters, stored));
         if (found.count) {
           reportOtherHours(db, ctx, found, fileName, batchId, replace);
           keepOtherHours(db, found, batchId, replace);
         }
       }
       // Every distinct key already on file: nothing new (each group has a record on one of its own
-      // dates, so in its term), nothing to insert, and no group needs looking up again.
+      // dates, so in its term), nothing to insert.
       if (vouched === s.keys) return 0;
-      // Counted before the new rows go in: a group is new when its term holds no record of the course.
-      const fresh = kind.countNew(db);
       if (differs && fresh > 0) ctx.warn(differs);
       const before = lastHourId(db);
       insertStagedHours(db, batchId, ctx.operator);
@@ -298,10 +303,9 @@ export function hoursImport(ctx: Context, options: HoursImportOptions = {}): Imp
  * course code and the batch. A failure aborts the transaction like a foreign
  * key would.
  */
-function checkReferences(db: DB, staged: Staged, batchId: number | null): void {
-  const cadre = cadreExists(db);
+function checkReferences(db: DB, batchId: number | null): void {
   const missing: string[] = [];
-  for (const id of staged.cadreIds) if (!cadre(id)) missing.push(`cadre ${id}`);
+  for (const id of stagedCadresNotOnFile(db, 5)) missing.push(`cadre ${id}`);
   for (const code of stagedCodesNotInCatalogue(db, 5)) missing.push(`course ${code}`);
   if (batchId !== null && !batchExists(db, batchId)) missing.push(`batch ${batchId}`);
   if (missing.length) {
