@@ -11,6 +11,7 @@ import type { Column, Format, OutFile } from '../shell/render.js';
 import { hintIdsInCsv, idValues, outOptions, renderCsv } from '../shell/render.js';
 import { UsageError, msg } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
+import { preferSmallHeap } from '../shell/small-heap.js';
 import { sheetsBuffer, type SheetCell, type SheetColumn } from '../io/xlsx-out.js';
 import { CompactRows } from '../io/xlsx-rows.js';
 import { auditDataColumns, auditDataRow, sheetRow, type AuditDataRow } from './audit-data.js';
@@ -148,6 +149,8 @@ export class SplitRows {
     // IDs and names are each cadre's own; every other text repeats (a rank, a year, a line of a shortfall).
     this.cells = new CompactRows(this.columns.map((c) => c.kind === 'id' || c.key === 'name'));
     this.rowCtx = { ...ctx, tr: sameTexts(ctx.tr) };
+    // Every row is held to the end, beside the audit's own garbage: a small heap (src/shell/small-heap.ts).
+    preferSmallHeap();
   }
 
   add(a: AuditedCadre): void {
