@@ -19,6 +19,9 @@ import { AtomicFile, PRIVATE_MODE, commitAll, ensureDir, removeCreatedDirs } fro
 /** Files whose fsync may be under way at once while the next ones are made. */
 const SYNCS_AT_ONCE = 8;
 
+/** Files whose content may be in the making at once (an xlsx's parts are deflated in the thread pool while the next is built). */
+const MADE_AHEAD = 8;
+
 export interface SplitLayout {
   /** --out-dir as the user wrote it. */
   outDir: string;
@@ -75,11 +78,21 @@ export async function writeSplitFiles<T>(ctx: Context, groups: Map<string, T[]>,
   const files: AtomicFile[] = [];
   // Each file's fsync runs while the next one is made; none is put in place before every one is on disk (commitAll).
   const syncing: Promise<void>[] = [];
+  // The next files' contents are made while one is written; each written in the plan's order.
+  const making: Promise<string | Uint8Array>[] = [];
+  let started = 0;
   try {
     for (const p of plan) {
+      while (started < plan.length && making.length < MADE_AHEAD) {
+        const q = plan[started++];
+        const made = (async () => render(q.list, q.dept))();
+        made.catch(() => {}); // awaited below, in turn
+        making.push(made);
+      }
+      const content = await making.shift()!;
       const f = new AtomicFile(p.file, { mode: PRIVATE_MODE, overwrite: layout.overwrite, overwriteHint: OVERWRITE_OPTION });
       files.push(f);
-      f.write(await render(p.list, p.dept));
+      f.write(content);
       // Closed once synced, a few at a time: a few hundred departments never hold a few hundred open files.
       const synced = f.flushAsync();
       synced.catch(() => {}); // awaited below, in turn: a later one failing first is no unhandled rejection
@@ -89,7 +102,7 @@ export async function writeSplitFiles<T>(ctx: Context, groups: Map<string, T[]>,
     await Promise.all(syncing.splice(0));
     commitAll(files);
   } catch (e) {
-    await Promise.allSettled(syncing);
+    await Promise.allSettled([...syncing, ...making]);
     for (const f of files) f.discard();
     removeCreatedDirs(created);
     throw e;
