@@ -30,6 +30,9 @@ import type { ExamFact, Requirement, RequirementId, Status } from './audit.js';
 import type { Policy, Rank } from './policy.js';
 import { RANKS } from './policy.js';
 
+/** A requirement as the report reads it: what it counts and how it stands (an office's 20,000 cadres' are held until the model is built). */
+export type ReportRequirement = Pick<Requirement, 'id' | 'period' | 'unit' | 'required' | 'actual' | 'shortfall' | 'status'>;
+
 /** One audited cadre as the report reads it (structurally, src/report's AuditedCadre fits). */
 export interface ReportCadre {
   learnerId: string;
@@ -37,7 +40,7 @@ export interface ReportCadre {
   department: string;
   rank: Rank;
   status: Status;
-  requirements: Requirement[];
+  requirements: ReportRequirement[];
   credits: { totalTenths: number; requiredTenths: number };
   latestExam: ExamFact | null;
 }
@@ -128,7 +131,7 @@ export interface ShortfallEntry {
   rank: Rank;
   status: Status;
   /** The requirements short or behind, as the audit gives them. */
-  missing: Requirement[];
+  missing: ReportRequirement[];
 }
 
 export interface ReportModel {

@@ -17,7 +17,7 @@ export function requirementValue(r: Requirement, v: number): number {
   return r.unit === 'credits' ? tenthsToNumber(v) : r.unit === 'hours' ? quartersToHours(v) : v;
 }
 
-function requirementText(r: Requirement, v: number): string {
+function requirementText(r: Pick<Requirement, 'unit'>, v: number): string {
   return r.unit === 'credits' ? formatTenths(v) : r.unit === 'hours' ? formatQuarters(v) : String(v);
 }
 
@@ -107,7 +107,7 @@ function find(a: CadreAudit, id: Requirement['id'], period: Requirement['period'
 }
 
 /** One requirement's shortfall in words, e.g. "2025-2026学年 平台学时 12/20，缺 8 学时". */
-export function missingText(r: Requirement, tr: Translator): string {
+export function missingText(r: Pick<Requirement, 'id' | 'period' | 'unit' | 'required' | 'actual' | 'shortfall'>, tr: Translator): string {
   const period = r.period === 'term' ? tr.t('period.term') : yearText(r.period, tr);
   const label = tr.t(`req.${r.id}`);
   if (r.unit === 'essays') {

@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Context } from '../shell/context.js';
-import { buildReportModel, initialsOf, type ReportCadre, type ReportModel, type ReportSource } from '../core/report-model.js';
+import { buildReportModel, initialsOf, type ReportCadre, type ReportModel, type ReportRequirement, type ReportSource } from '../core/report-model.js';
 import { matchDepartment } from '../core/option-values.js';
 import { yearEndDate, yearStartDate } from '../core/terms.js';
 import { loadCadres } from '../db/cadres.js';
@@ -16,7 +16,7 @@ import { listAmendments } from '../db/closes.js';
 import { InputError, msg } from '../errors.js';
 import { evaluationFor, forEachAudit, forEachAuditOfPlans, planAudit, withReader } from './audit-run.js';
 import type { AuditedCadre } from './audit-view.js';
-import type { CadreFacts } from '../core/audit.js';
+import type { CadreFacts, Requirement } from '../core/audit.js';
 import { closedResult, policyJson } from './year-close.js';
 
 export interface ReportOptions {
@@ -105,6 +105,9 @@ async function twoYearViews<T, U>(ctx: Context, year: number, keepNow: (a: Audit
   return [now, before];
 }
 
+/** A requirement cut to what the report reads (ReportRequirement): the audit's own object dies young. */
+const slim = (r: Requirement): ReportRequirement => ({ id: r.id, period: r.period, unit: r.unit, required: r.required, actual: r.actual, shortfall: r.shortfall, status: r.status });
+
 /**
  * A cadre of year `year` as the report's model reads it, and nothing more (an office's 20,000 are
  * held until the model is built): of the requirements, the year's hours, those the summary counts
@@ -120,7 +123,7 @@ const toReportCadre = (a: AuditedCadre, year: number): ReportCadre => {
     department: a.cadre.department,
     rank: audit.rank,
     status: audit.status,
-    requirements: audit.requirements.filter((r) => r.period === 'term' || r.period === year || r.status === 'short' || r.status === 'behind'),
+    requirements: audit.requirements.filter((r) => r.period === 'term' || r.period === year || r.status === 'short' || r.status === 'behind').map(slim),
     credits: { totalTenths: audit.credits.totalTenths, requiredTenths: audit.credits.requiredTenths },
     latestExam: e ? { exam: e.exam, date: e.date, scoreTenths: e.scoreTenths } : null,
   };
@@ -140,7 +143,7 @@ const toPreviousCadre = (a: AuditedCadre, year: number): ReportCadre => {
     department: '',
     rank: a.audit.rank,
     status: a.audit.status,
-    requirements: hours ? [hours] : [],
+    requirements: hours ? [slim(hours)] : [],
     credits: NO_CREDITS,
     latestExam: null,
   };
