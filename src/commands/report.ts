@@ -12,7 +12,7 @@ import { rateText } from '../core/report-model.js';
 import { UsageError, msg } from '../errors.js';
 import { gatherReport } from '../report/year-report.js';
 import { yearText } from '../report/audit-view.js';
-import { endSmallHeap, preferSmallHeap } from '../shell/small-heap.js';
+import { preferLeanHeap, preferSmallHeap } from '../shell/small-heap.js';
 
 export interface ReportCommandOptions {
   year: string;
@@ -36,12 +36,11 @@ export async function run(opts: ReportCommandOptions, ctx: Context): Promise<num
   const format = formatOf(opts.out);
   // The file is checked before the work: an existing one is refused at once.
   const out = outFile(ctx, opts.out, !!opts.overwrite)!;
-  // The office's whole year is held until the document is drawn: a small heap (src/shell/small-heap.ts).
-  preferSmallHeap();
+  // The office's whole year is held until the document is drawn: a lean heap (src/shell/small-heap.ts).
+  preferLeanHeap();
   const model = await gatherReport(ctx, { year: opts.year, department: opts.department, anonymize: opts.anonymize });
-  // The HTML is one string made from the document: drawn with V8's usual heap (faster; its peak is the
-  // gathering's). The PDF's drawing holds pages, fonts and streams besides: the small heap stays.
-  if (format === 'html') endSmallHeap();
+  // The PDF's drawing holds pages, fonts and streams besides the document: the smallest heap.
+  if (format === 'pdf') preferSmallHeap();
   const office = ctx.policy().office[ctx.tr.lang];
   let bytes: Buffer | string;
   if (format === 'xlsx') {
