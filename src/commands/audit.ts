@@ -14,6 +14,7 @@ import { formatQuarters } from '../core/decimal.js';
 import type { Rank } from '../core/policy.js';
 import { ReportedFailure, UsageError, msg } from '../errors.js';
 import { evaluationFor, forEachAudit, planAudit, recordsBegin, withReader } from '../report/audit-run.js';
+import { preferLeanHeap } from '../shell/small-heap.js';
 import { portableFileName } from '../core/file-names.js';
 import { AUDIT_COLUMNS, auditJson, auditJsonText, auditRow, rankText, yearText, type AuditRow, type AuditedCadre } from '../report/audit-view.js';
 import { renderTranscript, transcriptJson } from '../report/transcript.js';
@@ -121,6 +122,8 @@ export async function runAudit(opts: AuditOptions, ctx: Context): Promise<number
   const out = opts.splitBy ? undefined : outFile(ctx, outPath, !!opts.overwrite);
   // A closed year shows what was closed (src/report/year-close.ts), read from the database as it was frozen.
   const closed = closedAuditView(ctx, opts);
+  // An office-wide audit goes through every cadre's records: a lean heap (src/shell/small-heap.ts).
+  if (!opts.learnerIds.length) preferLeanHeap();
   // The facts' reader starts now, so that its start overlaps the planning.
   const source = closed ? <T>(fn: (reader: null) => Promise<T>) => fn(null) : <T>(fn: (reader: Parameters<typeof forEachAudit>[3]) => Promise<T>) => withReader(ctx, opts, fn);
   return source(async (reader) => {
