@@ -210,14 +210,22 @@ export async function forEachAudit(ctx: Context, plan: AuditPlan, visit: (a: Aud
     const { cadre, term } = chunk.jobs[pos];
     visit({ cadre, audit: auditTerm(term, facts, designations, policy, ev, false) });
   };
-  if (!reader) return auditChunks(db, chunks, ev.cutoff, audit);
-  // The roster's chunks are read here while the worker reads the facts: one state of the roster for
-  // all of them on a read-only connection (audit, report). A command that also writes (close-year)
-  // reads them as they come; it proves the state it audited by the journal's head at its write.
-  const own = roster && db.readonly && !db.inTransaction;
+  return readChunksOf(db, chunks, ev.cutoff, audit, reader, !!roster);
+}
+
+/**
+ * The facts of every chunk, read here (one read transaction) or by the worker. When the roster's
+ * chunks are planned here while the worker reads (`rosterHere`), they are read in one read
+ * transaction of their own on a read-only connection (audit, report): one state of the roster for
+ * all of them. A command that also writes (close-year) reads them as they come; it proves the state
+ * it audited by the journal's head at its write.
+ */
+async function readChunksOf<C extends { windows: readonly FactWindow[] }>(db: ReturnType<Context['db']>, chunks: Iterator<C>, cutoff: IsoDate, audit: (chunk: C, pos: number, facts: CadreFacts) => void, reader: FactsReader | null, rosterHere: boolean): Promise<void> {
+  if (!reader) return auditChunks(db, chunks, cutoff, audit);
+  const own = rosterHere && db.readonly && !db.inTransaction;
   if (own) beginRead(db);
   try {
-    await reader.readChunks(chunks, ev.cutoff, audit);
+    await reader.readChunks(chunks, cutoff, audit);
   } finally {
     if (own) endRead(db);
   }
@@ -276,14 +284,7 @@ export async function forEachAuditOfPlans(
       if (term) visits[i]({ cadre, audit: auditTerm(term, own[i]!, plans[i].designations, policy, plans[i].ev, false) }, facts);
     });
   };
-  if (!reader) return auditChunks(db, chunks, cutoff, audit);
-  const mine = db.readonly && !db.inTransaction;
-  if (mine) beginRead(db);
-  try {
-    await reader.readChunks(chunks, cutoff, audit);
-  } finally {
-    if (mine) endRead(db);
-  }
+  return readChunksOf(db, chunks, cutoff, audit, reader, true);
 }
 
 /** Audits the chosen cadres, all held at once, in learner-ID order. */

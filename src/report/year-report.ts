@@ -38,6 +38,17 @@ interface YearView<T> {
   months?: Map<string, number>;
 }
 
+/** Keeps each audited cadre as `keep` cuts it down (null: left out) and its id; true when kept. */
+const keeper =
+  <T>(kept: T[], ids: Set<number>, keep: (a: AuditedCadre) => T | null) =>
+  (a: AuditedCadre): boolean => {
+    const k = keep(a);
+    if (k === null) return false;
+    kept.push(k);
+    ids.add(a.cadre.id);
+    return true;
+  };
+
 /**
  * The year-end view of `year`: the close's when the year is closed, else audited now, a cadre at
  * a time (forEachAudit), each one kept only as `keep` cuts it down, so an office's full audits
@@ -46,12 +57,7 @@ interface YearView<T> {
 async function yearView<T>(ctx: Context, year: number, keep: (a: AuditedCadre) => T | null, closed = closedResult(ctx, year)): Promise<YearView<T>> {
   const kept: T[] = [];
   const ids = new Set<number>();
-  const visit = (a: AuditedCadre) => {
-    const k = keep(a);
-    if (k === null) return;
-    kept.push(k);
-    ids.add(a.cadre.id);
-  };
+  const visit = keeper(kept, ids, keep);
   if (closed) {
     closed.audited.forEach(visit);
     closed.audited.length = 0;
@@ -83,11 +89,9 @@ async function twoYearViews<T, U>(ctx: Context, year: number, keepNow: (a: Audit
     const from = yearStartDate(y, policy);
     const to = yearEndDate(y, policy);
     const months = view.months!;
+    const kept = keeper(view.kept, view.ids, keep);
     return (a: AuditedCadre, read: CadreFacts) => {
-      const k = keep(a);
-      if (k === null) return;
-      view.kept.push(k);
-      view.ids.add(a.cadre.id);
+      if (!kept(a)) return;
       for (const h of read.hours) {
         if (h.date < from || h.date > to) continue;
         const m = h.date.slice(0, 7);
