@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Context } from '../shell/context.js';
 import { outFile, outOptions } from '../shell/render.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
-import { rateText } from '../core/report-model.js';
+import { rateText, type ReportModel } from '../core/report-model.js';
 import { UsageError, msg } from '../errors.js';
 import { gatherReport } from '../report/year-report.js';
 import { yearText } from '../report/audit-view.js';
@@ -38,9 +38,9 @@ export async function run(opts: ReportCommandOptions, ctx: Context): Promise<num
   const out = outFile(ctx, opts.out, !!opts.overwrite)!;
   // The office's whole year is held until the document is drawn: a lean heap (src/shell/small-heap.ts).
   preferLeanHeap();
-  const model = await gatherReport(ctx, { year: opts.year, department: opts.department, anonymize: opts.anonymize });
-  // The PDF's drawing holds pages, fonts and streams besides the document: the smallest heap.
-  if (format === 'pdf') preferSmallHeap();
+  let model: ReportModel | null = await gatherReport(ctx, { year: opts.year, department: opts.department, anonymize: opts.anonymize });
+  // What the closing line says, kept apart so that the model can go once the document is made.
+  const done = { year: model.year, n: model.current.denominator, rate: rateText(model.current.met) };
   const office = ctx.policy().office[ctx.tr.lang];
   let bytes: Buffer | string;
   if (format === 'xlsx') {
@@ -54,10 +54,15 @@ export async function run(opts: ReportCommandOptions, ctx: Context): Promise<num
       bytes = reportHtml(doc, ctx.tr.lang);
     } else {
       const { reportPdf } = await import('../report/report-pdf.js');
-      bytes = await reportPdf(doc, model, office);
+      const { asOf } = model;
+      // The office's cadres are in the document's blocks now: the model is let go before the drawing,
+      // and each block as it is drawn (reportPdf), so the drawing runs on the lean heap alone and asks
+      // for the smallest only for the fonts' embedding at its end (src/shell/small-heap.ts).
+      model = null;
+      bytes = await reportPdf(doc, asOf, office, preferSmallHeap);
     }
   }
   writeFileAtomic(out.path, bytes, outOptions(out));
-  ctx.err.write(ctx.tr.t('report.written', { file: out.shown, year: yearText(model.year, ctx.tr), n: model.current.denominator, rate: rateText(model.current.met) }) + '\n');
+  ctx.err.write(ctx.tr.t('report.written', { file: out.shown, year: yearText(done.year, ctx.tr), n: done.n, rate: done.rate }) + '\n');
   return 0;
 }

@@ -11,10 +11,12 @@
  *   257-260 MB with the setting below; a province's JSON audit (320,000
  *   cadres, 20M rows) 7.18-7.21 s and 286-293 MB, against 6.90 s and
  *   405-411 MB without and 8.8 s and 217-223 MB with the setting below.
- * - preferSmallHeap (the PDF's drawing, a split's held rows): V8's
- *   memory-saving policy, the one it uses for a background tab
- *   (`--optimize-for-size`), some 15-30 % more CPU in collections: without
- *   it the PDF peaked at 275-322 MB.
+ * - preferSmallHeap (the report PDF's font embedding at its end, a split's
+ *   held rows): V8's memory-saving policy, the one it uses for a background
+ *   tab (`--optimize-for-size`), some 15-30 % more CPU in collections. The
+ *   PDF once asked for it for the whole drawing (without it, 275-322 MB);
+ *   since the drawing lets the model and each drawn block go, it asks only
+ *   before the fonts' subsets are made, where its peak was (see README).
  */
 import v8 from 'node:v8';
 
