@@ -17,24 +17,25 @@
  *   (`issued_by`), for `--undo`.
  */
 import path from 'node:path';
-import { generateInitialPassword, hashPasswords, INITIAL_HASH_PARAMS } from '../auth/password.js';
+import { generateInitialPassword, hashPasswords, hashPasswordsPacked, INITIAL_HASH_PARAMS } from '../auth/password.js';
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { ProblemTally } from '../shell/report-error.js';
 import { hintIdsInCsv } from '../shell/render.js';
-import { NAME_MAX, planRoster, planSignature, type RosterPlan } from '../core/roster.js';
+import { NAME_MAX, planRoster, planSignature, type RosterEntry, type RosterPlan } from '../core/roster.js';
 import { forTerminal } from '../core/text.js';
 import { passwordHashReader, resetAccounts } from '../db/accounts.js';
-import { findCadre, loadCadres, markIssuedBy, rosterVersion, type CadreRow } from '../db/cadres.js';
+import { findCadre, loadCadres, markIssuedBy, rosterVersion, type CadreIndex, type CadreRow } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CancelledError, InputError, UsageError, msg } from '../errors.js';
-import { afterCommit, CredentialsFile, defaultCredentialsPath, openAtomic, sweepBefore, withLeftover, type Credential } from '../import/credentials.js';
-import { interactiveRead, readRoster, rejectedRows, writeRoster, type RosterRead } from '../import/kinds/roster.js';
+import { afterCommit, CredentialsFile, defaultCredentialsPath, openAtomic, sweepBefore, withLeftover } from '../import/credentials.js';
+import { interactiveRead, readRoster, rejectedRows, writeRoster, type RejectedRow, type RosterRead } from '../import/kinds/roster.js';
 import { rejectedPathFor } from '../import/pipeline.js';
 import { undoRosterRunChecked } from '../import/roster-undo.js';
 
 type Plan = RosterPlan<CadreRow>;
+type Update = Extract<Plan, { action: 'update' }>;
 
 export interface IssueOptions {
   roster?: string;
@@ -74,7 +75,7 @@ async function resetPasswords(opts: IssueOptions, ctx: Context, db: DB, outPath:
       });
       resetAccounts(db, targets.map((c, i) => ({ cadreId: c.id, hash: hashes[i] })), now);
       recordJournal(db, ctx, { command: 'issue-accounts --reset', args: { reset: targets.map((c) => c.learnerId), out: creds.target, run: creds.run }, counts: { reset: targets.length }, learnerIds: targets.map((c) => c.learnerId) });
-      creds.place(targets.map((c, i) => ({ learnerId: c.learnerId, staffNo: c.staffNo, name: c.name, department: c.department, password: passwords[i] })), ctx.tr);
+      creds.place(targets.length, (i) => ({ learnerId: targets[i].learnerId, staffNo: targets[i].staffNo, name: targets[i].name, department: targets[i].department, password: passwords[i] }), ctx.tr);
     }).immediate();
   } catch (e) {
     throw withLeftover(e, creds.rollback(), ctx);
@@ -124,6 +125,47 @@ async function confirmInteractive(plan: Plan, ctx: Context): Promise<boolean> {
   return prompt.confirm({ message: t(plan.action === 'issue' ? 'forgive.interactive.confirmIssue' : 'forgive.interactive.confirmUpdate'), default: true });
 }
 
+/** What the run will do, as held from planning to the write: no plan objects, no cadres on file (the write plans again if the roster changed meanwhile). */
+interface Planned {
+  /** The entries planned `issue`, in the roster's order. */
+  toIssue: RosterEntry[];
+  updates: Update[];
+  /** planSignature of the plan, for the write to compare. */
+  signature: string;
+  /** The rows refused by the plan (with --skip-invalid) and by the reading, in line order. */
+  rejected: RejectedRow[];
+  rejectedCount: number;
+  summary: { issued: number; already: number; updated: number; rejected: number };
+  /** The one plan of a cadre typed at the prompts. */
+  only: Plan | null;
+}
+
+function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source: string, ctx: Context): Planned {
+  const { plans, problems: planProblems, lookalikes } = planRoster(read.entries, index, read.shape, read.columnOf);
+  if (planProblems.length && !opts.skipInvalid) {
+    const count = read.rejected.length + new Set(planProblems.map((p) => p.line)).size;
+    if (lookalikes) throw new InputError(msg('roster.refusedLookalike', { file: source, count, lookalikes }), [...read.problems, ...planProblems], msg('roster.fix.refusedLookalike'));
+    throw new InputError(msg('roster.refused', { file: source, count }), [...read.problems, ...planProblems], msg('import.fix.refused'));
+  }
+  const planRejected = [...new Set(planProblems.map((p) => p.line!))].map((line) => ({ line, raw: read.raws.get(line), problems: planProblems.filter((p) => p.line === line) }));
+  const rejected = [...read.rejected, ...planRejected.flatMap(({ line, raw, problems }) => (raw ? [{ rec: { line, raw }, problems }] : []))].sort((a, b) => a.rec.line - b.rec.line);
+  const rejectedCount = read.rejected.length + planRejected.length;
+  const warnings = [...read.problems, ...planProblems];
+  for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
+
+  const toIssue = plans.flatMap((p) => (p.action === 'issue' ? [p.entry] : []));
+  const updates = plans.filter((p): p is Update => p.action === 'update');
+  return {
+    toIssue,
+    updates,
+    signature: planSignature(plans, planProblems),
+    rejected,
+    rejectedCount,
+    summary: { issued: toIssue.length, already: plans.filter((p) => p.action === 'same').length, updated: updates.length, rejected: rejectedCount },
+    only: plans.length === 1 ? plans[0] : null,
+  };
+}
+
 export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promise<number> {
   const modes = [opts.roster !== undefined, !!opts.reset?.length, !!opts.interactive, opts.undo !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(msg('accounts.oneMode'), msg('accounts.fix.oneMode'));
@@ -139,29 +181,12 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     ? await readRoster(opts.roster, ctx, !!opts.skipInvalid, !!opts.newPeople)
     : await interactiveRead(ctx, source, !!opts.newPeople);
   const version = rosterVersion(db);
-  const index = loadCadres(db);
-  const { plans, problems: planProblems, lookalikes } = planRoster(read.entries, index, read.shape, read.columnOf);
-  if (planProblems.length && !opts.skipInvalid) {
-    const count = read.rejected.length + new Set(planProblems.map((p) => p.line)).size;
-    if (lookalikes) throw new InputError(msg('roster.refusedLookalike', { file: source, count, lookalikes }), [...read.problems, ...planProblems], msg('roster.fix.refusedLookalike'));
-    throw new InputError(msg('roster.refused', { file: source, count }), [...read.problems, ...planProblems], msg('import.fix.refused'));
-  }
-  const planRejected = [...new Set(planProblems.map((p) => p.line!))].map((line) => ({ rec: read.records.get(line)!, problems: planProblems.filter((p) => p.line === line) }));
-  const rejected = [...read.rejected, ...planRejected].filter((r) => r.rec).sort((a, b) => a.rec.line - b.rec.line);
-  const rejectedCount = read.rejected.length + planRejected.length;
-  const warnings = [...read.problems, ...planProblems];
-  for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
-
-  const toIssue = plans.filter((p): p is Extract<Plan, { action: 'issue' }> => p.action === 'issue');
-  let updates = plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
-  const summary = {
-    issued: toIssue.length,
-    already: plans.filter((p) => p.action === 'same').length,
-    updated: updates.length,
-    rejected: rejectedCount,
-  };
+  const { toIssue, signature, rejected, rejectedCount, summary, only, ...planned } = planRun(read, loadCadres(db), opts, source, ctx);
+  let updates = planned.updates;
+  // The rows as read are needed no more: only the refused ones, kept in `rejected`.
+  read.raws.clear();
   // One cadre at the prompts: what was typed and what it will do, confirmed before anything is written.
-  if (opts.interactive && !opts.dryRun && plans.length === 1 && !(await confirmInteractive(plans[0], ctx))) throw new CancelledError();
+  if (opts.interactive && !opts.dryRun && only && !(await confirmInteractive(only, ctx))) throw new CancelledError();
   if (opts.dryRun) {
     ctx.err.write(ctx.tr.t('accounts.dryRun') + '\n' + ctx.tr.t('accounts.summary', summary) + '\n');
     return rejectedCount ? 2 : 0;
@@ -176,21 +201,22 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     rejectedFile?.discard();
     throw withLeftover(e, creds?.rollback() ?? null, ctx);
   }
-  let issuedCreds: Credential[] = [];
-  let created: number[] = [];
+  let learnerIds: string[] = [];
+  let passwords: string[] = [];
   const now = localTimestamp(ctx.now());
   let runId = 0;
   try {
-    const passwords = toIssue.map(() => generateInitialPassword());
-    const hashes = await hashPasswords(passwords, INITIAL_HASH_PARAMS);
+    passwords = toIssue.map(() => generateInitialPassword());
+    const hashes = await hashPasswordsPacked(passwords, INITIAL_HASH_PARAMS);
     db.transaction(() => {
       if (rosterVersion(db) !== version) {
         // Another roster run or undo committed meanwhile: this run stands only if it still means the same.
         const again = planRoster(read.entries, loadCadres(db), read.shape, read.columnOf);
-        if (planSignature(again.plans, again.problems) !== planSignature(plans, planProblems)) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
-        updates = again.plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
+        if (planSignature(again.plans, again.problems) !== signature) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
+        updates = again.plans.filter((p): p is Update => p.action === 'update');
       }
-      ({ created, credentials: issuedCreds } = writeRoster(db, { issue: toIssue, update: updates }, passwords, hashes, { learnerIdPrefix: policy.learnerIdPrefix, today: () => ctx.today(), now }));
+      const written = writeRoster(db, { issue: toIssue, update: updates }, hashes, { learnerIdPrefix: policy.learnerIdPrefix, today: () => ctx.today(), now });
+      learnerIds = written.learnerIds;
       runId = recordJournal(db, ctx, {
         command: 'issue-accounts',
         args: {
@@ -203,12 +229,12 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
         },
         inputSha256: opts.roster ? read.sha256 : null,
         counts: summary,
-        learnerIds: [...issuedCreds.map((c) => c.learnerId), ...updates.map((p) => p.cadre.learnerId)],
+        learnerIds: [...learnerIds, ...updates.map((p) => p.cadre.learnerId)],
       });
       // The cadres this run created carry it, for --undo.
-      markIssuedBy(db, runId, created);
+      markIssuedBy(db, runId, written.created);
       // Last before COMMIT: the passwords under their final name, then the rejected rows.
-      creds?.place(issuedCreds, ctx.tr);
+      creds?.place(toIssue.length, (i) => ({ learnerId: learnerIds[i], staffNo: toIssue[i].staffNo, name: toIssue[i].name, department: toIssue[i].department, password: passwords[i] }), ctx.tr);
       rejectedFile?.commit();
     }).immediate();
   } catch (e) {
@@ -222,11 +248,11 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     if (rejectedFile) ctx.err.write(t('import.rejectedWritten', { file: rejectedFile.target }) + '\n');
     if (rejectedFile) hintIdsInCsv(ctx, rejectedFile.target, rejected.flatMap((r) => r.rec.raw ?? []));
     if (rejectedCount) ctx.err.write(t('accounts.partial', { rejected: rejectedCount }) + '\n');
-    if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: issuedCreds.length }) + '\n');
-    if (creds) hintIdsInCsv(ctx, creds.target, issuedCreds.map((c) => c.staffNo));
+    if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: learnerIds.length }) + '\n');
+    if (creds) hintIdsInCsv(ctx, creds.target, toIssue.map((e) => e.staffNo));
     if (toIssue.length) ctx.err.write(t('accounts.run', { run: runId }) + '\n');
     // At the prompts the new initial password is shown once, on stdout (it is also in the credentials file).
-    if (opts.interactive) for (const c of issuedCreds) ctx.out.write(t('forgive.interactive.password', { id: c.learnerId, name: c.name, password: c.password }) + '\n');
+    if (opts.interactive) learnerIds.forEach((id, i) => ctx.out.write(t('forgive.interactive.password', { id, name: toIssue[i].name, password: passwords[i] }) + '\n'));
     for (const plan of updates) {
       const name = forTerminal(plan.entry.name, NAME_MAX);
       const id = plan.cadre.learnerId;

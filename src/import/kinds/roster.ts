@@ -17,7 +17,6 @@ import type { DB } from '../../db/open.js';
 import { InputError, msg, type Msg, type Problem } from '../../errors.js';
 import { BOM, toCsv } from '../../io/csv-out.js';
 import type { TableRecord } from '../../io/table.js';
-import type { Credential } from '../credentials.js';
 import { ROSTER_COLUMNS } from '../columns.js';
 import { RowProblems } from '../row-context.js';
 import { rejectedHeader } from '../columns.js';
@@ -86,17 +85,66 @@ export function readRosterRow(rec: TableRecord, p: RowProblems, ctx: Context): R
   return { line: rec.line, staffNo: staff.value, name: name.value, department: dept.value, rank: rank.rank, rankTitle: rankRaw, appointedOn: appointed.value, phone, email, leftOn };
 }
 
+/** A row refused, as read: its line, its fields (for the rejected-rows file) and why. */
+export interface RejectedRow {
+  rec: Pick<TableRecord, 'line' | 'raw'>;
+  problems: Problem[];
+}
+
 /** A roster as read: its valid entries, the rows refused (with --skip-invalid) and what the planner needs to know of the file. */
 export interface RosterRead {
   entries: RosterEntry[];
   problems: Problem[];
   sha256: string;
   names: string[];
-  rejected: { rec: TableRecord; problems: Problem[] }[];
-  /** The record of each accepted entry, by line (for the rejected-rows file when planning refuses it). */
-  records: Map<number, TableRecord>;
+  rejected: RejectedRow[];
+  /**
+   * With --skip-invalid, each accepted entry's fields as read, by line (for
+   * the rejected-rows file when planning refuses it); empty otherwise. The
+   * caller clears it once the plan's refusals are taken out.
+   */
+  raws: Map<number, string[]>;
   shape: RosterShape;
   columnOf: (key: string) => number | undefined;
+}
+
+/**
+ * A copy of a cell's text that holds only itself. V8 keeps a cut of 13
+ * characters or more (a cell of a line read) as a view of the whole line,
+ * so an entry held for the run would hold its line too.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
+/**
+ * An entry as held until the run writes it, a province's 320,000 of them:
+ * the texts many rows share (departments, rank titles, dates) once, the
+ * others detached from their lines.
+ */
+function compactEntry(e: RosterEntry, shared: Map<string, string>): RosterEntry {
+  const one = (s: string): string => {
+    const known = shared.get(s);
+    if (known !== undefined) return known;
+    const own = detached(s);
+    shared.set(own, own);
+    return own;
+  };
+  e.staffNo = detached(e.staffNo);
+  e.name = detached(e.name);
+  e.department = one(e.department);
+  e.rankTitle = one(e.rankTitle);
+  e.appointedOn = one(e.appointedOn);
+  if (e.leftOn !== null) e.leftOn = one(e.leftOn);
+  if (e.phone !== null) e.phone = detached(e.phone);
+  if (e.email !== null) e.email = detached(e.email);
+  return e;
+}
+
+/** A row's fields as kept for the rejected-rows file: the entry's own texts where they are the same, the rest detached. */
+function compactRaw(raw: readonly string[], e: RosterEntry): string[] {
+  const held = [e.staffNo, e.name, e.department, e.rankTitle, e.appointedOn, e.phone, e.email, e.leftOn];
+  return raw.map((f) => held.find((h) => h === f) ?? detached(f));
 }
 
 /** Reads and checks the roster file; refuses it (exit 2) for a row in error, unless `skipInvalid`. */
@@ -106,8 +154,9 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
   const skipped: SkippedRow[] = [];
   const entries: RosterEntry[] = [];
   const problems: Problem[] = [];
-  const rejected: { rec: TableRecord; problems: Problem[] }[] = [];
-  const byLine = new Map<number, TableRecord>();
+  const rejected: RejectedRow[] = [];
+  const raws = new Map<number, string[]>();
+  const shared = new Map<string, string>();
   const seen = new Map<string, number>();
   const columnOf = (key: string): number | undefined => {
     const i = header.keys.indexOf(key);
@@ -128,8 +177,8 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
       else seen.set(entry.staffNo, entry.line);
     }
     if (entry && p.ok) {
-      entries.push(entry);
-      byLine.set(entry.line, rec);
+      entries.push(compactEntry(entry, shared));
+      if (skipInvalid) raws.set(entry.line, compactRaw(rec.raw ?? [], entry));
     } else {
       problems.push(...p.list);
       rejected.push({ rec, problems: p.list });
@@ -146,7 +195,7 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
     leftColumn: columnOf('left_on') !== undefined,
     newPeople,
   };
-  return { entries, problems, sha256: header.sha256, names: header.names, rejected, records: byLine, shape, columnOf };
+  return { entries, problems, sha256: header.sha256, names: header.names, rejected, raws, shape, columnOf };
 }
 
 /** The fields asked for at the prompts, in order, as the columns of a roster of one row. */
@@ -208,32 +257,32 @@ export async function interactiveRead(ctx: Context, source: string, newPeople: b
     sha256: crypto.createHash('sha256').update(JSON.stringify(entry)).digest('hex'),
     names: [],
     rejected: [],
-    records: new Map(),
+    raws: new Map(),
     shape: { file: source, header: (key) => key, leftColumn: false, newPeople },
     columnOf: (key) => (keys.includes(key) ? keys.indexOf(key) + 1 : undefined),
   };
 }
 
 /** The rejected-rows file's text: each row as read, with its line and reasons. */
-export function rejectedRows(names: string[], rejected: { rec: TableRecord; problems: Problem[] }[], ctx: Context): string {
+export function rejectedRows(names: string[], rejected: readonly RejectedRow[], ctx: Context): string {
   const rows = [rejectedHeader(names, ctx.tr), ...rejected.map((r) => [String(r.rec.line), ...names.map((_, i) => r.rec.raw?.[i] ?? ''), r.problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ')])];
   return BOM + toCsv(rows);
 }
 
 /**
- * Inside the caller's write transaction: the cadres to issue, with their
- * accounts on the initial passwords given (hashed in the same order), and
- * the changes to cadres on file. Returns the ids of the cadres created and
- * the credentials to hand out.
+ * Inside the caller's write transaction: the cadres to issue (the entries
+ * planned `issue`), with their accounts on the initial passwords whose
+ * hashes `hashes.at(i)` gives in the same order, and the changes to cadres
+ * on file. Returns the ids and the learner IDs of the cadres created, in
+ * the entries' order.
  */
 export function writeRoster<C extends RosterCadre>(
   db: DB,
-  plans: { issue: Extract<RosterPlan<C>, { action: 'issue' }>[]; update: Extract<RosterPlan<C>, { action: 'update' }>[] },
-  passwords: readonly string[],
-  hashes: readonly string[],
+  plans: { issue: readonly RosterEntry[]; update: Extract<RosterPlan<C>, { action: 'update' }>[] },
+  hashes: { at(i: number): string },
   at: { learnerIdPrefix: string; today: () => IsoDate; now: string },
-): { created: number[]; credentials: Credential[] } {
-  const issued = insertCadres(db, plans.issue.map(({ entry: e }, i) => ({ ...e, passwordHash: hashes[i] })), at.learnerIdPrefix, at.today, at.now);
+): { created: number[]; learnerIds: string[] } {
+  const issued = insertCadres(db, plans.issue, (i) => hashes.at(i), at.learnerIdPrefix, at.today, at.now);
   updateCadres(
     db,
     plans.update.map(({ entry: e, cadre, change: c }) => {
@@ -251,6 +300,5 @@ export function writeRoster<C extends RosterCadre>(
     }),
     at.now,
   );
-  const credentials = plans.issue.map(({ entry: e }, i) => ({ learnerId: issued[i].learnerId, staffNo: e.staffNo, name: e.name, department: e.department, password: passwords[i] }));
-  return { created: issued.map((c) => c.id), credentials };
+  return { created: issued.ids, learnerIds: issued.learnerIds };
 }
