@@ -83,6 +83,27 @@ export function generateInitialPassword(
   return out;
 }
 
+/**
+ * The initial passwords of many accounts, packed: INITIAL_PASSWORD_LENGTH
+ * ASCII bytes each in one buffer (320,000 strings would hold some 13 MB of
+ * heap for the whole of their hashing; this is 3.8 MB outside it). `at(i)`
+ * gives password `i` as a string.
+ */
+export class InitialPasswords {
+  private readonly bytes: Buffer;
+  constructor(
+    readonly length: number,
+    randomBytes: RandomBytes = cryptoRandomBytes,
+  ) {
+    this.bytes = Buffer.alloc(length * INITIAL_PASSWORD_LENGTH);
+    for (let i = 0; i < length; i++) this.bytes.write(generateInitialPassword(INITIAL_PASSWORD_LENGTH, randomBytes), i * INITIAL_PASSWORD_LENGTH, 'latin1');
+  }
+
+  at(i: number): string {
+    return this.bytes.toString('latin1', i * INITIAL_PASSWORD_LENGTH, (i + 1) * INITIAL_PASSWORD_LENGTH);
+  }
+}
+
 /* ------------------------------------------------------------------ hashing */
 
 /** scrypt parameters: N = 2^ln, block size r, parallelism p. */
@@ -215,7 +236,7 @@ export class PackedHashes {
  * and no more, so a roster of 320,000 never queues 320,000 hashes (each a
  * pending job and its promise) at once. Resolves to the hashes packed.
  */
-export async function hashPasswordsPacked(passwords: readonly string[], params: HashParams, inFlight = 8): Promise<PackedHashes> {
+export async function hashPasswordsPacked(passwords: { readonly length: number; at(i: number): string | undefined }, params: HashParams, inFlight = 8): Promise<PackedHashes> {
   if (passwords.length && !validParams(params)) throw new RangeError(`invalid scrypt parameters ${JSON.stringify(params)}`);
   const out = new PackedHashes(params, passwords.length);
   let next = 0;
@@ -225,7 +246,7 @@ export async function hashPasswordsPacked(passwords: readonly string[], params: 
       const o = i * PACKED_BYTES;
       const salt = out.bytes.subarray(o, o + SALT_BYTES);
       randomFillSync(salt);
-      const key = await derive(passwords[i], salt, KEY_BYTES, params);
+      const key = await derive(passwords.at(i)!, salt, KEY_BYTES, params);
       out.bytes.set(key, o + SALT_BYTES);
     }
   };

@@ -16,8 +16,9 @@
  * - Each run is an entry of the journal; the cadres it creates carry its id
  *   (`issued_by`), for `--undo`.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
-import { generateInitialPassword, hashPasswords, hashPasswordsPacked, INITIAL_HASH_PARAMS } from '../auth/password.js';
+import { generateInitialPassword, hashPasswords, hashPasswordsPacked, InitialPasswords, INITIAL_HASH_PARAMS } from '../auth/password.js';
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { ProblemTally } from '../shell/report-error.js';
@@ -28,7 +29,7 @@ import { passwordHashReader, resetAccounts } from '../db/accounts.js';
 import { findCadre, loadCadres, markIssuedBy, rosterVersion, type CadreIndex, type CadreRow } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
-import { CancelledError, InputError, UsageError, msg } from '../errors.js';
+import { CancelledError, InputError, UsageError, msg, type Problem } from '../errors.js';
 import { afterCommit, CredentialsFile, defaultCredentialsPath, openAtomic, sweepBefore, withLeftover } from '../import/credentials.js';
 import { interactiveRead, readRoster, rejectedRows, writeRoster, type RejectedRow, type RosterRead } from '../import/kinds/roster.js';
 import { rejectedPathFor } from '../import/pipeline.js';
@@ -130,7 +131,7 @@ interface Planned {
   /** The entries planned `issue`, in the roster's order. */
   toIssue: RosterEntry[];
   updates: Update[];
-  /** planSignature of the plan, for the write to compare. */
+  /** The SHA-256 of the plan's planSignature, for the write to compare. */
   signature: string;
   /** The rows refused by the plan (with --skip-invalid) and by the reading, in line order. */
   rejected: RejectedRow[];
@@ -138,6 +139,24 @@ interface Planned {
   summary: { issued: number; already: number; updated: number; rejected: number };
   /** The one plan of a cadre typed at the prompts. */
   only: Plan | null;
+}
+
+/**
+ * What a plan does, row by row, as a digest of its planSignature: a
+ * province's signature is some 4 MB of text, made here a few thousand rows
+ * at a time (the same text: the rows, then the problems, joined by `|`).
+ */
+function signatureOf(plans: readonly Plan[], problems: readonly Problem[]): string {
+  const sha = crypto.createHash('sha256');
+  let first = true;
+  const put = (part: string): void => {
+    if (!first) sha.update('|');
+    sha.update(part);
+    first = false;
+  };
+  for (let from = 0; from < plans.length; from += 4096) put(planSignature(plans.slice(from, from + 4096), []));
+  if (problems.length) put(planSignature([], problems));
+  return sha.digest('hex');
 }
 
 function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source: string, ctx: Context): Planned {
@@ -153,12 +172,13 @@ function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source
   const warnings = [...read.problems, ...planProblems];
   for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
 
-  const toIssue = plans.flatMap((p) => (p.action === 'issue' ? [p.entry] : []));
+  const toIssue: RosterEntry[] = [];
+  for (const p of plans) if (p.action === 'issue') toIssue.push(p.entry);
   const updates = plans.filter((p): p is Update => p.action === 'update');
   return {
     toIssue,
     updates,
-    signature: planSignature(plans, planProblems),
+    signature: signatureOf(plans, planProblems),
     rejected,
     rejectedCount,
     summary: { issued: toIssue.length, already: plans.filter((p) => p.action === 'same').length, updated: updates.length, rejected: rejectedCount },
@@ -202,17 +222,17 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     throw withLeftover(e, creds?.rollback() ?? null, ctx);
   }
   let learnerIds: string[] = [];
-  let passwords: string[] = [];
+  let passwords = new InitialPasswords(0);
   const now = localTimestamp(ctx.now());
   let runId = 0;
   try {
-    passwords = toIssue.map(() => generateInitialPassword());
+    passwords = new InitialPasswords(toIssue.length);
     const hashes = await hashPasswordsPacked(passwords, INITIAL_HASH_PARAMS);
     db.transaction(() => {
       if (rosterVersion(db) !== version) {
         // Another roster run or undo committed meanwhile: this run stands only if it still means the same.
         const again = planRoster(read.entries, loadCadres(db), read.shape, read.columnOf);
-        if (planSignature(again.plans, again.problems) !== signature) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
+        if (signatureOf(again.plans, again.problems) !== signature) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
         updates = again.plans.filter((p): p is Update => p.action === 'update');
       }
       const written = writeRoster(db, { issue: toIssue, update: updates }, hashes, { learnerIdPrefix: policy.learnerIdPrefix, today: () => ctx.today(), now });
@@ -234,7 +254,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
       // The cadres this run created carry it, for --undo.
       markIssuedBy(db, runId, written.created);
       // Last before COMMIT: the passwords under their final name, then the rejected rows.
-      creds?.place(toIssue.length, (i) => ({ learnerId: learnerIds[i], staffNo: toIssue[i].staffNo, name: toIssue[i].name, department: toIssue[i].department, password: passwords[i] }), ctx.tr);
+      creds?.place(toIssue.length, (i) => ({ learnerId: learnerIds[i], staffNo: toIssue[i].staffNo, name: toIssue[i].name, department: toIssue[i].department, password: passwords.at(i) }), ctx.tr);
       rejectedFile?.commit();
     }).immediate();
   } catch (e) {
@@ -252,7 +272,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     if (creds) hintIdsInCsv(ctx, creds.target, toIssue.map((e) => e.staffNo));
     if (toIssue.length) ctx.err.write(t('accounts.run', { run: runId }) + '\n');
     // At the prompts the new initial password is shown once, on stdout (it is also in the credentials file).
-    if (opts.interactive) learnerIds.forEach((id, i) => ctx.out.write(t('forgive.interactive.password', { id, name: toIssue[i].name, password: passwords[i] }) + '\n'));
+    if (opts.interactive) learnerIds.forEach((id, i) => ctx.out.write(t('forgive.interactive.password', { id, name: toIssue[i].name, password: passwords.at(i) }) + '\n'));
     for (const plan of updates) {
       const name = forTerminal(plan.entry.name, NAME_MAX);
       const id = plan.cadre.learnerId;
