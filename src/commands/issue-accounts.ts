@@ -31,7 +31,7 @@ import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
 import { CancelledError, InputError, UsageError, msg, type Problem } from '../errors.js';
 import { afterCommit, CredentialsFile, defaultCredentialsPath, openAtomic, sweepBefore, withLeftover } from '../import/credentials.js';
-import { interactiveRead, readRoster, rejectedRows, writeRoster, type RejectedRow, type RosterRead } from '../import/kinds/roster.js';
+import { interactiveRead, PackedEntries, readRoster, rejectedRows, writeRoster, type RejectedRow, type RosterRead } from '../import/kinds/roster.js';
 import { rejectedPathFor } from '../import/pipeline.js';
 import { undoRosterRunChecked } from '../import/roster-undo.js';
 
@@ -128,8 +128,8 @@ async function confirmInteractive(plan: Plan, ctx: Context): Promise<boolean> {
 
 /** What the run will do, as held from planning to the write: no plan objects, no cadres on file (the write plans again if the roster changed meanwhile). */
 interface Planned {
-  /** The entries planned `issue`, in the roster's order. */
-  toIssue: RosterEntry[];
+  /** The places in the roster's entries of those planned `issue`, in order. */
+  toIssue: Int32Array;
   updates: Update[];
   /** The SHA-256 of the plan's planSignature, for the write to compare. */
   signature: string;
@@ -172,8 +172,15 @@ function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source
   const warnings = [...read.problems, ...planProblems];
   for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
 
-  const toIssue: RosterEntry[] = [];
-  for (const p of plans) if (p.action === 'issue') toIssue.push(p.entry);
+  // Plans come in the entries' order, without the entries refused.
+  const issue: number[] = [];
+  let j = 0;
+  for (const p of plans) {
+    while (read.entries[j] !== p.entry) j++;
+    if (p.action === 'issue') issue.push(j);
+    j++;
+  }
+  const toIssue = Int32Array.from(issue);
   const updates = plans.filter((p): p is Update => p.action === 'update');
   return {
     toIssue,
@@ -201,10 +208,13 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     ? await readRoster(opts.roster, ctx, !!opts.skipInvalid, !!opts.newPeople)
     : await interactiveRead(ctx, source, !!opts.newPeople);
   const version = rosterVersion(db);
-  const { toIssue, signature, rejected, rejectedCount, summary, only, ...planned } = planRun(read, loadCadres(db), opts, source, ctx);
+  const { toIssue: issueAt, signature, rejected, rejectedCount, summary, only, ...planned } = planRun(read, loadCadres(db), opts, source, ctx);
   let updates = planned.updates;
-  // The rows as read are needed no more: only the refused ones, kept in `rejected`.
+  // The rows as read are needed no more: only the refused ones, kept in `rejected`; the entries, packed.
   read.raws.clear();
+  const entries = new PackedEntries(read.entries);
+  read.entries = [];
+  const toIssue = { length: issueAt.length, at: (i: number): RosterEntry => entries.at(issueAt[i]) };
   // One cadre at the prompts: what was typed and what it will do, confirmed before anything is written.
   if (opts.interactive && !opts.dryRun && only && !(await confirmInteractive(only, ctx))) throw new CancelledError();
   if (opts.dryRun) {
@@ -231,7 +241,7 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     db.transaction(() => {
       if (rosterVersion(db) !== version) {
         // Another roster run or undo committed meanwhile: this run stands only if it still means the same.
-        const again = planRoster(read.entries, loadCadres(db), read.shape, read.columnOf);
+        const again = planRoster(entries.all(), loadCadres(db), read.shape, read.columnOf);
         if (signatureOf(again.plans, again.problems) !== signature) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
         updates = again.plans.filter((p): p is Update => p.action === 'update');
       }
@@ -254,7 +264,14 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
       // The cadres this run created carry it, for --undo.
       markIssuedBy(db, runId, written.created);
       // Last before COMMIT: the passwords under their final name, then the rejected rows.
-      creds?.place(toIssue.length, (i) => ({ learnerId: learnerIds[i], staffNo: toIssue[i].staffNo, name: toIssue[i].name, department: toIssue[i].department, password: passwords.at(i) }), ctx.tr);
+      creds?.place(
+        toIssue.length,
+        (i) => {
+          const e = toIssue.at(i);
+          return { learnerId: learnerIds[i], staffNo: e.staffNo, name: e.name, department: e.department, password: passwords.at(i) };
+        },
+        ctx.tr,
+      );
       rejectedFile?.commit();
     }).immediate();
   } catch (e) {
@@ -269,10 +286,10 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     if (rejectedFile) hintIdsInCsv(ctx, rejectedFile.target, rejected.flatMap((r) => r.rec.raw ?? []));
     if (rejectedCount) ctx.err.write(t('accounts.partial', { rejected: rejectedCount }) + '\n');
     if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: learnerIds.length }) + '\n');
-    if (creds) hintIdsInCsv(ctx, creds.target, toIssue.map((e) => e.staffNo));
+    if (creds) hintIdsInCsv(ctx, creds.target, Array.from({ length: toIssue.length }, (_, i) => toIssue.at(i).staffNo));
     if (toIssue.length) ctx.err.write(t('accounts.run', { run: runId }) + '\n');
     // At the prompts the new initial password is shown once, on stdout (it is also in the credentials file).
-    if (opts.interactive) learnerIds.forEach((id, i) => ctx.out.write(t('forgive.interactive.password', { id, name: toIssue[i].name, password: passwords.at(i) }) + '\n'));
+    if (opts.interactive) learnerIds.forEach((id, i) => ctx.out.write(t('forgive.interactive.password', { id, name: toIssue.at(i).name, password: passwords.at(i) }) + '\n'));
     for (const plan of updates) {
       const name = forTerminal(plan.entry.name, NAME_MAX);
       const id = plan.cadre.learnerId;

@@ -124,7 +124,7 @@ export interface NewCadre {
  * place in `cadres`). Returns their ids and learner IDs, in order: two lists
  * of plain values, which a roster of 320,000 can hold.
  */
-export function insertCadres(db: DB, cadres: readonly NewCadre[], hashOf: (i: number) => string, learnerIdPrefix: string, today: () => IsoDate, now: string): { ids: number[]; learnerIds: string[] } {
+export function insertCadres(db: DB, cadres: { readonly length: number; at(i: number): NewCadre | undefined }, hashOf: (i: number) => string, learnerIdPrefix: string, today: () => IsoDate, now: string): { ids: number[]; learnerIds: string[] } {
   const insertCadre = db.prepare('INSERT INTO cadres (learner_id, staff_no, name, department, phone, email, left_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insertAppt = db.prepare('INSERT INTO appointments (cadre_id, rank, rank_title, appointed_on, recorded_at) VALUES (?, ?, ?, ?, ?)');
   const insertAccount = db.prepare('INSERT INTO accounts (cadre_id, password_hash, initial_hash, must_change, issued_at) VALUES (?, ?, ?, 1, ?)');
@@ -132,7 +132,7 @@ export function insertCadres(db: DB, cadres: readonly NewCadre[], hashOf: (i: nu
   const ids: number[] = new Array(cadres.length);
   const learnerIds: string[] = new Array(cadres.length);
   for (let i = 0; i < cadres.length; i++) {
-    const e = cadres[i];
+    const e = cadres.at(i)!;
     const learnerId = nextLearnerId(today());
     const id = Number(insertCadre.run(learnerId, e.staffNo, e.name, e.department, e.phone, e.email, e.leftOn, now, now).lastInsertRowid);
     insertAppt.run(id, e.rank, e.rankTitle, e.appointedOn, now);
