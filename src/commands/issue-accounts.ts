@@ -141,26 +141,81 @@ interface Planned {
   only: Plan | null;
 }
 
-/**
- * What a plan does, row by row, as a digest of its planSignature: a
- * province's signature is some 4 MB of text, made here a few thousand rows
- * at a time (the same text: the rows, then the problems, joined by `|`).
- */
-function signatureOf(plans: readonly Plan[], problems: readonly Problem[]): string {
+/** Entries planned at a time: each entry's plan is its own, so a province's roster is planned in pieces. */
+const PLAN_CHUNK = 65_536;
+
+/** What planRoster says of the whole roster, kept compactly. */
+interface Planning {
+  /** The places of the entries planned `issue`, in order. */
+  issue: Int32Array;
+  updates: Update[];
+  same: number;
+  problems: Problem[];
+  lookalikes: number;
+  /**
+   * The SHA-256 of the plan's planSignature (a province's is some 4 MB of
+   * text): the same text, made a piece at a time, the rows, then the
+   * problems, joined by `|`.
+   */
+  signature: string;
+  /** The plan, when there is only one (a cadre typed at the prompts). */
+  only: Plan | null;
+}
+
+/** planRoster over the packed entries, PLAN_CHUNK at a time, each piece let go once what it plans is kept. */
+function planPacked(entries: PackedEntries, index: CadreIndex, read: RosterRead): Planning {
   const sha = crypto.createHash('sha256');
-  let first = true;
+  let parts = 0;
   const put = (part: string): void => {
-    if (!first) sha.update('|');
+    if (part === '') return;
+    if (parts++) sha.update('|');
     sha.update(part);
-    first = false;
   };
-  for (let from = 0; from < plans.length; from += 4096) put(planSignature(plans.slice(from, from + 4096), []));
-  if (problems.length) put(planSignature([], problems));
-  return sha.digest('hex');
+  const issue: number[] = [];
+  const updates: Update[] = [];
+  const problems: Problem[] = [];
+  let same = 0;
+  let lookalikes = 0;
+  let plans = 0;
+  let first: Plan | null = null;
+  for (let from = 0; from < entries.length; from += PLAN_CHUNK) {
+    const chunk = entries.slice(from, from + PLAN_CHUNK);
+    const r = planRoster(chunk, index, read.shape, read.columnOf);
+    // Plans come in the entries' order, without the entries refused.
+    let j = 0;
+    for (const p of r.plans) {
+      while (chunk[j] !== p.entry) j++;
+      if (p.action === 'issue') issue.push(from + j);
+      else if (p.action === 'update') updates.push(p);
+      else same++;
+      j++;
+    }
+    first ??= r.plans[0] ?? null;
+    plans += r.plans.length;
+    put(planSignature(r.plans, []));
+    for (const p of r.problems) problems.push(p);
+    lookalikes += r.lookalikes;
+  }
+  put(planSignature([], problems));
+  return { issue: Int32Array.from(issue), updates, same, problems, lookalikes, signature: sha.digest('hex'), only: plans === 1 ? first : null };
+}
+
+/** What the run will do, as held from planning to the write: no plan objects, no cadres on file (the write plans again if the roster changed meanwhile). */
+interface Planned {
+  /** The places in the roster's entries of those planned `issue`, in order. */
+  toIssue: Int32Array;
+  updates: Update[];
+  signature: string;
+  /** The rows refused by the plan (with --skip-invalid) and by the reading, in line order. */
+  rejected: RejectedRow[];
+  rejectedCount: number;
+  summary: { issued: number; already: number; updated: number; rejected: number };
+  /** The one plan of a cadre typed at the prompts. */
+  only: Plan | null;
 }
 
 function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source: string, ctx: Context): Planned {
-  const { plans, problems: planProblems, lookalikes } = planRoster(read.entries, index, read.shape, read.columnOf);
+  const { issue, updates, same, problems: planProblems, lookalikes, signature, only } = planPacked(read.entries, index, read);
   if (planProblems.length && !opts.skipInvalid) {
     const count = read.rejected.length + new Set(planProblems.map((p) => p.line)).size;
     if (lookalikes) throw new InputError(msg('roster.refusedLookalike', { file: source, count, lookalikes }), [...read.problems, ...planProblems], msg('roster.fix.refusedLookalike'));
@@ -171,25 +226,14 @@ function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source
   const rejectedCount = read.rejected.length + planRejected.length;
   const warnings = [...read.problems, ...planProblems];
   for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
-
-  // Plans come in the entries' order, without the entries refused.
-  const issue: number[] = [];
-  let j = 0;
-  for (const p of plans) {
-    while (read.entries[j] !== p.entry) j++;
-    if (p.action === 'issue') issue.push(j);
-    j++;
-  }
-  const toIssue = Int32Array.from(issue);
-  const updates = plans.filter((p): p is Update => p.action === 'update');
   return {
-    toIssue,
+    toIssue: issue,
     updates,
-    signature: signatureOf(plans, planProblems),
+    signature,
     rejected,
     rejectedCount,
-    summary: { issued: toIssue.length, already: plans.filter((p) => p.action === 'same').length, updated: updates.length, rejected: rejectedCount },
-    only: plans.length === 1 ? plans[0] : null,
+    summary: { issued: issue.length, already: same, updated: updates.length, rejected: rejectedCount },
+    only,
   };
 }
 
@@ -210,10 +254,9 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
   const version = rosterVersion(db);
   const { toIssue: issueAt, signature, rejected, rejectedCount, summary, only, ...planned } = planRun(read, loadCadres(db), opts, source, ctx);
   let updates = planned.updates;
-  // The rows as read are needed no more: only the refused ones, kept in `rejected`; the entries, packed.
+  // The rows as read are needed no more: only the refused ones, kept in `rejected`.
   read.raws.clear();
-  const entries = new PackedEntries(read.entries);
-  read.entries = [];
+  const entries = read.entries;
   const toIssue = { length: issueAt.length, at: (i: number): RosterEntry => entries.at(issueAt[i]) };
   // One cadre at the prompts: what was typed and what it will do, confirmed before anything is written.
   if (opts.interactive && !opts.dryRun && only && !(await confirmInteractive(only, ctx))) throw new CancelledError();
@@ -241,9 +284,9 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     db.transaction(() => {
       if (rosterVersion(db) !== version) {
         // Another roster run or undo committed meanwhile: this run stands only if it still means the same.
-        const again = planRoster(entries.all(), loadCadres(db), read.shape, read.columnOf);
-        if (signatureOf(again.plans, again.problems) !== signature) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
-        updates = again.plans.filter((p): p is Update => p.action === 'update');
+        const again = planPacked(entries, loadCadres(db), read);
+        if (again.signature !== signature) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
+        updates = again.updates;
       }
       const written = writeRoster(db, { issue: toIssue, update: updates }, hashes, { learnerIdPrefix: policy.learnerIdPrefix, today: () => ctx.today(), now });
       learnerIds = written.learnerIds;

@@ -61,8 +61,8 @@ export function openAtomic(target: string, opts: { overwrite?: boolean }, creden
   }
 }
 
-/** Rows of the credentials file made into text and written at a time. */
-const PLACE_ROWS = 4096;
+/** Rows of the credentials file made into text and written at a time: few enough that they die young. */
+const PLACE_ROWS = 512;
 
 const PENDING = /^\.cadre-credentials\.(\d+)\.([0-9a-f]+)\.pending$/;
 
@@ -107,7 +107,7 @@ export class CredentialsFile {
   /**
    * Inside the transaction, after the accounts: the rows (`count` of them,
    * the i-th as `row(i)` gives it), then the file under its final name. The
-   * rows are written a few thousand at a time, so a province's 320,000 are
+   * rows are written a few hundred at a time, so a province's 320,000 are
    * never one string in memory.
    */
   place(count: number, row: (i: number) => Credential, tr: Translator): void {

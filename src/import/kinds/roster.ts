@@ -93,7 +93,8 @@ export interface RejectedRow {
 
 /** A roster as read: its valid entries, the rows refused (with --skip-invalid) and what the planner needs to know of the file. */
 export interface RosterRead {
-  entries: RosterEntry[];
+  /** Packed as read: a province's 320,000 are never objects all at once. */
+  entries: PackedEntries;
   problems: Problem[];
   sha256: string;
   names: string[];
@@ -166,53 +167,74 @@ const SEP = '\u001f';
  * 160. `at(i)` makes entry `i` again.
  */
 export class PackedEntries implements EntryList {
-  readonly length: number;
-  private readonly own: string[];
-  private readonly nums: Int32Array;
+  private readonly own: string[] = [];
+  private nums = new Int32Array(5 * 1024);
   private readonly texts: string[] = [];
+  private readonly known = new Map<string, number>();
 
-  constructor(entries: readonly RosterEntry[]) {
-    const known = new Map<string, number>();
-    const text = (s: string): number => {
-      let k = known.get(s);
-      if (k === undefined) {
-        k = this.texts.push(s) - 1;
-        known.set(s, k);
-      }
-      return k;
-    };
-    this.length = entries.length;
-    this.own = new Array<string>(entries.length);
-    this.nums = new Int32Array(entries.length * 5);
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      const plain = e.phone === null && e.email === null && e.leftOn === null;
-      // join makes one flat text, not a string of pieces holding their parts.
-      this.own[i] = (plain ? [e.staffNo, e.name] : [e.staffNo, e.name, e.phone ?? '', e.email ?? '', e.leftOn ?? '']).join(SEP);
-      this.nums.set([e.line, text(e.rank), text(e.department), text(e.rankTitle), text(e.appointedOn)], i * 5);
+  static of(entries: readonly RosterEntry[]): PackedEntries {
+    const packed = new PackedEntries();
+    for (const e of entries) packed.push(e);
+    return packed;
+  }
+
+  get length(): number {
+    return this.own.length;
+  }
+
+  private text(s: string): number {
+    let k = this.known.get(s);
+    if (k === undefined) {
+      k = this.texts.push(s) - 1;
+      this.known.set(s, k);
     }
+    return k;
+  }
+
+  push(e: RosterEntry): void {
+    const i = this.own.length;
+    if ((i + 1) * 5 > this.nums.length) {
+      const more = new Int32Array(this.nums.length * 2);
+      more.set(this.nums);
+      this.nums = more;
+    }
+    const plain = e.phone === null && e.email === null && e.leftOn === null;
+    // join makes one flat text, not a string of pieces holding their parts.
+    this.own.push((plain ? [e.staffNo, e.name] : [e.staffNo, e.name, e.phone ?? '', e.email ?? '', e.leftOn ?? '']).join(SEP));
+    const o = i * 5;
+    this.nums[o] = e.line;
+    this.nums[o + 1] = this.text(e.rank);
+    this.nums[o + 2] = this.text(e.department);
+    this.nums[o + 3] = this.text(e.rankTitle);
+    this.nums[o + 4] = this.text(e.appointedOn);
   }
 
   at(i: number): RosterEntry {
-    const [staffNo, name, phone, email, leftOn] = this.own[i].split(SEP);
-    const n = this.nums.subarray(i * 5, i * 5 + 5);
-    return {
-      line: n[0],
-      staffNo,
-      name,
-      department: this.texts[n[2]],
-      rank: this.texts[n[1]] as RosterEntry['rank'],
-      rankTitle: this.texts[n[3]],
-      appointedOn: this.texts[n[4]],
-      phone: phone || null,
-      email: email || null,
-      leftOn: leftOn || null,
-    };
+    return this.make(i);
   }
 
-  /** Every entry, as objects again (the write's plan against a roster that changed meanwhile). */
-  all(): RosterEntry[] {
-    return Array.from({ length: this.length }, (_, i) => this.at(i));
+  /** Entries `from` to `to` (not included), as objects again, for the planner. */
+  slice(from: number, to: number): RosterEntry[] {
+    const out: RosterEntry[] = [];
+    for (let i = from; i < Math.min(to, this.length); i++) out.push(this.make(i, true));
+    return out;
+  }
+
+  /**
+   * Entry `i` as an object. The planner's pieces are held for a while, the
+   * write's entries one row each: two places make them, so the engine does
+   * not learn from the first to put the second straight in its old space,
+   * where 320,000 of them would wait for a full collection.
+   */
+  private make(i: number, held = false): RosterEntry {
+    const [staffNo, name, phone, email, leftOn] = this.own[i].split(SEP);
+    const o = i * 5;
+    const department = this.texts[this.nums[o + 2]];
+    const rank = this.texts[this.nums[o + 1]] as RosterEntry['rank'];
+    const rankTitle = this.texts[this.nums[o + 3]];
+    const appointedOn = this.texts[this.nums[o + 4]];
+    if (held) return { line: this.nums[o], staffNo, name, department, rank, rankTitle, appointedOn, phone: phone || null, email: email || null, leftOn: leftOn || null };
+    return { line: this.nums[o], staffNo, name, department, rank, rankTitle, appointedOn, phone: phone || null, email: email || null, leftOn: leftOn || null };
   }
 }
 
@@ -221,7 +243,7 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
   const { header, records } = await openInput(ctx, file, ROSTER_SPEC, 'roster');
   noteColumns(ctx, file, header, ROSTER_SPEC);
   const skipped: SkippedRow[] = [];
-  const entries: RosterEntry[] = [];
+  const entries = new PackedEntries();
   const problems: Problem[] = [];
   const rejected: RejectedRow[] = [];
   const raws = new Map<number, string[]>();
@@ -246,8 +268,8 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
       else seen.set(entry.staffNo, entry.line);
     }
     if (entry && p.ok) {
-      entries.push(compactEntry(entry, shared));
-      if (skipInvalid) raws.set(entry.line, compactRaw(rec.raw ?? [], entry));
+      if (skipInvalid) raws.set(entry.line, compactRaw(rec.raw ?? [], compactEntry(entry, shared)));
+      entries.push(entry);
     } else {
       problems.push(...p.list);
       rejected.push({ rec, problems: p.list });
@@ -321,7 +343,7 @@ export async function interactiveRead(ctx: Context, source: string, newPeople: b
   const entry = await askOneCadre(ctx);
   const keys: readonly string[] = ASKED;
   return {
-    entries: [entry],
+    entries: PackedEntries.of([entry]),
     problems: [],
     sha256: crypto.createHash('sha256').update(JSON.stringify(entry)).digest('hex'),
     names: [],
