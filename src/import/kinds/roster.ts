@@ -119,7 +119,8 @@ function detached(s: string): string {
 }
 
 /**
- * An entry as held until the run writes it, a province's 320,000 of them:
+ * An entry's texts as the fields kept for the rejected-rows file share them
+ * (with --skip-invalid, a province's 320,000 rows until planning is done):
  * the texts many rows share (departments, rank titles, dates) once, the
  * others detached from their lines.
  */
