@@ -16,25 +16,28 @@
  * - Each run is an entry of the journal; the cadres it creates carry its id
  *   (`issued_by`), for `--undo`.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
-import { generateInitialPassword, hashPasswords, INITIAL_HASH_PARAMS } from '../auth/password.js';
+import { generateInitialPassword, hashPasswords, hashPasswordsPacked, InitialPasswords, INITIAL_HASH_PARAMS } from '../auth/password.js';
 import { type Context } from '../shell/context.js';
 import { localTimestamp } from '../local-time.js';
 import { ProblemTally } from '../shell/report-error.js';
+import { preferLeanHeap } from '../shell/small-heap.js';
 import { hintIdsInCsv } from '../shell/render.js';
-import { NAME_MAX, planRoster, planSignature, type RosterPlan } from '../core/roster.js';
+import { NAME_MAX, planRoster, planSignature, type RosterEntry, type RosterPlan } from '../core/roster.js';
 import { forTerminal } from '../core/text.js';
 import { passwordHashReader, resetAccounts } from '../db/accounts.js';
-import { findCadre, loadCadres, markIssuedBy, rosterVersion, type CadreRow } from '../db/cadres.js';
+import { findCadre, loadCadres, markIssuedBy, rosterVersion, type CadreIndex, type CadreRow } from '../db/cadres.js';
 import { recordJournal } from '../db/journal.js';
 import type { DB } from '../db/open.js';
-import { CancelledError, InputError, UsageError, msg } from '../errors.js';
-import { afterCommit, CredentialsFile, defaultCredentialsPath, openAtomic, sweepBefore, withLeftover, type Credential } from '../import/credentials.js';
-import { interactiveRead, readRoster, rejectedRows, writeRoster, type RosterRead } from '../import/kinds/roster.js';
+import { CancelledError, InputError, UsageError, msg, type Problem } from '../errors.js';
+import { afterCommit, CredentialsFile, defaultCredentialsPath, openAtomic, sweepBefore, withLeftover } from '../import/credentials.js';
+import { interactiveRead, PackedEntries, readRoster, rejectedRows, writeRoster, type RejectedRow, type RosterRead } from '../import/kinds/roster.js';
 import { rejectedPathFor } from '../import/pipeline.js';
 import { undoRosterRunChecked } from '../import/roster-undo.js';
 
 type Plan = RosterPlan<CadreRow>;
+type Update = Extract<Plan, { action: 'update' }>;
 
 export interface IssueOptions {
   roster?: string;
@@ -74,7 +77,7 @@ async function resetPasswords(opts: IssueOptions, ctx: Context, db: DB, outPath:
       });
       resetAccounts(db, targets.map((c, i) => ({ cadreId: c.id, hash: hashes[i] })), now);
       recordJournal(db, ctx, { command: 'issue-accounts --reset', args: { reset: targets.map((c) => c.learnerId), out: creds.target, run: creds.run }, counts: { reset: targets.length }, learnerIds: targets.map((c) => c.learnerId) });
-      creds.place(targets.map((c, i) => ({ learnerId: c.learnerId, staffNo: c.staffNo, name: c.name, department: c.department, password: passwords[i] })), ctx.tr);
+      creds.place(targets.length, (i) => ({ learnerId: targets[i].learnerId, staffNo: targets[i].staffNo, name: targets[i].name, department: targets[i].department, password: passwords[i] }), ctx.tr);
     }).immediate();
   } catch (e) {
     throw withLeftover(e, creds.rollback(), ctx);
@@ -124,6 +127,117 @@ async function confirmInteractive(plan: Plan, ctx: Context): Promise<boolean> {
   return prompt.confirm({ message: t(plan.action === 'issue' ? 'forgive.interactive.confirmIssue' : 'forgive.interactive.confirmUpdate'), default: true });
 }
 
+/** What the run will do, as held from planning to the write: no plan objects, no cadres on file (the write plans again if the roster changed meanwhile). */
+interface Planned {
+  /** The places in the roster's entries of those planned `issue`, in order. */
+  toIssue: Int32Array;
+  updates: Update[];
+  /** The SHA-256 of the plan's planSignature, for the write to compare. */
+  signature: string;
+  /** The rows refused by the plan (with --skip-invalid) and by the reading, in line order. */
+  rejected: RejectedRow[];
+  rejectedCount: number;
+  summary: { issued: number; already: number; updated: number; rejected: number };
+  /** The one plan of a cadre typed at the prompts. */
+  only: Plan | null;
+}
+
+/** Entries planned at a time: each entry's plan is its own, so a province's roster is planned in pieces. */
+const PLAN_CHUNK = 65_536;
+
+/** What planRoster says of the whole roster, kept compactly. */
+interface Planning {
+  /** The places of the entries planned `issue`, in order. */
+  issue: Int32Array;
+  updates: Update[];
+  same: number;
+  problems: Problem[];
+  lookalikes: number;
+  /**
+   * The SHA-256 of the plan's planSignature (a province's is some 4 MB of
+   * text): the same text, made a piece at a time, the rows, then the
+   * problems, joined by `|`.
+   */
+  signature: string;
+  /** The plan, when there is only one (a cadre typed at the prompts). */
+  only: Plan | null;
+}
+
+/** planRoster over the packed entries, PLAN_CHUNK at a time, each piece let go once what it plans is kept. */
+function planPacked(entries: PackedEntries, index: CadreIndex, read: RosterRead): Planning {
+  const sha = crypto.createHash('sha256');
+  let parts = 0;
+  const put = (part: string): void => {
+    if (part === '') return;
+    if (parts++) sha.update('|');
+    sha.update(part);
+  };
+  const issue: number[] = [];
+  const updates: Update[] = [];
+  const problems: Problem[] = [];
+  let same = 0;
+  let lookalikes = 0;
+  let plans = 0;
+  let first: Plan | null = null;
+  for (let from = 0; from < entries.length; from += PLAN_CHUNK) {
+    const chunk = entries.slice(from, from + PLAN_CHUNK);
+    const r = planRoster(chunk, index, read.shape, read.columnOf);
+    // Plans come in the entries' order, without the entries refused.
+    let j = 0;
+    for (const p of r.plans) {
+      while (chunk[j] !== p.entry) j++;
+      if (p.action === 'issue') issue.push(from + j);
+      else if (p.action === 'update') updates.push(p);
+      else same++;
+      j++;
+    }
+    first ??= r.plans[0] ?? null;
+    plans += r.plans.length;
+    put(planSignature(r.plans, []));
+    for (const p of r.problems) problems.push(p);
+    lookalikes += r.lookalikes;
+  }
+  put(planSignature([], problems));
+  return { issue: Int32Array.from(issue), updates, same, problems, lookalikes, signature: sha.digest('hex'), only: plans === 1 ? first : null };
+}
+
+/** What the run will do, as held from planning to the write: no plan objects, no cadres on file (the write plans again if the roster changed meanwhile). */
+interface Planned {
+  /** The places in the roster's entries of those planned `issue`, in order. */
+  toIssue: Int32Array;
+  updates: Update[];
+  signature: string;
+  /** The rows refused by the plan (with --skip-invalid) and by the reading, in line order. */
+  rejected: RejectedRow[];
+  rejectedCount: number;
+  summary: { issued: number; already: number; updated: number; rejected: number };
+  /** The one plan of a cadre typed at the prompts. */
+  only: Plan | null;
+}
+
+function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source: string, ctx: Context): Planned {
+  const { issue, updates, same, problems: planProblems, lookalikes, signature, only } = planPacked(read.entries, index, read);
+  if (planProblems.length && !opts.skipInvalid) {
+    const count = read.rejected.length + new Set(planProblems.map((p) => p.line)).size;
+    if (lookalikes) throw new InputError(msg('roster.refusedLookalike', { file: source, count, lookalikes }), [...read.problems, ...planProblems], msg('roster.fix.refusedLookalike'));
+    throw new InputError(msg('roster.refused', { file: source, count }), [...read.problems, ...planProblems], msg('import.fix.refused'));
+  }
+  const planRejected = [...new Set(planProblems.map((p) => p.line!))].map((line) => ({ line, raw: read.raws.get(line), problems: planProblems.filter((p) => p.line === line) }));
+  const rejected = [...read.rejected, ...planRejected.flatMap(({ line, raw, problems }) => (raw ? [{ rec: { line, raw }, problems }] : []))].sort((a, b) => a.rec.line - b.rec.line);
+  const rejectedCount = read.rejected.length + planRejected.length;
+  const warnings = [...read.problems, ...planProblems];
+  for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
+  return {
+    toIssue: issue,
+    updates,
+    signature,
+    rejected,
+    rejectedCount,
+    summary: { issued: issue.length, already: same, updated: updates.length, rejected: rejectedCount },
+    only,
+  };
+}
+
 export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promise<number> {
   const modes = [opts.roster !== undefined, !!opts.reset?.length, !!opts.interactive, opts.undo !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(msg('accounts.oneMode'), msg('accounts.fix.oneMode'));
@@ -134,34 +248,21 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
   if (!opts.dryRun) for (const file of sweepBefore(db, path.dirname(outPath))) ctx.warn(ctx.tr.t('accounts.staleCredentials', { file }));
   if (opts.reset?.length) return resetPasswords(opts, ctx, db, outPath);
 
+  // A province's roster is held from its reading to its write: the heap grows by a fifth at each collection, not by up to four times.
+  if (opts.roster) preferLeanHeap();
   const source = opts.roster ?? ctx.tr.t('prompt.source');
   const read: RosterRead = opts.roster
     ? await readRoster(opts.roster, ctx, !!opts.skipInvalid, !!opts.newPeople)
     : await interactiveRead(ctx, source, !!opts.newPeople);
   const version = rosterVersion(db);
-  const index = loadCadres(db);
-  const { plans, problems: planProblems, lookalikes } = planRoster(read.entries, index, read.shape, read.columnOf);
-  if (planProblems.length && !opts.skipInvalid) {
-    const count = read.rejected.length + new Set(planProblems.map((p) => p.line)).size;
-    if (lookalikes) throw new InputError(msg('roster.refusedLookalike', { file: source, count, lookalikes }), [...read.problems, ...planProblems], msg('roster.fix.refusedLookalike'));
-    throw new InputError(msg('roster.refused', { file: source, count }), [...read.problems, ...planProblems], msg('import.fix.refused'));
-  }
-  const planRejected = [...new Set(planProblems.map((p) => p.line!))].map((line) => ({ rec: read.records.get(line)!, problems: planProblems.filter((p) => p.line === line) }));
-  const rejected = [...read.rejected, ...planRejected].filter((r) => r.rec).sort((a, b) => a.rec.line - b.rec.line);
-  const rejectedCount = read.rejected.length + planRejected.length;
-  const warnings = [...read.problems, ...planProblems];
-  for (const line of ProblemTally.of(warnings).lines(ctx.tr, 20)) ctx.warn(line);
-
-  const toIssue = plans.filter((p): p is Extract<Plan, { action: 'issue' }> => p.action === 'issue');
-  let updates = plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
-  const summary = {
-    issued: toIssue.length,
-    already: plans.filter((p) => p.action === 'same').length,
-    updated: updates.length,
-    rejected: rejectedCount,
-  };
+  const { toIssue: issueAt, signature, rejected, rejectedCount, summary, only, ...planned } = planRun(read, loadCadres(db), opts, source, ctx);
+  let updates = planned.updates;
+  // The rows as read are needed no more: only the refused ones, kept in `rejected`.
+  read.raws.clear();
+  const entries = read.entries;
+  const toIssue = { length: issueAt.length, at: (i: number): RosterEntry => entries.at(issueAt[i]) };
   // One cadre at the prompts: what was typed and what it will do, confirmed before anything is written.
-  if (opts.interactive && !opts.dryRun && plans.length === 1 && !(await confirmInteractive(plans[0], ctx))) throw new CancelledError();
+  if (opts.interactive && !opts.dryRun && only && !(await confirmInteractive(only, ctx))) throw new CancelledError();
   if (opts.dryRun) {
     ctx.err.write(ctx.tr.t('accounts.dryRun') + '\n' + ctx.tr.t('accounts.summary', summary) + '\n');
     return rejectedCount ? 2 : 0;
@@ -176,21 +277,22 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     rejectedFile?.discard();
     throw withLeftover(e, creds?.rollback() ?? null, ctx);
   }
-  let issuedCreds: Credential[] = [];
-  let created: number[] = [];
+  let learnerIds: string[] = [];
+  let passwords = new InitialPasswords(0);
   const now = localTimestamp(ctx.now());
   let runId = 0;
   try {
-    const passwords = toIssue.map(() => generateInitialPassword());
-    const hashes = await hashPasswords(passwords, INITIAL_HASH_PARAMS);
+    passwords = new InitialPasswords(toIssue.length);
+    const hashes = await hashPasswordsPacked(passwords, INITIAL_HASH_PARAMS);
     db.transaction(() => {
       if (rosterVersion(db) !== version) {
         // Another roster run or undo committed meanwhile: this run stands only if it still means the same.
-        const again = planRoster(read.entries, loadCadres(db), read.shape, read.columnOf);
-        if (planSignature(again.plans, again.problems) !== planSignature(plans, planProblems)) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
-        updates = again.plans.filter((p): p is Extract<Plan, { action: 'update' }> => p.action === 'update');
+        const again = planPacked(entries, loadCadres(db), read);
+        if (again.signature !== signature) throw new InputError(msg('accounts.concurrentRoster'), [], msg('accounts.fix.concurrent'));
+        updates = again.updates;
       }
-      ({ created, credentials: issuedCreds } = writeRoster(db, { issue: toIssue, update: updates }, passwords, hashes, { learnerIdPrefix: policy.learnerIdPrefix, today: () => ctx.today(), now }));
+      const written = writeRoster(db, { issue: toIssue, update: updates }, hashes, { learnerIdPrefix: policy.learnerIdPrefix, today: () => ctx.today(), now });
+      learnerIds = written.learnerIds;
       runId = recordJournal(db, ctx, {
         command: 'issue-accounts',
         args: {
@@ -203,12 +305,19 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
         },
         inputSha256: opts.roster ? read.sha256 : null,
         counts: summary,
-        learnerIds: [...issuedCreds.map((c) => c.learnerId), ...updates.map((p) => p.cadre.learnerId)],
+        learnerIds: [...learnerIds, ...updates.map((p) => p.cadre.learnerId)],
       });
       // The cadres this run created carry it, for --undo.
-      markIssuedBy(db, runId, created);
+      markIssuedBy(db, runId, written.created);
       // Last before COMMIT: the passwords under their final name, then the rejected rows.
-      creds?.place(issuedCreds, ctx.tr);
+      creds?.place(
+        toIssue.length,
+        (i) => {
+          const e = toIssue.at(i);
+          return { learnerId: learnerIds[i], staffNo: e.staffNo, name: e.name, department: e.department, password: passwords.at(i) };
+        },
+        ctx.tr,
+      );
       rejectedFile?.commit();
     }).immediate();
   } catch (e) {
@@ -222,11 +331,11 @@ export async function runIssueAccounts(opts: IssueOptions, ctx: Context): Promis
     if (rejectedFile) ctx.err.write(t('import.rejectedWritten', { file: rejectedFile.target }) + '\n');
     if (rejectedFile) hintIdsInCsv(ctx, rejectedFile.target, rejected.flatMap((r) => r.rec.raw ?? []));
     if (rejectedCount) ctx.err.write(t('accounts.partial', { rejected: rejectedCount }) + '\n');
-    if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: issuedCreds.length }) + '\n');
-    if (creds) hintIdsInCsv(ctx, creds.target, issuedCreds.map((c) => c.staffNo));
+    if (creds) ctx.err.write(t('accounts.credentialsWritten', { file: creds.target, count: learnerIds.length }) + '\n');
+    if (creds) hintIdsInCsv(ctx, creds.target, Array.from({ length: toIssue.length }, (_, i) => toIssue.at(i).staffNo));
     if (toIssue.length) ctx.err.write(t('accounts.run', { run: runId }) + '\n');
     // At the prompts the new initial password is shown once, on stdout (it is also in the credentials file).
-    if (opts.interactive) for (const c of issuedCreds) ctx.out.write(t('forgive.interactive.password', { id: c.learnerId, name: c.name, password: c.password }) + '\n');
+    if (opts.interactive) learnerIds.forEach((id, i) => ctx.out.write(t('forgive.interactive.password', { id, name: toIssue.at(i).name, password: passwords.at(i) }) + '\n'));
     for (const plan of updates) {
       const name = forTerminal(plan.entry.name, NAME_MAX);
       const id = plan.cadre.learnerId;

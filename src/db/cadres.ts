@@ -99,10 +99,10 @@ export function countCadres(db: DB): number {
   return db.prepare('SELECT COUNT(*) FROM cadres').pluck().get() as number;
 }
 
-/** A learner ID: the policy's prefix, the year (two digits) and the next number of the counter (never reused). */
-function nextLearnerId(db: DB, prefix: string, today: IsoDate): string {
-  const row = db.prepare("INSERT INTO counters (name, value) VALUES ('learner_id', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value").get() as { value: number };
-  return `${prefix}${today.slice(2, 4)}${String(row.value).padStart(4, '0')}`;
+/** Learner IDs: the policy's prefix, the year (two digits) and the next number of the counter (never reused); one statement for many. */
+function learnerIdMaker(db: DB, prefix: string): (today: IsoDate) => string {
+  const next = db.prepare("INSERT INTO counters (name, value) VALUES ('learner_id', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value").pluck();
+  return (today) => `${prefix}${today.slice(2, 4)}${String(next.get() as number).padStart(4, '0')}`;
 }
 
 export interface NewCadre {
@@ -115,27 +115,33 @@ export interface NewCadre {
   rank: Rank;
   rankTitle: string;
   appointedOn: IsoDate;
-  /** The hash of the initial password. */
-  passwordHash: string;
 }
 
 /**
  * Inside the caller's write transaction: each cadre with a new learner ID
  * (of the year `today()` gives as it is made), its first appointment and its
- * account (on the initial password). Returns their ids and learner IDs, in
- * order.
+ * account (on the initial password whose hash `hashOf` gives, by the cadre's
+ * place in `cadres`). Returns their ids and learner IDs, in order: two lists
+ * of plain values, which a roster of 320,000 can hold.
  */
-export function insertCadres(db: DB, cadres: readonly NewCadre[], learnerIdPrefix: string, today: () => IsoDate, now: string): { id: number; learnerId: string }[] {
+export function insertCadres(db: DB, cadres: { readonly length: number; at(i: number): NewCadre | undefined }, hashOf: (i: number) => string, learnerIdPrefix: string, today: () => IsoDate, now: string): { ids: number[]; learnerIds: string[] } {
   const insertCadre = db.prepare('INSERT INTO cadres (learner_id, staff_no, name, department, phone, email, left_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insertAppt = db.prepare('INSERT INTO appointments (cadre_id, rank, rank_title, appointed_on, recorded_at) VALUES (?, ?, ?, ?, ?)');
   const insertAccount = db.prepare('INSERT INTO accounts (cadre_id, password_hash, initial_hash, must_change, issued_at) VALUES (?, ?, ?, 1, ?)');
-  return cadres.map((e) => {
-    const learnerId = nextLearnerId(db, learnerIdPrefix, today());
+  const nextLearnerId = learnerIdMaker(db, learnerIdPrefix);
+  const ids: number[] = new Array(cadres.length);
+  const learnerIds: string[] = new Array(cadres.length);
+  for (let i = 0; i < cadres.length; i++) {
+    const e = cadres.at(i)!;
+    const learnerId = nextLearnerId(today());
     const id = Number(insertCadre.run(learnerId, e.staffNo, e.name, e.department, e.phone, e.email, e.leftOn, now, now).lastInsertRowid);
     insertAppt.run(id, e.rank, e.rankTitle, e.appointedOn, now);
-    insertAccount.run(id, e.passwordHash, e.passwordHash, now);
-    return { id, learnerId };
-  });
+    const hash = hashOf(i);
+    insertAccount.run(id, hash, hash, now);
+    ids[i] = id;
+    learnerIds[i] = learnerId;
+  }
+  return { ids, learnerIds };
 }
 
 export interface CadreUpdate {

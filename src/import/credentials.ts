@@ -61,6 +61,9 @@ export function openAtomic(target: string, opts: { overwrite?: boolean }, creden
   }
 }
 
+/** Rows of the credentials file made into text and written at a time: few enough that they die young. */
+const PLACE_ROWS = 512;
+
 const PENDING = /^\.cadre-credentials\.(\d+)\.([0-9a-f]+)\.pending$/;
 
 interface PendingMarker {
@@ -101,13 +104,30 @@ export class CredentialsFile {
     writeFileAtomic(this.marker, JSON.stringify(m), { overwrite: true });
   }
 
-  /** Inside the transaction, after the accounts: the rows, then the file under its final name. */
-  place(creds: Credential[], tr: Translator): void {
-    const rows = [CREDENTIAL_COLUMNS.map((k) => tr.t(`credentials.col.${k}`)), ...creds.map((c) => [c.learnerId, c.staffNo, c.name, c.department, c.password])];
-    const bytes = Buffer.from(BOM + toCsv(rows), 'utf8');
-    try {
+  /**
+   * Inside the transaction, after the accounts: the rows (`count` of them,
+   * the i-th as `row(i)` gives it), then the file under its final name. The
+   * rows are written a few hundred at a time, so a province's 320,000 are
+   * never one string in memory.
+   */
+  place(count: number, row: (i: number) => Credential, tr: Translator): void {
+    const sha = crypto.createHash('sha256');
+    const put = (text: string): void => {
+      const bytes = Buffer.from(text, 'utf8');
+      sha.update(bytes);
       this.file.write(bytes);
-      this.writeMarker(crypto.createHash('sha256').update(bytes).digest('hex'));
+    };
+    try {
+      put(BOM + toCsv([CREDENTIAL_COLUMNS.map((k) => tr.t(`credentials.col.${k}`))]));
+      for (let from = 0; from < count; from += PLACE_ROWS) {
+        const rows: string[][] = [];
+        for (let i = from; i < Math.min(count, from + PLACE_ROWS); i++) {
+          const c = row(i);
+          rows.push([c.learnerId, c.staffNo, c.name, c.department, c.password]);
+        }
+        put(toCsv(rows));
+      }
+      this.writeMarker(sha.digest('hex'));
       this.file.commit();
     } catch (e) {
       // The name was taken meanwhile (another run, another user in a shared folder): the transaction rolls back.

@@ -273,4 +273,19 @@ describe('hashPasswords', () => {
     }
     expect(await hashPasswords([], params)).toEqual([]);
   });
+  it('packed: 48 bytes a hash, each one read back as its stored string, each with its own salt', async () => {
+    const { hashPasswordsPacked, verifyPassword: verify } = await import('../../src/auth/password.js');
+    const params = { ln: 4, r: 8, p: 1 };
+    const passwords = Array.from({ length: 9 }, (_, i) => `Abcdefghjkmn${i}`);
+    const packed = await hashPasswordsPacked(passwords, params, 4);
+    expect(packed.length).toBe(9);
+    expect(packed.bytes.length).toBe(9 * 48);
+    const stored = passwords.map((_, i) => packed.at(i));
+    expect(new Set(stored.map((h) => h.split('$')[3])).size).toBe(9);
+    for (let i = 0; i < 9; i++) {
+      expect(stored[i]).toMatch(/^\$scrypt\$ln=4,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+      expect(await verify(passwords[i], stored[i])).toBe(true);
+      expect(await verify(passwords[(i + 1) % 9], stored[i])).toBe(false);
+    }
+  });
 });

@@ -17,7 +17,6 @@ import type { DB } from '../../db/open.js';
 import { InputError, msg, type Msg, type Problem } from '../../errors.js';
 import { BOM, toCsv } from '../../io/csv-out.js';
 import type { TableRecord } from '../../io/table.js';
-import type { Credential } from '../credentials.js';
 import { ROSTER_COLUMNS } from '../columns.js';
 import { RowProblems } from '../row-context.js';
 import { rejectedHeader } from '../columns.js';
@@ -86,17 +85,158 @@ export function readRosterRow(rec: TableRecord, p: RowProblems, ctx: Context): R
   return { line: rec.line, staffNo: staff.value, name: name.value, department: dept.value, rank: rank.rank, rankTitle: rankRaw, appointedOn: appointed.value, phone, email, leftOn };
 }
 
+/** A row refused, as read: its line, its fields (for the rejected-rows file) and why. */
+export interface RejectedRow {
+  rec: Pick<TableRecord, 'line' | 'raw'>;
+  problems: Problem[];
+}
+
 /** A roster as read: its valid entries, the rows refused (with --skip-invalid) and what the planner needs to know of the file. */
 export interface RosterRead {
-  entries: RosterEntry[];
+  /** Packed as read: a province's 320,000 are never objects all at once. */
+  entries: PackedEntries;
   problems: Problem[];
   sha256: string;
   names: string[];
-  rejected: { rec: TableRecord; problems: Problem[] }[];
-  /** The record of each accepted entry, by line (for the rejected-rows file when planning refuses it). */
-  records: Map<number, TableRecord>;
+  rejected: RejectedRow[];
+  /**
+   * With --skip-invalid, each accepted entry's fields as read, by line (for
+   * the rejected-rows file when planning refuses it); empty otherwise. The
+   * caller clears it once the plan's refusals are taken out.
+   */
+  raws: Map<number, string[]>;
   shape: RosterShape;
   columnOf: (key: string) => number | undefined;
+}
+
+/**
+ * A copy of a cell's text that holds only itself. V8 keeps a cut of 13
+ * characters or more (a cell of a line read) as a view of the whole line,
+ * so an entry held for the run would hold its line too.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
+/**
+ * An entry's texts as the fields kept for the rejected-rows file share them
+ * (with --skip-invalid, a province's 320,000 rows until planning is done):
+ * the texts many rows share (departments, rank titles, dates) once, the
+ * others detached from their lines.
+ */
+function compactEntry(e: RosterEntry, shared: Map<string, string>): RosterEntry {
+  const one = (s: string): string => {
+    const known = shared.get(s);
+    if (known !== undefined) return known;
+    const own = detached(s);
+    shared.set(own, own);
+    return own;
+  };
+  e.staffNo = detached(e.staffNo);
+  e.name = detached(e.name);
+  e.department = one(e.department);
+  e.rankTitle = one(e.rankTitle);
+  e.appointedOn = one(e.appointedOn);
+  if (e.leftOn !== null) e.leftOn = one(e.leftOn);
+  if (e.phone !== null) e.phone = detached(e.phone);
+  if (e.email !== null) e.email = detached(e.email);
+  return e;
+}
+
+/** A row's fields as kept for the rejected-rows file: the entry's own texts where they are the same, the rest detached. */
+function compactRaw(raw: readonly string[], e: RosterEntry): string[] {
+  const held = [e.staffNo, e.name, e.department, e.rankTitle, e.appointedOn, e.phone, e.email, e.leftOn];
+  return raw.map((f) => held.find((h) => h === f) ?? detached(f));
+}
+
+/** Entries by place: an array of them, or a packed store. */
+export interface EntryList {
+  readonly length: number;
+  at(i: number): RosterEntry | undefined;
+}
+
+const SEP = '\u001f';
+
+/**
+ * Roster entries as held from planning to the write (the 50 minutes a
+ * province's hashing takes), packed: each entry's staff number and name (and
+ * phone, email and leaving, when given) as one text joined by U+001F, which
+ * none of them can hold (a staff number is letters, digits, `-` and `_`; the
+ * others refuse control characters), and its line, rank, department, rank
+ * title and date as five numbers, the texts many rows share held once.
+ * About 70 bytes an entry, where an entry object with its texts took some
+ * 160. `at(i)` makes entry `i` again.
+ */
+export class PackedEntries implements EntryList {
+  private readonly own: string[] = [];
+  private nums = new Int32Array(5 * 1024);
+  private readonly texts: string[] = [];
+  private readonly known = new Map<string, number>();
+
+  static of(entries: readonly RosterEntry[]): PackedEntries {
+    const packed = new PackedEntries();
+    for (const e of entries) packed.push(e);
+    return packed;
+  }
+
+  get length(): number {
+    return this.own.length;
+  }
+
+  private text(s: string): number {
+    let k = this.known.get(s);
+    if (k === undefined) {
+      k = this.texts.push(s) - 1;
+      this.known.set(s, k);
+    }
+    return k;
+  }
+
+  push(e: RosterEntry): void {
+    const i = this.own.length;
+    if ((i + 1) * 5 > this.nums.length) {
+      const more = new Int32Array(this.nums.length * 2);
+      more.set(this.nums);
+      this.nums = more;
+    }
+    const plain = e.phone === null && e.email === null && e.leftOn === null;
+    // join makes one flat text, not a string of pieces holding their parts.
+    this.own.push((plain ? [e.staffNo, e.name] : [e.staffNo, e.name, e.phone ?? '', e.email ?? '', e.leftOn ?? '']).join(SEP));
+    const o = i * 5;
+    this.nums[o] = e.line;
+    this.nums[o + 1] = this.text(e.rank);
+    this.nums[o + 2] = this.text(e.department);
+    this.nums[o + 3] = this.text(e.rankTitle);
+    this.nums[o + 4] = this.text(e.appointedOn);
+  }
+
+  at(i: number): RosterEntry {
+    return this.make(i);
+  }
+
+  /** Entries `from` to `to` (not included), as objects again, for the planner. */
+  slice(from: number, to: number): RosterEntry[] {
+    const out: RosterEntry[] = [];
+    for (let i = from; i < Math.min(to, this.length); i++) out.push(this.make(i, true));
+    return out;
+  }
+
+  /**
+   * Entry `i` as an object. The planner's pieces are held for a while, the
+   * write's entries one row each: two places make them, so the engine does
+   * not learn from the first to put the second straight in its old space,
+   * where 320,000 of them would wait for a full collection.
+   */
+  private make(i: number, held = false): RosterEntry {
+    const [staffNo, name, phone, email, leftOn] = this.own[i].split(SEP);
+    const o = i * 5;
+    const department = this.texts[this.nums[o + 2]];
+    const rank = this.texts[this.nums[o + 1]] as RosterEntry['rank'];
+    const rankTitle = this.texts[this.nums[o + 3]];
+    const appointedOn = this.texts[this.nums[o + 4]];
+    if (held) return { line: this.nums[o], staffNo, name, department, rank, rankTitle, appointedOn, phone: phone || null, email: email || null, leftOn: leftOn || null };
+    return { line: this.nums[o], staffNo, name, department, rank, rankTitle, appointedOn, phone: phone || null, email: email || null, leftOn: leftOn || null };
+  }
 }
 
 /** Reads and checks the roster file; refuses it (exit 2) for a row in error, unless `skipInvalid`. */
@@ -104,10 +244,11 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
   const { header, records } = await openInput(ctx, file, ROSTER_SPEC, 'roster');
   noteColumns(ctx, file, header, ROSTER_SPEC);
   const skipped: SkippedRow[] = [];
-  const entries: RosterEntry[] = [];
+  const entries = new PackedEntries();
   const problems: Problem[] = [];
-  const rejected: { rec: TableRecord; problems: Problem[] }[] = [];
-  const byLine = new Map<number, TableRecord>();
+  const rejected: RejectedRow[] = [];
+  const raws = new Map<number, string[]>();
+  const shared = new Map<string, string>();
   const seen = new Map<string, number>();
   const columnOf = (key: string): number | undefined => {
     const i = header.keys.indexOf(key);
@@ -128,8 +269,8 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
       else seen.set(entry.staffNo, entry.line);
     }
     if (entry && p.ok) {
+      if (skipInvalid) raws.set(entry.line, compactRaw(rec.raw ?? [], compactEntry(entry, shared)));
       entries.push(entry);
-      byLine.set(entry.line, rec);
     } else {
       problems.push(...p.list);
       rejected.push({ rec, problems: p.list });
@@ -146,7 +287,7 @@ export async function readRoster(file: string, ctx: Context, skipInvalid: boolea
     leftColumn: columnOf('left_on') !== undefined,
     newPeople,
   };
-  return { entries, problems, sha256: header.sha256, names: header.names, rejected, records: byLine, shape, columnOf };
+  return { entries, problems, sha256: header.sha256, names: header.names, rejected, raws, shape, columnOf };
 }
 
 /** The fields asked for at the prompts, in order, as the columns of a roster of one row. */
@@ -203,37 +344,37 @@ export async function interactiveRead(ctx: Context, source: string, newPeople: b
   const entry = await askOneCadre(ctx);
   const keys: readonly string[] = ASKED;
   return {
-    entries: [entry],
+    entries: PackedEntries.of([entry]),
     problems: [],
     sha256: crypto.createHash('sha256').update(JSON.stringify(entry)).digest('hex'),
     names: [],
     rejected: [],
-    records: new Map(),
+    raws: new Map(),
     shape: { file: source, header: (key) => key, leftColumn: false, newPeople },
     columnOf: (key) => (keys.includes(key) ? keys.indexOf(key) + 1 : undefined),
   };
 }
 
 /** The rejected-rows file's text: each row as read, with its line and reasons. */
-export function rejectedRows(names: string[], rejected: { rec: TableRecord; problems: Problem[] }[], ctx: Context): string {
+export function rejectedRows(names: string[], rejected: readonly RejectedRow[], ctx: Context): string {
   const rows = [rejectedHeader(names, ctx.tr), ...rejected.map((r) => [String(r.rec.line), ...names.map((_, i) => r.rec.raw?.[i] ?? ''), r.problems.map((p) => formatProblem({ ...p, file: undefined, line: undefined }, ctx.tr)).join('; ')])];
   return BOM + toCsv(rows);
 }
 
 /**
- * Inside the caller's write transaction: the cadres to issue, with their
- * accounts on the initial passwords given (hashed in the same order), and
- * the changes to cadres on file. Returns the ids of the cadres created and
- * the credentials to hand out.
+ * Inside the caller's write transaction: the cadres to issue (the entries
+ * planned `issue`), with their accounts on the initial passwords whose
+ * hashes `hashes.at(i)` gives in the same order, and the changes to cadres
+ * on file. Returns the ids and the learner IDs of the cadres created, in
+ * the entries' order.
  */
 export function writeRoster<C extends RosterCadre>(
   db: DB,
-  plans: { issue: Extract<RosterPlan<C>, { action: 'issue' }>[]; update: Extract<RosterPlan<C>, { action: 'update' }>[] },
-  passwords: readonly string[],
-  hashes: readonly string[],
+  plans: { issue: EntryList; update: Extract<RosterPlan<C>, { action: 'update' }>[] },
+  hashes: { at(i: number): string },
   at: { learnerIdPrefix: string; today: () => IsoDate; now: string },
-): { created: number[]; credentials: Credential[] } {
-  const issued = insertCadres(db, plans.issue.map(({ entry: e }, i) => ({ ...e, passwordHash: hashes[i] })), at.learnerIdPrefix, at.today, at.now);
+): { created: number[]; learnerIds: string[] } {
+  const issued = insertCadres(db, plans.issue, (i) => hashes.at(i), at.learnerIdPrefix, at.today, at.now);
   updateCadres(
     db,
     plans.update.map(({ entry: e, cadre, change: c }) => {
@@ -251,6 +392,5 @@ export function writeRoster<C extends RosterCadre>(
     }),
     at.now,
   );
-  const credentials = plans.issue.map(({ entry: e }, i) => ({ learnerId: issued[i].learnerId, staffNo: e.staffNo, name: e.name, department: e.department, password: passwords[i] }));
-  return { created: issued.map((c) => c.id), credentials };
+  return { created: issued.ids, learnerIds: issued.learnerIds };
 }
