@@ -201,20 +201,6 @@ function planPacked(entries: PackedEntries, index: CadreIndex, read: RosterRead)
   return { issue: Int32Array.from(issue), updates, same, problems, lookalikes, signature: sha.digest('hex'), only: plans === 1 ? first : null };
 }
 
-/** What the run will do, as held from planning to the write: no plan objects, no cadres on file (the write plans again if the roster changed meanwhile). */
-interface Planned {
-  /** The places in the roster's entries of those planned `issue`, in order. */
-  toIssue: Int32Array;
-  updates: Update[];
-  signature: string;
-  /** The rows refused by the plan (with --skip-invalid) and by the reading, in line order. */
-  rejected: RejectedRow[];
-  rejectedCount: number;
-  summary: { issued: number; already: number; updated: number; rejected: number };
-  /** The one plan of a cadre typed at the prompts. */
-  only: Plan | null;
-}
-
 function planRun(read: RosterRead, index: CadreIndex, opts: IssueOptions, source: string, ctx: Context): Planned {
   const { issue, updates, same, problems: planProblems, lookalikes, signature, only } = planPacked(read.entries, index, read);
   if (planProblems.length && !opts.skipInvalid) {
