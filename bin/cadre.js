@@ -87,8 +87,13 @@ async function loadMain(build, launch) {
   const source = `(function (exports, require, module, __filename, __dirname, __import) { ${fs.readFileSync(file, 'utf8')}\n});`;
   const script = new vm.Script(source, { filename: file, cachedData: cached });
   const module = { exports: {} };
-  const pdf = sideBundle(build, 'pdf', ['pdfkit', 'svg-to-pdfkit']);
-  const charts = sideBundle(build, 'charts', ['echarts']);
+  // The heap settings the program made (src/shell/small-heap.ts), read once it has run.
+  const settings = {
+    get: () => module.exports.heapSettings?.() ?? '',
+    set: (key) => module.exports.setHeapSettings?.(key),
+  };
+  const pdf = sideBundle(build, 'pdf', ['pdfkit', 'svg-to-pdfkit'], settings);
+  const charts = sideBundle(build, 'charts', ['echarts'], settings);
   const importOf = (name) => (pdf.has(name) ? pdf.load(name) : charts.has(name) ? charts.load(name) : import(name));
   const requireFrom = createRequire(file);
   importOf.require = (name) => (charts.has(name) ? charts.require(name) : requireFrom(name));
@@ -99,9 +104,12 @@ async function loadMain(build, launch) {
       // After a run that did its work (a refused one compiles little of the command), so the cache holds the
       // functions the command compiles. Written beside and renamed: never half a file.
       if (code !== 0) return;
+      // V8 refuses a cache made under other flags than its own run's: the flags a command changed
+      // (src/shell/small-heap.ts) are put back first, or every later run would compile afresh.
       pdf.after();
       charts.after();
       if (cached && !script.cachedDataRejected) return;
+      settings?.set('');
       writeCodeCache(cacheFile, script.createCachedData());
     },
   };
@@ -127,19 +135,22 @@ function readCodeCache(cacheFile) {
  * own code cache and loaded on the first import() or require of one of its `names`: a command that
  * draws no PDF or chart never reads the file. Without that file (an older build), from node_modules.
  */
-function sideBundle(build, key, names) {
+function sideBundle(build, key, names, settings) {
   const file = build[key] ? path.join(dist, 'bundle', build[key]) : null;
   const have = new Set(file ? names : []);
-  const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-${key}.bin`);
   let loaded = null;
   const exportsOf = () => {
     if (!loaded) {
+      // Its cache is made under the heap settings in force as it loads, and kept by them: V8 takes
+      // a cache only under the flags it was made with, and a command loads a bundle at the same point.
+      const flags = settings.get();
+      const cacheFile = path.join(dist, '.code-cache', `${build.hash}-${process.version}-${process.arch}-${key}${flags ? `-${flags}` : ''}.bin`);
       const cached = readCodeCache(cacheFile);
       const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(file, 'utf8')}\n});`;
       const script = new vm.Script(source, { filename: file, cachedData: cached });
       const module = { exports: {} };
       script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
-      loaded = { exports: module.exports, script, fresh: !cached || script.cachedDataRejected };
+      loaded = { exports: module.exports, script, fresh: !cached || script.cachedDataRejected, cacheFile, flags };
     }
     return loaded.exports;
   };
@@ -151,7 +162,9 @@ function sideBundle(build, key, names) {
     },
     require: (name) => exportsOf()[name],
     after() {
-      if (loaded?.fresh) writeCodeCache(cacheFile, loaded.script.createCachedData());
+      if (!loaded?.fresh) return;
+      settings.set(loaded.flags);
+      writeCodeCache(loaded.cacheFile, loaded.script.createCachedData());
     },
   };
 }

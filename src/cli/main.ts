@@ -21,6 +21,9 @@ import { COMMANDS, type CommandDef, type OptionDef } from './program.js';
 import type { Context, Stream } from '../shell/context.js';
 import { VERSION } from './version.js';
 
+// For the launcher, before it makes a code cache (bin/cadre.js).
+export { heapSettings, setHeapSettings } from '../shell/small-heap.js';
+
 function langFromArgv(argv: string[]): string | undefined {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
   if (i < 0) return undefined;

@@ -34,3 +34,25 @@ export function preferSmallHeap(): void {
   small = true;
   v8.setFlagsFromString('--optimize-for-size');
 }
+
+/** The settings made so far, as a key that setHeapSettings puts back ('' for none). */
+export function heapSettings(): string {
+  return [lean ? 'lean' : '', small ? 'small' : ''].filter(Boolean).join('+');
+}
+
+/**
+ * V8's flags as `key` (from heapSettings) has them, for the launcher's code caches (bin/cadre.js):
+ * V8 keeps a hash of its flags in each cache and refuses a cache made under other flags than its
+ * own run's. A cache made after the settings above was refused by every later run and made again,
+ * so the report's and the audit's code was compiled from scratch each time. The launcher makes the
+ * program's cache under the flags it started with ('') and a package bundle's under those in force
+ * when it was loaded. The values put back are V8's defaults; `--max-semi-space-size` is the one
+ * `--optimize-for-size` implies.
+ */
+export function setHeapSettings(key: string): void {
+  const want = new Set(key.split('+'));
+  if (want.has('lean') !== lean) v8.setFlagsFromString(want.has('lean') ? '--heap-growing-percent=20' : '--heap-growing-percent=0');
+  if (want.has('small') !== small) v8.setFlagsFromString(want.has('small') ? '--optimize-for-size' : '--no-optimize-for-size --max-semi-space-size=0');
+  lean = want.has('lean');
+  small = want.has('small');
+}
