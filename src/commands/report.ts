@@ -10,7 +10,7 @@ import { outFile, outOptions } from '../shell/render.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { rateText, type ReportModel } from '../core/report-model.js';
 import { UsageError, msg } from '../errors.js';
-import { gatherReport } from '../report/year-report.js';
+import { gatherReport, gatherReportLate } from '../report/year-report.js';
 import { yearText } from '../report/audit-view.js';
 import { preferLeanHeap, preferSmallHeap } from '../shell/small-heap.js';
 
@@ -23,6 +23,9 @@ export interface ReportCommandOptions {
 }
 
 type ReportFormat = 'html' | 'pdf' | 'xlsx';
+
+/** What the closing line says, kept apart so that the model can go once the document is made. */
+const doneOf = (model: ReportModel) => ({ year: model.year, n: model.current.denominator, rate: rateText(model.current.met) });
 
 function formatOf(file: string): ReportFormat {
   const ext = path.extname(file).toLowerCase();
@@ -38,28 +41,35 @@ export async function run(opts: ReportCommandOptions, ctx: Context): Promise<num
   const out = outFile(ctx, opts.out, !!opts.overwrite)!;
   // The office's whole year is held until the document is drawn: a lean heap (src/shell/small-heap.ts).
   preferLeanHeap();
-  let model: ReportModel | null = await gatherReport(ctx, { year: opts.year, department: opts.department, anonymize: opts.anonymize });
-  // What the closing line says, kept apart so that the model can go once the document is made.
-  const done = { year: model.year, n: model.current.denominator, rate: rateText(model.current.met) };
+  const gatherOpts = { year: opts.year, department: opts.department, anonymize: opts.anonymize };
   const office = ctx.policy().office[ctx.tr.lang];
   let bytes: Buffer | string;
-  if (format === 'xlsx') {
-    const { reportWorkbook } = await import('../report/report-xlsx.js');
-    bytes = await reportWorkbook(model, ctx.tr, office);
+  let done: { year: number; n: number; rate: string };
+  if (format === 'pdf') {
+    // The record state is hashed while the pages are drawn, on the second core, and the appendix's
+    // table of what the report was made from is drawn last, once it is known (gatherReportLate).
+    const gathered = await gatherReportLate(ctx, gatherOpts);
+    let model: ReportModel | null = gathered.model;
+    done = doneOf(model);
+    const { reportDocumentBeforeFacts } = await import('../report/report-doc.js');
+    const { reportPdf } = await import('../report/report-pdf.js');
+    const { doc, facts } = reportDocumentBeforeFacts(model, ctx.tr, office);
+    const { asOf } = model;
+    // The office's cadres are in the document's blocks now: the model is let go before the drawing,
+    // and each block as it is drawn (reportPdf), so the drawing runs on the lean heap alone and asks
+    // for the smallest only for the fonts' embedding at its end (src/shell/small-heap.ts).
+    model = null;
+    bytes = await reportPdf(doc, asOf, office, preferSmallHeap, async () => [facts(await gathered.source())]);
   } else {
-    const { reportDocument } = await import('../report/report-doc.js');
-    const doc = reportDocument(model, ctx.tr, office);
-    if (format === 'html') {
-      const { reportHtml } = await import('../report/report-html.js');
-      bytes = reportHtml(doc, ctx.tr.lang);
+    const model = await gatherReport(ctx, gatherOpts);
+    done = doneOf(model);
+    if (format === 'xlsx') {
+      const { reportWorkbook } = await import('../report/report-xlsx.js');
+      bytes = await reportWorkbook(model, ctx.tr, office);
     } else {
-      const { reportPdf } = await import('../report/report-pdf.js');
-      const { asOf } = model;
-      // The office's cadres are in the document's blocks now: the model is let go before the drawing,
-      // and each block as it is drawn (reportPdf), so the drawing runs on the lean heap alone and asks
-      // for the smallest only for the fonts' embedding at its end (src/shell/small-heap.ts).
-      model = null;
-      bytes = await reportPdf(doc, asOf, office, preferSmallHeap);
+      const { reportDocument } = await import('../report/report-doc.js');
+      const { reportHtml } = await import('../report/report-html.js');
+      bytes = reportHtml(reportDocument(model, ctx.tr, office), ctx.tr.lang);
     }
   }
   writeFileAtomic(out.path, bytes, outOptions(out));

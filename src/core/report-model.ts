@@ -141,7 +141,8 @@ export interface ReportModel {
   anonymized: boolean;
   asOf: string;
   cutoff: string;
-  source: ReportSource;
+  /** What the report was made from; null while the record state is still being hashed (gatherReportLate). */
+  source: ReportSource | null;
   current: YearFigures;
   previous: YearFigures | null;
   departments: DepartmentFigures[];
@@ -378,7 +379,7 @@ export interface ReportInput {
   anonymized?: boolean;
   asOf: string;
   cutoff: string;
-  source: ReportSource;
+  source: ReportSource | null;
   current: readonly ReportCadre[];
   /** The year before's view, or null when it has no cadres on file. */
   previous: readonly ReportCadre[] | null;

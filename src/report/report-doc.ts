@@ -4,7 +4,7 @@
  * language. The HTML (report-html.ts) and the PDF (report-pdf.ts) draw the
  * same blocks, so both say the same thing in the same words.
  */
-import { overShare, perCapitaTenths, quartersText, rateChange, rateText, signed, tenthsText, type DepartmentFigures, type Rate, type ReportModel, type YearFigures } from '../core/report-model.js';
+import { overShare, perCapitaTenths, quartersText, rateChange, rateText, signed, tenthsText, type DepartmentFigures, type Rate, type ReportModel, type ReportSource, type YearFigures } from '../core/report-model.js';
 import { RANKS } from '../core/policy.js';
 import type { Translator } from '../i18n/index.js';
 import { missingText, yearText } from './audit-view.js';
@@ -69,7 +69,23 @@ function departmentRow(d: DepartmentFigures): string[] {
   return [d.department, count(d.all.den), count(d.all.num), rateText(d.all), rateText(d.byRank.division), rateText(d.byRank.section), rateText(d.participants), perCapita({ num: d.totalQ, den: d.all.den })];
 }
 
+/**
+ * The document from the model. Its last block, the table of what the report was made from (the
+ * close's or the record state's hash), needs the model's source.
+ */
 export function reportDocument(model: ReportModel, tr: Translator, office: string): ReportDoc {
+  if (!model.source) throw new Error('reportDocument: the model has no source yet (reportDocumentBeforeFacts)');
+  const { doc, facts } = reportDocumentBeforeFacts(model, tr, office);
+  doc.blocks.push(facts(model.source));
+  return doc;
+}
+
+/**
+ * The document but for its last block, and the maker of that block from the report's source: the
+ * PDF draws every other page while the record state is still being hashed (src/commands/report.ts).
+ * `facts` holds the year's few facts, not the model.
+ */
+export function reportDocumentBeforeFacts(model: ReportModel, tr: Translator, office: string): { doc: ReportDoc; facts: (source: ReportSource) => Block } {
   const t = tr.t;
   const zh = tr.lang === 'zh';
   /** `a（b）` in Chinese, `a (b)` in English. */
@@ -200,22 +216,31 @@ export function reportDocument(model: ReportModel, tr: Translator, office: strin
     const p = model.policy.ranks[r];
     rows.push([t('report.fact.policy', { rank: t(`rank.${r}`) }), t('report.fact.policyValue', { total: tenthsText(p.totalTenths).replace(/\.0$/, ''), hours: quartersText(p.hoursPerYearQ), required: quartersText(p.requiredHoursPerYearQ), reflections: p.reflectionsPerYear, reports: p.reportsPerTerm, training: tenthsText(p.trainingTenths).replace(/\.0$/, '') })]);
   }
-  const s = model.source;
-  if (s.kind === 'close') {
-    rows.push([t('report.fact.source'), t('report.fact.close', { at: (s.closedAt ?? '').slice(0, 16).replace('T', ' ') })]);
-    rows.push([t('report.fact.closeHash'), s.sha256]);
-    if (s.changedSinceClose) rows.push([t('report.fact.note'), t('report.fact.changedSinceClose')]);
-    if (s.previousOpen) rows.push([t('report.fact.note'), t('reportperf.fact.previousOpen')]);
-  } else {
-    rows.push([t('report.fact.source'), t('report.fact.open')]);
-    rows.push([t('report.fact.stateHash'), s.sha256]);
-  }
-  rows.push([t('report.fact.policyHash'), s.policySha256]);
-  blocks.push({ kind: 'table', head: [t('report.col.fact'), t('report.col.value')], rows, numeric: [false, false], widths: [3, 7] });
   // Each chart's ids (clip paths, gradients) made unique in the document and the same on every run.
   let n = 0;
   for (const b of blocks) if (b.kind === 'chart') b.chart = { ...b.chart, svg: b.chart.svg.replace(/\bzr\d+-/g, `ch${++n}-`) };
-  return { title, blocks };
+  return { doc: { title, blocks }, facts: factsMaker(t, rows) };
+}
+
+/**
+ * The appendix's table of facts: `rows` (the year, the as-of date, the policy) and what the report
+ * was made from. A function of its own, so that what it holds is `t` and `rows` alone, not the model.
+ */
+function factsMaker(t: Translator['t'], rows: readonly string[][]): (source: ReportSource) => Block {
+  return (s) => {
+    const all = rows.slice();
+    if (s.kind === 'close') {
+      all.push([t('report.fact.source'), t('report.fact.close', { at: (s.closedAt ?? '').slice(0, 16).replace('T', ' ') })]);
+      all.push([t('report.fact.closeHash'), s.sha256]);
+      if (s.changedSinceClose) all.push([t('report.fact.note'), t('report.fact.changedSinceClose')]);
+      if (s.previousOpen) all.push([t('report.fact.note'), t('reportperf.fact.previousOpen')]);
+    } else {
+      all.push([t('report.fact.source'), t('report.fact.open')]);
+      all.push([t('report.fact.stateHash'), s.sha256]);
+    }
+    all.push([t('report.fact.policyHash'), s.policySha256]);
+    return { kind: 'table', head: [t('report.col.fact'), t('report.col.value')], rows: all, numeric: [false, false], widths: [3, 7] };
+  };
 }
 
 function perCapitaTextTenths(r: Rate): string {

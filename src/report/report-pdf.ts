@@ -42,19 +42,18 @@ function table(pdf: PdfWriter, b: Extract<Block, { kind: 'table' }>): void {
  * The report's PDF, dated `asOf` (the view's as-of date). Each block is let go as it is drawn (the
  * document's blocks are left empty): a 20,000-cadre shortfall list is most of the heap the drawing
  * holds. `beforeFinish` runs once every block is drawn, before the fonts' subsets are made and
- * embedded (the command asks for the smallest heap there).
+ * embedded (the command asks for the smallest heap there). `tail` gives blocks drawn after the
+ * document's own, asked for only once those are drawn (the appendix's facts, whose record state is
+ * hashed meanwhile).
  */
-export async function reportPdf(rdoc: ReportDoc, asOf: string, office: string, beforeFinish: () => void = () => {}): Promise<Buffer> {
+export async function reportPdf(rdoc: ReportDoc, asOf: string, office: string, beforeFinish: () => void = () => {}, tail?: () => Promise<Block[]>): Promise<Buffer> {
   const pdf = await PdfWriter.create({ title: rdoc.title, author: office, date: new Date(`${asOf}T00:00:00Z`), margin: 48, bufferPages: false });
   const doc = pdf.doc;
   const ensure = (h: number) => {
     if (doc.y + h > pdf.bottom) pdf.addPage();
   };
-  const blocks = rdoc.blocks;
-  rdoc.blocks = [];
-  for (let i = 0; i < blocks.length; i++) {
-    const b = blocks[i];
-    (blocks as (Block | undefined)[])[i] = undefined;
+  // A block is drawn at once, but for a chart, whose drawing is awaited.
+  const draw = (b: Block): Promise<void> | undefined => {
     switch (b.kind) {
       case 'title':
         pdf.text(b.text, { size: 18, weight: 700 });
@@ -89,12 +88,19 @@ export async function reportPdf(rdoc: ReportDoc, asOf: string, office: string, b
         const room = pdf.bottom - doc.page.margins.top;
         const fit = h > room ? room / h : 1;
         if (doc.y + h * fit > pdf.bottom) pdf.addPage();
-        await pdf.svg(b.chart.svg, b.chart.width * scale * fit, h * fit);
-        pdf.moveDown(0.4);
-        break;
+        return pdf.svg(b.chart.svg, b.chart.width * scale * fit, h * fit).then(() => void pdf.moveDown(0.4));
       }
     }
+  };
+  const blocks = rdoc.blocks;
+  rdoc.blocks = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    (blocks as (Block | undefined)[])[i] = undefined;
+    const drawing = draw(b);
+    if (drawing) await drawing;
   }
+  if (tail) for (const b of await tail()) await draw(b);
   beforeFinish();
   return pdf.finish();
 }

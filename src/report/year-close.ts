@@ -123,7 +123,7 @@ export async function closeYear(ctx: Context, year: number, afterAudit?: () => v
   afterAudit?.();
   const policyText = policyJson(policy);
   const closedAt = localTimestamp(ctx.now());
-  const { state, sha256: stateSha256 } = await stateOf();
+  const { state, sha256: stateSha256 } = await stateOf.result();
   if (ev.cutoff !== endsOn) throw new Error(`close-year: the audit's cutoff ${ev.cutoff} is not the year's end ${endsOn}`);
   return db
     .transaction(() => {

@@ -172,7 +172,23 @@ export function anonymizer(secret: string): (c: ReportCadre) => ReportCadre {
   };
 }
 
+/** The report's model and what it was made from. */
 export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<ReportModel> {
+  const g = await gather(ctx, opts, false);
+  return { ...g.model, source: await g.source() };
+}
+
+/**
+ * The report's model with its source still to come (model.source is null): the record state of an
+ * open year is hashed only once the audits are done, on the second thread, while the caller draws
+ * the pages before the appendix (the PDF). An anonymized report waits for it here: its codes are
+ * keyed by the state.
+ */
+export function gatherReportLate(ctx: Context, opts: ReportOptions): Promise<{ model: ReportModel; source: () => Promise<ReportSource> }> {
+  return gather(ctx, opts, true);
+}
+
+async function gather(ctx: Context, opts: ReportOptions, late: boolean): Promise<{ model: ReportModel; source: () => Promise<ReportSource> }> {
   // A year still running is refused as audit --year refuses it.
   const { year } = evaluationFor({ learnerIds: [], year: opts.year }, ctx);
   const y = year!;
@@ -189,47 +205,52 @@ export async function gatherReport(ctx: Context, opts: ReportOptions): Promise<R
     departments = new Set(match.departments);
     department = match.departments.join(' / ');
   }
-  // An open year's record state is hashed on a second thread while the years are audited; a closed
-  // year is reported from its close, whose state is stored.
+  // An open year's record state is hashed on a second thread, while the years are audited or (late)
+  // after; its snapshot is taken as it opens, now. A closed year is reported from its close, whose
+  // state is stored.
   const closedNow = closedResult(ctx, y);
-  const stateOf = closedNow ? null : recordStateAside(db, yearEndDate(y, policy));
+  const stateOf = closedNow ? null : recordStateAside(db, yearEndDate(y, policy), { wait: late && !opts.anonymize });
   const wanted = (a: AuditedCadre) => !departments || departments.has(a.cadre.department);
   // The two years are audited at once: one pass over the roster and the facts when both are open.
   const [now, before] = await twoYearViews(ctx, y, (a) => (wanted(a) ? toReportCadre(a, y) : null), (a) => (wanted(a) ? toPreviousCadre(a, y - 1) : null), closedNow);
   let cur = now.kept;
   const { asOf, cutoff, closed } = now;
-  let prev = before.kept;
-  const open = stateOf ? await stateOf() : null;
+  const prev = before.kept;
+  stateOf?.start();
+  const policySha256 = closed ? closed.close.policySha256 : sha256(policyJson(policy));
   // A closed year's records change only by an amendment (the close guards them): the report says so
   // when there is one. Another change (the next year's imports, the year before's) leaves its report
   // as it was, but for the year before's figures when that year is not closed, which the report says.
-  const source: ReportSource = closed
+  // (Made now, so that what the caller holds while it draws is these few values, not the views.)
+  const closedSource: ReportSource | null = closed
     ? {
         kind: 'close',
         sha256: closed.close.resultSha256,
         closedAt: closed.close.closedAt,
         changedSinceClose: listAmendments(db, y).length > 0,
         previousOpen: prev.length > 0 && !before.closed,
-        policySha256: closed.close.policySha256,
+        policySha256,
       }
-    : { kind: 'state', sha256: open!.sha256, policySha256: sha256(policyJson(policy)) };
+    : null;
+  const source = closedSource ? async () => closedSource : async (): Promise<ReportSource> => ({ kind: 'state', sha256: (await stateOf!.result()).sha256, policySha256 });
   const monthsOf = (yy: number, set: Set<number>) => hoursByMonth(db, yearStartDate(yy, policy), yearEndDate(yy, policy), set);
   if (opts.anonymize) {
-    const anon = anonymizer(closed ? closed.close.state : open!.state);
+    const anon = anonymizer(closed ? closed.close.state : (await stateOf!.result()).state);
     // The year before's cadres are only counted (no ID or name of theirs is kept or shown).
     cur = cur.map(anon);
   }
-  return buildReportModel({
+  const model = buildReportModel({
     year: y,
     department,
     anonymized: !!opts.anonymize,
     asOf,
     cutoff,
-    source,
+    source: null,
     current: cur,
     previous: prev.length ? prev : null,
     hoursByMonth: { current: now.months ?? monthsOf(y, now.ids), previous: prev.length ? (before.months ?? monthsOf(y - 1, before.ids)) : null },
     similarity: similarityByDepartment(db, yearStartDate(y, policy), yearEndDate(y, policy), now.ids, policy.similarity.holdOthersPermille, policy.similarity.holdSelfPermille),
     policy,
   });
+  return { model, source };
 }

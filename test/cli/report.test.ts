@@ -46,6 +46,7 @@ beforeAll(async () => {
   await ok(['import-essays', 'essays.csv'], '2026-07-02T09:00:00');
   await ok(['report', '--year', '2025', '--out', 'r.html']);
   await ok(['report', '--year', '2025', '--out', 'r.pdf']);
+  await ok(['report', '--year', '2025', '--out', 'anon.pdf', '--anonymize']);
 }, 120_000);
 
 /** The cover's figures, computed from `audit --year 2025 --format json`. */
@@ -179,6 +180,13 @@ describe('report', () => {
     for (const p of pages) expect(fs.statSync(path.join(dir, p)).size).toBeGreaterThan(3_000);
     const text = execFileSync(pdftotext!, [pdf, '-'], { encoding: 'utf8', timeout: 60_000 });
     for (const words of ['总体情况', '各部门达标情况', '任期学分分布', '附录：统计口径', '参学率']) expect(text).toContain(words);
+    // The record state's hash, made while the pages are drawn and drawn last, is the one the HTML names;
+    // an anonymized PDF (whose codes are keyed by the state, so it waits for it first) names it too.
+    const state = /数据库记录哈希（SHA-256）<\/td><td>([0-9a-f]{64})</.exec(fs.readFileSync(path.join(dir, 'r.html'), 'utf8'))![1];
+    expect(text.match(/\b[0-9a-f]{64}\b/g)).toContain(state);
+    const anon = execFileSync(pdftotext!, [path.join(dir, 'anon.pdf'), '-'], { encoding: 'utf8', timeout: 60_000 });
+    expect(anon.match(/\b[0-9a-f]{64}\b/g)).toContain(state);
+    expect(anon).toMatch(/R[0-9A-F]{8}/);
   }, 120_000);
 
   // Last: it closes the year the other tests report on.
