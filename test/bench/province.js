@@ -71,8 +71,24 @@ export async function provinceFigures(h) {
   const peerDb = path.join(workDir, 'province-peer.db');
   const s = { ours: [], rss: [], peer: [], peerRss: [], week: [], weekRss: [], peerWeek: [], bytes: null, peerBytes: null };
   const fileSize = (p) => fs.statSync(p).size + (fs.existsSync(p + '-wal') ? fs.statSync(p + '-wal').size : 0);
+  // Each timed write starts with the disk caught up and, where the bench may (root on Linux), the
+  // page cache dropped: an office's weekly import meets a database nobody has read for a week, and
+  // without it the runs' order decided the week. This machine's page cache holds a few GB, so the
+  // shell's 2.4 GB import, run between our import and our week, pushed our database out of it while
+  // its own stayed in; and a run after that import waited for it to be written out.
+  let dropped = true;
+  const settle = () => {
+    spawnSync('sync');
+    try {
+      fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+    } catch {
+      if (dropped) log('  (the page cache cannot be dropped here: each run only waits for the disk, and the order of the runs weighs on the week)');
+      dropped = false;
+    }
+  };
   for (let i = 0; i < ROUNDS; i++) {
     h.copyDb(base, db);
+    settle();
     const r = run(node, [bin, '--db', db, 'import-hours', f.hours], { rss: !!TIME });
     if (!/rejected 0/.test(r.stderr)) throw new Error(`the 20M import did not import cleanly:\n${r.stderr.slice(-2000)}`);
     s.ours.push(r.ms);
@@ -81,18 +97,21 @@ export async function provinceFigures(h) {
     for (const ext of ['', '-journal', '-wal', '-shm']) fs.rmSync(peerDb + ext, { force: true });
     const sql = path.join(workDir, 'province-peer.sql');
     fs.writeFileSync(sql, `${PEER_TABLE}\n.import --csv --skip 1 ${f.hours} hours\n`);
+    settle();
     const p = run(SQLITE.cmd, [peerDb], { stdin: sql, rss: !!TIME });
     s.peer.push(p.ms);
     s.peerRss.push(p.kb);
     s.peerBytes = fileSize(peerDb);
     // The week, into the database holding the 20M rows (ours), and into the shell's populated table.
+    settle();
     const w = run(node, [bin, '--db', db, 'import-hours', f.week], { rss: !!TIME });
     if (!/rejected 0/.test(w.stderr)) throw new Error(`the weekly import did not import cleanly:\n${w.stderr.slice(-2000)}`);
     s.week.push(w.ms);
     s.weekRss.push(w.kb);
     fs.writeFileSync(sql, `.import --csv --skip 1 ${f.week} hours\n`);
+    settle();
     s.peerWeek.push(run(SQLITE.cmd, [peerDb], { stdin: sql }).ms);
-    log(`  round ${i + 1}: 20M ${fmtMs(s.ours[i])} (${fmtMb(s.rss[i] ?? 0)}), sqlite3 ${fmtMs(s.peer[i])}; week ${fmtMs(s.week[i])} (${fmtMb(s.weekRss[i] ?? 0)}), sqlite3 ${fmtMs(s.peerWeek[i])}`);
+    log(`  round ${i + 1}${dropped ? ' (each run from a cold page cache)' : ''}: 20M ${fmtMs(s.ours[i])} (${fmtMb(s.rss[i] ?? 0)}), sqlite3 ${fmtMs(s.peer[i])}; week ${fmtMs(s.week[i])} (${fmtMb(s.weekRss[i] ?? 0)}), sqlite3 ${fmtMs(s.peerWeek[i])}`);
   }
   const ours = median(s.ours);
   const peer = median(s.peer);
