@@ -116,11 +116,12 @@ export async function provinceFigures(h) {
   const ours = median(s.ours);
   const peer = median(s.peer);
   record({ figure: 'province: import-hours 20M rows, empty database', ours, peer, oursText: fmtMs(ours), peerText: `${fmtMs(peer)} (sqlite3 .import)`, ratio: ours / peer, target: 1.0, targetKind: 'max', targetText: '≤ 1.0', samples: { ours: s.ours, peer: s.peer } });
-  const oneM = results.find((x) => x.figure === 'import-hours 1M rows, empty database');
+  // Against the 1M import measured as these were, from a cold page cache, when it could be.
+  const oneM = results.find((x) => x.figure === (dropped ? 'import-hours 1M rows, empty database, cold page cache' : 'import-hours 1M rows, empty database'));
   if (oneM) {
     const a = ours / PROVINCE_ROWS;
     const b = oneM.ours / 1e6;
-    record({ figure: 'province: import-hours per-row time, 20M vs 1M', ours: a * 1000, peer: b * 1000, oursText: `${(a * 1000).toFixed(2)} µs/row`, peerText: `${(b * 1000).toFixed(2)} µs/row (1M)`, ratio: a / b, target: 1.2, targetKind: 'max', targetText: '≤ 1.2', samples: { ours: s.ours, peer: oneM.samples.ours } });
+    record({ figure: 'province: import-hours per-row time, 20M vs 1M', ours: a * 1000, peer: b * 1000, oursText: `${(a * 1000).toFixed(2)} µs/row`, peerText: `${(b * 1000).toFixed(2)} µs/row (1M${dropped ? ', cold' : ''})`, ratio: a / b, target: 1.2, targetKind: 'max', targetText: '≤ 1.2', samples: { ours: s.ours, peer: oneM.samples.ours } });
   }
   if (TIME) {
     const peak = Math.max(...s.rss);
