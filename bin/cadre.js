@@ -104,12 +104,13 @@ async function loadMain(build, launch) {
       // After a run that did its work (a refused one compiles little of the command), so the cache holds the
       // functions the command compiles. Written beside and renamed: never half a file.
       if (code !== 0) return;
-      // V8 refuses a cache made under other flags than its own run's: the flags a command changed
-      // (src/shell/small-heap.ts) are put back first, or every later run would compile afresh.
       pdf.after();
       charts.after();
       if (cached && !script.cachedDataRejected) return;
-      settings?.set('');
+      // V8 refuses a cache made under other flags than its own run's: the heap settings a command
+      // made (src/shell/small-heap.ts) are put back to the start's first, or every later run would
+      // compile afresh.
+      settings.set('');
       writeCodeCache(cacheFile, script.createCachedData());
     },
   };

@@ -71,20 +71,15 @@ export async function provinceFigures(h) {
   const peerDb = path.join(workDir, 'province-peer.db');
   const s = { ours: [], rss: [], peer: [], peerRss: [], week: [], weekRss: [], peerWeek: [], bytes: null, peerBytes: null };
   const fileSize = (p) => fs.statSync(p).size + (fs.existsSync(p + '-wal') ? fs.statSync(p + '-wal').size : 0);
-  // Each timed write starts with the disk caught up and, where the bench may (root on Linux), the
-  // page cache dropped: an office's weekly import meets a database nobody has read for a week, and
-  // without it the runs' order decided the week. This machine's page cache holds a few GB, so the
-  // shell's 2.4 GB import, run between our import and our week, pushed our database out of it while
-  // its own stayed in; and a run after that import waited for it to be written out.
+  // Each timed write starts from a synced disk and, where the bench may, a dropped page cache
+  // (h.coldCache): without it the runs' order decided the week. This machine's page cache holds a
+  // few GB, so the shell's 2.4 GB import, run between our import and our week, pushed our database
+  // out of it while its own stayed in; and a run after that import waited for it to be written out.
   let dropped = true;
   const settle = () => {
-    spawnSync('sync');
-    try {
-      fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
-    } catch {
-      if (dropped) log('  (the page cache cannot be dropped here: each run only waits for the disk, and the order of the runs weighs on the week)');
-      dropped = false;
-    }
+    if (h.coldCache() || !dropped) return;
+    log('  (the page cache cannot be dropped here: each run only waits for the disk, and the order of the runs weighs on the week)');
+    dropped = false;
   };
   for (let i = 0; i < ROUNDS; i++) {
     h.copyDb(base, db);

@@ -253,8 +253,25 @@ function record(r) {
   log(`  ${r.figure}: ours ${r.oursText}, peer ${r.peerText}, ratio ${r.ratio === null ? '-' : r.ratio.toFixed(2)} (target ${r.targetText}) ${r.pass === null ? (r.targetKind === 'report' ? 'reported' : 'skipped') : r.pass ? 'pass' : 'FAIL'}`);
 }
 
-async function importOnce(base, csv, db) {
+/**
+ * Syncs the disk and, where the bench may (root on Linux), drops the page cache, so that the timed
+ * write after it starts cold, as an office's weekly import meets a database nobody has read for a
+ * week. False when the cache cannot be dropped here (the disk is synced all the same).
+ */
+function coldCache() {
+  spawnSync('sync');
+  try {
+    fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One timed import of `csv` into a fresh copy of `base` (from a cold page cache with `cold`, where it can be). */
+async function importOnce(base, csv, db, { cold = false } = {}) {
   copyDb(base, db);
+  if (cold) coldCache();
   const args = [bin, '--db', db, 'import-hours', csv];
   const r = TIME ? run(node, args, { rss: true }) : await runPolled(node, args);
   if (!/rejected 0/.test(r.stderr)) throw new Error(`import of ${csv} did not import cleanly:\n${r.stderr.slice(-2000)}`);
@@ -262,27 +279,18 @@ async function importOnce(base, csv, db) {
 }
 
 /**
- * The 1M import again, each round from a synced disk and a dropped page cache as the province's
- * timed writes are (test/bench/province.js), for the province's per-row comparison: like for like.
- * Reported; null when the page cache cannot be dropped here.
+ * The 1M import again, each round from a cold page cache as the province's timed writes are
+ * (test/bench/province.js), for the province's per-row comparison: like for like. Reported; not
+ * recorded where the page cache cannot be dropped.
  */
 async function coldImportFigure(base, ROUNDS) {
+  if (!coldCache()) {
+    log('  (the page cache cannot be dropped here: no cold 1M figure)');
+    return;
+  }
   const db = path.join(workDir, 'cadre.db');
   const ms = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    copyDb(base, db);
-    spawnSync('sync');
-    try {
-      fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
-    } catch {
-      log('  (the page cache cannot be dropped here: no cold 1M figure)');
-      return;
-    }
-    const args = [bin, '--db', db, 'import-hours', files.hours1m];
-    const r = TIME ? run(node, args, { rss: true }) : await runPolled(node, args);
-    if (!/rejected 0/.test(r.stderr)) throw new Error(`import of ${files.hours1m} did not import cleanly:\n${r.stderr.slice(-2000)}`);
-    ms.push(r.ms);
-  }
+  for (let i = 0; i < ROUNDS; i++) ms.push((await importOnce(base, files.hours1m, db, { cold: true })).ms);
   log(`  1M from a cold page cache: ${ms.map(fmtMs).join(', ')}`);
   const m = median(ms);
   record({ figure: 'import-hours 1M rows, empty database, cold page cache', ours: m, peer: null, oursText: fmtMs(m), peerText: '–', ratio: null, target: null, targetKind: 'report', targetText: 'reported (the province per-row baseline)', samples: { ours: ms } });
@@ -707,7 +715,7 @@ function printTable() {
 
 async function main() {
   const started = new Date();
-  const helpers = () => ({ run, cadre, record, median, fmtMs, fmtMb, copyDb, sha256Of, hashTime, SQLITE, TIME, workDir, dir, dataDir, root, node, bin, log, PEER_TABLE, results, ROUNDS, roundsGiven });
+  const helpers = () => ({ run, cadre, record, median, fmtMs, fmtMb, copyDb, coldCache, sha256Of, hashTime, SQLITE, TIME, workDir, dir, dataDir, root, node, bin, log, PEER_TABLE, results, ROUNDS, roundsGiven });
   if (PROVINCE_ACCOUNTS.length) {
     provinceAccounts(helpers(), PROVINCE_ACCOUNTS);
   } else if (PROVINCE) {
