@@ -267,6 +267,8 @@ interface CharInfo {
   closing: boolean;
   opening: boolean;
   hex: string | undefined;
+  /** Its glyph in the subset as the bytes of a literal string (paragraph's lines), once drawn. */
+  raw: string | undefined;
 }
 
 /** The parts of pdfkit's document and embedded font that `fragmentOps` writes through. */
@@ -302,6 +304,26 @@ function encodeGlyphs(f: PdfInternals['_font'], text: string): string {
     if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
   }
   return hex;
+}
+
+/** Bytes a PDF literal string escapes: its delimiters, the backslash, and a carriage return (read as a line feed unescaped). */
+const LITERAL_ESCAPES: Record<number, string> = { 0x28: '\\(', 0x29: '\\)', 0x5c: '\\\\', 0x0d: '\\r' };
+
+/**
+ * The glyphs of `text` as encodeGlyphs adds them, written as the bytes of a PDF literal string (two
+ * per glyph, latin1, escaped where they must be): half the bytes of the hex form.
+ */
+function encodeGlyphsRaw(f: PdfInternals['_font'], text: string): string {
+  let raw = '';
+  for (const g of f.font.glyphsForString(text)) {
+    const gid = f.subset.includeGlyph(g.id);
+    const hi = gid >> 8;
+    const lo = gid & 255;
+    raw += (LITERAL_ESCAPES[hi] ?? String.fromCharCode(hi)) + (LITERAL_ESCAPES[lo] ?? String.fromCharCode(lo));
+    if (f.widths[gid] == null) f.widths[gid] = g.advanceWidth * f.scale;
+    if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
+  }
+  return raw;
 }
 
 /** The nearest single-precision float at or below `n` (pdfkit's PDFNumber, by which its line wrapper measures). */
@@ -598,7 +620,7 @@ export class PdfWriter {
       let c = infos.get(ch);
       if (c === undefined) {
         const font = this.use(fontRuns(ch)[0].subset, weight);
-        infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+        infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined, raw: undefined }));
       }
       if (!run || run.font !== c.font) runs.push((run = { font: c.font, hex: null, chars: [], w: 0 }));
       run.chars.push(c);
@@ -827,7 +849,7 @@ export class PdfWriter {
     let c = infos.get(ch);
     if (c === undefined) {
       const font = this.use(fontRuns(ch)[0].subset, weight);
-      infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: cp >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+      infos.set(ch, (c = { ch, font, adv: this.advanceOf(font, ch), space: ch === ' ', wide: cp >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined, raw: undefined }));
     }
     if (single) table[code] = c;
     return c;
@@ -920,10 +942,16 @@ export class PdfWriter {
     const color = opts.color ?? '#000000';
     const colorOps = this.fillOps(color);
     let y = opts.y ?? this.doc.y;
+    const internals = this.doc as unknown as PdfInternals;
     for (const l of lines) {
       if (y + lineHeight > this.bottom && y > this.doc.page.margins.top) {
         this.addPage();
         y = this.doc.page.margins.top;
+      }
+      if (plain) {
+        this.plainLine(chars, ws, l.from, l.to, left, y, size, color, colorOps, internals);
+        y += lineHeight;
+        continue;
       }
       let x = left;
       // What doc.fillColor(color) writes, written with the line.
@@ -938,32 +966,19 @@ export class PdfWriter {
         this.setFont(font, size);
         let j = i;
         let w = 0;
-        if (plain) {
-          const f = (this.doc as unknown as PdfInternals)._font;
-          let hex = '';
-          while (j < l.to && chars[j].font === font) {
-            const c = chars[j];
-            if (c.hex === undefined) c.hex = encodeGlyphs(f, c.ch);
-            hex += c.hex;
-            w += ws[j];
-            j++;
-          }
-          ops.push(this.fragmentHexOps(hex, x, y));
-        } else {
-          let run = '';
-          while (j < l.to && chars[j].font === font) {
-            run += chars[j].ch;
-            w += ws[j];
-            j++;
-          }
-          if (run.includes('\n')) {
-            // pdfkit draws each piece of a run cut by a line feed on its own (rare; left to it).
-            if (ops.length) this.doc.addContent(ops.join('\n'));
-            ops.length = 0;
-            this.doc.font(font).fontSize(size);
-            this.doc.text(run, x, y, { lineBreak: false });
-          } else ops.push(this.fragmentOps(run, x, y));
+        let run = '';
+        while (j < l.to && chars[j].font === font) {
+          run += chars[j].ch;
+          w += ws[j];
+          j++;
         }
+        if (run.includes('\n')) {
+          // pdfkit draws each piece of a run cut by a line feed on its own (rare; left to it).
+          if (ops.length) this.doc.addContent(ops.join('\n'));
+          ops.length = 0;
+          this.doc.font(font).fontSize(size);
+          this.doc.text(run, x, y, { lineBreak: false });
+        } else ops.push(this.fragmentOps(run, x, y));
         x += w;
         i = j;
       }
@@ -973,6 +988,83 @@ export class PdfWriter {
     this.doc.x = left;
     this.doc.y = y;
     return this;
+  }
+
+  /**
+   * One line of a plain paragraph (no line feed, no variation selector): one text object, placed
+   * where pdfkit would place its first run, each run after it switching font and following on by
+   * the glyphs' own advances (the widths the subset declares, those the line was measured by),
+   * placed anew only where a run's font sits at another height. The glyphs as literal strings.
+   * A list of twenty thousand cadres is some forty thousand lines in a hundred thousand runs:
+   * a text object and a hex string per run was three times the bytes, to build and to deflate.
+   */
+  private plainLine(chars: CharInfo[], ws: number[], from: number, to: number, left: number, y: number, size: number, color: string, colorOps: string | null, doc: PdfInternals): void {
+    // What doc.fillColor(color) writes, written with the line. The line is written as bytes into a
+    // buffer kept for it and made one string at its end: added one to another, each of a line's
+    // hundred pieces was a string object of its own, and joined they were copied again.
+    this.lineAt = 0;
+    if (colorOps === null) this.doc.fillColor(color);
+    else {
+      this.put(colorOps);
+      this.put('\n');
+      (this.doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
+    }
+    const page = doc.page;
+    const sizeText = String(pdfNumber(size));
+    this.put('q\n1 0 0 -1 0 ');
+    this.put(String(pdfNumber(page.height)));
+    this.put(' cm\nBT\n');
+    let x = left;
+    let placedDy = NaN;
+    for (let i = from; i < to; ) {
+      const font = chars[i].font;
+      this.setFont(font, size);
+      const f = doc._font;
+      if (page.fonts[f.id] == null) page.fonts[f.id] = f.ref();
+      const dy = (f.ascender / 1e3) * size;
+      if (dy !== placedDy) {
+        this.put('1 0 0 1 ');
+        this.put(String(pdfNumber(x)));
+        this.put(' ');
+        this.put(String(pdfNumber(page.height - y - dy)));
+        this.put(' Tm\n');
+        placedDy = dy;
+      }
+      this.put('/');
+      this.put(f.id);
+      this.put(' ');
+      this.put(sizeText);
+      this.put(' Tf\n(');
+      let j = i;
+      for (; j < to && chars[j].font === font; j++) {
+        const c = chars[j];
+        if (c.raw === undefined) c.raw = encodeGlyphsRaw(f, c.ch);
+        this.put(c.raw);
+        x += ws[j];
+      }
+      this.put(') Tj\n');
+      i = j;
+    }
+    this.put('ET\nQ');
+    this.doc.addContent(this.lineBytes.toString('latin1', 0, this.lineAt));
+  }
+
+  /** Scratch for plainLine: the bytes of one line's operators, and how many are written. */
+  private lineBytes = Buffer.allocUnsafe(16 * 1024);
+  private lineAt = 0;
+
+  /** Appends a latin1 string's bytes to the line being written (plainLine). */
+  private put(text: string): void {
+    const n = text.length;
+    if (this.lineAt + n > this.lineBytes.length) {
+      const more = Buffer.allocUnsafe(2 * (this.lineAt + n));
+      this.lineBytes.copy(more, 0, 0, this.lineAt);
+      this.lineBytes = more;
+    }
+    const b = this.lineBytes;
+    let at = this.lineAt;
+    for (let k = 0; k < n; k++) b[at++] = text.charCodeAt(k);
+    this.lineAt = at;
   }
 
   moveDown(lines = 1): this {
@@ -1028,7 +1120,7 @@ export class PdfWriter {
         let c = infos.get(ch);
         if (c === undefined) {
           const name = this.use(fontRuns(ch)[0].subset, weight);
-          infos.set(ch, (c = { ch, font: name, adv: this.advanceOf(name, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined }));
+          infos.set(ch, (c = { ch, font: name, adv: this.advanceOf(name, ch), space: ch === ' ', wide: ch.codePointAt(0)! >= 0x2e80, closing: CLOSING.has(ch), opening: OPENING.has(ch), hex: undefined, raw: undefined }));
         }
         if (c.font !== font || !run || !f) {
           font = c.font;

@@ -17,6 +17,22 @@ async function make(text = TEXT): Promise<Buffer> {
 
 const hasPoppler = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' }).error === undefined;
 
+/** Every stream of a PDF, inflated where it is deflated, as latin1 text. */
+function inflated(pdf: Buffer): string[] {
+  const out: string[] = [];
+  const s = pdf.toString('latin1');
+  const re = /stream\n/g;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    const raw = pdf.subarray(m.index + m[0].length, s.indexOf('\nendstream', m.index));
+    try {
+      out.push(zlib.inflateSync(raw).toString('latin1'));
+    } catch {
+      out.push(raw.toString('latin1'));
+    }
+  }
+  return out;
+}
+
 describe('PdfWriter', () => {
   it('cuts text into runs of the font files that hold its characters', () => {
     const runs = fontRuns('学时A学');
@@ -56,6 +72,31 @@ describe('PdfWriter', () => {
     expect(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout).toMatch(/Pages:\s+([2-9]|\d\d)/);
     expect(lines.length).toBeGreaterThan(100);
     for (const l of lines) expect(l).not.toMatch(/^[，。；：、）]/);
+    expect(lines.join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.runIf(hasPoppler)('writes a paragraph line as one text object of literal strings, escaping the glyph bytes that must be (a parenthesis, a backslash, a carriage return), every character kept', async () => {
+    // 150 distinct characters of one file of the font: its subset's glyph ids run through 0x0d,
+    // 0x28, 0x29 and 0x5c, the bytes a literal string escapes.
+    const fontFile = subsetOf('学'.codePointAt(0)!);
+    const same: string[] = [];
+    for (let cp = 0x4e00; cp <= 0x9fff && same.length < 150; cp++) if (subsetOf(cp) === fontFile) same.push(String.fromCodePoint(cp));
+    expect(same.length).toBe(150);
+    const text = same.join('') + ' (a\\b) 学时';
+    const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
+    pdf.paragraph(text, { size: 10, width: 300 });
+    const bytes = await pdf.finish();
+    const content = inflated(bytes).find((s) => s.includes(' Tf'))!;
+    for (const escaped of ['\\(', '\\)', '\\\\', '\\r']) expect(content).toContain(escaped);
+    expect(content).toContain(') Tj');
+    expect(content).not.toContain('> 0] TJ');
+    // One text object a line.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadre-pdf-'));
+    const file = path.join(dir, 'p.pdf');
+    fs.writeFileSync(file, bytes);
+    const lines = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout.split(/\n|\f/).map((l) => l.trim()).filter(Boolean);
+    expect(content.match(/\nBT\n/g)!.length).toBe(lines.length);
     expect(lines.join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
     fs.rmSync(dir, { recursive: true, force: true });
   });
