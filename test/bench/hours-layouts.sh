@@ -2,10 +2,12 @@
 # test/bench/hours-layouts.sh [PROVINCE_DB]: an experiment, not a figure of the bench (README,
 # "A province on one machine"). Needs the province's database after its week was imported
 # (bench-out/work/province.db, left by `npm run bench -- --province`) and about 6 GB of disk.
-# The weekly import's B-tree writes under three layouts of `hours`, SQL only (the sqlite3 shell):
+# The weekly import's B-tree writes under four layouts of `hours`, SQL only (the sqlite3 shell):
 # A as it is (rowid table, the key, the covering index), B clustered by the covering index's order
 # (WITHOUT ROWID, id kept unique), C the same with compact columns (day number, course number, no
-# entered_by). Each: the year's rows but the week's, in key order, then the week's rows inserted in
+# entered_by), D compact and clustered by date first (a week's rows, later than every row before
+# them, go at the end), with a compact covering index by cadre and id kept unique. LAYOUTS="A D"
+# runs some. Each: the year's rows but the week's, in key order, then the week's rows inserted in
 # key order in one transaction (WAL, synchronous FULL, a 4 MB cache as import-hours has) and the
 # checkpoint, timed.
 set -e
@@ -21,8 +23,12 @@ DDL[B]="CREATE TABLE h (cadre_id INTEGER NOT NULL, completed_on TEXT NOT NULL, c
 SEL[B]="cadre_id, completed_on, course_code, quarters, id, batch_id, line, entered_by"
 DDL[C]="CREATE TABLE h (cadre_id INTEGER NOT NULL, day INTEGER NOT NULL, course INTEGER NOT NULL, quarters INTEGER NOT NULL, id INTEGER NOT NULL, batch_id INTEGER, line INTEGER, PRIMARY KEY (cadre_id, day, course)) STRICT, WITHOUT ROWID; CREATE UNIQUE INDEX h_id ON h (id);"
 SEL[C]="cadre_id, CAST(julianday(completed_on) - 2440588 AS INTEGER), (SELECT rowid FROM src.courses c WHERE c.code = course_code), quarters, id, batch_id, line"
-ORDER="cadre_id, completed_on, course_code"
-for L in ${LAYOUTS:-A B C}; do
+DDL[D]="CREATE TABLE h (day INTEGER NOT NULL, cadre_id INTEGER NOT NULL, course INTEGER NOT NULL, quarters INTEGER NOT NULL, id INTEGER NOT NULL, batch_id INTEGER, line INTEGER, PRIMARY KEY (day, cadre_id, course)) STRICT, WITHOUT ROWID; CREATE UNIQUE INDEX h_id ON h (id); CREATE INDEX h_cadre ON h (cadre_id, day, course, quarters);"
+SEL[D]="CAST(julianday(completed_on) - 2440588 AS INTEGER), cadre_id, (SELECT rowid FROM src.courses c WHERE c.code = course_code), quarters, id, batch_id, line"
+declare -A ORDERS
+ORDERS[D]="completed_on, cadre_id, course_code"
+for L in ${LAYOUTS:-A B C D}; do
+  ORDER=${ORDERS[$L]:-"cadre_id, completed_on, course_code"}
   DB=$OUT/layout-$L.db
   rm -f $DB $DB-wal $DB-shm
   t0=$(date +%s.%N)
