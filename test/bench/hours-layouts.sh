@@ -7,7 +7,7 @@
 # (WITHOUT ROWID, id kept unique), C the same with compact columns (day number, course number, no
 # entered_by), D compact and clustered by date first (a week's rows, later than every row before
 # them, go at the end), with a compact covering index by cadre and id kept unique. LAYOUTS="A D"
-# runs some. Each: the year's rows but the week's, in key order, then the week's rows inserted in
+# runs some; COLD=1 drops the page cache before each timed part. Each: the year's rows but the week's, in key order, then the week's rows inserted in
 # key order in one transaction (WAL, synchronous FULL, a 4 MB cache as import-hours has) and the
 # checkpoint, timed.
 set -e
@@ -42,6 +42,8 @@ PRAGMA wal_checkpoint(TRUNCATE);
 SQL
   t1=$(date +%s.%N)
   sync
+  # COLD=1: from a dropped page cache, as the province bench times the week (root on Linux only).
+  if [ -n "$COLD" ]; then echo 3 > /proc/sys/vm/drop_caches; fi
   # The timed part: a fresh process, the week into the populated table.
   /usr/bin/time -f "%e s wall, %U user %S sys, %M KB" sqlite3 $DB <<SQL 2> $OUT/time-$L.txt
 PRAGMA synchronous=FULL;
