@@ -294,15 +294,25 @@ const OPENING = new Set('（《「『【〔([');
 /** Variation selectors: fontkit maps the character before one with it. */
 const VARIATION = /[\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]/u;
 
-/** The glyphs of `text` as pdfkit's EmbeddedFont.encode gives them (hex glyph ids of the subset), each added to the subset, widths and to-Unicode map. */
-function encodeGlyphs(f: PdfInternals['_font'], text: string): string {
-  let hex = '';
+/**
+ * The subset's ids of the glyphs of `text`, each added to the subset, widths and to-Unicode map as
+ * pdfkit's EmbeddedFont.encode adds them, in the same order.
+ */
+function includeGlyphs(f: PdfInternals['_font'], text: string): number[] {
+  const ids: number[] = [];
   for (const g of f.font.glyphsForString(text)) {
     const gid = f.subset.includeGlyph(g.id);
-    hex += ('0000' + gid.toString(16)).slice(-4);
     if (f.widths[gid] == null) f.widths[gid] = g.advanceWidth * f.scale;
     if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
+    ids.push(gid);
   }
+  return ids;
+}
+
+/** The glyphs of `text` as pdfkit's EmbeddedFont.encode gives them: hex glyph ids of the subset (includeGlyphs). */
+function encodeGlyphs(f: PdfInternals['_font'], text: string): string {
+  let hex = '';
+  for (const gid of includeGlyphs(f, text)) hex += ('0000' + gid.toString(16)).slice(-4);
   return hex;
 }
 
@@ -310,18 +320,15 @@ function encodeGlyphs(f: PdfInternals['_font'], text: string): string {
 const LITERAL_ESCAPES: Record<number, string> = { 0x28: '\\(', 0x29: '\\)', 0x5c: '\\\\', 0x0d: '\\r' };
 
 /**
- * The glyphs of `text` as encodeGlyphs adds them, written as the bytes of a PDF literal string (two
- * per glyph, latin1, escaped where they must be): half the bytes of the hex form.
+ * The glyphs of `text` (includeGlyphs) as the bytes of a PDF literal string: two per glyph, latin1,
+ * escaped where they must be; half the bytes of the hex form.
  */
 function encodeGlyphsRaw(f: PdfInternals['_font'], text: string): string {
   let raw = '';
-  for (const g of f.font.glyphsForString(text)) {
-    const gid = f.subset.includeGlyph(g.id);
+  for (const gid of includeGlyphs(f, text)) {
     const hi = gid >> 8;
     const lo = gid & 255;
     raw += (LITERAL_ESCAPES[hi] ?? String.fromCharCode(hi)) + (LITERAL_ESCAPES[lo] ?? String.fromCharCode(lo));
-    if (f.widths[gid] == null) f.widths[gid] = g.advanceWidth * f.scale;
-    if (f.unicode[gid] == null) f.unicode[gid] = g.codePoints;
   }
   return raw;
 }
@@ -886,6 +893,17 @@ export class PdfWriter {
   }
 
   /**
+   * What `doc.fillColor(color)` writes, to be written with a paragraph's line (the document's fill
+   * colour set as it sets it); null when the colour is not #rrggbb and fillColor has written it.
+   */
+  private lineFill(color: string): string | null {
+    const ops = this.fillOps(color);
+    if (ops === null) this.doc.fillColor(color);
+    else (this.doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
+    return ops;
+  }
+
+  /**
    * Left-aligned text wrapped to the width, onto further pages as it needs, measured and broken
    * here: a line may break before any Chinese character (but not before closing punctuation nor
    * after opening) and at spaces, and each line is drawn run by run, one text call per font file.
@@ -940,27 +958,21 @@ export class PdfWriter {
     lines.push({ from: start, to: chars.length });
     const lineHeight = this.lineHeightOf(chars[0].font, size) + gap;
     const color = opts.color ?? '#000000';
-    const colorOps = this.fillOps(color);
     let y = opts.y ?? this.doc.y;
-    const internals = this.doc as unknown as PdfInternals;
     for (const l of lines) {
       if (y + lineHeight > this.bottom && y > this.doc.page.margins.top) {
         this.addPage();
         y = this.doc.page.margins.top;
       }
       if (plain) {
-        this.plainLine(chars, ws, l.from, l.to, left, y, size, color, colorOps, internals);
+        this.plainLine(chars, ws, l.from, l.to, left, y, size, color);
         y += lineHeight;
         continue;
       }
       let x = left;
-      // What doc.fillColor(color) writes, written with the line.
       const ops: string[] = [];
-      if (colorOps === null) this.doc.fillColor(color);
-      else {
-        ops.push(colorOps);
-        (this.doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
-      }
+      const fill = this.lineFill(color);
+      if (fill !== null) ops.push(fill);
       for (let i = l.from; i < l.to; ) {
         const font = chars[i].font;
         this.setFont(font, size);
@@ -998,17 +1010,17 @@ export class PdfWriter {
    * A list of twenty thousand cadres is some forty thousand lines in a hundred thousand runs:
    * a text object and a hex string per run was three times the bytes, to build and to deflate.
    */
-  private plainLine(chars: CharInfo[], ws: number[], from: number, to: number, left: number, y: number, size: number, color: string, colorOps: string | null, doc: PdfInternals): void {
-    // What doc.fillColor(color) writes, written with the line. The line is written as bytes into a
-    // buffer kept for it and made one string at its end: added one to another, each of a line's
-    // hundred pieces was a string object of its own, and joined they were copied again.
+  private plainLine(chars: CharInfo[], ws: number[], from: number, to: number, left: number, y: number, size: number, color: string): void {
+    // The line is written as bytes into a buffer kept for it and made one string at its end: added
+    // one to another, each of a line's hundred pieces was a string object of its own, and joined
+    // they were copied again.
     this.lineAt = 0;
-    if (colorOps === null) this.doc.fillColor(color);
-    else {
-      this.put(colorOps);
+    const fill = this.lineFill(color);
+    if (fill !== null) {
+      this.put(fill);
       this.put('\n');
-      (this.doc as unknown as { _fillColor: unknown })._fillColor = [color, undefined];
     }
+    const doc = this.doc as unknown as PdfInternals;
     const page = doc.page;
     const sizeText = String(pdfNumber(size));
     this.put('q\n1 0 0 -1 0 ');

@@ -7,11 +7,19 @@
 # (WITHOUT ROWID, id kept unique), C the same with compact columns (day number, course number, no
 # entered_by), D compact and clustered by date first (a week's rows, later than every row before
 # them, go at the end), with a compact covering index by cadre and id kept unique. LAYOUTS="A D"
-# runs some; COLD=1 drops the page cache before each timed part. Each: the year's rows but the week's, in key order, then the week's rows inserted in
-# key order in one transaction (WAL, synchronous FULL, a 4 MB cache as import-hours has) and the
-# checkpoint, timed.
+# runs some; COLD=1 drops the page cache before each timed part (root on Linux). Each: the year's
+# rows but the week's, in key order, then the week's rows inserted in key order in one transaction
+# (WAL, synchronous FULL, a 4 MB cache as import-hours has) and the checkpoint, timed.
 set -e
+if [ -n "$COLD" ] && ! [ -w /proc/sys/vm/drop_caches ]; then
+  echo "COLD=1 needs to write /proc/sys/vm/drop_caches (root on Linux); run without it for a warm measure" >&2
+  exit 2
+fi
 SRC=${1:-$(dirname "$0")/../../bench-out/work/province.db}
+if ! [ -f "$SRC" ]; then
+  echo "no province database at $SRC: run npm run bench -- --province first, or name one" >&2
+  exit 2
+fi
 OUT=${OUT:-$(dirname "$SRC")/layouts}
 mkdir -p "$OUT"
 WEEK=$(sqlite3 -readonly $SRC "SELECT max(batch_id) FROM hours")
@@ -42,7 +50,7 @@ PRAGMA wal_checkpoint(TRUNCATE);
 SQL
   t1=$(date +%s.%N)
   sync
-  # COLD=1: from a dropped page cache, as the province bench times the week (root on Linux only).
+  # COLD=1: from a dropped page cache, as the province bench times the week.
   if [ -n "$COLD" ]; then echo 3 > /proc/sys/vm/drop_caches; fi
   # The timed part: a fresh process, the week into the populated table.
   /usr/bin/time -f "%e s wall, %U user %S sys, %M KB" sqlite3 $DB <<SQL 2> $OUT/time-$L.txt

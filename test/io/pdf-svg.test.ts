@@ -9,30 +9,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import * as echarts from 'echarts';
 import { describe, expect, it } from 'vitest';
 import { PdfWriter } from '../../src/io/pdf.js';
 import { pathOps, svgOps, type SvgFonts } from '../../src/io/pdf-svg.js';
+import { pdfStreams as streams } from '../helpers/pdf-streams.js';
 
 const hasPoppler = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' }).error === undefined;
-
-/** Every content stream of a PDF, inflated. */
-function streams(pdf: Buffer): string[] {
-  const out: string[] = [];
-  const s = pdf.toString('latin1');
-  const re = /stream\n/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    const end = s.indexOf('\nendstream', m.index);
-    const raw = pdf.subarray(m.index + m[0].length, end);
-    try {
-      out.push(zlib.inflateSync(raw).toString('latin1'));
-    } catch {
-      out.push(raw.toString('latin1'));
-    }
-  }
-  return out;
-}
 
 function barChart(labels: string[], values: number[]): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 400, height: 240 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PdfWriter, fontRuns, subsetOf } from '../../src/io/pdf.js';
+import { pdfStreams } from '../helpers/pdf-streams.js';
 
 const TEXT = '学时证明：张伟（计算机学院）2025-2026学年 平台学时 17/20，总学分 17.8/60';
 
@@ -16,22 +17,6 @@ async function make(text = TEXT): Promise<Buffer> {
 }
 
 const hasPoppler = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' }).error === undefined;
-
-/** Every stream of a PDF, inflated where it is deflated, as latin1 text. */
-function inflated(pdf: Buffer): string[] {
-  const out: string[] = [];
-  const s = pdf.toString('latin1');
-  const re = /stream\n/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    const raw = pdf.subarray(m.index + m[0].length, s.indexOf('\nendstream', m.index));
-    try {
-      out.push(zlib.inflateSync(raw).toString('latin1'));
-    } catch {
-      out.push(raw.toString('latin1'));
-    }
-  }
-  return out;
-}
 
 describe('PdfWriter', () => {
   it('cuts text into runs of the font files that hold its characters', () => {
@@ -87,7 +72,7 @@ describe('PdfWriter', () => {
     const pdf = await PdfWriter.create({ title: 't', date: new Date(0) });
     pdf.paragraph(text, { size: 10, width: 300 });
     const bytes = await pdf.finish();
-    const content = inflated(bytes).find((s) => s.includes(' Tf'))!;
+    const content = pdfStreams(bytes).find((s) => s.includes(' Tf'))!;
     for (const escaped of ['\\(', '\\)', '\\\\', '\\r']) expect(content).toContain(escaped);
     expect(content).toContain(') Tj');
     expect(content).not.toContain('> 0] TJ');
